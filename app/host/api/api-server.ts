@@ -1,0 +1,270 @@
+import { timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  apiCalls,
+  LIVE_PATH,
+  LIVE_PROTOCOL,
+  type ApiCallName,
+  type ApiError,
+  type ApiInput,
+  type ApiOutput,
+  type LiveMessage,
+} from '../../shared/api/contract.ts';
+import { contentSecurityPolicy } from '../../shared/content-security-policy.ts';
+
+/** A failure a handler reports on purpose: its code picks the HTTP status. */
+export class ApiFailure extends Error {
+  readonly code: ApiError['code'];
+  constructor(code: ApiError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export type ApiHandlers = {
+  [N in ApiCallName]: (input: ApiInput<N>) => Promise<ApiOutput<N>>;
+};
+
+export interface ApiServerOptions {
+  token: string;
+  handlers: ApiHandlers;
+  /** The built renderer (index.html and assets). */
+  rendererDir: string;
+  /** Called when a live client connects, to send it the current state at once. */
+  onLiveConnect?: (send: (message: LiveMessage) => void) => void;
+  maxBodyBytes?: number;
+}
+
+const STATUS_OF: Record<ApiError['code'], number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The host API on http://localhost:PORT: the renderer's files, POST /api/<call> and the live
+ * WebSocket. It only answers requests addressed to localhost/127.0.0.1 on its own port (a
+ * guard against DNS rebinding), refuses foreign Origins, and needs the per-launch token for
+ * every call.
+ */
+export class ApiServer {
+  private readonly server: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly options: ApiServerOptions;
+  private port = 0;
+
+  constructor(options: ApiServerOptions) {
+    this.options = options;
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendError(res, 'internal', (err as Error).message);
+        else res.destroy();
+      });
+    });
+    this.server.requestTimeout = 60_000;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: 64 * 1024,
+      handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false),
+    });
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  get url(): string {
+    return `http://localhost:${this.port}`;
+  }
+
+  /** Listens on loopback. A port in use gets a clear error. */
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new Error(
+                `port ${port} is already in use; choose another with --port, or leave it out to pick a free one`,
+              )
+            : err,
+        );
+      };
+      this.server.once('error', onError);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        this.port = typeof address === 'object' && address ? address.port : port;
+        resolve(this.port);
+      });
+    });
+  }
+
+  broadcast(message: LiveMessage): void {
+    const text = JSON.stringify(message);
+    for (const client of this.wss.clients) if (client.readyState === client.OPEN) client.send(text);
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private allowedHosts(): Set<string> {
+    return new Set([`localhost:${this.port}`, `127.0.0.1:${this.port}`]);
+  }
+
+  /** Host must name us; Origin, when a browser sends one, must be our own. */
+  private checkOrigin(req: http.IncomingMessage): string | undefined {
+    const hosts = this.allowedHosts();
+    if (!req.headers.host || !hosts.has(req.headers.host)) return 'requests must be addressed to localhost';
+    const origin = req.headers.origin;
+    if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length))))
+      return 'requests from other origins are refused';
+    return undefined;
+  }
+
+  private hasToken(candidate: string | undefined): boolean {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(this.options.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const refusal = this.checkOrigin(req);
+    if (refusal) return sendError(res, 'forbidden', refusal);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return sendError(res, 'bad_request', 'API calls are POST requests');
+      const auth = req.headers.authorization;
+      if (!this.hasToken(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined))
+        return sendError(res, 'unauthorized', 'this call needs the token the host printed at start-up');
+      const name = url.pathname.slice('/api/'.length);
+      if (!Object.hasOwn(apiCalls, name)) return sendError(res, 'not_found', `there is no API call named ${name}`);
+      return this.call(name as ApiCallName, req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 'bad_request', 'only GET is served here');
+    return this.serveFile(url.pathname, res);
+  }
+
+  private async call(name: ApiCallName, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, this.options.maxBodyBytes ?? 2 * 1024 * 1024)) || '{}');
+    } catch (err) {
+      return sendError(
+        res,
+        'bad_request',
+        (err as Error).message.startsWith('body') ? (err as Error).message : 'the body is not valid JSON',
+      );
+    }
+    const parsed = apiCalls[name].input.safeParse(body);
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+        .join('; ');
+      return sendError(res, 'bad_request', `bad input for ${name}: ${detail}`);
+    }
+    try {
+      const handler = this.options.handlers[name] as (input: unknown) => Promise<unknown>;
+      const result = await handler(parsed.data);
+      sendJson(res, 200, { result });
+    } catch (err) {
+      if (err instanceof ApiFailure) return sendError(res, err.code, err.message);
+      return sendError(res, 'internal', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private serveFile(pathname: string, res: http.ServerResponse): void {
+    const root = path.resolve(this.options.rendererDir);
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep)) return sendError(res, 'not_found', 'not found');
+    // Client-side routes fall back to the app shell.
+    if (!fs.existsSync(file) && !path.extname(file)) file = path.join(root, 'index.html');
+    if (!fs.existsSync(file)) {
+      if (rel === 'index.html') return sendError(res, 'unavailable', 'the UI is not built yet; run `npm run build`');
+      return sendError(res, 'not_found', 'not found');
+    }
+    const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': type,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    };
+    if (type.startsWith('text/html')) {
+      headers['content-security-policy'] = contentSecurityPolicy(this.port);
+      headers['x-frame-options'] = 'DENY';
+      headers['referrer-policy'] = 'no-referrer';
+    }
+    res.writeHead(200, headers);
+    fs.createReadStream(file).pipe(res);
+  }
+
+  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== LIVE_PATH) return refuse(404, 'Not Found');
+    if (this.checkOrigin(req)) return refuse(403, 'Forbidden');
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!protocols.includes(LIVE_PROTOCOL) || !protocols.some((p) => this.hasToken(p)))
+      return refuse(401, 'Unauthorized');
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('message', () => ws.close(1008, 'the live channel only sends'));
+      this.options.onLiveConnect?.((message) => ws.send(JSON.stringify(message)));
+    });
+  }
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error(`body is larger than ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, code: ApiError['code'], message: string): void {
+  sendJson(res, STATUS_OF[code], { error: { code, message } });
+}

@@ -1,0 +1,68 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './cli-error.ts';
+import { upCommand } from './up-command.ts';
+import { statusCommand } from './status-command.ts';
+
+export type CommandHandler = (
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+) => Promise<void>;
+
+interface Command {
+  summary: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run: CommandHandler;
+}
+
+const dataDirOption = { 'data-dir': { type: 'string' } } as const;
+
+const commands: Record<string, Command> = {
+  up: {
+    summary: 'up [--nodes N] [--data-dir DIR] [--port P]   start the sandbox and serve the UI',
+    options: {
+      nodes: { type: 'string' },
+      port: { type: 'string' },
+      ...dataDirOption,
+      'report-to-parent': { type: 'boolean' },
+    },
+    run: upCommand,
+  },
+  status: {
+    summary: 'status [--json] [--data-dir DIR]             show the running network',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    run: statusCommand,
+  },
+};
+
+export function usage(): string {
+  return ['usage: litbox <command> [options]', '', ...Object.values(commands).map((c) => `  litbox ${c.summary}`)].join(
+    '\n',
+  );
+}
+
+/** Runs one CLI command and returns the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`litbox: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: true });
+    } catch (err) {
+      throw new CliError(`${(err as Error).message.split('\n')[0]} (see: litbox help)`, 2);
+    }
+    await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+    return 0;
+  } catch (err) {
+    console.error(`litbox: ${err instanceof Error ? err.message : String(err)}`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}

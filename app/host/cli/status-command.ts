@@ -1,0 +1,36 @@
+import { createApiClient } from '../../shared/api/client.ts';
+import type { NetworkStatus } from '../../shared/api/contract.ts';
+import { dataPaths, defaultDataDir, readRuntimeInfo } from '../data-dir.ts';
+import { CliError } from './cli-error.ts';
+import type { CommandHandler } from './run-cli.ts';
+import path from 'node:path';
+
+/** Finds the host running on a data directory and gives a typed client for it. */
+export function connectToHost(dataDirOption: string | undefined) {
+  const dataDir = path.resolve(dataDirOption ?? defaultDataDir());
+  const info = readRuntimeInfo(dataPaths(dataDir).runtime);
+  if (!info)
+    throw new CliError(
+      `no Litbox host is running on ${dataDir}; start one with \`npm run sandbox\` (or \`litbox up --data-dir ${dataDir}\`)`,
+    );
+  return createApiClient({ baseUrl: `http://127.0.0.1:${info.port}`, token: info.token });
+}
+
+export const statusCommand: CommandHandler = async (values) => {
+  const client = connectToHost(values['data-dir'] as string | undefined);
+  const status = await client.call('status', {});
+  if (values.json) console.log(JSON.stringify(status));
+  else console.log(formatStatus(status));
+};
+
+function formatStatus(status: NetworkStatus): string {
+  const lines = [
+    `network: ${status.ready ? 'ready' : 'starting'}, threshold ${status.threshold} of ${status.nodeCount}`,
+    `chain:   ${status.chain.up ? 'up' : 'down'}, chain id ${status.chain.chainId}, block ${status.chain.blockNumber ?? '-'}, ${status.chain.rpcUrl}`,
+  ];
+  for (const node of status.nodes)
+    lines.push(
+      `node ${String(node.index).padStart(2)}: ${node.up ? 'up  ' : 'down'} pid ${node.pid ?? '-'} restarts ${node.restarts} ${node.url}`,
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_NODES } from '../shared/network.ts';
+import { ApiFailure, ApiServer, type ApiHandlers } from './api/api-server.ts';
+import { DataDirLock, dataPaths, ensureWritableDir, writeRuntimeInfo, type DataPaths } from './data-dir.ts';
+import { loadOrCreateNetworkConfig, reclaimNodePorts, writeNetworkConfig } from './network-config.ts';
+import { Supervisor } from './supervisor/supervisor.ts';
+
+export interface HostOptions {
+  dataDir: string;
+  /** Only for a new data directory; an existing one keeps its node count. */
+  nodeCount?: number;
+  /** 0 picks a free port. */
+  port: number;
+  rendererDir?: string;
+  onProgress?: (step: string) => void;
+  /** Called as soon as the API listens, before the network is up. */
+  onListening?: (url: string, token: string) => void;
+}
+
+export interface RunningHost {
+  url: string;
+  token: string;
+  dataDir: string;
+  paths: DataPaths;
+  supervisor: Supervisor;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+/**
+ * Starts a whole Litbox: takes the data directory's lock, starts the chain and the nodes,
+ * and serves the API and UI. Whatever fails half-way is stopped again before the error
+ * is thrown, so no process is left behind.
+ */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const dataDir = ensureWritableDir(options.dataDir);
+  const paths = dataPaths(dataDir);
+  const lock = new DataDirLock(paths.lock);
+  lock.acquire();
+
+  let supervisor: Supervisor | undefined;
+  let api: ApiServer | undefined;
+  const cleanUp = async () => {
+    fs.rmSync(paths.runtime, { force: true });
+    await api?.close();
+    await supervisor?.stop();
+    lock.release();
+  };
+
+  try {
+    const { config: network, created } = await loadOrCreateNetworkConfig(
+      paths.network,
+      options.nodeCount,
+      DEFAULT_NODES,
+    );
+    if ((await reclaimNodePorts(network)) || created) writeNetworkConfig(paths.network, network);
+
+    const token = randomBytes(32).toString('base64url');
+    supervisor = new Supervisor({ dataDir, paths, network });
+    const sup = supervisor;
+    const handlers: ApiHandlers = {
+      status: async () => sup.status(),
+      stopNode: async ({ index }) => {
+        await nodeOf(sup, index).stop();
+        return sup.status();
+      },
+      startNode: async ({ index }) => {
+        await nodeOf(sup, index).start();
+        return sup.status();
+      },
+    };
+    api = new ApiServer({
+      token,
+      handlers,
+      rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
+      onLiveConnect: (send) => send({ type: 'status', status: sup.status() }),
+    });
+    const server = api;
+    const port = await server.listen(options.port);
+    let pending: NodeJS.Timeout | undefined;
+    // Coalesce bursts of changes (seven nodes starting) into one push.
+    sup.on('change', () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        server.broadcast({ type: 'status', status: sup.status() });
+      }, 25);
+    });
+
+    // Written before the network is up, so that `status` can report start-up progress.
+    writeRuntimeInfo(paths.runtime, { pid: process.pid, port, url: server.url, token });
+    options.onListening?.(server.url, token);
+    await sup.start(options.onProgress);
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url: server.url,
+      token,
+      dataDir,
+      paths,
+      supervisor: sup,
+      stop: () => {
+        stopped ??= (async () => {
+          clearTimeout(pending);
+          await cleanUp();
+        })();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+}
+
+function nodeOf(supervisor: Supervisor, index: number) {
+  try {
+    return supervisor.node(index);
+  } catch (err) {
+    throw new ApiFailure('not_found', (err as Error).message);
+  }
+}

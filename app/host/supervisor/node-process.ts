@@ -1,0 +1,147 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NodeToHostMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
+
+/** Where the node program lives; the host runs it with the same Node binary it runs on. */
+export const NODE_ENTRY = fileURLToPath(new URL('../../nodes/main.ts', import.meta.url));
+
+export interface NodeProcessOptions {
+  launch: NodeLaunchConfig;
+  logFile: string;
+  /** Restart backoff: first delay, doubled per quick failure, capped. */
+  backoffMs?: { initial: number; max: number };
+  readyTimeoutMs?: number;
+}
+
+type State = 'stopped' | 'starting' | 'up' | 'backoff';
+
+/**
+ * One supervised node process. It restarts the node when it dies unexpectedly, with a
+ * backoff that grows while the node keeps failing soon after start.
+ */
+export class NodeProcess extends EventEmitter<{ change: [] }> {
+  readonly index: number;
+  restarts = 0;
+  address: string | null = null;
+  private state: State = 'stopped';
+  private child: ChildProcess | undefined;
+  private wanted = false;
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly options: NodeProcessOptions;
+
+  constructor(options: NodeProcessOptions) {
+    super();
+    this.options = options;
+    this.index = options.launch.index;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.options.launch.port}`;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  get up(): boolean {
+    return this.state === 'up';
+  }
+
+  /** Starts the node and resolves when it reports ready. */
+  async start(): Promise<void> {
+    this.wanted = true;
+    clearTimeout(this.restartTimer);
+    if (this.child) return;
+    await this.spawnOnce();
+  }
+
+  private spawnOnce(): Promise<void> {
+    const log = fs.openSync(this.options.logFile, 'a');
+    const child = fork(NODE_ENTRY, [], {
+      execArgv: ['--no-node-snapshot'],
+      stdio: ['ignore', log, log, 'ipc'],
+      serialization: 'json',
+    });
+    fs.closeSync(log);
+    this.child = child;
+    this.state = 'starting';
+    this.emit('change');
+    const startedAt = Date.now();
+
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`node ${this.index} did not report ready in time; see ${this.options.logFile}`)),
+        this.options.readyTimeoutMs ?? 30_000,
+      );
+      child.on('message', (raw) => {
+        const parsed = NodeToHostMessage.safeParse(raw);
+        if (!parsed.success) return;
+        const msg = parsed.data;
+        if (msg.type === 'ready') {
+          clearTimeout(timer);
+          this.address = msg.address;
+          this.state = 'up';
+          this.emit('change');
+          resolve();
+        } else if (msg.type === 'fatal') {
+          clearTimeout(timer);
+          reject(new Error(`node ${this.index} failed to start: ${msg.message}`));
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${this.index} exited during start-up (${signal ?? code}); see ${this.options.logFile}`));
+      });
+    });
+
+    child.once('exit', () => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.state = 'stopped';
+      if (this.wanted) this.scheduleRestart(Date.now() - startedAt);
+      this.emit('change');
+    });
+    child.send(this.options.launch);
+    return ready;
+  }
+
+  private scheduleRestart(livedMs: number): void {
+    const { initial, max } = this.options.backoffMs ?? { initial: 200, max: 10_000 };
+    // A node that ran a while before dying starts over from the shortest delay.
+    this.failures = livedMs > 30_000 ? 0 : this.failures + 1;
+    const delay = Math.min(max, initial * 2 ** Math.max(0, this.failures - 1));
+    this.state = 'backoff';
+    this.restartTimer = setTimeout(() => {
+      if (!this.wanted) return;
+      this.restarts++;
+      this.spawnOnce().catch(() => {
+        // The exit handler schedules the next attempt.
+      });
+    }, delay);
+  }
+
+  /** Stops the node and keeps it stopped (no restart). */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.wanted = false;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child) {
+      this.state = 'stopped';
+      this.emit('change');
+      return;
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Simulates a crash; the supervisor brings the node back. */
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+}

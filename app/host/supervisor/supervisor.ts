@@ -1,0 +1,178 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import type { NetworkStatus } from '../../shared/api/contract.ts';
+import { thresholdFor } from '../../shared/network.ts';
+import { AnvilProcess } from '../chain/anvil-process.ts';
+import { isProcessAlive, type DataPaths } from '../data-dir.ts';
+import type { NetworkConfig } from '../network-config.ts';
+import { findFreePort } from '../ports.ts';
+import { NodeProcess } from './node-process.ts';
+import path from 'node:path';
+
+export interface SupervisorOptions {
+  dataDir: string;
+  paths: DataPaths;
+  network: NetworkConfig;
+  /** How often anvil saves its state file (seconds). */
+  stateIntervalSeconds?: number;
+  /** How often the block number is polled for live status (ms). */
+  blockPollMs?: number;
+}
+
+/**
+ * Starts, watches and stops the embedded chain and the N nodes. Emits 'change' whenever
+ * anything a status reader sees has changed.
+ */
+export class Supervisor extends EventEmitter<{ change: [] }> {
+  readonly nodes: NodeProcess[] = [];
+  chain: AnvilProcess | undefined;
+  private blockNumber: number | null = null;
+  private ready = false;
+  private poller: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private readonly options: SupervisorOptions;
+
+  constructor(options: SupervisorOptions) {
+    super();
+    this.options = options;
+  }
+
+  get nodeCount(): number {
+    return this.options.network.nodeCount;
+  }
+
+  get threshold(): number {
+    return thresholdFor(this.nodeCount);
+  }
+
+  async start(onProgress: (step: string) => void = () => {}): Promise<void> {
+    const { paths, network } = this.options;
+    fs.mkdirSync(paths.logsDir, { recursive: true });
+    await this.reapOrphanChain();
+
+    onProgress('starting the chain');
+    const chain = new AnvilProcess({
+      port: await findFreePort(),
+      chainId: network.chainId,
+      stateFile: paths.chainState,
+      stateIntervalSeconds: this.options.stateIntervalSeconds ?? 1,
+      logFile: path.join(paths.logsDir, 'anvil.log'),
+    });
+    this.chain = chain;
+    await chain.start();
+    fs.writeFileSync(paths.chainPid, String(chain.pid));
+    chain.onExit(() => {
+      if (!this.stopping) this.emit('change');
+    });
+    await this.pollBlockNumber();
+    this.poller = setInterval(() => void this.pollBlockNumber(), this.options.blockPollMs ?? 500);
+
+    for (let i = 1; i <= network.nodeCount; i++) {
+      const node = new NodeProcess({
+        launch: {
+          type: 'launch',
+          index: i,
+          nodeCount: network.nodeCount,
+          port: network.nodePorts[i - 1]!,
+          dir: paths.nodeDir(i),
+          chainRpcUrl: chain.rpcUrl,
+          chainId: network.chainId,
+        },
+        logFile: path.join(paths.logsDir, `node-${i}.log`),
+      });
+      node.on('change', () => this.emit('change'));
+      this.nodes.push(node);
+    }
+    onProgress(`starting ${network.nodeCount} nodes`);
+    await Promise.all(this.nodes.map((node) => node.start()));
+    this.ready = true;
+    this.emit('change');
+  }
+
+  /**
+   * A host that was SIGKILLed leaves its anvil running (nodes exit by themselves when
+   * their IPC channel closes). Stop that anvil before starting a new one on the same state.
+   */
+  private async reapOrphanChain(): Promise<void> {
+    const pidFile = this.options.paths.chainPid;
+    if (!fs.existsSync(pidFile)) return;
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    fs.rmSync(pidFile, { force: true });
+    if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
+    const cmdline = readCmdline(pid);
+    if (cmdline.includes('anvil') && cmdline.includes(this.options.paths.chainState)) {
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 5_000;
+      while (isProcessAlive(pid) && Date.now() < deadline) await sleep(50);
+    }
+  }
+
+  private async pollBlockNumber(): Promise<void> {
+    const chain = this.chain;
+    if (!chain) return;
+    let next: number | null = null;
+    if (chain.running) {
+      try {
+        next = Number(BigInt(await chain.rpc<string>('eth_blockNumber')));
+      } catch {
+        next = null;
+      }
+    }
+    if (next !== this.blockNumber) {
+      this.blockNumber = next;
+      this.emit('change');
+    }
+  }
+
+  status(): NetworkStatus {
+    const chain = this.chain;
+    return {
+      ready: this.ready,
+      chain: {
+        rpcUrl: chain?.rpcUrl ?? '',
+        chainId: this.options.network.chainId,
+        blockNumber: this.blockNumber,
+        up: chain?.running ?? false,
+      },
+      nodes: this.nodes.map((node) => ({
+        index: node.index,
+        url: node.url,
+        pid: node.pid,
+        up: node.up,
+        restarts: node.restarts,
+        address: node.address,
+      })),
+      nodeCount: this.nodeCount,
+      threshold: this.threshold,
+      dataDir: this.options.dataDir,
+    };
+  }
+
+  node(index: number): NodeProcess {
+    const node = this.nodes[index - 1];
+    if (!node) throw new RangeError(`there is no node ${index}; nodes are numbered 1 to ${this.nodes.length}`);
+    return node;
+  }
+
+  /** Stops nodes first (they use the chain), then the chain, which writes its state. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.ready = false;
+    clearInterval(this.poller);
+    await Promise.all(this.nodes.map((node) => node.stop()));
+    await this.chain?.stop();
+    fs.rmSync(this.options.paths.chainPid, { force: true });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}

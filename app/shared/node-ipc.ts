@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Messages between the host's supervisor and a node process over the Node IPC channel.
+ * Configuration travels here, not in argv or the environment, so that nothing secret
+ * ever shows in a process listing.
+ */
+
+export const NodeLaunchConfig = z.object({
+  type: z.literal('launch'),
+  index: z.number().int().min(1),
+  nodeCount: z.number().int().min(1),
+  port: z.number().int().min(0).max(65535),
+  /** The node's own folder inside the data directory; it holds node.sqlite. */
+  dir: z.string(),
+  chainRpcUrl: z.string(),
+  chainId: z.number().int(),
+});
+export type NodeLaunchConfig = z.infer<typeof NodeLaunchConfig>;
+
+export const NodeToHostMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ready'),
+    port: z.number().int(),
+    address: z.string(),
+  }),
+  z.object({ type: z.literal('fatal'), message: z.string() }),
+]);
+export type NodeToHostMessage = z.infer<typeof NodeToHostMessage>;
+
+/** What GET /health on a node answers. */
+export const NodeHealth = z.object({
+  ok: z.literal(true),
+  index: z.number().int(),
+  address: z.string(),
+  uptimeMs: z.number(),
+});
+export type NodeHealth = z.infer<typeof NodeHealth>;
