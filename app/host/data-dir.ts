@@ -36,6 +36,7 @@ export function dataPaths(dataDir: string) {
     lock: path.join(dataDir, 'host.lock'),
     runtime: path.join(dataDir, 'host.json'),
     network: path.join(dataDir, 'network.json'),
+    vault: path.join(dataDir, 'vault.json'),
     chainDir: path.join(dataDir, 'chain'),
     chainState: path.join(dataDir, 'chain', 'anvil-state.json'),
     chainPid: path.join(dataDir, 'chain', 'anvil.pid'),

@@ -6,6 +6,9 @@ import { ApiFailure, ApiServer, type ApiHandlers } from './api/api-server.ts';
 import { DataDirLock, dataPaths, ensureWritableDir, writeRuntimeInfo, type DataPaths } from './data-dir.ts';
 import { loadOrCreateNetworkConfig, reclaimNodePorts, writeNetworkConfig } from './network-config.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
+import { loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
+import { openVault } from './vault/open-vault.ts';
+import { askPassphraseFromTerminal } from './vault/terminal-passphrase.ts';
 
 export interface HostOptions {
   dataDir: string;
@@ -15,6 +18,8 @@ export interface HostOptions {
   port: number;
   rendererDir?: string;
   onProgress?: (step: string) => void;
+  /** Asked for the vault passphrase when no OS keychain answers. */
+  askPassphrase?: (creating: boolean) => Promise<string | undefined>;
   /** Called as soon as the API listens, before the network is up. */
   onListening?: (url: string, token: string) => void;
 }
@@ -56,10 +61,24 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       options.nodeCount,
       DEFAULT_NODES,
     );
-    if ((await reclaimNodePorts(network)) || created) writeNetworkConfig(paths.network, network);
+    const vault = await openVault({
+      dataDir,
+      file: paths.vault,
+      recorded: network.vault,
+      askPassphrase: options.askPassphrase ?? askPassphraseFromTerminal,
+    });
+    const masterKey = await loadOrCreateMasterKey(vault);
+    const vaultChanged = network.vault !== vault.kind;
+    network.vault = vault.kind;
+    if ((await reclaimNodePorts(network)) || created || vaultChanged) writeNetworkConfig(paths.network, network);
 
     const token = randomBytes(32).toString('base64url');
-    supervisor = new Supervisor({ dataDir, paths, network });
+    supervisor = new Supervisor({
+      dataDir,
+      paths,
+      network,
+      storageKeyOf: (index) => nodeStorageKey(masterKey, index).toString('base64'),
+    });
     const sup = supervisor;
     const handlers: ApiHandlers = {
       status: async () => sup.status(),

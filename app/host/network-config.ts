@@ -13,6 +13,8 @@ export const NetworkConfig = z.object({
   chainId: z.number().int(),
   nodeCount: z.number().int(),
   nodePorts: z.array(z.number().int()),
+  /** Where this data directory keeps its secrets, chosen at its first start. */
+  vault: z.enum(['keychain', 'passphrase-file']).optional(),
   createdAt: z.string(),
 });
 export type NetworkConfig = z.infer<typeof NetworkConfig>;

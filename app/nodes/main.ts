@@ -13,11 +13,11 @@ function send(message: NodeToHostMessage): void {
 }
 
 async function run(config: NodeLaunchConfig): Promise<void> {
-  const store = new NodeStore(config.dir);
+  const store = new NodeStore(config.dir, Buffer.from(config.storageKey, 'base64'));
   const identity = store.identity();
   const server = createNodeServer({
     index: config.index,
-    address: identity.address,
+    address: identity.chainKey.address,
     startedAt: Date.now(),
   });
   const port = await listen(server, config.port);
@@ -31,7 +31,13 @@ async function run(config: NodeLaunchConfig): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('disconnect', shutdown);
 
-  send({ type: 'ready', port, address: identity.address });
+  send({
+    type: 'ready',
+    port,
+    address: identity.chainKey.address,
+    signingKey: identity.signingPublicKey.toString('hex'),
+    encryptionKey: identity.encryptionPublicKey.toString('hex'),
+  });
 }
 
 if (!process.send) {

@@ -15,6 +15,8 @@ export const NodeLaunchConfig = z.object({
   dir: z.string(),
   chainRpcUrl: z.string(),
   chainId: z.number().int(),
+  /** 32-byte key (base64) that encrypts the node's secrets at rest; derived from the host's vault. */
+  storageKey: z.string(),
 });
 export type NodeLaunchConfig = z.infer<typeof NodeLaunchConfig>;
 
@@ -23,6 +25,9 @@ export const NodeToHostMessage = z.discriminatedUnion('type', [
     type: z.literal('ready'),
     port: z.number().int(),
     address: z.string(),
+    /** Ed25519 and X25519 public keys (hex), registered on chain beside the address. */
+    signingKey: z.string(),
+    encryptionKey: z.string(),
   }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
 ]);

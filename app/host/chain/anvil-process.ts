@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { childEnvironment } from '../child-environment.ts';
 
 export interface AnvilOptions {
   port: number;
@@ -66,7 +67,7 @@ export class AnvilProcess {
       args.push('--preserve-historical-states');
     }
     const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-    const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', out, out] });
+    const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', out, out], env: childEnvironment() });
     if (typeof out === 'number') fs.closeSync(out);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NodeToHostMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
+import { childEnvironment } from '../child-environment.ts';
 
 /** Where the node program lives; the host runs it with the same Node binary it runs on. */
 export const NODE_ENTRY = fileURLToPath(new URL('../../nodes/main.ts', import.meta.url));
@@ -64,6 +65,7 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
       execArgv: ['--no-node-snapshot'],
       stdio: ['ignore', log, log, 'ipc'],
       serialization: 'json',
+      env: childEnvironment(),
     });
     fs.closeSync(log);
     this.child = child;

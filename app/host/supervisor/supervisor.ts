@@ -13,6 +13,8 @@ export interface SupervisorOptions {
   dataDir: string;
   paths: DataPaths;
   network: NetworkConfig;
+  /** Each node's at-rest storage key (base64), handed over IPC at launch. */
+  storageKeyOf: (index: number) => string;
   /** How often anvil saves its state file (seconds). */
   stateIntervalSeconds?: number;
   /** How often the block number is polled for live status (ms). */
@@ -77,6 +79,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           dir: paths.nodeDir(i),
           chainRpcUrl: chain.rpcUrl,
           chainId: network.chainId,
+          storageKey: this.options.storageKeyOf(i),
         },
         logFile: path.join(paths.logsDir, `node-${i}.log`),
       });
