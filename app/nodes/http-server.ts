@@ -1,32 +1,83 @@
 import http from 'node:http';
-import type { NodeHealth } from '../shared/node-ipc.ts';
 
-export interface NodeHttpContext {
-  index: number;
-  address: string;
-  startedAt: number;
+/** An error a route reports on purpose: status and a message the requester can act on. */
+export class NodeRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
 }
 
-/** The node's HTTP surface on 127.0.0.1. Only /health for now; protocol routes come later. */
-export function createNodeServer(ctx: NodeHttpContext): http.Server {
-  return http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      const body: NodeHealth = {
-        ok: true,
-        index: ctx.index,
-        address: ctx.address,
-        uptimeMs: Date.now() - ctx.startedAt,
-      };
-      return sendJson(res, 200, body);
-    }
-    sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${req.url}` } });
+export type RouteHandler = (body: string, url: URL) => Promise<unknown> | unknown;
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handler: RouteHandler;
+  /** Serialiser of the answer (the default is JSON). */
+  encode?: (value: unknown) => string;
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The node's HTTP surface on 127.0.0.1. Every route answers JSON; any error becomes a 4xx/5xx
+ * with {error: {code, message}}, never a crash.
+ */
+export function createNodeServer(routes: readonly Route[]): http.Server {
+  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://node');
+    const route = table.get(`${req.method} ${url.pathname}`);
+    if (!route)
+      return sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } });
+    readBody(req)
+      .then((body) => route.handler(body, url))
+      .then(
+        (value) => sendText(res, 200, (route.encode ?? JSON.stringify)(value ?? null)),
+        (err: unknown) => {
+          if (err instanceof NodeRequestError)
+            return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+          const message = err instanceof Error ? err.message : String(err);
+          sendJson(res, 500, { error: { code: 'internal', message } });
+        },
+      );
+  });
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  return server;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new NodeRequestError(413, 'too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+function sendText(res: http.ServerResponse, status: number, text: string): void {
+  if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  sendText(res, status, JSON.stringify(body));
 }
 
 export function listen(server: http.Server, port: number): Promise<number> {
@@ -38,4 +89,13 @@ export function listen(server: http.Server, port: number): Promise<number> {
       resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
+}
+
+/** Parses a JSON body, turning a syntax error into a 400. */
+export function parseJsonBody(body: string): unknown {
+  try {
+    return JSON.parse(body || 'null');
+  } catch {
+    throw new NodeRequestError(400, 'bad_request', 'the body is not valid JSON');
+  }
 }

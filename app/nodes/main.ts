@@ -1,6 +1,7 @@
-import { NodeLaunchConfig, type NodeToHostMessage } from '../shared/node-ipc.ts';
+import { NodeLaunchConfig, NodeNetworkMessage, type NodeToHostMessage } from '../shared/node-ipc.ts';
+import { listen } from './http-server.ts';
+import { NodeRuntime } from './node-runtime.ts';
 import { NodeStore } from './node-store.ts';
-import { createNodeServer, listen } from './http-server.ts';
 
 /**
  * Entry of one threshold node process. The supervisor sends the launch config over IPC;
@@ -12,32 +13,31 @@ function send(message: NodeToHostMessage): void {
   process.send?.(message);
 }
 
+function fail(err: unknown): never {
+  send({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+}
+
 async function run(config: NodeLaunchConfig): Promise<void> {
   const store = new NodeStore(config.dir, Buffer.from(config.storageKey, 'base64'));
-  const identity = store.identity();
-  const server = createNodeServer({
-    index: config.index,
-    address: identity.chainKey.address,
-    startedAt: Date.now(),
-  });
-  const port = await listen(server, config.port);
+  const runtime = new NodeRuntime(config, store);
+  const port = await listen(runtime.server, config.port);
 
   const shutdown = (): void => {
-    server.close();
+    runtime.close();
     store.close();
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   process.on('disconnect', shutdown);
-
-  send({
-    type: 'ready',
-    port,
-    address: identity.chainKey.address,
-    signingKey: identity.signingPublicKey.toString('hex'),
-    encryptionKey: identity.encryptionPublicKey.toString('hex'),
+  process.on('message', (raw: unknown) => {
+    const parsed = NodeNetworkMessage.safeParse(raw);
+    if (parsed.success) runtime.joinNetwork(parsed.data.contracts, port).catch(fail);
   });
+
+  if (config.contracts) await runtime.joinNetwork(config.contracts, port);
+  send({ type: 'ready', port, address: runtime.address, ...runtime.publicKeys });
 }
 
 if (!process.send) {
@@ -47,12 +47,6 @@ if (!process.send) {
 
 process.once('message', (raw: unknown) => {
   const parsed = NodeLaunchConfig.safeParse(raw);
-  if (!parsed.success) {
-    send({ type: 'fatal', message: `bad launch config: ${parsed.error.message}` });
-    process.exit(2);
-  }
-  run(parsed.data).catch((err: unknown) => {
-    send({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
-    process.exit(1);
-  });
+  if (!parsed.success) fail(new Error(`bad launch config: ${parsed.error.message}`));
+  run(parsed.data).catch(fail);
 });

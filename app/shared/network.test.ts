@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodeCount, thresholdFor } from './network.ts';
+import { degreeFor, parseNodeCount, thresholdFor } from './network.ts';
 
 describe('network shape', () => {
-  it('needs two thirds of the nodes, rounded up', () => {
-    expect([3, 4, 7, 10, 20].map(thresholdFor)).toEqual([2, 3, 5, 7, 14]);
+  it('needs two thirds of the nodes, rounded up (all three of three)', () => {
+    expect([3, 4, 5, 7, 8, 10, 20].map(thresholdFor)).toEqual([3, 3, 4, 5, 6, 7, 14]);
+    for (let n = 3; n <= 20; n++) expect(2 * degreeFor(n) + 1).toBeLessThanOrEqual(thresholdFor(n));
+    expect(degreeFor(7)).toBe(2);
   });
 
   it('refuses node counts outside 3..20 with the allowed range', () => {

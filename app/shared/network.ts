@@ -5,9 +5,20 @@ export const MAX_NODES = 20;
 export const DEFAULT_NODES = 7;
 export const DEFAULT_CHAIN_ID = 31337;
 
-/** Signing threshold T = ceil(2N/3): fewer than T nodes can neither sign nor decrypt. */
+/**
+ * Degree t of key and presignature sharings: the most nodes that may collude. ECDSA
+ * signature shares lie on a degree-2t polynomial, so 2t+1 must not exceed T.
+ */
+export function degreeFor(nodeCount: number): number {
+  return Math.max(1, Math.floor((Math.ceil((2 * nodeCount) / 3) - 1) / 2));
+}
+
+/**
+ * Signing threshold T = ceil(2N/3): fewer than T nodes can neither sign nor decrypt. The one
+ * exception is N = 3, where t = 1 needs all three (2t+1 = 3).
+ */
 export function thresholdFor(nodeCount: number): number {
-  return Math.ceil((2 * nodeCount) / 3);
+  return Math.max(Math.ceil((2 * nodeCount) / 3), 2 * degreeFor(nodeCount) + 1);
 }
 
 /** Checks a requested node count and explains the allowed range when it is wrong. */

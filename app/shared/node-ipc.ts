@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContractAddresses } from './contracts/addresses.ts';
 
 /**
  * Messages between the host's supervisor and a node process over the Node IPC channel.
@@ -17,8 +18,15 @@ export const NodeLaunchConfig = z.object({
   chainId: z.number().int(),
   /** 32-byte key (base64) that encrypts the node's secrets at rest; derived from the host's vault. */
   storageKey: z.string(),
+  /** Known once genesis ran; before that the node only answers /health. */
+  contracts: ContractAddresses.optional(),
+  /** Background pools the network keeps full. */
+  pools: z.object({ keys: z.number().int().min(0), presignatures: z.number().int().min(0) }).optional(),
 });
 export type NodeLaunchConfig = z.infer<typeof NodeLaunchConfig>;
+
+/** After genesis: the contracts through which the node finds its peers. */
+export const NodeNetworkMessage = z.object({ type: z.literal('network'), contracts: ContractAddresses });
 
 export const NodeToHostMessage = z.discriminatedUnion('type', [
   z.object({
@@ -39,5 +47,9 @@ export const NodeHealth = z.object({
   index: z.number().int(),
   address: z.string(),
   uptimeMs: z.number(),
+  /** False until the node knows the contracts and its peers. */
+  networkReady: z.boolean(),
+  keysReady: z.number().int(),
+  presignaturesFresh: z.number().int(),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;

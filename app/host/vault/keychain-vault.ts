@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type KeytarModule from 'keytar';
 import { VaultUnavailableError, type SecretVault } from './secret-vault.ts';
 
-type Keytar = typeof import('keytar');
+type Keytar = typeof KeytarModule;
 const require = createRequire(import.meta.url);
 
 const SERVICE = 'Litbox';

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { SiweMessage } from 'siwe';
+import { getAddress } from 'ethers';
+import type { AuthSig } from '../../shared/node-api.ts';
+import { LITBOX_SIWE_DOMAIN } from '../../shared/siwe-domain.ts';
+import type { NodeChain } from '../chain/node-chain.ts';
+import { NodeRequestError } from '../http-server.ts';
+
+const MAX_CACHE = 10_000;
+
+/**
+ * Who is asking, and may they sign with this PKP. An auth sig is a SIWE message signed
+ * (EIP-191) by the requester; it is checked once and remembered until it expires, since
+ * clients reuse one for a whole session. Permission reads are cached per block: a change of
+ * permissions needs a new block, so a cached answer is never older than the chain we read.
+ */
+export class RequesterAuth {
+  private readonly chain: NodeChain;
+  private readonly verified = new Map<string, { address: string; expiresAt: number }>();
+  private readonly permitted = new Map<string, boolean>();
+  private permittedBlock = -1;
+
+  constructor(chain: NodeChain) {
+    this.chain = chain;
+  }
+
+  /** The address that signed the auth sig; throws 401 with the reason otherwise. */
+  async verifyAuthSig(authSig: AuthSig): Promise<string> {
+    const key = createHash('sha256').update(authSig.sig).update(authSig.signedMessage).digest('hex');
+    const hit = this.verified.get(key);
+    if (hit && hit.expiresAt > Date.now()) return hit.address;
+
+    let message: SiweMessage;
+    try {
+      message = new SiweMessage(authSig.signedMessage);
+    } catch {
+      throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig is not a SIWE (EIP-4361) message');
+    }
+    if (message.domain !== LITBOX_SIWE_DOMAIN)
+      throw new NodeRequestError(
+        401,
+        'bad_auth_sig',
+        `the auth sig is for ${message.domain}, not ${LITBOX_SIWE_DOMAIN}`,
+      );
+    if (!message.expirationTime) throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig has no expiration time');
+    const expiresAt = Date.parse(message.expirationTime);
+    if (!(expiresAt > Date.now()))
+      throw new NodeRequestError(401, 'expired_auth_sig', 'the auth sig has expired; sign in again');
+    try {
+      await message.verify({ signature: authSig.sig, domain: LITBOX_SIWE_DOMAIN, time: new Date().toISOString() });
+    } catch {
+      throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig signature does not match its message');
+    }
+    const address = getAddress(message.address);
+    if (getAddress(authSig.address) !== address)
+      throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig address does not match the signer');
+    if (this.verified.size >= MAX_CACHE) this.verified.clear();
+    this.verified.set(key, { address, expiresAt });
+    return address;
+  }
+
+  /** True when `address` owns the PKP or is a permitted address of it (read on chain). */
+  async mayUseAsAddress(tokenId: string, address: string): Promise<boolean> {
+    const block = this.chain.latestBlock;
+    if (block !== this.permittedBlock) {
+      this.permitted.clear();
+      this.permittedBlock = block;
+    }
+    const key = `${tokenId}:${address}`;
+    const hit = this.permitted.get(key);
+    if (hit !== undefined) return hit;
+    const allowed = await this.chain.contracts.PKPPermissions.isPermittedAddress(tokenId, address);
+    this.permitted.set(key, allowed);
+    return allowed;
+  }
+}

@@ -1,0 +1,76 @@
+import { NonceManager, type Wallet } from 'ethers';
+import {
+  connectContracts,
+  localChainProvider,
+  type ContractAddresses,
+  type LitboxContracts,
+} from '../../shared/contracts/index.ts';
+import type { PeerInfo } from '../peers/peer-crypto.ts';
+
+/**
+ * The node's view of the chain: contract handles for reads, and its own account (the
+ * registered chain key) for the transactions it sends, one at a time with a managed nonce.
+ */
+export class NodeChain {
+  readonly contracts: LitboxContracts;
+  readonly writer: LitboxContracts;
+  readonly addresses: ContractAddresses;
+  private readonly signer: NonceManager;
+  private queue: Promise<unknown> = Promise.resolve();
+  private blockNumber = 0;
+  private blockPoll: NodeJS.Timeout | undefined;
+  private readonly provider: ReturnType<typeof localChainProvider>;
+
+  constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet) {
+    this.provider = localChainProvider(rpcUrl, chainId);
+    this.addresses = addresses;
+    this.contracts = connectContracts(addresses, this.provider);
+    this.signer = new NonceManager(chainKey.connect(this.provider));
+    this.writer = connectContracts(addresses, this.signer);
+  }
+
+  /** Runs transactions of this node strictly one after another (nonces stay in order). */
+  send<T>(work: (writer: LitboxContracts) => Promise<T>): Promise<T> {
+    const next = this.queue.then(
+      () => work(this.writer),
+      () => work(this.writer),
+    );
+    this.queue = next.catch(() => {
+      // A failed transaction may have left the nonce manager ahead of the chain.
+      this.signer.reset();
+    });
+    return next;
+  }
+
+  /** The latest block number, refreshed in the background; keys the permission cache. */
+  get latestBlock(): number {
+    return this.blockNumber;
+  }
+
+  async startBlockWatch(intervalMs = 200): Promise<void> {
+    this.blockNumber = await this.provider.getBlockNumber();
+    this.blockPoll = setInterval(() => {
+      this.provider.getBlockNumber().then(
+        (n) => (this.blockNumber = n),
+        () => undefined,
+      );
+    }, intervalMs);
+  }
+
+  /** The registered nodes, read from Staking: the only source of who the peers are. */
+  async loadPeers(): Promise<PeerInfo[]> {
+    const nodes = await this.contracts.Staking.getNodes();
+    return nodes.map((n, i) => ({
+      index: i + 1,
+      address: n.nodeAddress,
+      endpoint: n.endpoint,
+      signingKey: Buffer.from(n.signingKey.slice(2), 'hex'),
+      encryptionKey: Buffer.from(n.encryptionKey.slice(2), 'hex'),
+    }));
+  }
+
+  close(): void {
+    clearInterval(this.blockPoll);
+    this.provider.destroy();
+  }
+}

@@ -1,0 +1,22 @@
+import type { NodeChain } from './chain/node-chain.ts';
+import type { KeyShareStore } from './keys/key-share-store.ts';
+import type { PeerCrypto } from './peers/peer-crypto.ts';
+import type { PeerDirectory } from './peers/peer-directory.ts';
+import type { ReplayGuard } from './peers/signed-envelope.ts';
+import type { PresignStore } from './presign/presign-store.ts';
+
+/** What the protocols of one node share: who it is, its peers, its stores, its chain. */
+export interface NodeContext {
+  index: number;
+  nodeCount: number;
+  /** Polynomial degree t; T = 2t+1 shares sign. */
+  t: number;
+  threshold: number;
+  crypto: PeerCrypto;
+  peers: PeerDirectory;
+  replay: ReplayGuard;
+  keys: KeyShareStore;
+  presigs: PresignStore;
+  chain: NodeChain;
+  log: (message: string) => void;
+}

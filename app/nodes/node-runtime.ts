@@ -1,0 +1,147 @@
+import type http from 'node:http';
+import { DEFAULT_POOL_TARGETS, PoolKeeper } from './pools/pool-keeper.ts';
+import { degreeFor, thresholdFor } from '../shared/network.ts';
+import type { ContractAddresses } from '../shared/contracts/index.ts';
+import type { NodeHealth, NodeLaunchConfig } from '../shared/node-ipc.ts';
+import { toWireJson } from '../shared/wire-json.ts';
+import { RequesterAuth } from './auth/requester-auth.ts';
+import { NodeChain } from './chain/node-chain.ts';
+import { createNodeServer, NodeRequestError, parseJsonBody, type Route } from './http-server.ts';
+import { KeyShareStore } from './keys/key-share-store.ts';
+import type { NodeContext } from './node-context.ts';
+import type { NodeIdentity } from './node-identity.ts';
+import type { NodeStore } from './node-store.ts';
+import { PeerCrypto } from './peers/peer-crypto.ts';
+import { PeerDirectory } from './peers/peer-directory.ts';
+import { ReplayGuard } from './peers/signed-envelope.ts';
+import { PresignStore } from './presign/presign-store.ts';
+import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg-protocol.ts';
+import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
+import { handleBind, handleRelease } from './signing/sign-routes.ts';
+
+/**
+ * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
+ * chain access, its peers and (when it leads) the background pools.
+ */
+export class NodeRuntime {
+  readonly server: http.Server;
+  private readonly config: NodeLaunchConfig;
+  private readonly identity: NodeIdentity;
+  private readonly keys: KeyShareStore;
+  private readonly presigs: PresignStore;
+  private readonly startedAt = Date.now();
+  private ctx: NodeContext | undefined;
+  private auth: RequesterAuth | undefined;
+  private keeper: PoolKeeper | undefined;
+
+  constructor(config: NodeLaunchConfig, store: NodeStore) {
+    this.config = config;
+    this.identity = store.identity();
+    this.keys = new KeyShareStore(store.db, store.box);
+    this.presigs = new PresignStore(store.db, store.box);
+    this.server = createNodeServer(this.routes());
+  }
+
+  get address(): string {
+    return this.identity.chainKey.address;
+  }
+
+  get publicKeys(): { signingKey: string; encryptionKey: string } {
+    return {
+      signingKey: this.identity.signingPublicKey.toString('hex'),
+      encryptionKey: this.identity.encryptionPublicKey.toString('hex'),
+    };
+  }
+
+  /** Joins the network: reads peers from Staking, fixes its own endpoint there, starts upkeep. */
+  async joinNetwork(contracts: ContractAddresses, port: number): Promise<void> {
+    if (this.ctx) return;
+    const { config } = this;
+    const chain = new NodeChain(config.chainRpcUrl, config.chainId, contracts, this.identity.chainKey);
+    await chain.startBlockWatch();
+    const peers = new PeerDirectory(() => chain.loadPeers());
+    await peers.refresh();
+    const me = peers.peer(config.index);
+    if (!me || me.address !== this.address)
+      throw new Error(`Staking does not list this node (${this.address}) as node ${config.index}`);
+    const endpoint = `http://127.0.0.1:${port}`;
+    if (me.endpoint !== endpoint) {
+      await chain.send(async (w) => (await w.Staking.setEndpoint(endpoint)).wait());
+      await peers.refresh();
+    }
+    const ctx: NodeContext = {
+      index: config.index,
+      nodeCount: config.nodeCount,
+      t: degreeFor(config.nodeCount),
+      threshold: thresholdFor(config.nodeCount),
+      crypto: new PeerCrypto(this.identity),
+      peers,
+      replay: new ReplayGuard(),
+      keys: this.keys,
+      presigs: this.presigs,
+      chain,
+      log: (message) => console.log(`node ${config.index}: ${message}`),
+    };
+    this.auth = new RequesterAuth(chain);
+    this.ctx = ctx;
+    // Peers move (a node restarted on a new port): re-read Staking now and then.
+    setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
+    this.keeper = new PoolKeeper(ctx, {
+      ...DEFAULT_POOL_TARGETS,
+      ...(config.pools ? { keys: config.pools.keys, presignatures: config.pools.presignatures } : {}),
+    });
+    this.keeper.start();
+  }
+
+  private context(): NodeContext {
+    if (!this.ctx) throw new NodeRequestError(503, 'not_ready', 'this node has not joined the network yet');
+    return this.ctx;
+  }
+
+  private routes(): Route[] {
+    const peerRoute = (path: string, handle: (ctx: NodeContext, raw: unknown) => unknown): Route => ({
+      method: 'POST',
+      path,
+      handler: (body) => handle(this.context(), parseJsonBody(body)),
+      encode: toWireJson,
+    });
+    return [
+      { method: 'GET', path: '/health', handler: () => this.health() },
+      { method: 'GET', path: '/presign/count', handler: () => ({ fresh: this.presigs.countFresh() }) },
+      {
+        method: 'GET',
+        path: '/presign/available',
+        handler: (_body, url) => ({
+          node: this.config.index,
+          ids: this.presigs.freshIds(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100))),
+        }),
+      },
+      { method: 'POST', path: '/pkp/sign/bind', handler: (body) => handleBind(this.context(), this.auth!, body) },
+      { method: 'POST', path: '/pkp/sign/release', handler: (body) => handleRelease(this.context(), body) },
+      peerRoute('/peer/dkg/deal', handleDkgDeal),
+      peerRoute('/peer/dkg/finish', handleDkgFinish),
+      peerRoute('/peer/dkg/commit', handleDkgCommit),
+      peerRoute('/peer/presign/deal', handlePresignDeal),
+      peerRoute('/peer/presign/round2', handlePresignRound2),
+      peerRoute('/peer/presign/finish', handlePresignFinish),
+    ];
+  }
+
+  private health(): NodeHealth {
+    return {
+      ok: true,
+      index: this.config.index,
+      address: this.address,
+      uptimeMs: Date.now() - this.startedAt,
+      networkReady: this.ctx !== undefined,
+      keysReady: this.keys.countReady(),
+      presignaturesFresh: this.presigs.countFresh(),
+    };
+  }
+
+  close(): void {
+    this.keeper?.stop();
+    this.ctx?.chain.close();
+    this.server.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
+import type { PeerInfo } from './peer-crypto.ts';
+
+/** A peer answered with an error, or did not answer. */
+export class PeerCallError extends Error {
+  readonly peer: number;
+  constructor(peer: number, message: string) {
+    super(`node ${peer}: ${message}`);
+    this.peer = peer;
+  }
+}
+
+/** POSTs a protocol message to a peer and decodes its answer (wire JSON, bigints and bytes kept). */
+export async function callPeer<T>(peer: PeerInfo, path: string, body: unknown, timeoutMs = 30_000): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${peer.endpoint}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: toWireJson(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    throw new PeerCallError(peer.index, `unreachable (${(err as Error).message})`);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let message = `answered ${res.status}`;
+    try {
+      message = (JSON.parse(text) as { error: { message: string } }).error.message;
+    } catch {
+      // Not our error shape; keep the status.
+    }
+    throw new PeerCallError(peer.index, message);
+  }
+  return fromWireJson<T>(text);
+}
+
+/** Runs `call` on every peer at once; all must succeed (protocol rounds need everyone). */
+export async function callAll<T>(
+  peers: readonly PeerInfo[],
+  call: (peer: PeerInfo) => Promise<T>,
+): Promise<Map<number, T>> {
+  const results = await Promise.allSettled(peers.map(call));
+  const out = new Map<number, T>();
+  const failures: string[] = [];
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') out.set(peers[i]!.index, r.value);
+    else failures.push((r.reason as Error).message);
+  });
+  if (failures.length > 0) throw new Error(failures.join('; '));
+  return out;
+}

@@ -1,0 +1,112 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import type { NodeIdentity } from '../node-identity.ts';
+
+/** A peer as the Staking contract registers it. */
+export interface PeerInfo {
+  index: number;
+  address: string;
+  endpoint: string;
+  /** Ed25519 public key, 32 bytes. */
+  signingKey: Buffer;
+  /** X25519 public key, 32 bytes. */
+  encryptionKey: Buffer;
+}
+
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+export function ed25519PublicKey(raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+function x25519PublicKey(raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+/** Domain-separated digest of a statement a node signs. */
+export function statementDigest(domain: string, parts: readonly (string | Uint8Array)[]): Buffer {
+  const h = createHash('sha256').update(domain);
+  for (const part of parts) {
+    const bytes = typeof part === 'string' ? Buffer.from(part) : part;
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(bytes.length);
+    h.update(len).update(bytes);
+  }
+  return h.digest();
+}
+
+/**
+ * Signing and pairwise encryption with the node's registered communication keys. Public
+ * key objects and pairwise keys are made once per peer and cached.
+ */
+export class PeerCrypto {
+  private readonly identity: NodeIdentity;
+  private readonly verifyKeys = new Map<string, KeyObject>();
+  private readonly pairKeys = new Map<string, Buffer>();
+
+  constructor(identity: NodeIdentity) {
+    this.identity = identity;
+  }
+
+  sign(digest: Buffer): Buffer {
+    return sign(null, digest, this.identity.signingKey);
+  }
+
+  verify(peer: PeerInfo, digest: Buffer, signature: Uint8Array): boolean {
+    const id = peer.signingKey.toString('hex');
+    let key = this.verifyKeys.get(id);
+    if (!key) {
+      key = ed25519PublicKey(peer.signingKey);
+      this.verifyKeys.set(id, key);
+    }
+    try {
+      return verify(null, digest, key, signature);
+    } catch {
+      return false;
+    }
+  }
+
+  /** AES-256-GCM key shared with one peer: X25519, then HKDF bound to both node indices. */
+  private pairKey(me: number, peer: PeerInfo): Buffer {
+    const id = `${peer.index}:${peer.encryptionKey.toString('hex')}`;
+    let key = this.pairKeys.get(id);
+    if (!key) {
+      const shared = diffieHellman({
+        privateKey: this.identity.encryptionKey,
+        publicKey: x25519PublicKey(peer.encryptionKey),
+      });
+      const [lo, hi] = me < peer.index ? [me, peer.index] : [peer.index, me];
+      key = Buffer.from(hkdfSync('sha256', shared, 'litbox-peer', `pair/${lo}/${hi}`, 32));
+      this.pairKeys.set(id, key);
+    }
+    return key;
+  }
+
+  /** Encrypts for one peer; `label` (session, sender, recipient) is authenticated too. */
+  encryptFor(me: number, peer: PeerInfo, plain: Buffer, label: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.pairKey(me, peer), iv);
+    cipher.setAAD(Buffer.from(label));
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  decryptFrom(me: number, peer: PeerInfo, sealed: Uint8Array, label: string): Buffer {
+    const buf = Buffer.from(sealed);
+    const decipher = createDecipheriv('aes-256-gcm', this.pairKey(me, peer), buf.subarray(0, 12));
+    decipher.setAAD(Buffer.from(label));
+    decipher.setAuthTag(buf.subarray(12, 28));
+    return Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]);
+  }
+}

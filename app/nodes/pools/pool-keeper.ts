@@ -1,0 +1,96 @@
+import { KEY_TYPE } from '../../shared/contracts/index.ts';
+import type { NodeContext } from '../node-context.ts';
+import { runDkgBatch } from '../protocols/dkg-protocol.ts';
+import { runPresignBatch } from '../protocols/presign-protocol.ts';
+import type { PeerInfo } from '../peers/peer-crypto.ts';
+
+export interface PoolTargets {
+  /** Routed, unminted PKP keys the network keeps ready, so minting is one transaction. */
+  keys: number;
+  keyBatch: number;
+  /** Fresh presignatures each node keeps; a batch starts when the smallest pool is below half. */
+  presignatures: number;
+  presignBatch: number;
+}
+
+export const DEFAULT_POOL_TARGETS: PoolTargets = { keys: 8, keyBatch: 8, presignatures: 400, presignBatch: 100 };
+
+/**
+ * The background work of the network. The leader is the lowest-indexed node that answers;
+ * only it starts DKG and presignature batches (two leaders for a moment are harmless: their
+ * batches are independent). Keys need all N nodes up; presignatures need T.
+ */
+export class PoolKeeper {
+  private readonly ctx: NodeContext;
+  private readonly targets: PoolTargets;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+
+  constructor(ctx: NodeContext, targets: PoolTargets) {
+    this.ctx = ctx;
+    this.targets = targets;
+  }
+
+  start(intervalMs = 250): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      let again = false;
+      try {
+        again = await this.tick();
+      } catch (err) {
+        this.ctx.log(`pool keeper: ${(err as Error).message}`);
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** One round of upkeep; true when more work is waiting right away. */
+  private async tick(): Promise<boolean> {
+    if (this.running) return false;
+    this.running = true;
+    try {
+      const live = await this.ctx.peers.live();
+      const leader = live.reduce<PeerInfo | undefined>((min, p) => (!min || p.index < min.index ? p : min), undefined);
+      if (leader?.index !== this.ctx.index) return false;
+      return (await this.keepKeys(live)) || (await this.keepPresignatures(live));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async keepKeys(live: PeerInfo[]): Promise<boolean> {
+    if (live.length < this.ctx.nodeCount) return false;
+    const unminted = Number(await this.ctx.chain.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA));
+    const missing = this.targets.keys - unminted;
+    if (missing <= 0) return false;
+    const count = Math.min(missing, this.targets.keyBatch);
+    const started = Date.now();
+    await runDkgBatch(this.ctx, count);
+    this.ctx.log(`made and routed ${count} PKP keys by DKG in ${Date.now() - started} ms`);
+    return true;
+  }
+
+  private async keepPresignatures(live: PeerInfo[]): Promise<boolean> {
+    if (live.length < this.ctx.threshold) return false;
+    const counts = await Promise.all(
+      live.map(async (p) => {
+        try {
+          const res = await fetch(`${p.endpoint}/presign/count`, { signal: AbortSignal.timeout(2_000) });
+          return ((await res.json()) as { fresh: number }).fresh;
+        } catch {
+          return 0;
+        }
+      }),
+    );
+    if (Math.min(...counts) >= this.targets.presignatures / 2) return false;
+    await runPresignBatch(this.ctx, live, this.targets.presignBatch);
+    return Math.min(...counts) + this.targets.presignBatch < this.targets.presignatures;
+  }
+}

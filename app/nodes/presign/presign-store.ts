@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import type { Presignature } from '../../shared/threshold/presign.ts';
+import { NodeRequestError } from '../http-server.ts';
+import type { SealedBox } from '../sealed-box.ts';
+
+export interface BoundPresignature {
+  id: string;
+  R: Uint8Array;
+  w: bigint;
+  z2: bigint;
+}
+
+/**
+ * This node's presignatures. The life of one: 'fresh' → 'bound' to exactly one (key,
+ * digest), written durably before any binding statement leaves the node → 'released' once
+ * its share went out (its secret values are then wiped). A bound presignature is never
+ * bound again to anything else, across crashes too: the binding is a committed row.
+ */
+export class PresignStore {
+  private readonly db: Database.Database;
+  private readonly box: SealedBox;
+  private readonly bindStmt: Database.Statement;
+  private readonly readStmt: Database.Statement;
+
+  constructor(db: Database.Database, box: SealedBox) {
+    this.db = db;
+    this.box = box;
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS presignatures (
+        id TEXT PRIMARY KEY,
+        batch_id TEXT NOT NULL,
+        big_r BLOB NOT NULL,
+        sealed_secret BLOB,
+        participants TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('fresh', 'bound', 'released')),
+        bound_token TEXT,
+        bound_digest TEXT,
+        created_at INTEGER NOT NULL,
+        bound_at INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS presignatures_fresh ON presignatures (status, created_at);
+    `);
+    this.bindStmt = db.prepare(
+      `UPDATE presignatures SET status = 'bound', bound_token = ?, bound_digest = ?, bound_at = ?
+       WHERE id = ? AND status = 'fresh'`,
+    );
+    this.readStmt = db.prepare(
+      'SELECT id, big_r, sealed_secret, status, bound_token, bound_digest FROM presignatures WHERE id = ?',
+    );
+  }
+
+  saveBatch(presignatures: readonly Presignature[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO presignatures (id, batch_id, big_r, sealed_secret, participants, status, created_at)
+       VALUES (?, ?, ?, ?, ?, 'fresh', ?) ON CONFLICT(id) DO NOTHING`,
+    );
+    this.db.transaction(() => {
+      for (const p of presignatures) {
+        const secret = Buffer.from(`${p.w.toString(16)}:${p.z2.toString(16)}`);
+        insert.run(
+          p.id,
+          p.batchId,
+          Buffer.from(p.R),
+          this.box.seal(secret, `presig:${p.id}`),
+          p.participants.join(','),
+          Date.now(),
+        );
+      }
+    })();
+  }
+
+  freshIds(limit: number): string[] {
+    return (
+      this.db.prepare(`SELECT id FROM presignatures WHERE status = 'fresh' ORDER BY created_at LIMIT ?`).all(limit) as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+  }
+
+  countFresh(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM presignatures WHERE status = 'fresh'`).get() as { n: number }).n;
+  }
+
+  /**
+   * Binds a presignature to (token, digest), durably. Binding again to the same pair is
+   * allowed (a retry); to anything else is refused.
+   */
+  bind(id: string, tokenId: string, digest: string): void {
+    const result = this.bindStmt.run(tokenId, digest, Date.now(), id);
+    if (result.changes === 1) return;
+    const row = this.readStmt.get(id) as
+      { status: string; bound_token: string | null; bound_digest: string | null } | undefined;
+    if (!row) throw new NodeRequestError(404, 'unknown_presignature', `this node has no presignature ${id}`);
+    if (row.bound_token === tokenId && row.bound_digest === digest) return;
+    throw new NodeRequestError(409, 'presignature_used', `presignature ${id} is already bound to another message`);
+  }
+
+  /** The secret values of a presignature bound to exactly this (token, digest). */
+  boundTo(id: string, tokenId: string, digest: string): BoundPresignature {
+    const row = this.readStmt.get(id) as
+      | {
+          id: string;
+          big_r: Buffer;
+          sealed_secret: Buffer | null;
+          status: string;
+          bound_token: string | null;
+          bound_digest: string | null;
+        }
+      | undefined;
+    if (!row) throw new NodeRequestError(404, 'unknown_presignature', `this node has no presignature ${id}`);
+    if (row.status === 'fresh') throw new NodeRequestError(409, 'not_bound', `presignature ${id} is not bound yet`);
+    if (row.bound_token !== tokenId || row.bound_digest !== digest)
+      throw new NodeRequestError(409, 'presignature_used', `presignature ${id} is bound to another message`);
+    if (!row.sealed_secret)
+      throw new NodeRequestError(410, 'released', `presignature ${id} was already used and wiped`);
+    const [w, z2] = this.box.open(row.sealed_secret, `presig:${id}`).toString('utf8').split(':');
+    return { id, R: new Uint8Array(row.big_r), w: BigInt(`0x${w}`), z2: BigInt(`0x${z2}`) };
+  }
+
+  /** After the share went out: wipe the secret values; the binding record stays forever. */
+  markReleased(id: string): void {
+    this.db.prepare(`UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`).run(id);
+  }
+
+  /** Every binding this node ever made (for audits: no presignature bound twice). */
+  bindings(): { id: string; tokenId: string; digest: string }[] {
+    return (
+      this.db.prepare(`SELECT id, bound_token, bound_digest FROM presignatures WHERE status != 'fresh'`).all() as {
+        id: string;
+        bound_token: string;
+        bound_digest: string;
+      }[]
+    ).map((r) => ({ id: r.id, tokenId: r.bound_token, digest: r.bound_digest }));
+  }
+}

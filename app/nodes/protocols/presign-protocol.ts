@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import {
+  presignRound1Deal,
+  presignRound1Finish,
+  presignRound2Finish,
+  presignRound2Value,
+  type PresignBatchParams,
+  type PresignDealingBroadcast,
+  type PresignPrivateShares,
+  type PresignRound1State,
+  type PresignRound2Message,
+} from '../../shared/threshold/presign.ts';
+import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
+import { NodeRequestError } from '../http-server.ts';
+import type { NodeContext } from '../node-context.ts';
+import { callAll, callPeer } from '../peers/peer-client.ts';
+import type { PeerInfo } from '../peers/peer-crypto.ts';
+import { openEnvelope, sealEnvelope, type SignedEnvelope } from '../peers/signed-envelope.ts';
+
+/**
+ * Presignatures in batches among the nodes that are up (at least T of them), relayed by the
+ * leader like DKG. Three rounds: deal (signed broadcast + sealed private values), round 2
+ * (each node checks its values and publishes v = k·a + z1), finish (each node interpolates
+ * μ = k·a, keeps w = a/μ and z2, stores the batch durably). A node that finds anything wrong
+ * refuses the round and the batch is dropped everywhere.
+ */
+
+const MAX_BATCH = 256;
+/** Round-1 state waits this long for round 2. */
+const STATE_TTL_MS = 60_000;
+
+interface DealResponse {
+  broadcast: SignedEnvelope;
+  sealed: Record<string, Uint8Array>;
+}
+interface Round2Request {
+  params: PresignBatchParams;
+  broadcasts: SignedEnvelope[];
+  sealed: Record<string, Uint8Array>;
+}
+
+const pending = new Map<string, { state: PresignRound1State; at: number }>();
+
+function checkParams(ctx: NodeContext, params: PresignBatchParams, session: string): void {
+  const p = params?.participants;
+  const ok =
+    params?.batchId === session &&
+    Array.isArray(p) &&
+    p.length >= ctx.threshold &&
+    p.includes(ctx.index) &&
+    p.every((i, k) => Number.isInteger(i) && i >= 1 && i <= ctx.nodeCount && (k === 0 || i > p[k - 1]!)) &&
+    params.t === ctx.t &&
+    Number.isInteger(params.count) &&
+    params.count >= 1 &&
+    params.count <= MAX_BATCH;
+  if (!ok) throw new NodeRequestError(400, 'bad_batch', 'presignature batch parameters do not match this network');
+}
+
+function peerOf(ctx: NodeContext, index: number): PeerInfo {
+  const peer = ctx.peers.peer(index);
+  if (!peer) throw new NodeRequestError(400, 'unknown_node', `node ${index} is not registered`);
+  return peer;
+}
+
+/** Participant, round 1. */
+export function handlePresignDeal(ctx: NodeContext, raw: unknown): DealResponse {
+  const {
+    from,
+    session,
+    body: params,
+  } = openEnvelope<PresignBatchParams>(ctx.crypto, ctx.peers, raw, { kind: 'presign/deal' });
+  ctx.replay.once(from, 'presign/deal', session);
+  checkParams(ctx, params, session);
+  const dealing = presignRound1Deal(params, ctx.index);
+  const sealed: Record<string, Uint8Array> = {};
+  for (const shares of dealing.privateShares) {
+    sealed[shares.recipient] = ctx.crypto.encryptFor(
+      ctx.index,
+      peerOf(ctx, shares.recipient),
+      Buffer.from(toWireJson(shares)),
+      `presign/${session}/${ctx.index}/${shares.recipient}`,
+    );
+  }
+  return { broadcast: sealEnvelope(ctx.crypto, ctx.index, 'presign/broadcast', session, dealing.broadcast), sealed };
+}
+
+/** Participant, round 2: checks every dealing addressed to it, then publishes its v values. */
+export function handlePresignRound2(ctx: NodeContext, raw: unknown): SignedEnvelope {
+  const { from, session, body } = openEnvelope<Round2Request>(ctx.crypto, ctx.peers, raw, { kind: 'presign/round2' });
+  ctx.replay.once(from, 'presign/round2', session);
+  checkParams(ctx, body.params, session);
+  const received = body.params.participants.map((dealer) => {
+    const envelope = body.broadcasts?.find((b) => b?.from === dealer);
+    if (!envelope) throw new NodeRequestError(400, 'missing_dealing', `no dealing from node ${dealer}`);
+    const { body: broadcast } = openEnvelope<PresignDealingBroadcast>(ctx.crypto, ctx.peers, envelope, {
+      kind: 'presign/broadcast',
+      session,
+      from: dealer,
+    });
+    const sealed = body.sealed?.[dealer];
+    if (!(sealed instanceof Uint8Array))
+      throw new NodeRequestError(400, 'missing_dealing', `no values from node ${dealer}`);
+    let shares: PresignPrivateShares;
+    try {
+      shares = fromWireJson(
+        ctx.crypto
+          .decryptFrom(ctx.index, peerOf(ctx, dealer), sealed, `presign/${session}/${dealer}/${ctx.index}`)
+          .toString('utf8'),
+      );
+    } catch {
+      throw new NodeRequestError(400, 'bad_dealing', `the values from node ${dealer} do not decrypt`);
+    }
+    return { broadcast, shares };
+  });
+  let state: PresignRound1State;
+  try {
+    state = presignRound1Finish(body.params, ctx.index, received);
+  } catch (err) {
+    throw new NodeRequestError(400, 'bad_dealing', (err as Error).message);
+  }
+  const now = Date.now();
+  for (const [id, entry] of pending) if (now - entry.at > STATE_TTL_MS) pending.delete(id);
+  pending.set(session, { state, at: now });
+  return sealEnvelope(ctx.crypto, ctx.index, 'presign/v', session, presignRound2Value(state));
+}
+
+/** Participant, round 3: μ, w, and the batch stored durably. */
+export function handlePresignFinish(ctx: NodeContext, raw: unknown): { stored: number } {
+  const { from, session, body } = openEnvelope<{ messages: SignedEnvelope[] }>(ctx.crypto, ctx.peers, raw, {
+    kind: 'presign/finish',
+  });
+  ctx.replay.once(from, 'presign/finish', session);
+  const entry = pending.get(session);
+  if (!entry) throw new NodeRequestError(409, 'unknown_batch', `no round-1 state for batch ${session}`);
+  pending.delete(session);
+  const messages = entry.state.params.participants.map((node) => {
+    const envelope = body.messages?.find((m) => m?.from === node);
+    if (!envelope) throw new NodeRequestError(400, 'missing_round2', `no round-2 message from node ${node}`);
+    return openEnvelope<PresignRound2Message>(ctx.crypto, ctx.peers, envelope, {
+      kind: 'presign/v',
+      session,
+      from: node,
+    }).body;
+  });
+  let presignatures;
+  try {
+    presignatures = presignRound2Finish(entry.state, messages);
+  } catch (err) {
+    throw new NodeRequestError(400, 'bad_round2', (err as Error).message);
+  }
+  ctx.presigs.saveBatch(presignatures);
+  return { stored: presignatures.length };
+}
+
+/** Leader: one batch among `participants` (all up). Returns how many each stored. */
+export async function runPresignBatch(
+  ctx: NodeContext,
+  participants: readonly PeerInfo[],
+  count: number,
+): Promise<number> {
+  const batchId = `ps-${ctx.index}-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
+  const params: PresignBatchParams = {
+    batchId,
+    participants: participants.map((p) => p.index).sort((a, b) => a - b),
+    t: ctx.t,
+    count,
+  };
+  const envelope = (kind: string, body: unknown) => sealEnvelope(ctx.crypto, ctx.index, kind, batchId, body);
+  const deal = envelope('presign/deal', params);
+  const dealings = await callAll(participants, (p) => callPeer<DealResponse>(p, '/peer/presign/deal', deal));
+  const broadcasts = [...dealings.values()].map((d) => d.broadcast);
+  const round2 = await callAll(participants, (p) => {
+    const sealed: Record<string, Uint8Array> = {};
+    for (const [dealer, d] of dealings) sealed[dealer] = d.sealed[p.index]!;
+    return callPeer<SignedEnvelope>(
+      p,
+      '/peer/presign/round2',
+      envelope('presign/round2', { params, broadcasts, sealed }),
+    );
+  });
+  const finish = envelope('presign/finish', { messages: [...round2.values()] });
+  await callAll(participants, (p) => callPeer<{ stored: number }>(p, '/peer/presign/finish', finish));
+  return count;
+}

@@ -1,0 +1,98 @@
+import { keccak256 } from 'ethers';
+import { signShare } from '../../shared/threshold/ecdsa.ts';
+import { BindRequest, ReleaseRequest, type ReleaseResponse } from '../../shared/node-api.ts';
+import type { RequesterAuth } from '../auth/requester-auth.ts';
+import { NodeRequestError, parseJsonBody } from '../http-server.ts';
+import type { NodeContext } from '../node-context.ts';
+import { statementDigest } from '../peers/peer-crypto.ts';
+
+/**
+ * Signing is two short requests per node. bind: the node checks the requester and the digest,
+ * binds one presignature to (key, digest) durably, and signs that binding. release: given T
+ * nodes' bindings of that presignature to that same (key, digest), it returns its share. Each
+ * node binds a presignature once, and 2T > N, so no presignature can gather T bindings for
+ * two messages: no share for a second message ever leaves any node.
+ */
+
+function parse<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: string,
+): T {
+  const parsed = schema.safeParse(parseJsonBody(body));
+  if (!parsed.success)
+    throw new NodeRequestError(
+      400,
+      'bad_request',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  return parsed.data;
+}
+
+const normalizeKey = (publicKey: string) => `0x${publicKey.replace(/^0x/, '').toLowerCase()}`;
+
+export function bindingDigest(presignatureId: string, tokenId: string, digest: string): Buffer {
+  return statementDigest('litbox-bind-v1', [presignatureId, tokenId, digest.toLowerCase()]);
+}
+
+function readyShare(ctx: NodeContext, publicKey: string) {
+  const tokenId = BigInt(keccak256(publicKey)).toString();
+  const share = ctx.keys.get(tokenId);
+  if (!share || share.status !== 'ready')
+    throw new NodeRequestError(404, 'unknown_pkp', 'this network holds no PKP with that public key');
+  return share;
+}
+
+export async function handleBind(ctx: NodeContext, auth: RequesterAuth, body: string) {
+  const req = parse(BindRequest, body);
+  const publicKey = normalizeKey(req.publicKey);
+  const share = readyShare(ctx, publicKey);
+  const address = await auth.verifyAuthSig(req.authSig);
+  if (!(await auth.mayUseAsAddress(share.tokenId, address)))
+    throw new NodeRequestError(
+      403,
+      'not_permitted',
+      `${address} may not sign with this PKP (not its owner or a permitted address)`,
+    );
+  ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
+  const signature = ctx.crypto.sign(bindingDigest(req.presignatureId, share.tokenId, req.toSign));
+  return { binding: { node: ctx.index, signature: `0x${signature.toString('hex')}` } };
+}
+
+export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
+  const req = parse(ReleaseRequest, body);
+  const publicKey = normalizeKey(req.publicKey);
+  const share = readyShare(ctx, publicKey);
+  const digest = req.toSign.toLowerCase();
+  const presig = ctx.presigs.boundTo(req.presignatureId, share.tokenId, digest);
+  const statement = bindingDigest(req.presignatureId, share.tokenId, digest);
+  const valid = new Set<number>();
+  for (const binding of req.bindings) {
+    const peer = ctx.peers.peer(binding.node);
+    if (peer && ctx.crypto.verify(peer, statement, Buffer.from(binding.signature.slice(2), 'hex')))
+      valid.add(binding.node);
+  }
+  if (valid.size < ctx.threshold)
+    throw new NodeRequestError(
+      409,
+      'not_enough_bindings',
+      `a share needs ${ctx.threshold} nodes' bindings of this presignature to this message; got ${valid.size} valid`,
+    );
+  const { s, bigR } = signShare({
+    digest: Buffer.from(digest.slice(2), 'hex'),
+    R: presig.R,
+    w: presig.w,
+    z2: presig.z2,
+    keyShare: share.share,
+    publicKey: Buffer.from(publicKey.slice(2), 'hex'),
+  });
+  ctx.presigs.markReleased(req.presignatureId);
+  return {
+    node: ctx.index,
+    share: `0x${s.toString(16).padStart(64, '0')}`,
+    bigR: `0x${Buffer.from(bigR).toString('hex')}`,
+  };
+}

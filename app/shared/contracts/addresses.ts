@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * Where the Litbox contracts live on a chain. Genesis returns it; the host keeps it in the
+ * data directory and reports it (`litbox status --json` → contracts). Light on purpose: it
+ * imports neither ethers nor the generated artifacts, so the renderer may use it.
+ */
+export const CONTRACT_NAMES = ['Staking', 'PKPNFT', 'PubkeyRouter', 'PKPPermissions', 'PKPHelper'] as const;
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
+
+export const ContractAddresses = z.object({
+  PKPNFT: address,
+  PKPPermissions: address,
+  PKPHelper: address,
+  PubkeyRouter: address,
+  Staking: address,
+});
+export type ContractAddresses = z.infer<typeof ContractAddresses>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The node HTTP API that clients (the host's Lit client, tests) call. Node-to-node messages
+ * are signed envelopes described in app/nodes/peers.
+ */
+
+export const Hex = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'must be 0x-prefixed hex bytes');
+export const Digest32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, 'toSign must be a 32-byte digest (0x followed by 64 hex digits)');
+export const UncompressedPubkey = z
+  .string()
+  .regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'publicKey must be a 65-byte uncompressed secp256k1 key (04…)');
+
+/** Lit's auth sig: an EIP-191 signature over a SIWE message. */
+export const AuthSig = z.object({
+  sig: Hex,
+  derivedVia: z.string(),
+  signedMessage: z.string().max(4096),
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+});
+export type AuthSig = z.infer<typeof AuthSig>;
+
+export const BindRequest = z.object({
+  presignatureId: z.string().min(1).max(128),
+  publicKey: UncompressedPubkey,
+  toSign: Digest32,
+  authSig: AuthSig,
+});
+export type BindRequest = z.infer<typeof BindRequest>;
+
+export const Binding = z.object({ node: z.number().int().min(1), signature: Hex });
+export type Binding = z.infer<typeof Binding>;
+
+export const BindResponse = z.object({ binding: Binding });
+
+export const ReleaseRequest = z.object({
+  presignatureId: z.string().min(1).max(128),
+  publicKey: UncompressedPubkey,
+  toSign: Digest32,
+  bindings: z.array(Binding).max(64),
+});
+export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
+
+export const ReleaseResponse = z.object({
+  node: z.number().int().min(1),
+  /** s_j, 32-byte hex. */
+  share: Hex,
+  /** R' = δ·R, 65-byte uncompressed hex. */
+  bigR: Hex,
+});
+export type ReleaseResponse = z.infer<typeof ReleaseResponse>;
+
+export const PresignaturesAvailable = z.object({
+  node: z.number().int(),
+  ids: z.array(z.string()),
+});
+
+export const NodeErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

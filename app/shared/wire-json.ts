@@ -1,0 +1,25 @@
+/**
+ * JSON that carries bigints and byte arrays, for protocol messages whose values are field
+ * elements and points: a bigint travels as {"$n":"<hex>"}, bytes as {"$b":"<hex>"}.
+ */
+
+export function toWireJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return { $n: v.toString(16) };
+    if (v instanceof Uint8Array) return { $b: Buffer.from(v).toString('hex') };
+    return v;
+  });
+}
+
+export function fromWireJson<T = unknown>(text: string): T {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length === 1 && typeof o.$n === 'string' && /^[0-9a-f]{1,130}$/.test(o.$n)) return BigInt(`0x${o.$n}`);
+      if (keys.length === 1 && typeof o.$b === 'string' && /^([0-9a-f]{2})*$/.test(o.$b))
+        return new Uint8Array(Buffer.from(o.$b, 'hex'));
+    }
+    return v;
+  }) as T;
+}
