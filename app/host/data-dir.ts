@@ -89,10 +89,11 @@ export class DataDirLock {
     throw new Error(`could not take the lock ${this.file}`);
   }
 
+  /** Removes the lock only if it is still ours (never another host's, after a takeover). */
   release(): void {
     if (!this.held) return;
     this.held = false;
-    fs.rmSync(this.file, { force: true });
+    removeIfOwnedBy(this.file, (text) => Number(text.trim()) === process.pid);
   }
 }
 
@@ -108,6 +109,19 @@ export function writeRuntimeInfo(file: string, info: HostRuntimeInfo): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o600 });
   fs.renameSync(tmp, file);
+}
+
+/** Removes the runtime file if this process wrote it. */
+export function removeRuntimeInfo(file: string): void {
+  removeIfOwnedBy(file, (text) => (JSON.parse(text) as HostRuntimeInfo).pid === process.pid);
+}
+
+function removeIfOwnedBy(file: string, isOurs: (text: string) => boolean): void {
+  try {
+    if (isOurs(fs.readFileSync(file, 'utf8'))) fs.rmSync(file, { force: true });
+  } catch {
+    // Gone already, or not readable as ours: leave it.
+  }
 }
 
 export function readRuntimeInfo(file: string): HostRuntimeInfo | undefined {

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_NODES } from '../shared/network.ts';
 import { ApiFailure, ApiServer, type ApiHandlers } from './api/api-server.ts';
-import { DataDirLock, dataPaths, ensureWritableDir, writeRuntimeInfo, type DataPaths } from './data-dir.ts';
+import { DataDirLock, dataPaths, ensureWritableDir, removeRuntimeInfo, writeRuntimeInfo, type DataPaths } from './data-dir.ts';
 import { loadOrCreateNetworkConfig, reclaimNodePorts, writeNetworkConfig } from './network-config.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
-import { loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
+import { loadOrCreateAdminKey, loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
 import { openVault } from './vault/open-vault.ts';
 import { askPassphraseFromTerminal } from './vault/terminal-passphrase.ts';
 
@@ -18,6 +17,8 @@ export interface HostOptions {
   port: number;
   rendererDir?: string;
   onProgress?: (step: string) => void;
+  /** Pool sizes the nodes keep (tests use small ones). */
+  pools?: { keys: number; presignatures: number };
   /** Asked for the vault passphrase when no OS keychain answers. */
   askPassphrase?: (creating: boolean) => Promise<string | undefined>;
   /** Called as soon as the API listens, before the network is up. */
@@ -49,7 +50,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let supervisor: Supervisor | undefined;
   let api: ApiServer | undefined;
   const cleanUp = async () => {
-    fs.rmSync(paths.runtime, { force: true });
+    removeRuntimeInfo(paths.runtime);
     await api?.close();
     await supervisor?.stop();
     lock.release();
@@ -68,6 +69,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       askPassphrase: options.askPassphrase ?? askPassphraseFromTerminal,
     });
     const masterKey = await loadOrCreateMasterKey(vault);
+    const adminKey = await loadOrCreateAdminKey(vault);
     const vaultChanged = network.vault !== vault.kind;
     network.vault = vault.kind;
     if ((await reclaimNodePorts(network)) || created || vaultChanged) writeNetworkConfig(paths.network, network);
@@ -78,6 +80,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       paths,
       network,
       storageKeyOf: (index) => nodeStorageKey(masterKey, index).toString('base64'),
+      adminKey,
+      pools: options.pools,
+      onContracts: (contracts) => {
+        if (JSON.stringify(network.contracts) === JSON.stringify(contracts)) return;
+        network.contracts = contracts;
+        writeNetworkConfig(paths.network, network);
+      },
     });
     const sup = supervisor;
     const handlers: ApiHandlers = {

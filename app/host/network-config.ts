@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { ContractAddresses } from '../shared/contracts/addresses.ts';
 import { DEFAULT_CHAIN_ID } from '../shared/network.ts';
 import { findFreePort, isPortFree } from './ports.ts';
 
@@ -15,6 +16,8 @@ export const NetworkConfig = z.object({
   nodePorts: z.array(z.number().int()),
   /** Where this data directory keeps its secrets, chosen at its first start. */
   vault: z.enum(['keychain', 'passphrase-file']).optional(),
+  /** Set by genesis on the first start; later starts check the chain still has them. */
+  contracts: ContractAddresses.optional(),
   createdAt: z.string(),
 });
 export type NetworkConfig = z.infer<typeof NetworkConfig>;

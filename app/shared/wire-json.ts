@@ -4,9 +4,11 @@
  */
 
 export function toWireJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return { $n: v.toString(16) };
-    if (v instanceof Uint8Array) return { $b: Buffer.from(v).toString('hex') };
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    // Look at the value before toJSON ran: a Buffer would otherwise arrive as {type, data}.
+    const raw = key === '' ? value : this[key];
+    if (typeof raw === 'bigint') return { $n: raw.toString(16) };
+    if (raw instanceof Uint8Array) return { $b: Buffer.from(raw).toString('hex') };
     return v;
   });
 }

@@ -26,12 +26,16 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
   readonly index: number;
   restarts = 0;
   address: string | null = null;
+  /** The node's registered communication keys (hex), as it reported them. */
+  communicationKeys: { signingKey: string; encryptionKey: string } | null = null;
+  /** Counters from the node's /health, refreshed by the supervisor. */
+  stats: { keysReady: number; presignaturesFresh: number; networkReady: boolean } | null = null;
   private state: State = 'stopped';
   private child: ChildProcess | undefined;
   private wanted = false;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly options: NodeProcessOptions;
+  private options: NodeProcessOptions;
 
   constructor(options: NodeProcessOptions) {
     super();
@@ -85,6 +89,7 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
         if (msg.type === 'ready') {
           clearTimeout(timer);
           this.address = msg.address;
+          this.communicationKeys = { signingKey: msg.signingKey, encryptionKey: msg.encryptionKey };
           this.state = 'up';
           this.emit('change');
           resolve();
@@ -123,6 +128,12 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
         // The exit handler schedules the next attempt.
       });
     }, delay);
+  }
+
+  /** Tells the node (and every later incarnation of it) which contracts make the network. */
+  joinNetwork(contracts: NonNullable<NodeLaunchConfig['contracts']>): void {
+    this.options.launch = { ...this.options.launch, contracts };
+    this.child?.send({ type: 'network', contracts });
   }
 
   /** Stops the node and keeps it stopped (no restart). */

@@ -7,12 +7,21 @@ import { isProcessAlive, type DataPaths } from '../data-dir.ts';
 import type { NetworkConfig } from '../network-config.ts';
 import { findFreePort } from '../ports.ts';
 import { NodeProcess } from './node-process.ts';
+import { ensureContracts } from '../chain/network-genesis.ts';
+import { localChainProvider, type ContractAddresses } from '../../shared/contracts/index.ts';
+import { NodeHealth } from '../../shared/node-ipc.ts';
 import path from 'node:path';
 
 export interface SupervisorOptions {
   dataDir: string;
   paths: DataPaths;
   network: NetworkConfig;
+  /** The chain admin's private key (genesis); from the vault. */
+  adminKey: string;
+  /** Called once the contracts are known, to record them in network.json. */
+  onContracts: (contracts: ContractAddresses) => void;
+  /** Background pools the nodes keep full (defaults: 8 keys, 400 presignatures). */
+  pools?: { keys: number; presignatures: number };
   /** Each node's at-rest storage key (base64), handed over IPC at launch. */
   storageKeyOf: (index: number) => string;
   /** How often anvil saves its state file (seconds). */
@@ -31,6 +40,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   private blockNumber: number | null = null;
   private ready = false;
   private poller: NodeJS.Timeout | undefined;
+  private healthPoller: NodeJS.Timeout | undefined;
+  contracts: ContractAddresses | undefined;
   private stopping = false;
   private readonly options: SupervisorOptions;
 
@@ -80,6 +91,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           chainRpcUrl: chain.rpcUrl,
           chainId: network.chainId,
           storageKey: this.options.storageKeyOf(i),
+          pools: this.options.pools,
         },
         logFile: path.join(paths.logsDir, `node-${i}.log`),
       });
@@ -88,8 +100,55 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     }
     onProgress(`starting ${network.nodeCount} nodes`);
     await Promise.all(this.nodes.map((node) => node.start()));
+
+    onProgress(network.contracts ? 'checking the contracts' : 'genesis: deploying the contracts');
+    const provider = localChainProvider(chain.rpcUrl, network.chainId);
+    try {
+      const { addresses } = await ensureContracts({
+        provider,
+        adminKey: this.options.adminKey,
+        recorded: network.contracts,
+        stateFile: paths.chainState,
+        nodes: this.nodes.map((node) => ({
+          address: node.address!,
+          endpoint: node.url,
+          signingKey: `0x${node.communicationKeys!.signingKey}`,
+          encryptionKey: `0x${node.communicationKeys!.encryptionKey}`,
+        })),
+      });
+      this.contracts = addresses;
+      this.options.onContracts(addresses);
+    } finally {
+      provider.destroy();
+    }
+    for (const node of this.nodes) node.joinNetwork(this.contracts);
+    this.healthPoller = setInterval(() => void this.pollNodeHealth(), 1_000);
     this.ready = true;
     this.emit('change');
+  }
+
+  /** Pool counters for the status (key pool filling, presignatures), from each node's /health. */
+  private async pollNodeHealth(): Promise<void> {
+    let changed = false;
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        let stats: NodeProcess['stats'] = null;
+        if (node.up) {
+          try {
+            const res = await fetch(`${node.url}/health`, { signal: AbortSignal.timeout(1_000) });
+            const health = NodeHealth.parse(await res.json());
+            stats = { keysReady: health.keysReady, presignaturesFresh: health.presignaturesFresh, networkReady: health.networkReady };
+          } catch {
+            stats = null;
+          }
+        }
+        if (JSON.stringify(stats) !== JSON.stringify(node.stats)) {
+          node.stats = stats;
+          changed = true;
+        }
+      }),
+    );
+    if (changed) this.emit('change');
   }
 
   /**
@@ -144,7 +203,10 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         up: node.up,
         restarts: node.restarts,
         address: node.address,
+        keysReady: node.stats?.keysReady ?? null,
+        presignaturesFresh: node.stats?.presignaturesFresh ?? null,
       })),
+      contracts: this.contracts ?? null,
       nodeCount: this.nodeCount,
       threshold: this.threshold,
       dataDir: this.options.dataDir,
@@ -162,6 +224,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     this.stopping = true;
     this.ready = false;
     clearInterval(this.poller);
+    clearInterval(this.healthPoller);
     await Promise.all(this.nodes.map((node) => node.stop()));
     await this.chain?.stop();
     fs.rmSync(this.options.paths.chainPid, { force: true });

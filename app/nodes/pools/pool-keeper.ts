@@ -39,7 +39,7 @@ export class PoolKeeper {
       try {
         again = await this.tick();
       } catch (err) {
-        this.ctx.log(`pool keeper: ${(err as Error).message}`);
+        this.ctx.log(`pool keeper: ${(err as Error).message.slice(0, 500)}`);
       }
       if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : intervalMs);
     };

@@ -158,7 +158,11 @@ export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{
   const staking = ctx.chain.addresses.Staking;
   for (let i = 0; i < pubkeys.length; i++) {
     await ctx.chain.send(async (w) => {
-      const tx = await w.PubkeyRouter.voteForRoutingData(tokenIds[i]!, pubkeys[i]!, staking, KEY_TYPE.ECDSA);
+      // A fixed gas limit: the vote that reaches the threshold also routes the key, which an
+      // estimate made before the other nodes' votes landed would not cover.
+      const tx = await w.PubkeyRouter.voteForRoutingData(tokenIds[i]!, pubkeys[i]!, staking, KEY_TYPE.ECDSA, {
+        gasLimit: 600_000,
+      });
       await tx.wait();
     });
   }

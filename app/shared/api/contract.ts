@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContractAddresses } from '../contracts/addresses.ts';
 
 /**
  * The one API contract between the host and every caller (renderer, CLI, tests).
@@ -14,6 +15,9 @@ export const NodeStatus = z.object({
   restarts: z.number().int().min(0),
   /** The node's registered identity address, once it has started at least once. */
   address: z.string().nullable(),
+  /** PKP key shares this node holds, and its fresh presignatures (null while unknown). */
+  keysReady: z.number().int().nullable(),
+  presignaturesFresh: z.number().int().nullable(),
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
@@ -33,6 +37,8 @@ export const NetworkStatus = z.object({
   nodeCount: z.number().int(),
   threshold: z.number().int(),
   dataDir: z.string(),
+  /** The PKP contracts, once genesis ran: any ethers client can use them. */
+  contracts: ContractAddresses.nullable(),
 });
 export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
