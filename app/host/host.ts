@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_NODES } from '../shared/network.ts';
-import { ApiFailure, ApiServer, type ApiHandlers } from './api/api-server.ts';
-import { DataDirLock, dataPaths, ensureWritableDir, removeRuntimeInfo, writeRuntimeInfo, type DataPaths } from './data-dir.ts';
+import { createApiHandlers } from './api/api-handlers.ts';
+import { ApiServer } from './api/api-server.ts';
+import { startWalletServices, type WalletServices } from './wallet-services.ts';
+import {
+  DataDirLock,
+  dataPaths,
+  ensureWritableDir,
+  removeRuntimeInfo,
+  writeRuntimeInfo,
+  type DataPaths,
+} from './data-dir.ts';
 import { loadOrCreateNetworkConfig, reclaimNodePorts, writeNetworkConfig } from './network-config.ts';
 import { Supervisor } from './supervisor/supervisor.ts';
 import { loadOrCreateAdminKey, loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
@@ -31,6 +40,8 @@ export interface RunningHost {
   dataDir: string;
   paths: DataPaths;
   supervisor: Supervisor;
+  /** The wallet account, PKPs and Lit client, once the network is up. */
+  wallet: WalletServices;
   stop(): Promise<void>;
 }
 
@@ -49,7 +60,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   let supervisor: Supervisor | undefined;
   let api: ApiServer | undefined;
+  let stopWallet = (): void => {};
   const cleanUp = async () => {
+    stopWallet();
     removeRuntimeInfo(paths.runtime);
     await api?.close();
     await supervisor?.stop();
@@ -89,17 +102,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       },
     });
     const sup = supervisor;
-    const handlers: ApiHandlers = {
-      status: async () => sup.status(),
-      stopNode: async ({ index }) => {
-        await nodeOf(sup, index).stop();
-        return sup.status();
-      },
-      startNode: async ({ index }) => {
-        await nodeOf(sup, index).start();
-        return sup.status();
-      },
-    };
+    let wallet: WalletServices | undefined;
+    const handlers = createApiHandlers(sup, () => wallet);
     api = new ApiServer({
       token,
       handlers,
@@ -121,6 +125,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     writeRuntimeInfo(paths.runtime, { pid: process.pid, port, url: server.url, token });
     options.onListening?.(server.url, token);
     await sup.start(options.onProgress);
+    wallet = await startWalletServices({
+      rpcUrl: sup.chain!.rpcUrl,
+      chainId: network.chainId,
+      contracts: sup.contracts!,
+      vault,
+      nodeCount: network.nodeCount,
+    });
+    stopWallet = () => wallet?.close();
 
     let stopped: Promise<void> | undefined;
     return {
@@ -129,6 +141,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       dataDir,
       paths,
       supervisor: sup,
+      wallet: wallet,
       stop: () => {
         stopped ??= (async () => {
           clearTimeout(pending);
@@ -140,13 +153,5 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   } catch (err) {
     await cleanUp();
     throw err;
-  }
-}
-
-function nodeOf(supervisor: Supervisor, index: number) {
-  try {
-    return supervisor.node(index);
-  } catch (err) {
-    throw new ApiFailure('not_found', (err as Error).message);
   }
 }

@@ -23,7 +23,9 @@ export interface EnsureContractsOptions {
  * starts: check the recorded contracts are still on the chain (a lost state file is a clear
  * error, never a silent redeploy that would orphan every PKP).
  */
-export async function ensureContracts(options: EnsureContractsOptions): Promise<{ addresses: ContractAddresses; deployed: boolean }> {
+export async function ensureContracts(
+  options: EnsureContractsOptions,
+): Promise<{ addresses: ContractAddresses; deployed: boolean }> {
   const { provider, adminKey, nodes, recorded, stateFile } = options;
   const admin = new Wallet(adminKey, provider);
   await fundOnSandbox(provider, [admin.address, ...nodes.map((n) => n.address)]);

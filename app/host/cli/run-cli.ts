@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.ts';
 import { upCommand } from './up-command.ts';
 import { statusCommand } from './status-command.ts';
+import { pkpListCommand, pkpMintCommand, pkpSignCommand } from './pkp-commands.ts';
 
 export type CommandHandler = (
   values: Record<string, string | boolean | undefined>,
@@ -32,7 +33,25 @@ const commands: Record<string, Command> = {
     options: { json: { type: 'boolean' }, ...dataDirOption },
     run: statusCommand,
   },
+  'pkp mint': {
+    summary: 'pkp mint [--json]                            mint a PKP with the wallet account',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    run: pkpMintCommand,
+  },
+  'pkp list': {
+    summary: "pkp list [--json]                            list the wallet account's PKPs",
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    run: pkpListCommand,
+  },
+  'pkp sign': {
+    summary: 'pkp sign --pubkey HEX --digest HEX32 [--json] sign a 32-byte digest with a PKP',
+    options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, digest: { type: 'string' }, ...dataDirOption },
+    run: pkpSignCommand,
+  },
 };
+
+/** Command groups: `litbox pkp mint` is the command "pkp mint". */
+const GROUPS = new Set(['pkp']);
 
 export function usage(): string {
   return ['usage: litbox <command> [options]', '', ...Object.values(commands).map((c) => `  litbox ${c.summary}`)].join(
@@ -42,7 +61,9 @@ export function usage(): string {
 
 /** Runs one CLI command and returns the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const grouped = argv[0] !== undefined && GROUPS.has(argv[0]);
+  const name = grouped ? `${argv[0]} ${argv[1] ?? ''}`.trim() : argv[0];
+  const rest = argv.slice(grouped ? 2 : 1);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(usage());
     return name ? 0 : 2;

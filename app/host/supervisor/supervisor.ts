@@ -137,7 +137,11 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           try {
             const res = await fetch(`${node.url}/health`, { signal: AbortSignal.timeout(1_000) });
             const health = NodeHealth.parse(await res.json());
-            stats = { keysReady: health.keysReady, presignaturesFresh: health.presignaturesFresh, networkReady: health.networkReady };
+            stats = {
+              keysReady: health.keysReady,
+              presignaturesFresh: health.presignaturesFresh,
+              networkReady: health.networkReady,
+            };
           } catch {
             stats = null;
           }

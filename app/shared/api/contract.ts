@@ -44,6 +44,38 @@ export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
 const Empty = z.object({}).strict();
 
+export const Pkp = z.object({
+  /** uint256 as a decimal string. */
+  tokenId: z.string(),
+  /** 65-byte uncompressed secp256k1 key, 0x04… */
+  publicKey: z.string(),
+  ethAddress: z.string(),
+});
+export type Pkp = z.infer<typeof Pkp>;
+
+export const MintedPkp = Pkp.extend({ transactionHash: z.string(), mintMs: z.number() });
+
+export const PkpSignInput = z
+  .object({
+    publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'must be a 65-byte uncompressed public key (0x04…)'),
+    toSign: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte digest: 0x followed by 64 hex digits'),
+  })
+  .strict();
+
+/** The Lit SDK's signature shape, plus which nodes' shares made it. */
+export const PkpSignature = z.object({
+  r: z.string(),
+  s: z.string(),
+  recid: z.number().int(),
+  signature: z.string(),
+  publicKey: z.string(),
+  dataSigned: z.string(),
+  nodes: z.array(z.number().int()),
+});
+export type PkpSignature = z.infer<typeof PkpSignature>;
+
+export const WalletInfo = z.object({ address: z.string(), balanceWei: z.string() });
+
 export const NodeIndexInput = z.object({ index: z.number().int().min(1) }).strict();
 
 /** Every call: its input and output schema. Calls are POST /api/<name> with a JSON body. */
@@ -51,6 +83,10 @@ export const apiCalls = {
   status: { input: Empty, output: NetworkStatus },
   stopNode: { input: NodeIndexInput, output: NetworkStatus },
   startNode: { input: NodeIndexInput, output: NetworkStatus },
+  wallet: { input: Empty, output: WalletInfo },
+  pkpMint: { input: Empty, output: MintedPkp },
+  pkpList: { input: Empty, output: z.object({ pkps: z.array(Pkp) }) },
+  pkpSign: { input: PkpSignInput, output: PkpSignature },
 } as const;
 
 export type ApiCalls = typeof apiCalls;

@@ -1,0 +1,50 @@
+import type { Pkp, PkpSignature } from '../../shared/api/contract.ts';
+import { CliError } from './cli-error.ts';
+import type { CommandHandler } from './run-cli.ts';
+import { connectToHost } from './status-command.ts';
+
+const client = (values: Record<string, string | boolean | undefined>) =>
+  connectToHost(values['data-dir'] as string | undefined);
+
+function print(values: Record<string, unknown>, json: unknown, text: string): void {
+  console.log(values.json ? JSON.stringify(json) : text);
+}
+
+/** `litbox pkp mint`: mintNext through the wallet account; prints tokenId, pubkey, ethAddress. */
+export const pkpMintCommand: CommandHandler = async (values) => {
+  const pkp = await client(values).call('pkpMint', {});
+  print(
+    values,
+    { tokenId: pkp.tokenId, pubkey: pkp.publicKey, ethAddress: pkp.ethAddress, transactionHash: pkp.transactionHash },
+    `minted PKP ${pkp.tokenId}\n  address    ${pkp.ethAddress}\n  public key ${pkp.publicKey}\n  tx         ${pkp.transactionHash}`,
+  );
+};
+
+/** `litbox pkp list`: the wallet's PKPs. */
+export const pkpListCommand: CommandHandler = async (values) => {
+  const { pkps } = await client(values).call('pkpList', {});
+  const rows = pkps.map((p: Pkp) => ({ tokenId: p.tokenId, pubkey: p.publicKey, ethAddress: p.ethAddress }));
+  print(
+    values,
+    rows,
+    rows.length === 0
+      ? 'no PKPs yet (mint one with: litbox pkp mint)'
+      : rows.map((p) => `${p.ethAddress}  ${p.tokenId}`).join('\n'),
+  );
+};
+
+/** `litbox pkp sign --pubkey HEX --digest HEX32`: a threshold signature as the wallet account. */
+export const pkpSignCommand: CommandHandler = async (values) => {
+  const pubkey = values.pubkey;
+  const digest = values.digest;
+  if (typeof pubkey !== 'string') throw new CliError('pkp sign needs --pubkey HEX (the 65-byte public key)', 2);
+  if (typeof digest !== 'string') throw new CliError('pkp sign needs --digest HEX32 (the 32-byte digest to sign)', 2);
+  const publicKey = pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`;
+  const toSign = digest.startsWith('0x') ? digest : `0x${digest}`;
+  const sig: PkpSignature = await client(values).call('pkpSign', { publicKey, toSign });
+  print(
+    values,
+    sig,
+    `signature ${sig.signature}\n  r ${sig.r}\n  s ${sig.s}\n  recid ${sig.recid}\n  nodes ${sig.nodes.join(', ')}`,
+  );
+};

@@ -1,0 +1,171 @@
+import { combineSignature, type EcdsaSignature } from '../../shared/threshold/ecdsa.ts';
+import { degreeFor } from '../../shared/network.ts';
+import { secp256k1Group } from '../../shared/threshold/groups.ts';
+import { findBadShares } from '../../shared/threshold/shamir.ts';
+import type { AuthSig, Binding, ReleaseResponse } from '../../shared/node-api.ts';
+import { callNode, NodeCallError, type NodeEndpoint } from './node-request.ts';
+import { PresignatureQueue } from './presignature-queue.ts';
+
+/** Fewer than T nodes could take part. */
+export class NotEnoughNodesError extends Error {}
+/** The nodes refused the request itself (permission, unknown PKP, bad input). */
+export class SigningRefusedError extends Error {}
+
+export interface PkpSignRequest {
+  /** 65-byte uncompressed public key, 0x04… */
+  publicKey: string;
+  /** 32-byte digest, 0x… */
+  toSign: string;
+  authSig: AuthSig;
+}
+
+export interface PkpSignResult extends EcdsaSignature {
+  /** The nodes whose shares made the signature. */
+  nodes: number[];
+}
+
+export interface LitClientOptions {
+  nodes: () => readonly NodeEndpoint[];
+  nodeCount: number;
+  threshold: number;
+  /** Per node request. */
+  requestTimeoutMs?: number;
+}
+
+/** Errors that mean "this request will not be signed", whichever presignature we try. */
+const REFUSALS = new Set(['not_permitted', 'unknown_pkp', 'bad_request', 'bad_auth_sig', 'expired_auth_sig']);
+
+/**
+ * The client side of threshold signing: one presignature, bind at every node holding it, then
+ * release at the nodes that bound; combine the first T shares, verify against the public
+ * key, and only then return. More shares than T are used to find a bad one.
+ */
+export class LitClient {
+  private readonly options: LitClientOptions;
+  private readonly presignatures: PresignatureQueue;
+
+  constructor(options: LitClientOptions) {
+    this.options = options;
+    this.presignatures = new PresignatureQueue(options.nodes, options.threshold);
+  }
+
+  async pkpSign(request: PkpSignRequest): Promise<PkpSignResult> {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(request.toSign))
+      throw new SigningRefusedError('toSign must be a 32-byte digest (0x followed by 64 hex digits)');
+    if (!/^(0x)?04[0-9a-fA-F]{128}$/.test(request.publicKey))
+      throw new SigningRefusedError('publicKey must be a 65-byte uncompressed secp256k1 key (0x04…)');
+    const publicKey = `0x${request.publicKey.replace(/^0x/, '').toLowerCase()}`;
+    let lastProblem = '';
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const choice = await this.presignatures.take();
+      if (!choice) {
+        throw new NotEnoughNodesError(
+          `no presignature is held by ${this.options.threshold} reachable nodes: the network needs ${this.options.threshold} of ${this.options.nodeCount} nodes up (and a moment to make presignatures)`,
+        );
+      }
+      const outcome = await this.tryOnce(choice.id, choice.holders, { ...request, publicKey });
+      if ('signature' in outcome) return outcome.signature;
+      lastProblem = outcome.retry;
+    }
+    throw new NotEnoughNodesError(`signing failed after 4 attempts: ${lastProblem}`);
+  }
+
+  private async tryOnce(
+    presignatureId: string,
+    holders: number[],
+    request: PkpSignRequest,
+  ): Promise<{ signature: PkpSignResult } | { retry: string }> {
+    const { threshold, nodeCount } = this.options;
+    const timeout = this.options.requestTimeoutMs ?? 5_000;
+    const nodes = this.options.nodes().filter((n) => holders.includes(n.index));
+
+    const bound = await Promise.allSettled(
+      nodes.map((node) =>
+        callNode<{ binding: Binding }>(node, '/pkp/sign/bind', { presignatureId, ...request }, timeout).then((r) => ({
+          node,
+          binding: r.binding,
+        })),
+      ),
+    );
+    const bindings = bound.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const errors = bound.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
+    if (bindings.length < threshold) {
+      const refusal = errors.find((e) => REFUSALS.has(e.code));
+      if (refusal) throw new SigningRefusedError(`node ${refusal.node} refused: ${refusal.message}`);
+      if (errors.some((e) => e.code === 'presignature_used' || e.code === 'unknown_presignature'))
+        return { retry: 'presignature already used' };
+      this.presignatures.reset();
+      const reachable = nodeCount - errors.filter((e) => e.status === 0).length;
+      throw new NotEnoughNodesError(
+        `not enough nodes: ${bindings.length} of ${nodeCount} nodes took part (${reachable} reachable), signing needs ${threshold}`,
+      );
+    }
+
+    const release = {
+      presignatureId,
+      publicKey: request.publicKey,
+      toSign: request.toSign,
+      bindings: bindings.map((b) => b.binding),
+    };
+    const shares: ReleaseResponse[] = [];
+    const degree = 2 * degreeFor(nodeCount);
+    const combine = (list: ReleaseResponse[]): PkpSignResult => ({
+      ...combineSignature({
+        shares: list.map((s) => ({ index: s.node, value: BigInt(s.share) })),
+        bigR: Buffer.from(list[0]!.bigR.slice(2), 'hex'),
+        publicKey: Buffer.from(request.publicKey.slice(2), 'hex'),
+        digest: Buffer.from(request.toSign.slice(2), 'hex'),
+        degree,
+      }),
+      nodes: list.map((s) => s.node).sort((a, b) => a - b),
+    });
+
+    // Resolve on the first T shares that combine into a verified signature.
+    return new Promise((resolve) => {
+      let pending = bindings.length;
+      let done = false;
+      const finish = (value: { signature: PkpSignResult } | { retry: string }) => {
+        if (!done) {
+          done = true;
+          resolve(value);
+        }
+      };
+      for (const { node } of bindings) {
+        callNode<ReleaseResponse>(node, '/pkp/sign/release', release, timeout)
+          .then((share) => {
+            if (share.node !== node.index) return;
+            shares.push(share);
+            if (shares.length >= threshold && !done) {
+              try {
+                finish({ signature: combine(withoutBadShares(shares, threshold, degree)) });
+              } catch {
+                // Wait for more shares: with more than T, a bad one shows and is left out.
+              }
+            }
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            pending--;
+            if (pending === 0 && !done)
+              finish({ retry: `only ${shares.length} usable shares from ${bindings.length} bound nodes` });
+          });
+      }
+    });
+  }
+}
+
+/**
+ * All shares, minus any that combineSignature's consistency check names as off the
+ * polynomial (possible only when more than T arrived).
+ */
+function withoutBadShares(shares: ReleaseResponse[], threshold: number, degree: number): ReleaseResponse[] {
+  if (shares.length <= threshold) return shares;
+  const bad = findBadShares(
+    secp256k1Group.Fn,
+    shares.map((s) => ({ index: s.node, value: BigInt(s.share) })),
+    degree,
+  );
+  return bad ? shares.filter((s) => !bad.includes(s.node)) : shares;
+}
+
+export { NodeCallError };

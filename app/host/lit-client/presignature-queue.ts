@@ -1,0 +1,66 @@
+import { PresignaturesAvailable } from '../../shared/node-api.ts';
+import { callNode, type NodeEndpoint } from './node-request.ts';
+
+export interface PresignatureChoice {
+  id: string;
+  /** Nodes that hold it. */
+  holders: number[];
+}
+
+/**
+ * The client's view of which presignatures the nodes hold: ids that at least T reachable
+ * nodes report as fresh, handed out once each. Which presignature a request uses is the
+ * client's choice; the nodes' bindings, not this queue, make reuse impossible.
+ */
+export class PresignatureQueue {
+  private queue: PresignatureChoice[] = [];
+  private handedOut = new Set<string>();
+  private refilling: Promise<void> | undefined;
+  private readonly nodes: () => readonly NodeEndpoint[];
+  private readonly threshold: number;
+
+  constructor(nodes: () => readonly NodeEndpoint[], threshold: number) {
+    this.nodes = nodes;
+    this.threshold = threshold;
+  }
+
+  async take(): Promise<PresignatureChoice | undefined> {
+    if (this.queue.length < 32) {
+      this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
+      if (this.queue.length === 0) await this.refilling;
+    }
+    const choice = this.queue.shift();
+    if (choice) this.handedOut.add(choice.id);
+    return choice;
+  }
+
+  /** Forget what we believed (after a node restarted, say). */
+  reset(): void {
+    this.queue = [];
+  }
+
+  private async refill(): Promise<void> {
+    const reports = await Promise.allSettled(
+      this.nodes().map((node) =>
+        callNode<unknown>(node, '/presign/available?limit=400', undefined, 2_000).then((r) =>
+          PresignaturesAvailable.parse(r),
+        ),
+      ),
+    );
+    const holders = new Map<string, number[]>();
+    for (const report of reports) {
+      if (report.status !== 'fulfilled') continue;
+      for (const id of report.value.ids) {
+        const list = holders.get(id) ?? [];
+        list.push(report.value.node);
+        holders.set(id, list);
+      }
+    }
+    const queued = new Set(this.queue.map((c) => c.id));
+    for (const [id, nodes] of holders) {
+      if (nodes.length >= this.threshold && !queued.has(id) && !this.handedOut.has(id))
+        this.queue.push({ id, holders: nodes });
+    }
+    if (this.handedOut.size > 100_000) this.handedOut = new Set();
+  }
+}

@@ -1,0 +1,60 @@
+import { Wallet } from 'ethers';
+import { connectContracts, localChainProvider, type ContractAddresses } from '../shared/contracts/index.ts';
+import { thresholdFor } from '../shared/network.ts';
+import { fundOnSandbox } from './chain/network-genesis.ts';
+import { LitClient } from './lit-client/lit-client.ts';
+import type { NodeEndpoint } from './lit-client/node-request.ts';
+import type { SecretVault } from './vault/secret-vault.ts';
+import { loadOrCreateWalletKey } from './vault/network-keys.ts';
+import { PkpService } from './wallet/pkp-service.ts';
+import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
+import { WalletAccount } from './wallet/wallet-account.ts';
+
+export interface WalletServices {
+  account: WalletAccount;
+  pkps: PkpService;
+  lit: LitClient;
+  balanceOf(address: string): Promise<bigint>;
+  close(): void;
+}
+
+/**
+ * The wallet side of the host: the wallet's own account (key from the vault, funded on the
+ * sandbox chain), PKP minting, and the Lit client, which finds the nodes in Staking.
+ */
+export async function startWalletServices(options: {
+  rpcUrl: string;
+  chainId: number;
+  contracts: ContractAddresses;
+  vault: SecretVault;
+  nodeCount: number;
+}): Promise<WalletServices> {
+  const provider = localChainProvider(options.rpcUrl, options.chainId);
+  const contracts = connectContracts(options.contracts, provider);
+  const wallet = new Wallet(await loadOrCreateWalletKey(options.vault), provider);
+  await fundOnSandbox(provider, [wallet.address]);
+
+  let nodes: NodeEndpoint[] = [];
+  const loadNodes = async () => {
+    const registered = await contracts.Staking.getNodes();
+    nodes = registered.map((n, i) => ({ index: i + 1, url: n.endpoint }));
+  };
+  await loadNodes();
+  const refresh = setInterval(() => void loadNodes().catch(() => undefined), 5_000);
+  refresh.unref();
+
+  return {
+    account: new WalletAccount(wallet, options.chainId),
+    pkps: new PkpService(contracts, options.contracts, new SandboxTransactor(wallet, provider, options.chainId)),
+    lit: new LitClient({
+      nodes: () => nodes,
+      nodeCount: options.nodeCount,
+      threshold: thresholdFor(options.nodeCount),
+    }),
+    balanceOf: (address) => provider.getBalance(address),
+    close: () => {
+      clearInterval(refresh);
+      provider.destroy();
+    },
+  };
+}
