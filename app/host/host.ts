@@ -102,8 +102,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       },
     });
     const sup = supervisor;
-    let wallet: WalletServices | undefined;
-    const handlers = createApiHandlers(sup, () => wallet);
+    // The wallet services start once the network is up; until then calls that need them get 503.
+    const started: { wallet?: WalletServices } = {};
+    const handlers = createApiHandlers(sup, () => started.wallet);
     api = new ApiServer({
       token,
       handlers,
@@ -125,14 +126,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     writeRuntimeInfo(paths.runtime, { pid: process.pid, port, url: server.url, token });
     options.onListening?.(server.url, token);
     await sup.start(options.onProgress);
-    wallet = await startWalletServices({
+    const wallet = await startWalletServices({
       rpcUrl: sup.chain!.rpcUrl,
       chainId: network.chainId,
       contracts: sup.contracts!,
       vault,
       nodeCount: network.nodeCount,
     });
-    stopWallet = () => wallet?.close();
+    started.wallet = wallet;
+    stopWallet = () => wallet.close();
 
     let stopped: Promise<void> | undefined;
     return {
@@ -141,7 +143,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       dataDir,
       paths,
       supervisor: sup,
-      wallet: wallet,
+      wallet,
       stop: () => {
         stopped ??= (async () => {
           clearTimeout(pending);

@@ -86,9 +86,12 @@ export class NodeRuntime {
     this.ctx = ctx;
     // Peers move (a node restarted on a new port): re-read Staking now and then.
     setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
+    const pools = config.pools ?? DEFAULT_POOL_TARGETS;
     this.keeper = new PoolKeeper(ctx, {
-      ...DEFAULT_POOL_TARGETS,
-      ...(config.pools ? { keys: config.pools.keys, presignatures: config.pools.presignatures } : {}),
+      keys: pools.keys,
+      keyBatch: DEFAULT_POOL_TARGETS.keyBatch,
+      presignatures: pools.presignatures,
+      presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
     this.keeper.start();
   }

@@ -16,9 +16,16 @@ export class PkpService {
     this.transactor = transactor;
   }
 
-  /** mintNext through the wallet account: one transaction, a key from the nodes' pool. */
-  async mint(): Promise<Pkp & { transactionHash: string; receipt: TransactionReceipt }> {
+  /**
+   * mintNext through the wallet account: one transaction, a key from the nodes' pool. When
+   * the pool is empty (minting faster than DKG refills it) it waits for the next key rather
+   * than failing, up to `waitMs`.
+   */
+  async mint(waitMs = 30_000): Promise<Pkp & { transactionHash: string; receipt: TransactionReceipt }> {
     this.mintCost ??= await this.contracts.PKPNFT.mintCost();
+    const deadline = Date.now() + waitMs;
+    while ((await this.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA)) === 0n && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     const data = this.contracts.PKPNFT.interface.encodeFunctionData('mintNext', [KEY_TYPE.ECDSA]);
     const receipt = await this.transactor.send('mintNext', { to: this.addresses.PKPNFT, data, value: this.mintCost });
     const [minted] = findEvents(receipt.logs, this.addresses, 'PKPNFT', 'PKPMinted');
