@@ -43,6 +43,11 @@ export async function startWalletServices(options: {
   const refresh = setInterval(() => void loadNodes().catch(() => undefined), 5_000);
   refresh.unref();
 
+  const lit = new LitClient({
+    nodes: () => nodes,
+    nodeCount: options.nodeCount,
+    threshold: thresholdFor(options.nodeCount),
+  });
   return {
     account: new WalletAccount(wallet, options.chainId),
     pkps: new PkpService(contracts, options.contracts, new SandboxTransactor(wallet, provider, options.chainId)),
@@ -54,6 +59,7 @@ export async function startWalletServices(options: {
     balanceOf: (address) => provider.getBalance(address),
     close: () => {
       clearInterval(refresh);
+      lit.close();
       provider.destroy();
     },
   };

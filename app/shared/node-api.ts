@@ -58,3 +58,18 @@ export const PresignaturesAvailable = z.object({
 });
 
 export const NodeErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Client requests over the node's WebSocket (/rpc): any POST route, by path, with its JSON body as text. */
+export const NODE_RPC_PATH = '/rpc';
+export const NodeRpcRequest = z.object({
+  id: z.number().int(),
+  path: z.string().max(200),
+  body: z.string(),
+});
+export type NodeRpcRequest = z.infer<typeof NodeRpcRequest>;
+export type NodeRpcResponse = {
+  id: number;
+  status: number;
+  result?: unknown;
+  error?: { code: string; message: string };
+};

@@ -19,8 +19,11 @@ export function fromWireJson<T = unknown>(text: string): T {
       const o = v as Record<string, unknown>;
       const keys = Object.keys(o);
       if (keys.length === 1 && typeof o.$n === 'string' && /^[0-9a-f]{1,130}$/.test(o.$n)) return BigInt(`0x${o.$n}`);
-      if (keys.length === 1 && typeof o.$b === 'string' && /^([0-9a-f]{2})*$/.test(o.$b))
-        return new Uint8Array(Buffer.from(o.$b, 'hex'));
+      if (keys.length === 1 && typeof o.$b === 'string') {
+        // Buffer.from stops at the first non-hex digit; equal lengths prove it was all hex.
+        const bytes = Buffer.from(o.$b, 'hex');
+        if (bytes.length * 2 === o.$b.length) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+      }
     }
     return v;
   }) as T;

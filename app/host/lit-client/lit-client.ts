@@ -3,7 +3,8 @@ import { degreeFor } from '../../shared/network.ts';
 import { secp256k1Group } from '../../shared/threshold/groups.ts';
 import { findBadShares } from '../../shared/threshold/shamir.ts';
 import type { AuthSig, Binding, ReleaseResponse } from '../../shared/node-api.ts';
-import { callNode, NodeCallError, type NodeEndpoint } from './node-request.ts';
+import { NodeChannel } from './node-channel.ts';
+import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue } from './presignature-queue.ts';
 
 /** Fewer than T nodes could take part. */
@@ -32,6 +33,43 @@ export interface LitClientOptions {
   requestTimeoutMs?: number;
 }
 
+/** Once T nodes bound, how long to wait for the others (spares for a bad share). */
+const QUORUM_GRACE_MS = 25;
+
+/**
+ * Like Promise.allSettled, but resolves `graceMs` after `quorum` promises fulfilled, with
+ * whatever has settled by then (a hung node cannot hold a request up to its timeout).
+ */
+function settleWithQuorum<T>(
+  promises: Promise<T>[],
+  quorum: number,
+  graceMs: number,
+): Promise<PromiseSettledResult<T>[]> {
+  return new Promise((resolve) => {
+    const results: PromiseSettledResult<T>[] = [];
+    let fulfilled = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(timer);
+      resolve([...results]);
+    };
+    promises.forEach((p) =>
+      p.then(
+        (value) => {
+          results.push({ status: 'fulfilled', value });
+          if (++fulfilled === quorum && results.length < promises.length) timer = setTimeout(finish, graceMs);
+          if (results.length === promises.length) finish();
+        },
+        (reason: unknown) => {
+          results.push({ status: 'rejected', reason });
+          if (results.length === promises.length) finish();
+        },
+      ),
+    );
+    if (promises.length === 0) finish();
+  });
+}
+
 /** Errors that mean "this request will not be signed", whichever presignature we try. */
 const REFUSALS = new Set(['not_permitted', 'unknown_pkp', 'bad_request', 'bad_auth_sig', 'expired_auth_sig']);
 
@@ -43,10 +81,26 @@ const REFUSALS = new Set(['not_permitted', 'unknown_pkp', 'bad_request', 'bad_au
 export class LitClient {
   private readonly options: LitClientOptions;
   private readonly presignatures: PresignatureQueue;
+  private readonly channels = new Map<string, NodeChannel>();
 
   constructor(options: LitClientOptions) {
     this.options = options;
     this.presignatures = new PresignatureQueue(options.nodes, options.threshold);
+  }
+
+  private channel(node: NodeEndpoint): NodeChannel {
+    const key = `${node.index}@${node.url}`;
+    let channel = this.channels.get(key);
+    if (!channel) {
+      channel = new NodeChannel(node);
+      this.channels.set(key, channel);
+    }
+    return channel;
+  }
+
+  close(): void {
+    for (const channel of this.channels.values()) channel.close();
+    this.channels.clear();
   }
 
   async pkpSign(request: PkpSignRequest): Promise<PkpSignResult> {
@@ -79,13 +133,14 @@ export class LitClient {
     const timeout = this.options.requestTimeoutMs ?? 5_000;
     const nodes = this.options.nodes().filter((n) => holders.includes(n.index));
 
-    const bound = await Promise.allSettled(
+    const bound = await settleWithQuorum(
       nodes.map((node) =>
-        callNode<{ binding: Binding }>(node, '/pkp/sign/bind', { presignatureId, ...request }, timeout).then((r) => ({
-          node,
-          binding: r.binding,
-        })),
+        this.channel(node)
+          .request<{ binding: Binding }>('/pkp/sign/bind', { presignatureId, ...request }, timeout)
+          .then((r) => ({ node, binding: r.binding })),
       ),
+      threshold,
+      QUORUM_GRACE_MS,
     );
     const bindings = bound.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const errors = bound.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
@@ -120,37 +175,29 @@ export class LitClient {
       nodes: list.map((s) => s.node).sort((a, b) => a - b),
     });
 
-    // Resolve on the first T shares that combine into a verified signature.
-    return new Promise((resolve) => {
-      let pending = bindings.length;
-      let done = false;
-      const finish = (value: { signature: PkpSignResult } | { retry: string }) => {
-        if (!done) {
-          done = true;
-          resolve(value);
-        }
-      };
-      for (const { node } of bindings) {
-        callNode<ReleaseResponse>(node, '/pkp/sign/release', release, timeout)
-          .then((share) => {
-            if (share.node !== node.index) return;
-            shares.push(share);
-            if (shares.length >= threshold && !done) {
-              try {
-                finish({ signature: combine(withoutBadShares(shares, threshold, degree)) });
-              } catch {
-                // Wait for more shares: with more than T, a bad one shows and is left out.
-              }
-            }
-          })
-          .catch(() => undefined)
-          .finally(() => {
-            pending--;
-            if (pending === 0 && !done)
-              finish({ retry: `only ${shares.length} usable shares from ${bindings.length} bound nodes` });
-          });
-      }
-    });
+    // Ask the first T binders for their shares (each costs a node a curve multiplication);
+    // only if those do not combine into a verified signature, ask the other binders too:
+    // with more than T shares a bad one shows and is left out.
+    const ask = (list: typeof bindings) =>
+      Promise.allSettled(
+        list.map((b) => this.channel(b.node).request<ReleaseResponse>('/pkp/sign/release', release, timeout)),
+      ).then((results) =>
+        results.flatMap((r, i) => (r.status === 'fulfilled' && r.value.node === list[i]!.node.index ? [r.value] : [])),
+      );
+    shares.push(...(await ask(bindings.slice(0, threshold))));
+    try {
+      if (shares.length >= threshold) return { signature: combine(shares) };
+    } catch {
+      // fall through to the other binders
+    }
+    shares.push(...(await ask(bindings.slice(threshold))));
+    if (shares.length < threshold)
+      return { retry: `only ${shares.length} usable shares from ${bindings.length} bound nodes` };
+    try {
+      return { signature: combine(withoutBadShares(shares, threshold, degree)) };
+    } catch (err) {
+      return { retry: (err as Error).message };
+    }
   }
 }
 

@@ -66,7 +66,13 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
   private spawnOnce(): Promise<void> {
     const log = fs.openSync(this.options.logFile, 'a');
     const child = fork(NODE_ENTRY, [], {
-      execArgv: ['--no-node-snapshot'],
+      // LITBOX_NODE_PROFILE_DIR: write a V8 CPU profile per node process (performance work).
+      execArgv: [
+        '--no-node-snapshot',
+        ...(process.env.LITBOX_NODE_PROFILE_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LITBOX_NODE_PROFILE_DIR}`]
+          : []),
+      ],
       stdio: ['ignore', log, log, 'ipc'],
       serialization: 'json',
       env: childEnvironment(),

@@ -90,7 +90,12 @@ export class PoolKeeper {
       }),
     );
     if (Math.min(...counts) >= this.targets.presignatures / 2) return false;
+    const started = performance.now();
     await runPresignBatch(this.ctx, live, this.targets.presignBatch);
+    const ms = performance.now() - started;
+    this.ctx.log(
+      `made ${this.targets.presignBatch} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / this.targets.presignBatch).toFixed(2)} ms each)`,
+    );
     return Math.min(...counts) + this.targets.presignBatch < this.targets.presignatures;
   }
 }

@@ -21,6 +21,14 @@ export class PresignStore {
   private readonly box: SealedBox;
   private readonly bindStmt: Database.Statement;
   private readonly readStmt: Database.Statement;
+  private readonly pendingBinds: {
+    id: string;
+    tokenId: string;
+    digest: string;
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }[] = [];
+  private readonly releasedIds: string[] = [];
 
   constructor(db: Database.Database, box: SealedBox) {
     this.db = db;
@@ -82,17 +90,39 @@ export class PresignStore {
   }
 
   /**
-   * Binds a presignature to (token, digest), durably. Binding again to the same pair is
+   * Binds a presignature to (token, digest), durably: the promise resolves only after the
+   * binding is committed (synchronous=FULL). Binds that arrive together share one commit
+   * (group commit), so under load one fsync covers many. Binding again to the same pair is
    * allowed (a retry); to anything else is refused.
    */
-  bind(id: string, tokenId: string, digest: string): void {
-    const result = this.bindStmt.run(tokenId, digest, Date.now(), id);
-    if (result.changes === 1) return;
+  bind(id: string, tokenId: string, digest: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingBinds.push({ id, tokenId, digest, resolve, reject });
+      if (this.pendingBinds.length === 1) setImmediate(() => this.commitBinds());
+    });
+  }
+
+  private commitBinds(): void {
+    const batch = this.pendingBinds.splice(0);
+    const outcomes: (NodeRequestError | undefined)[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const b of batch) outcomes.push(this.bindOne(b.id, b.tokenId, b.digest));
+      })();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+      return;
+    }
+    batch.forEach((b, i) => (outcomes[i] ? b.reject(outcomes[i]) : b.resolve()));
+  }
+
+  private bindOne(id: string, tokenId: string, digest: string): NodeRequestError | undefined {
+    if (this.bindStmt.run(tokenId, digest, Date.now(), id).changes === 1) return undefined;
     const row = this.readStmt.get(id) as
       { status: string; bound_token: string | null; bound_digest: string | null } | undefined;
-    if (!row) throw new NodeRequestError(404, 'unknown_presignature', `this node has no presignature ${id}`);
-    if (row.bound_token === tokenId && row.bound_digest === digest) return;
-    throw new NodeRequestError(409, 'presignature_used', `presignature ${id} is already bound to another message`);
+    if (!row) return new NodeRequestError(404, 'unknown_presignature', `this node has no presignature ${id}`);
+    if (row.bound_token === tokenId && row.bound_digest === digest) return undefined;
+    return new NodeRequestError(409, 'presignature_used', `presignature ${id} is already bound to another message`);
   }
 
   /** The secret values of a presignature bound to exactly this (token, digest). */
@@ -117,9 +147,18 @@ export class PresignStore {
     return { id, R: new Uint8Array(row.big_r), w: BigInt(`0x${w}`), z2: BigInt(`0x${z2}`) };
   }
 
-  /** After the share went out: wipe the secret values; the binding record stays forever. */
+  /**
+   * After the share went out: wipe the secret values (the binding record stays forever).
+   * Wipes are batched: they protect no invariant, so they need not cost a commit each.
+   */
   markReleased(id: string): void {
-    this.db.prepare(`UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`).run(id);
+    this.releasedIds.push(id);
+    if (this.releasedIds.length === 1)
+      setTimeout(() => {
+        const ids = this.releasedIds.splice(0);
+        const wipe = this.db.prepare(`UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`);
+        this.db.transaction(() => ids.forEach((i) => wipe.run(i)))();
+      }, 50).unref();
   }
 
   /** Every binding this node ever made (for audits: no presignature bound twice). */

@@ -57,7 +57,7 @@ export async function handleBind(ctx: NodeContext, auth: RequesterAuth, body: st
       'not_permitted',
       `${address} may not sign with this PKP (not its owner or a permitted address)`,
     );
-  ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
+  await ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
   const signature = ctx.crypto.sign(bindingDigest(req.presignatureId, share.tokenId, req.toSign));
   return { binding: { node: ctx.index, signature: `0x${signature.toString('hex')}` } };
 }

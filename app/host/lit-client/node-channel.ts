@@ -1,0 +1,94 @@
+import WebSocket from 'ws';
+import { NODE_RPC_PATH, type NodeRpcResponse } from '../../shared/node-api.ts';
+import { NodeCallError, type NodeEndpoint } from './node-request.ts';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: NodeCallError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One persistent WebSocket to one node for the signing requests: a request is a frame, not
+ * an HTTP exchange. Opened on first use, reopened after it drops; a request on a node that
+ * cannot be reached fails at once as "unreachable".
+ */
+export class NodeChannel {
+  private socket: WebSocket | undefined;
+  private opening: Promise<WebSocket> | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly node: NodeEndpoint;
+
+  constructor(node: NodeEndpoint) {
+    this.node = node;
+  }
+
+  get endpoint(): NodeEndpoint {
+    return this.node;
+  }
+
+  async request<T>(path: string, body: unknown, timeoutMs: number): Promise<T> {
+    const socket = await this.open(timeoutMs);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new NodeCallError(this.node.index, 0, 'timeout', 'did not answer in time'));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      socket.send(JSON.stringify({ id, path, body: JSON.stringify(body) }));
+    });
+  }
+
+  private open(timeoutMs: number): Promise<WebSocket> {
+    if (this.socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
+    this.opening ??= new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`${this.node.url.replace(/^http/, 'ws')}${NODE_RPC_PATH}`, {
+        handshakeTimeout: timeoutMs,
+      });
+      socket.once('open', () => {
+        this.socket = socket;
+        resolve(socket);
+      });
+      socket.once('error', () => reject(new NodeCallError(this.node.index, 0, 'unreachable', 'is unreachable')));
+      socket.on('message', (data) => this.onMessage(String(data)));
+      socket.once('close', () => {
+        if (this.socket === socket) this.socket = undefined;
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.reject(new NodeCallError(this.node.index, 0, 'unreachable', 'closed the connection'));
+          this.pending.delete(id);
+        }
+      });
+    }).finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private onMessage(text: string): void {
+    let response: NodeRpcResponse;
+    try {
+      response = JSON.parse(text) as NodeRpcResponse;
+    } catch {
+      return;
+    }
+    const pending = this.pending.get(response.id);
+    if (!pending) return;
+    this.pending.delete(response.id);
+    clearTimeout(pending.timer);
+    if (response.status === 200) pending.resolve(response.result);
+    else
+      pending.reject(
+        new NodeCallError(
+          this.node.index,
+          response.status,
+          response.error?.code ?? 'error',
+          response.error?.message ?? `answered ${response.status}`,
+        ),
+      );
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}
