@@ -16,6 +16,8 @@ export class PresignatureQueue {
   private queue: PresignatureChoice[] = [];
   private handedOut = new Set<string>();
   private refilling: Promise<void> | undefined;
+  /** How many nodes answered the last availability query. */
+  private lastAnswered = 0;
   private readonly nodes: () => readonly NodeEndpoint[];
   private readonly threshold: number;
 
@@ -24,14 +26,26 @@ export class PresignatureQueue {
     this.threshold = threshold;
   }
 
-  async take(): Promise<PresignatureChoice | undefined> {
-    if (this.queue.length < 32) {
-      this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
-      if (this.queue.length === 0) await this.refilling;
+  /**
+   * The next presignature; when none is known, asks the nodes again until `waitMs` passed
+   * (right after start-up the nodes are still making the first batch).
+   */
+  async take(waitMs = 15_000): Promise<PresignatureChoice | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (this.queue.length < 32) {
+        this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
+        if (this.queue.length === 0) await this.refilling;
+      }
+      const choice = this.queue.shift();
+      if (choice) {
+        this.handedOut.add(choice.id);
+        return choice;
+      }
+      // Fewer than T nodes answering will not change by waiting for presignatures.
+      if (Date.now() >= deadline || this.lastAnswered < this.threshold) return undefined;
+      await new Promise((r) => setTimeout(r, 250));
     }
-    const choice = this.queue.shift();
-    if (choice) this.handedOut.add(choice.id);
-    return choice;
   }
 
   /** Forget what we believed (after a node restarted, say). */
@@ -47,6 +61,7 @@ export class PresignatureQueue {
         ),
       ),
     );
+    this.lastAnswered = reports.filter((r) => r.status === 'fulfilled').length;
     const holders = new Map<string, number[]>();
     for (const report of reports) {
       if (report.status !== 'fulfilled') continue;

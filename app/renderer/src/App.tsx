@@ -2,11 +2,17 @@ import { useEffect, useMemo, useState } from 'react';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { hostClient, subscribeLive, takeToken } from './host-connection.ts';
 import { NetworkDashboard } from './network/NetworkDashboard.tsx';
+import { PkpsPage } from './pkps/PkpsPage.tsx';
+
+const PAGES = ['Network', 'PKPs'] as const;
+type Page = (typeof PAGES)[number];
 
 export function App() {
   const token = useMemo(takeToken, []);
   const [status, setStatus] = useState<NetworkStatus | undefined>();
   const [connected, setConnected] = useState(false);
+  const [page, setPage] = useState<Page>('Network');
+  const client = useMemo(() => (token ? hostClient(token) : undefined), [token]);
 
   useEffect(() => {
     if (!token) return;
@@ -19,7 +25,7 @@ export function App() {
     );
   }, [token]);
 
-  if (!token) {
+  if (!token || !client) {
     return (
       <main className="page">
         <h1>Litbox</h1>
@@ -31,7 +37,6 @@ export function App() {
     );
   }
 
-  const client = hostClient(token);
   return (
     <div className="shell">
       <header className="topbar">
@@ -40,8 +45,27 @@ export function App() {
           {connected ? 'connected to host' : 'host unreachable, retrying'}
         </span>
       </header>
+      <nav className="tabs" aria-label="Sections">
+        {PAGES.map((name) => (
+          <button
+            key={name}
+            type="button"
+            className="tab"
+            aria-current={page === name ? 'page' : undefined}
+            onClick={() => setPage(name)}
+          >
+            {name}
+          </button>
+        ))}
+      </nav>
       <main className="page">
-        {status ? <NetworkDashboard status={status} client={client} /> : <p>Connecting to the Litbox host…</p>}
+        {!status ? (
+          <p>Connecting to the Litbox host…</p>
+        ) : page === 'Network' ? (
+          <NetworkDashboard status={status} client={client} />
+        ) : (
+          <PkpsPage client={client} networkReady={status.ready} />
+        )}
       </main>
     </div>
   );
