@@ -157,6 +157,21 @@ contract Recover { function signer(bytes32 h, uint8 v, bytes32 r, bytes32 s) ext
         ),
       ),
     );
+    // A node releases nothing on fewer than T bindings, or on bindings whose tags are forged.
+    const releaseWith = (list: unknown[]) =>
+      callNode(
+        nodes[0]!,
+        '/pkp/sign/release',
+        { presignatureId, publicKey: pkp.publicKey, toSign, bindings: list },
+        5000,
+      );
+    const all = bindings.map((b) => b.binding as { node: number; tags: Record<string, string> });
+    await expect(releaseWith(all.slice(0, T - 1))).rejects.toThrow(/needs 5 nodes' bindings/);
+    const forged = all.map((b) => ({
+      ...b,
+      tags: Object.fromEntries(Object.keys(b.tags).map((k) => [k, 'ab'.repeat(16)])),
+    }));
+    await expect(releaseWith(forged)).rejects.toThrow(/got 0 valid/);
     const shares = await Promise.all(
       nodes.map((n) =>
         callNode<ReleaseResponse>(

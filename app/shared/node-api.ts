@@ -30,7 +30,14 @@ export const BindRequest = z.object({
 });
 export type BindRequest = z.infer<typeof BindRequest>;
 
-export const Binding = z.object({ node: z.number().int().min(1), signature: Hex });
+/**
+ * A node's binding of a presignature to (key, digest): one 16-byte tag per node, each an
+ * HMAC under the key that node shares with the binder (from their registered X25519 keys).
+ */
+export const Binding = z.object({
+  node: z.number().int().min(1),
+  tags: z.record(z.string().regex(/^\d{1,2}$/), z.string().regex(/^[0-9a-f]{32}$/)),
+});
 export type Binding = z.infer<typeof Binding>;
 
 export const BindResponse = z.object({ binding: Binding });

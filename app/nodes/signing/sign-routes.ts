@@ -8,7 +8,8 @@ import { statementDigest } from '../peers/peer-crypto.ts';
 
 /**
  * Signing is two short requests per node. bind: the node checks the requester and the digest,
- * binds one presignature to (key, digest) durably, and signs that binding. release: given T
+ * binds one presignature to (key, digest) durably, and authenticates that binding to every
+ * node (a MAC per node under their pairwise key). release: given T
  * nodes' bindings of that presignature to that same (key, digest), it returns its share. Each
  * node binds a presignature once, and 2T > N, so no presignature can gather T bindings for
  * two messages: no share for a second message ever leaves any node.
@@ -58,8 +59,10 @@ export async function handleBind(ctx: NodeContext, auth: RequesterAuth, body: st
       `${address} may not sign with this PKP (not its owner or a permitted address)`,
     );
   await ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
-  const signature = ctx.crypto.sign(bindingDigest(req.presignatureId, share.tokenId, req.toSign));
-  return { binding: { node: ctx.index, signature: `0x${signature.toString('hex')}` } };
+  const statement = bindingDigest(req.presignatureId, share.tokenId, req.toSign);
+  const tags: Record<string, string> = {};
+  for (const peer of ctx.peers.all()) tags[peer.index] = ctx.crypto.macFor(ctx.index, peer, statement).toString('hex');
+  return { binding: { node: ctx.index, tags } };
 }
 
 export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
@@ -72,7 +75,8 @@ export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
   const valid = new Set<number>();
   for (const binding of req.bindings) {
     const peer = ctx.peers.peer(binding.node);
-    if (peer && ctx.crypto.verify(peer, statement, Buffer.from(binding.signature.slice(2), 'hex')))
+    const tag = binding.tags[ctx.index];
+    if (peer && tag && ctx.crypto.checkMac(ctx.index, peer, statement, Buffer.from(tag, 'hex')))
       valid.add(binding.node);
   }
   if (valid.size < ctx.threshold)

@@ -3,6 +3,7 @@
 // Feldman commitments and the DKG are written once against this small interface.
 import type { WeierstrassPoint, WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
+import * as ecc from 'tiny-secp256k1';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { ScalarField } from './scalar.ts';
 
@@ -24,12 +25,28 @@ export const bls12381G1Group: Group = { name: 'bls12-381-g1', Point: bls12_381.G
  * Zero maps to the identity instead of throwing, as a share can in principle be zero.
  */
 export function mulBase(group: Group, scalar: bigint): GroupPoint {
-  return group.Fn.is0(scalar) ? group.Point.ZERO : group.Point.BASE.multiply(scalar);
+  if (group.Fn.is0(scalar)) return group.Point.ZERO;
+  if (group === secp256k1Group) return fromLibsecp256k1(ecc.pointFromScalar(scalarBytes32(group, scalar), false));
+  return group.Point.BASE.multiply(scalar);
 }
 
-/** s·P for public s and P (commitments, Lagrange weights): the faster variable-time path. */
+/**
+ * s·P for public P. On secp256k1 this goes to libsecp256k1 (tiny-secp256k1, WebAssembly):
+ * ~0.17 ms against ~0.9 ms for noble here, and it is the hottest operation of signing
+ * (every node computes R' = δ·R for every signature).
+ */
 export function mulPublic(point: GroupPoint, scalar: bigint): GroupPoint {
+  if (point instanceof secp256k1Group.Point && !point.is0() && !secp256k1Group.Fn.is0(secp256k1Group.Fn.create(scalar)))
+    return fromLibsecp256k1(ecc.pointMultiply(point.toBytes(false), scalarBytes32(secp256k1Group, scalar), false));
   return point.multiplyUnsafe(scalar);
+}
+
+function scalarBytes32(group: Group, scalar: bigint): Uint8Array {
+  return group.Fn.toBytes(group.Fn.create(scalar));
+}
+
+function fromLibsecp256k1(bytes: Uint8Array | null): GroupPoint {
+  return bytes ? secp256k1Group.Point.fromBytes(bytes) : secp256k1Group.Point.ZERO;
 }
 
 /** Parses a point and refuses anything off the curve, outside the subgroup, or the identity. */
