@@ -1,5 +1,6 @@
 import type { NodeChain } from './chain/node-chain.ts';
 import type { KeyShareStore } from './keys/key-share-store.ts';
+import type { NetworkKeyStore } from './keys/network-key-store.ts';
 import type { PeerCrypto } from './peers/peer-crypto.ts';
 import type { PeerDirectory } from './peers/peer-directory.ts';
 import type { ReplayGuard } from './peers/signed-envelope.ts';
@@ -16,6 +17,7 @@ export interface NodeContext {
   peers: PeerDirectory;
   replay: ReplayGuard;
   keys: KeyShareStore;
+  networkKey: NetworkKeyStore;
   presigs: PresignStore;
   chain: NodeChain;
   log: (message: string) => void;

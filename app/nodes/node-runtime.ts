@@ -8,6 +8,7 @@ import { RequesterAuth } from './auth/requester-auth.ts';
 import { NodeChain } from './chain/node-chain.ts';
 import { createNodeServer, NodeRequestError, parseJsonBody, type Route } from './http-server.ts';
 import { KeyShareStore } from './keys/key-share-store.ts';
+import { NetworkKeyStore } from './keys/network-key-store.ts';
 import type { NodeContext } from './node-context.ts';
 import type { NodeIdentity } from './node-identity.ts';
 import type { NodeStore } from './node-store.ts';
@@ -18,6 +19,7 @@ import { PresignStore } from './presign/presign-store.ts';
 import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg-protocol.ts';
 import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
 import { handleBind, handleRelease } from './signing/sign-routes.ts';
+import { handleAttest } from './network-key/attest-route.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -28,6 +30,7 @@ export class NodeRuntime {
   private readonly config: NodeLaunchConfig;
   private readonly identity: NodeIdentity;
   private readonly keys: KeyShareStore;
+  private readonly networkKey: NetworkKeyStore;
   private readonly presigs: PresignStore;
   private readonly startedAt = Date.now();
   private ctx: NodeContext | undefined;
@@ -38,6 +41,7 @@ export class NodeRuntime {
     this.config = config;
     this.identity = store.identity();
     this.keys = new KeyShareStore(store.db, store.box);
+    this.networkKey = new NetworkKeyStore(store.db, store.box);
     this.presigs = new PresignStore(store.db, store.box);
     this.server = createNodeServer(this.routes());
   }
@@ -78,6 +82,7 @@ export class NodeRuntime {
       peers,
       replay: new ReplayGuard(),
       keys: this.keys,
+      networkKey: this.networkKey,
       presigs: this.presigs,
       chain,
       log: (message) => console.log(`node ${config.index}: ${message}`),
@@ -121,6 +126,7 @@ export class NodeRuntime {
       },
       { method: 'POST', path: '/pkp/sign/bind', handler: (body) => handleBind(this.context(), this.auth!, body) },
       { method: 'POST', path: '/pkp/sign/release', handler: (body) => handleRelease(this.context(), body) },
+      { method: 'POST', path: '/bls/attest', handler: (body) => handleAttest(this.context(), body) },
       peerRoute('/peer/dkg/deal', handleDkgDeal),
       peerRoute('/peer/dkg/finish', handleDkgFinish),
       peerRoute('/peer/dkg/commit', handleDkgCommit),
@@ -138,6 +144,7 @@ export class NodeRuntime {
       uptimeMs: Date.now() - this.startedAt,
       networkReady: this.ctx !== undefined,
       keysReady: this.keys.countReady(),
+      networkPublicKey: this.networkKey.ready()?.publicKey ?? null,
       presignaturesFresh: this.presigs.countFresh(),
     };
   }

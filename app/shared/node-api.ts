@@ -80,3 +80,6 @@ export type NodeRpcResponse = {
   result?: unknown;
   error?: { code: string; message: string };
 };
+
+/** What the network's BLS key signs on /bls/attest: this prefix, then the caller's message. */
+export const ATTESTATION_PREFIX = 'litbox-attestation:v1:';

@@ -50,6 +50,8 @@ export const NodeHealth = z.object({
   /** False until the node knows the contracts and its peers. */
   networkReady: z.boolean(),
   keysReady: z.number().int(),
+  /** The network's BLS12-381 public key (48-byte compressed G1, hex) once genesis made it. */
+  networkPublicKey: z.string().nullable(),
   presignaturesFresh: z.number().int(),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;

@@ -213,6 +213,47 @@ export const PRELUDE_SOURCE = String.raw`'use strict';
     }
   }
 
+  // Arguments for the host become fresh plain data here, in strict code, before any call into
+  // isolated-vm: getters, proxies' traps and toJSON run now (as the action's own code), never
+  // while an isolated-vm call is on the stack, and what is copied has only own data properties.
+  function toPlain(value, depth) {
+    if (value === null || value === undefined) return value;
+    const type = typeof value;
+    if (type === 'string' || type === 'number' || type === 'boolean') return value;
+    if (type === 'bigint') return StringCtor(value);
+    if (type !== 'object') throw new TypeErrorCtor('a ' + type + ' cannot be passed to the runtime');
+    if (depth > 32) throw new TypeErrorCtor('the value is nested more than 32 levels deep');
+    if (isView(value)) {
+      const tag = apply(objectToString, value, []);
+      if (tag === '[object Uint8Array]') return new Uint8ArrayCtor(value);
+      if (tag === '[object DataView]') return toBytes(value, 'a DataView');
+      const out = [];
+      for (let i = 0; i < value.length; i++) out[i] = value[i];
+      return out;
+    }
+    if (value instanceof ArrayBufferCtor) return toBytes(value, 'an ArrayBuffer');
+    if (isArray(value)) {
+      const out = [];
+      for (let i = 0; i < value.length; i++) out[i] = toPlain(value[i], depth + 1);
+      return out;
+    }
+    const out = {};
+    const names = keys(value);
+    for (let i = 0; i < names.length; i++) {
+      defineProperty(out, names[i], { value: toPlain(value[names[i]], depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  function plainArgument(method, arg) {
+    try {
+      return toPlain(arg, 0);
+    } catch (error) {
+      const where = method === 'fetch' ? 'fetch' : 'Lit.Actions.' + method;
+      throw new TypeErrorCtor(where + ': ' + (error instanceof ErrorCtor ? error.message : 'the argument cannot be passed'));
+    }
+  }
+
   function deepFreeze(value) {
     if (value !== null && typeof value === 'object' && !isFrozen(value)) {
       freeze(value);
@@ -239,17 +280,18 @@ export const PRELUDE_SOURCE = String.raw`'use strict';
   }
 
   function callSync(method, arg) {
-    const reply = hostSync(method, arg);
+    const reply = hostSync(method, plainArgument(method, arg));
     if (!reply.ok) throw failWith(reply);
     return reply.value;
   }
 
   async function callAsync(method, arg) {
+    const plain = plainArgument(method, arg);
     pending++;
     started++;
     let reply;
     try {
-      reply = await apply(refApply, hostAsync, [undefined, [method, arg], TRANSFER]);
+      reply = await apply(refApply, hostAsync, [undefined, [method, plain], TRANSFER]);
     } finally {
       pending--;
       if (pending === 0 && idleWaiters.length > 0) {
@@ -354,7 +396,7 @@ export const PRELUDE_SOURCE = String.raw`'use strict';
       status: reply.status,
       statusText: reply.statusText,
       url: reply.url,
-      redirected: reply.url !== url,
+      redirected: reply.redirected === true,
       headers: makeHeaders(reply.headers),
       get bodyUsed() { return used; },
       async text() { return utf8Decode(consume()); },

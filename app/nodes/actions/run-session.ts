@@ -289,7 +289,7 @@ export class RunSession {
     return 'success';
   }
 
-  private async fetch(a: Record_): Promise<ActionFetchResponse> {
+  private async fetch(a: Record_): Promise<ActionFetchResponse & { redirected: boolean }> {
     if (this.fetches >= this.limits.maxFetches) {
       throw this.limit(`fetch: an action can make at most ${this.limits.maxFetches} fetches per run`);
     }
@@ -321,6 +321,7 @@ export class RunSession {
     }
     return {
       url: String(response.url),
+      redirected: String(response.url) !== url,
       status: Number(response.status),
       statusText: String(response.statusText),
       headers: response.headers.map(([k, v]) => [String(k), String(v)] as const),

@@ -1,6 +1,7 @@
 import { KEY_TYPE } from '../../shared/contracts/index.ts';
 import type { NodeContext } from '../node-context.ts';
 import { runDkgBatch } from '../protocols/dkg-protocol.ts';
+import { NETWORK_KEY, PKP_KEYS } from '../protocols/dkg-purposes.ts';
 import { runPresignBatch } from '../protocols/presign-protocol.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
 
@@ -59,10 +60,19 @@ export class PoolKeeper {
       const live = await this.ctx.peers.live();
       const leader = live.reduce<PeerInfo | undefined>((min, p) => (!min || p.index < min.index ? p : min), undefined);
       if (leader?.index !== this.ctx.index) return false;
-      return (await this.keepKeys(live)) || (await this.keepPresignatures(live));
+      return (await this.keepNetworkKey(live)) || (await this.keepKeys(live)) || (await this.keepPresignatures(live));
     } finally {
       this.running = false;
     }
+  }
+
+  /** Genesis: the network's BLS key, once, with all N nodes. */
+  private async keepNetworkKey(live: PeerInfo[]): Promise<boolean> {
+    if (this.ctx.networkKey.ready() || live.length < this.ctx.nodeCount) return false;
+    const started = Date.now();
+    const [publicKey] = await runDkgBatch(this.ctx, NETWORK_KEY, 1);
+    this.ctx.log(`made the network BLS key ${publicKey} by DKG in ${Date.now() - started} ms`);
+    return true;
   }
 
   private async keepKeys(live: PeerInfo[]): Promise<boolean> {
@@ -72,7 +82,7 @@ export class PoolKeeper {
     if (missing <= 0) return false;
     const count = Math.min(missing, this.targets.keyBatch);
     const started = Date.now();
-    await runDkgBatch(this.ctx, count);
+    await runDkgBatch(this.ctx, PKP_KEYS, count);
     this.ctx.log(`made and routed ${count} PKP keys by DKG in ${Date.now() - started} ms`);
     return true;
   }

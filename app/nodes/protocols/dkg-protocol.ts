@@ -1,28 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { keccak256 } from 'ethers';
-import { secp256k1Group, secp256k1UncompressedBytes, decodePoint } from '../../shared/threshold/groups.ts';
+import { decodePoint } from '../../shared/threshold/groups.ts';
 import { dealDkg, finishDkg, type ReceivedDkgDealing } from '../../shared/threshold/dkg.ts';
-import { KEY_TYPE } from '../../shared/contracts/index.ts';
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
 import { NodeRequestError } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callAll, callPeer } from '../peers/peer-client.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
 import { openEnvelope, sealEnvelope, type SignedEnvelope } from '../peers/signed-envelope.ts';
+import { DKG_PURPOSES, type DkgPurpose } from './dkg-purposes.ts';
 
 /**
- * Distributed key generation for PKP keys, in batches. The leader relays; it never sees a
- * share (each is encrypted for its recipient) and cannot alter a commitment (each is signed
- * by its dealer). Three rounds:
- *   deal    every node deals `count` degree-t polynomials: signed commitments, sealed shares;
+ * Distributed key generation in batches, for PKP keys and for the network's BLS key. The
+ * leader relays; it never sees a share (each is encrypted for its recipient) and cannot alter
+ * a commitment (each is signed by its dealer). Three rounds:
+ *   deal    every node deals `count` random polynomials: signed commitments, sealed shares;
  *   finish  every node checks its shares against the commitments, stores them as pending,
  *           and signs the public keys it computed;
- *   commit  every node sees all N confirmations of the same keys, marks its shares ready and
- *           votes for them in PubkeyRouter, which routes a key once T nodes voted.
+ *   commit  every node sees all N confirmations of the same keys and commits them (PKP keys:
+ *           marks them ready and votes in PubkeyRouter, which routes a key once T voted).
  * All N nodes take part: a key whose share some node lacks would lose fault tolerance.
  */
 
 interface DealRequest {
+  purpose: DkgPurpose['name'];
   participants: number[];
   degree: number;
   count: number;
@@ -36,41 +36,48 @@ interface FinishRequest extends DealRequest {
   sealed: Record<string, Uint8Array>;
 }
 interface Confirmation {
+  purpose: DkgPurpose['name'];
   pubkeys: string[];
 }
 
-const MAX_BATCH = 64;
-
-function checkBatch(ctx: NodeContext, req: DealRequest): void {
+function purposeOf(ctx: NodeContext, req: DealRequest): DkgPurpose {
+  const purpose = Object.hasOwn(DKG_PURPOSES, req?.purpose) ? DKG_PURPOSES[req.purpose] : undefined;
   const ok =
+    purpose !== undefined &&
     Array.isArray(req.participants) &&
     req.participants.length === ctx.nodeCount &&
     req.participants.every((p, i) => p === i + 1) &&
-    req.degree === ctx.t &&
+    req.degree === purpose.degree(ctx) &&
     Number.isInteger(req.count) &&
     req.count >= 1 &&
-    req.count <= MAX_BATCH;
+    req.count <= purpose.maxCount;
   if (!ok) throw new NodeRequestError(400, 'bad_batch', 'DKG batch parameters do not match this network');
+  return purpose;
+}
+
+function requirePeer(ctx: NodeContext, index: number): PeerInfo {
+  const peer = ctx.peers.peer(index);
+  if (!peer) throw new NodeRequestError(400, 'unknown_node', `node ${index} is not registered`);
+  return peer;
 }
 
 /** Participant: round 1. */
 export function handleDkgDeal(ctx: NodeContext, raw: unknown): DealResponse {
   const { from, session, body } = openEnvelope<DealRequest>(ctx.crypto, ctx.peers, raw, { kind: 'dkg/deal' });
   ctx.replay.once(from, 'dkg/deal', session);
-  checkBatch(ctx, body);
+  const purpose = purposeOf(ctx, body);
   const commitments: Uint8Array[][] = [];
   const perRecipient: bigint[][] = body.participants.map(() => []);
   for (let b = 0; b < body.count; b++) {
-    const dealing = dealDkg({ group: secp256k1Group, dealer: ctx.index, n: ctx.nodeCount, degree: body.degree });
+    const dealing = dealDkg({ group: purpose.group, dealer: ctx.index, n: ctx.nodeCount, degree: body.degree });
     commitments.push(dealing.commitments.map((c) => c.toBytes(true)));
     dealing.shares.forEach((share, j) => perRecipient[j]!.push(share.value));
   }
   const sealed: Record<string, Uint8Array> = {};
   for (const recipient of body.participants) {
-    const peer = requirePeer(ctx, recipient);
     sealed[recipient] = ctx.crypto.encryptFor(
       ctx.index,
-      peer,
+      requirePeer(ctx, recipient),
       Buffer.from(toWireJson(perRecipient[recipient - 1])),
       `dkg/${session}/${ctx.index}/${recipient}`,
     );
@@ -82,26 +89,22 @@ export function handleDkgDeal(ctx: NodeContext, raw: unknown): DealResponse {
 export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope {
   const { from, session, body } = openEnvelope<FinishRequest>(ctx.crypto, ctx.peers, raw, { kind: 'dkg/finish' });
   ctx.replay.once(from, 'dkg/finish', session);
-  checkBatch(ctx, body);
+  const purpose = purposeOf(ctx, body);
   const perKey: ReceivedDkgDealing[][] = Array.from({ length: body.count }, () => []);
   for (const dealer of body.participants) {
-    const envelope = body.broadcasts.find((b) => b?.from === dealer);
+    const envelope = body.broadcasts?.find((b) => b?.from === dealer);
     if (!envelope) throw new NodeRequestError(400, 'missing_dealing', `no dealing from node ${dealer}`);
     const { body: broadcast } = openEnvelope<{ commitments: Uint8Array[][] }>(ctx.crypto, ctx.peers, envelope, {
       kind: 'dkg/broadcast',
       session,
       from: dealer,
     });
-    const sealed = body.sealed[dealer];
-    if (!(sealed instanceof Uint8Array))
-      throw new NodeRequestError(400, 'missing_dealing', `no shares from node ${dealer}`);
+    const sealed = body.sealed?.[dealer];
+    if (!(sealed instanceof Uint8Array)) throw new NodeRequestError(400, 'missing_dealing', `no shares from node ${dealer}`);
     let shares: bigint[];
     try {
-      shares = fromWireJson<bigint[]>(
-        ctx.crypto
-          .decryptFrom(ctx.index, requirePeer(ctx, dealer), sealed, `dkg/${session}/${dealer}/${ctx.index}`)
-          .toString('utf8'),
-      );
+      const label = `dkg/${session}/${dealer}/${ctx.index}`;
+      shares = fromWireJson<bigint[]>(ctx.crypto.decryptFrom(ctx.index, requirePeer(ctx, dealer), sealed, label).toString('utf8'));
     } catch {
       throw new NodeRequestError(400, 'bad_dealing', `the shares from node ${dealer} do not decrypt`);
     }
@@ -113,30 +116,34 @@ export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope 
     )
       throw new NodeRequestError(400, 'bad_dealing', `the dealing from node ${dealer} has the wrong size`);
     for (let b = 0; b < body.count; b++) {
-      const commitments = broadcast.commitments[b]!.map((c) => decodePoint(secp256k1Group, c));
+      let commitments;
+      try {
+        commitments = broadcast.commitments[b]!.map((c) => decodePoint(purpose.group, c));
+      } catch {
+        throw new NodeRequestError(400, 'bad_dealing', `the commitments from node ${dealer} are not points`);
+      }
       perKey[b]!.push({ dealer, share: shares[b]!, commitments });
     }
   }
-  const results = perKey.map((dealings) =>
-    finishDkg({ group: secp256k1Group, n: ctx.nodeCount, degree: body.degree, me: ctx.index, dealings }),
-  );
-  const stored = results.map((r) => {
-    const publicKey = `0x${Buffer.from(secp256k1UncompressedBytes(r.publicKey)).toString('hex')}`;
-    return { tokenId: BigInt(keccak256(publicKey)).toString(), publicKey, share: r.secretShare };
-  });
-  ctx.keys.savePending(session, stored);
-  return sealEnvelope(ctx.crypto, ctx.index, 'dkg/confirm', session, {
-    pubkeys: stored.map((s) => s.publicKey),
-  } satisfies Confirmation);
+  let results;
+  try {
+    results = perKey.map((dealings) =>
+      finishDkg({ group: purpose.group, n: ctx.nodeCount, degree: body.degree, me: ctx.index, dealings }),
+    );
+  } catch (err) {
+    throw new NodeRequestError(400, 'bad_dealing', (err as Error).message);
+  }
+  const pubkeys = purpose.savePending(ctx, session, results);
+  return sealEnvelope(ctx.crypto, ctx.index, 'dkg/confirm', session, { purpose: purpose.name, pubkeys } satisfies Confirmation);
 }
 
-/** Participant: round 3. Votes only for keys every node confirmed. */
-export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{ voted: number }> {
+/** Participant: round 3. Commits only keys every node confirmed. */
+export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{ committed: number }> {
   const { from, session, body } = openEnvelope<{ confirmations: SignedEnvelope[] }>(ctx.crypto, ctx.peers, raw, {
     kind: 'dkg/commit',
   });
   ctx.replay.once(from, 'dkg/commit', session);
-  let agreed: string[] | undefined;
+  let agreed: Confirmation | undefined;
   for (let node = 1; node <= ctx.nodeCount; node++) {
     const envelope = body.confirmations?.find((c) => c?.from === node);
     if (!envelope) throw new NodeRequestError(400, 'missing_confirmation', `node ${node} did not confirm`);
@@ -145,42 +152,21 @@ export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{
       session,
       from: node,
     });
-    const keys = JSON.stringify(confirmation.pubkeys);
-    if (agreed && JSON.stringify(agreed) !== keys)
+    if (agreed && JSON.stringify(agreed) !== JSON.stringify(confirmation))
       throw new NodeRequestError(409, 'disagreement', `node ${node} computed different public keys`);
-    agreed = confirmation.pubkeys;
+    agreed = confirmation;
   }
-  const pubkeys = agreed ?? [];
-  const tokenIds = pubkeys.map((pk) => BigInt(keccak256(pk)).toString());
-  if (tokenIds.some((id, i) => ctx.keys.get(id)?.publicKey !== pubkeys[i]))
-    throw new NodeRequestError(409, 'disagreement', 'the confirmed keys are not the ones this node holds');
-  ctx.keys.markReady(tokenIds);
-  const staking = ctx.chain.addresses.Staking;
-  for (let i = 0; i < pubkeys.length; i++) {
-    await ctx.chain.send(async (w) => {
-      // A fixed gas limit: the vote that reaches the threshold also routes the key, which an
-      // estimate made before the other nodes' votes landed would not cover.
-      const tx = await w.PubkeyRouter.voteForRoutingData(tokenIds[i]!, pubkeys[i]!, staking, KEY_TYPE.ECDSA, {
-        gasLimit: 600_000,
-      });
-      await tx.wait();
-    });
-  }
-  return { voted: pubkeys.length };
+  if (!agreed || !Object.hasOwn(DKG_PURPOSES, agreed.purpose))
+    throw new NodeRequestError(400, 'bad_commit', 'no confirmations to commit');
+  await DKG_PURPOSES[agreed.purpose].commit(ctx, session, agreed.pubkeys);
+  return { committed: agreed.pubkeys.length };
 }
 
-function requirePeer(ctx: NodeContext, index: number): PeerInfo {
-  const peer = ctx.peers.peer(index);
-  if (!peer) throw new NodeRequestError(400, 'unknown_node', `node ${index} is not registered`);
-  return peer;
-}
-
-/** Leader: one DKG batch among all nodes. Resolves once every node voted for every key. */
-export async function runDkgBatch(ctx: NodeContext, count: number): Promise<string[]> {
-  const session = `dkg-${ctx.index}-${Date.now()}-${randomBytes(6).toString('hex')}`;
+/** Leader: one DKG batch among all nodes. Resolves once every node committed every key. */
+export async function runDkgBatch(ctx: NodeContext, purpose: DkgPurpose, count: number): Promise<string[]> {
+  const session = `dkg-${purpose.name}-${ctx.index}-${Date.now()}-${randomBytes(6).toString('hex')}`;
   const peers = ctx.peers.all();
-  const participants = peers.map((p) => p.index);
-  const params: DealRequest = { participants, degree: ctx.t, count };
+  const params: DealRequest = { purpose: purpose.name, participants: peers.map((p) => p.index), degree: purpose.degree(ctx), count };
   const envelope = (kind: string, body: unknown) => sealEnvelope(ctx.crypto, ctx.index, kind, session, body);
 
   const deal = envelope('dkg/deal', params);
@@ -192,7 +178,6 @@ export async function runDkgBatch(ctx: NodeContext, count: number): Promise<stri
     return callPeer<SignedEnvelope>(p, '/peer/dkg/finish', envelope('dkg/finish', { ...params, broadcasts, sealed }));
   });
   const commit = envelope('dkg/commit', { confirmations: [...confirmations.values()] });
-  await callAll(peers, (p) => callPeer<{ voted: number }>(p, '/peer/dkg/commit', commit, 120_000));
-  const first = fromWireJson<Confirmation>([...confirmations.values()][0]!.body);
-  return first.pubkeys;
+  await callAll(peers, (p) => callPeer<{ committed: number }>(p, '/peer/dkg/commit', commit, 120_000));
+  return fromWireJson<Confirmation>([...confirmations.values()][0]!.body).pubkeys;
 }
