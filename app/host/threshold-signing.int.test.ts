@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractFactory, Transaction, Wallet, ethers, getBytes, hexlify, keccak256, randomBytes } from 'ethers';
 import { combineSignature } from '../shared/threshold/ecdsa.ts';
 import { InconsistentSharesError } from '../shared/threshold/shamir.ts';
+import { blsShareFromLitJson, combineBlsShares, verifyBlsSignature } from '../shared/threshold/bls.ts';
+import { ATTESTATION_PREFIX } from '../shared/node-api.ts';
 import { KEY_TYPE } from '../shared/contracts/index.ts';
 import type { ReleaseResponse } from '../shared/node-api.ts';
 import { createApiClient } from '../shared/api/client.ts';
@@ -211,6 +213,27 @@ contract Recover { function signer(bytes32 h, uint8 v, bytes32 r, bytes32 s) ext
         5000,
       ),
     ).rejects.toThrow(/already bound to another message/);
+  });
+
+  it('made one BLS network key at genesis; T nodes sign with it, T-1 cannot', async () => {
+    const key = await waitFor('the network key', () => host.supervisor.status().networkPublicKey ?? undefined);
+    expect(key).toMatch(/^0x[0-9a-f]{96}$/);
+    const message = 'litbox says hello';
+    const { signature, nodes } = await host.wallet.lit.attest(message, key);
+    const signed = new TextEncoder().encode(ATTESTATION_PREFIX + message);
+    expect(nodes).toHaveLength(T);
+    expect(verifyBlsSignature(signed, getBytes(signature), getBytes(key))).toBe(true);
+    const raw = await Promise.all(
+      host.supervisor
+        .status()
+        .nodes.map((n) =>
+          callNode<{ share: string }>({ index: n.index, url: n.url }, '/bls/attest', { message }, 5000),
+        ),
+    );
+    const shares = raw.map((r) => blsShareFromLitJson(r.share));
+    expect(verifyBlsSignature(signed, combineBlsShares(shares.slice(2), T), getBytes(key))).toBe(true);
+    expect(verifyBlsSignature(signed, combineBlsShares(shares.slice(0, T - 1), T - 1), getBytes(key))).toBe(false);
+    expect(JSON.parse(raw[0]!.share)).toHaveProperty('ProofOfPossession.identifier');
   });
 
   it('keeps the key pool full: minting takes a key and the nodes route a new one', async () => {

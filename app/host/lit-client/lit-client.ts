@@ -2,7 +2,8 @@ import { combineSignature, type EcdsaSignature } from '../../shared/threshold/ec
 import { degreeFor } from '../../shared/network.ts';
 import { secp256k1Group } from '../../shared/threshold/groups.ts';
 import { findBadShares } from '../../shared/threshold/shamir.ts';
-import type { AuthSig, Binding, ReleaseResponse } from '../../shared/node-api.ts';
+import { ATTESTATION_PREFIX, type AuthSig, type Binding, type ReleaseResponse } from '../../shared/node-api.ts';
+import { blsShareFromLitJson, combineBlsShares, hashToG2, verifyBlsSignature } from '../../shared/threshold/bls.ts';
 import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue } from './presignature-queue.ts';
@@ -101,6 +102,52 @@ export class LitClient {
   close(): void {
     for (const channel of this.channels.values()) channel.close();
     this.channels.clear();
+  }
+
+  /**
+   * A threshold BLS signature with the network key over ATTESTATION_PREFIX + message: T
+   * nodes' shares, Lagrange-combined in G2 and verified against the network key.
+   */
+  async attest(message: string, networkPublicKey: string): Promise<{ signature: string; nodes: number[] }> {
+    const { threshold, nodeCount } = this.options;
+    const timeout = this.options.requestTimeoutMs ?? 5_000;
+    const settled = await settleWithQuorum(
+      this.options
+        .nodes()
+        .map((node) =>
+          this.channel(node).request<{ node: number; share: string }>('/bls/attest', { message }, timeout),
+        ),
+      threshold,
+      QUORUM_GRACE_MS,
+    );
+    const shares = settled.flatMap((r) => (r.status === 'fulfilled' ? [blsShareFromLitJson(r.value.share)] : []));
+    if (shares.length < threshold)
+      throw new NotEnoughNodesError(
+        `not enough nodes: ${shares.length} of ${nodeCount} gave a share, ${threshold} are needed`,
+      );
+    const signed = new TextEncoder().encode(ATTESTATION_PREFIX + message);
+    const key = Buffer.from(networkPublicKey.replace(/^0x/, ''), 'hex');
+    const hashed = hashToG2(signed);
+    // Try the first T shares, then sets with one share swapped out, until one verifies.
+    const candidates = [
+      shares.slice(0, threshold),
+      ...shares
+        .slice(threshold)
+        .flatMap((spare) =>
+          shares
+            .slice(0, threshold)
+            .map((_, drop) => [...shares.slice(0, threshold).filter((__, i) => i !== drop), spare]),
+        ),
+    ];
+    for (const set of candidates) {
+      const signature = combineBlsShares(set, threshold);
+      if (verifyBlsSignature(signed, signature, key, hashed))
+        return {
+          signature: `0x${Buffer.from(signature.toBytes(true)).toString('hex')}`,
+          nodes: set.map((s) => s.index).sort((a, b) => a - b),
+        };
+    }
+    throw new NotEnoughNodesError('the network key shares did not combine into a valid signature');
   }
 
   async pkpSign(request: PkpSignRequest): Promise<PkpSignResult> {

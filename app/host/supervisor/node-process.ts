@@ -29,7 +29,12 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
   /** The node's registered communication keys (hex), as it reported them. */
   communicationKeys: { signingKey: string; encryptionKey: string } | null = null;
   /** Counters from the node's /health, refreshed by the supervisor. */
-  stats: { keysReady: number; presignaturesFresh: number; networkReady: boolean } | null = null;
+  stats: {
+    keysReady: number;
+    presignaturesFresh: number;
+    networkReady: boolean;
+    networkPublicKey: string | null;
+  } | null = null;
   private state: State = 'stopped';
   private child: ChildProcess | undefined;
   private wanted = false;

@@ -141,6 +141,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
               keysReady: health.keysReady,
               presignaturesFresh: health.presignaturesFresh,
               networkReady: health.networkReady,
+              networkPublicKey: health.networkPublicKey,
             };
           } catch {
             stats = null;
@@ -211,10 +212,22 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         presignaturesFresh: node.stats?.presignaturesFresh ?? null,
       })),
       contracts: this.contracts ?? null,
+      networkPublicKey: this.agreedNetworkKey(),
       nodeCount: this.nodeCount,
       threshold: this.threshold,
       dataDir: this.options.dataDir,
     };
+  }
+
+  /** The network's BLS key as at least T nodes report it (null before genesis made it). */
+  private agreedNetworkKey(): string | null {
+    const votes = new Map<string, number>();
+    for (const node of this.nodes) {
+      const key = node.stats?.networkPublicKey;
+      if (key) votes.set(key, (votes.get(key) ?? 0) + 1);
+    }
+    for (const [key, count] of votes) if (count >= this.threshold) return key;
+    return null;
   }
 
   node(index: number): NodeProcess {

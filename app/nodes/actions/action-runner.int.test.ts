@@ -443,20 +443,33 @@ describe('the sandbox gives no way out', () => {
       visit(globalThis, 'globalThis', 0);
       let caller;
       try { caller = Lit.Actions.signEcdsa.caller; } catch (e) { caller = e.constructor.name; }
-      // Stack-trace hooks: a getter called from inside Lit.Actions sees only undefined for
-      // the runtime's (strict) frames.
+      // Stack-trace hooks: getters the runtime calls (while reading arguments, and inside
+      // values it passes on, on the async and the sync path) see no receiver and no function
+      // for any frame that is not the action's own.
       const frames = [];
+      const spy = () => {
+        for (const s of new Error().stack) frames.push({ file: String(s.getFileName()), self: typeof s.getThis(), fn: typeof s.getFunction() });
+        return 1;
+      };
       Error.prepareStackTrace = (e, callSites) => callSites;
-      const args = { get toSign() { for (const s of new Error().stack) frames.push([typeof s.getThis(), typeof s.getFunction()]); return [1]; }, publicKey: 'x', sigName: 'y' };
-      try { await Lit.Actions.signEcdsa(args); } catch {}
+      try { await Lit.Actions.signEcdsa({ get toSign() { return [spy()]; }, publicKey: 'x', sigName: 'y' }); } catch {}
+      try { await Lit.Actions.getLatestNonce({ address: { get x() { return spy(); } }, chain: 'x' }); } catch {}
+      try { await Lit.Actions.checkConditions({ conditions: [{ get c() { return spy(); } }], authSig: null }); } catch {}
+      try { Lit.Actions.setResponse({ response: { get r() { return spy(); } } }); } catch {}
       Error.prepareStackTrace = undefined;
-      Lit.Actions.setResponse({ response: JSON.stringify({ found, caller, runtimeFrames: frames.slice(1, 2) }) });
+      const runtimeFrames = frames.filter((f) => f.file !== 'lit-action.js');
+      const exposed = runtimeFrames.filter((f) => f.self !== 'undefined' || f.fn !== 'undefined');
+      let fnArg;
+      try { await Lit.Actions.getLatestNonce({ address: () => 1, chain: 'x' }); } catch (e) { fnArg = e.message; }
+      Lit.Actions.setResponse({ response: JSON.stringify({ found, caller, runtimeFrames: runtimeFrames.length > 8, exposed, fnArg }) });
     `);
     expect(result.error).toBeUndefined();
     expect(JSON.parse(result.response ?? '')).toEqual({
       found: [],
       caller: 'TypeError',
-      runtimeFrames: [['undefined', 'undefined']],
+      runtimeFrames: true,
+      exposed: [],
+      fnArg: 'Lit.Actions.getLatestNonce: a function cannot be passed to the runtime',
     });
   });
 

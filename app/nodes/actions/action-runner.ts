@@ -23,7 +23,10 @@ export interface ActionRunnerOptions {
   readonly limits?: Partial<ActionLimits>;
   /** URL prefixes an action may fetch (see fetch-allow-list.ts); default none. */
   readonly fetchAllowList?: readonly string[];
-  /** Isolates running at the same time; further executions wait (default 4). */
+  /**
+   * Isolates running at the same time; further executions wait (default 2: each may use up to
+   * memoryLimitMb, so this bounds a node's sandbox memory at 2 x 256 MB by default).
+   */
   readonly maxIsolates?: number;
   /** An isolate is replaced after this many executions (default 1000). */
   readonly maxRunsPerIsolate?: number;
@@ -187,7 +190,7 @@ export class ActionRunner {
   constructor(options: ActionRunnerOptions = {}) {
     this.limits = Object.freeze({ ...DEFAULT_ACTION_LIMITS, ...options.limits });
     this.allowList = compileAllowList(options.fetchAllowList ?? []);
-    this.maxIsolates = Math.max(1, options.maxIsolates ?? 4);
+    this.maxIsolates = Math.max(1, options.maxIsolates ?? 2);
     this.maxRunsPerIsolate = Math.max(1, options.maxRunsPerIsolate ?? 1000);
     this.scriptCacheSize = Math.max(0, options.scriptCacheSize ?? 32);
   }

@@ -43,7 +43,8 @@ export class NetworkKeyStore {
     const changed = this.db
       .prepare('UPDATE network_key_shares SET ready = 1 WHERE session = ? AND public_key = ?')
       .run(session, publicKey).changes;
-    if (changed !== 1) throw new NodeRequestError(409, 'disagreement', 'the confirmed network key is not the one this node holds');
+    if (changed !== 1)
+      throw new NodeRequestError(409, 'disagreement', 'the confirmed network key is not the one this node holds');
   }
 
   /** The ready key and this node's share, or undefined before genesis finished. */

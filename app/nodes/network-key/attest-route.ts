@@ -14,9 +14,11 @@ const AttestRequest = z.object({ message: z.string().min(1).max(4096) });
  */
 export function handleAttest(ctx: NodeContext, body: string): { node: number; share: string } {
   const parsed = AttestRequest.safeParse(parseJsonBody(body));
-  if (!parsed.success) throw new NodeRequestError(400, 'bad_request', 'message must be a string of 1 to 4096 characters');
+  if (!parsed.success)
+    throw new NodeRequestError(400, 'bad_request', 'message must be a string of 1 to 4096 characters');
   const key = ctx.networkKey.ready();
-  if (!key) throw new NodeRequestError(503, 'no_network_key', 'the network key is not made yet (genesis is still running)');
+  if (!key)
+    throw new NodeRequestError(503, 'no_network_key', 'the network key is not made yet (genesis is still running)');
   const signature = blsSignShare(new TextEncoder().encode(ATTESTATION_PREFIX + parsed.data.message), key.share);
   return { node: ctx.index, share: blsShareToLitJson({ index: ctx.index, signature }) };
 }

@@ -100,11 +100,14 @@ export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope 
       from: dealer,
     });
     const sealed = body.sealed?.[dealer];
-    if (!(sealed instanceof Uint8Array)) throw new NodeRequestError(400, 'missing_dealing', `no shares from node ${dealer}`);
+    if (!(sealed instanceof Uint8Array))
+      throw new NodeRequestError(400, 'missing_dealing', `no shares from node ${dealer}`);
     let shares: bigint[];
     try {
       const label = `dkg/${session}/${dealer}/${ctx.index}`;
-      shares = fromWireJson<bigint[]>(ctx.crypto.decryptFrom(ctx.index, requirePeer(ctx, dealer), sealed, label).toString('utf8'));
+      shares = fromWireJson<bigint[]>(
+        ctx.crypto.decryptFrom(ctx.index, requirePeer(ctx, dealer), sealed, label).toString('utf8'),
+      );
     } catch {
       throw new NodeRequestError(400, 'bad_dealing', `the shares from node ${dealer} do not decrypt`);
     }
@@ -134,7 +137,10 @@ export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope 
     throw new NodeRequestError(400, 'bad_dealing', (err as Error).message);
   }
   const pubkeys = purpose.savePending(ctx, session, results);
-  return sealEnvelope(ctx.crypto, ctx.index, 'dkg/confirm', session, { purpose: purpose.name, pubkeys } satisfies Confirmation);
+  return sealEnvelope(ctx.crypto, ctx.index, 'dkg/confirm', session, {
+    purpose: purpose.name,
+    pubkeys,
+  } satisfies Confirmation);
 }
 
 /** Participant: round 3. Commits only keys every node confirmed. */
@@ -166,7 +172,12 @@ export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{
 export async function runDkgBatch(ctx: NodeContext, purpose: DkgPurpose, count: number): Promise<string[]> {
   const session = `dkg-${purpose.name}-${ctx.index}-${Date.now()}-${randomBytes(6).toString('hex')}`;
   const peers = ctx.peers.all();
-  const params: DealRequest = { purpose: purpose.name, participants: peers.map((p) => p.index), degree: purpose.degree(ctx), count };
+  const params: DealRequest = {
+    purpose: purpose.name,
+    participants: peers.map((p) => p.index),
+    degree: purpose.degree(ctx),
+    count,
+  };
   const envelope = (kind: string, body: unknown) => sealEnvelope(ctx.crypto, ctx.index, kind, session, body);
 
   const deal = envelope('dkg/deal', params);

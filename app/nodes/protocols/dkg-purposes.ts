@@ -69,7 +69,8 @@ export const NETWORK_KEY: DkgPurpose = {
   maxCount: 1,
   savePending(ctx, session, results) {
     const [result] = results;
-    if (!result || results.length !== 1) throw new NodeRequestError(400, 'bad_batch', 'the network has exactly one BLS key');
+    if (!result || results.length !== 1)
+      throw new NodeRequestError(400, 'bad_batch', 'the network has exactly one BLS key');
     const publicKey = hex(bls12381G1CompressedBytes(result.publicKey));
     ctx.networkKey.savePending(session, publicKey, result.secretShare);
     return [publicKey];

@@ -39,6 +39,8 @@ export const NetworkStatus = z.object({
   dataDir: z.string(),
   /** The PKP contracts, once genesis ran: any ethers client can use them. */
   contracts: ContractAddresses.nullable(),
+  /** The network's BLS12-381 key (48-byte compressed G1, hex), made by DKG at genesis. */
+  networkPublicKey: z.string().nullable(),
 });
 export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
