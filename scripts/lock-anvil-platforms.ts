@@ -9,7 +9,10 @@ import fs from 'node:fs';
  */
 const file = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(fs.readFileSync(file, 'utf8')) as { packages: Record<string, unknown> };
-const anvil = lock.packages['node_modules/@foundry-rs/anvil'] as { version: string; optionalDependencies: Record<string, string> };
+const anvil = lock.packages['node_modules/@foundry-rs/anvil'] as {
+  version: string;
+  optionalDependencies: Record<string, string>;
+};
 const platforms: Record<string, [string, string]> = {
   'darwin-amd64': ['darwin', 'x64'],
   'darwin-arm64': ['darwin', 'arm64'],
@@ -22,9 +25,17 @@ for (const name of Object.keys(anvil.optionalDependencies)) {
   const key = `node_modules/${name}`;
   const platform = platforms[name.replace('@foundry-rs/anvil-', '')];
   if (lock.packages[key] || !platform) continue;
-  lock.packages[key] = { version: anvil.version, cpu: [platform[1]], license: 'MIT OR Apache-2.0', optional: true, os: [platform[0]] };
+  lock.packages[key] = {
+    version: anvil.version,
+    cpu: [platform[1]],
+    license: 'MIT OR Apache-2.0',
+    optional: true,
+    os: [platform[0]],
+  };
   added++;
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+);
 fs.writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lock:fix: added ${added} anvil platform entries`);

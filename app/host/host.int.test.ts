@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonRpcProvider } from 'ethers';
 import WebSocket from 'ws';
@@ -80,6 +82,19 @@ describe('the supervisor', () => {
     expect(await provider.getBlockNumber()).toBe(7);
     expect(second.supervisor.status().nodes.map((n) => n.address)).toEqual(addresses);
     provider.destroy();
+  });
+
+  it('deploys the contracts once, reuses them, and says so clearly when the chain state was lost', async () => {
+    const dataDir = tempDataDir();
+    const first = await start(dataDir, 3);
+    const contracts = first.supervisor.status().contracts;
+    expect(contracts).not.toBeNull();
+    await first.stop();
+    const second = await start(dataDir);
+    expect(second.supervisor.status().contracts).toEqual(contracts);
+    await second.stop();
+    fs.rmSync(path.join(dataDir, 'chain', 'anvil-state.json'));
+    await expect(startHost({ dataDir, port: 0 })).rejects.toThrow(/lost the Litbox contracts/);
   });
 
   it('refuses a second host on the same data directory', async () => {
