@@ -1,3 +1,5 @@
+import type { RequesterAuth } from './auth/requester-auth.ts';
+import type { SigningPermissions } from './auth/signing-permissions.ts';
 import type { NodeChain } from './chain/node-chain.ts';
 import type { KeyShareStore } from './keys/key-share-store.ts';
 import type { NetworkKeyStore } from './keys/network-key-store.ts';
@@ -20,5 +22,7 @@ export interface NodeContext {
   networkKey: NetworkKeyStore;
   presigs: PresignStore;
   chain: NodeChain;
+  auth: RequesterAuth;
+  permissions: SigningPermissions;
   log: (message: string) => void;
 }

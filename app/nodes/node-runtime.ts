@@ -5,6 +5,7 @@ import type { ContractAddresses } from '../shared/contracts/index.ts';
 import type { NodeHealth, NodeLaunchConfig } from '../shared/node-ipc.ts';
 import { toWireJson } from '../shared/wire-json.ts';
 import { RequesterAuth } from './auth/requester-auth.ts';
+import { SigningPermissions } from './auth/signing-permissions.ts';
 import { NodeChain } from './chain/node-chain.ts';
 import { createNodeServer, NodeRequestError, parseJsonBody, type Route } from './http-server.ts';
 import { KeyShareStore } from './keys/key-share-store.ts';
@@ -20,6 +21,8 @@ import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg
 import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
 import { handleBind, handleRelease } from './signing/sign-routes.ts';
 import { handleAttest } from './network-key/attest-route.ts';
+import { ActionRunner } from './actions/index.ts';
+import { ExecuteService } from './execute/execute-service.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -34,8 +37,9 @@ export class NodeRuntime {
   private readonly presigs: PresignStore;
   private readonly startedAt = Date.now();
   private ctx: NodeContext | undefined;
-  private auth: RequesterAuth | undefined;
   private keeper: PoolKeeper | undefined;
+  private runner: ActionRunner | undefined;
+  private execution: ExecuteService | undefined;
 
   constructor(config: NodeLaunchConfig, store: NodeStore) {
     this.config = config;
@@ -85,13 +89,17 @@ export class NodeRuntime {
       networkKey: this.networkKey,
       presigs: this.presigs,
       chain,
+      auth: new RequesterAuth(),
+      permissions: new SigningPermissions(chain),
       log: (message) => console.log(`node ${config.index}: ${message}`),
     };
-    this.auth = new RequesterAuth(chain);
-    this.ctx = ctx;
     // Peers move (a node restarted on a new port): re-read Staking now and then.
     setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
     const pools = config.pools ?? DEFAULT_POOL_TARGETS;
+    const runner = new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] });
+    await runner.warmUp();
+    this.runner = runner;
+    this.execution = new ExecuteService(ctx, runner, config.fetchAllowList ?? []);
     this.keeper = new PoolKeeper(ctx, {
       keys: pools.keys,
       keyBatch: DEFAULT_POOL_TARGETS.keyBatch,
@@ -99,6 +107,8 @@ export class NodeRuntime {
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
     this.keeper.start();
+    // Last: routes that need the network answer 503 until everything above is in place.
+    this.ctx = ctx;
   }
 
   private context(): NodeContext {
@@ -124,8 +134,17 @@ export class NodeRuntime {
           ids: this.presigs.freshIds(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100))),
         }),
       },
-      { method: 'POST', path: '/pkp/sign/bind', handler: (body) => handleBind(this.context(), this.auth!, body) },
+      { method: 'POST', path: '/pkp/sign/bind', handler: (body) => handleBind(this.context(), body) },
       { method: 'POST', path: '/pkp/sign/release', handler: (body) => handleRelease(this.context(), body) },
+      {
+        method: 'POST',
+        path: '/web/execute',
+        handler: (body) => {
+          this.context();
+          return this.execution!.execute(body);
+        },
+      },
+      peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
       { method: 'POST', path: '/bls/attest', handler: (body) => handleAttest(this.context(), body) },
       peerRoute('/peer/dkg/deal', handleDkgDeal),
       peerRoute('/peer/dkg/finish', handleDkgFinish),
@@ -151,6 +170,7 @@ export class NodeRuntime {
 
   close(): void {
     this.keeper?.stop();
+    this.runner?.dispose();
     this.ctx?.chain.close();
     this.server.close();
   }

@@ -83,3 +83,40 @@ export type NodeRpcResponse = {
 
 /** What the network's BLS key signs on /bls/attest: this prefix, then the caller's message. */
 export const ATTESTATION_PREFIX = 'litbox-attestation:v1:';
+
+/** executeJs at one node: run the action; bind a presignature for every permitted signature. */
+export const ExecuteJsRequest = z.object({
+  /** Unique per client request: names the action's runOnce/broadcastAndCollect exchanges. */
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  code: z
+    .string()
+    .min(1)
+    .max(16 * 1024 * 1024),
+  /** When given, the code must hash to it (CIDv0). */
+  ipfsId: z.string().optional(),
+  jsParams: z.record(z.string(), z.unknown()).optional(),
+  authSig: AuthSig.optional(),
+  /** The nodes the client asked: the peers of runOnce and broadcastAndCollect. */
+  participants: z.array(z.number().int().min(1)).min(1).max(64),
+  /** Presignatures for the action's signatures, in sigName order; unused ones stay fresh. */
+  presignatureIds: z.array(z.string().min(1).max(128)).max(10),
+});
+export type ExecuteJsRequest = z.infer<typeof ExecuteJsRequest>;
+
+export const ExecuteJsNodeSignature = z.object({
+  presignatureId: z.string(),
+  /** 32-byte digest, 0x hex. */
+  toSign: z.string(),
+  publicKey: z.string(),
+  binding: Binding,
+});
+
+export const ExecuteJsNodeResponse = z.object({
+  node: z.number().int(),
+  ipfsId: z.string(),
+  response: z.string().optional(),
+  logs: z.string(),
+  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  signatures: z.record(z.string(), ExecuteJsNodeSignature),
+});
+export type ExecuteJsNodeResponse = z.infer<typeof ExecuteJsNodeResponse>;

@@ -20,6 +20,8 @@ export const NodeLaunchConfig = z.object({
   storageKey: z.string(),
   /** Known once genesis ran; before that the node only answers /health. */
   contracts: ContractAddresses.optional(),
+  /** URL prefixes Lit Actions may fetch (default: none). */
+  fetchAllowList: z.array(z.string()).optional(),
   /** Background pools the network keeps full. */
   pools: z.object({ keys: z.number().int().min(0), presignatures: z.number().int().min(0) }).optional(),
 });

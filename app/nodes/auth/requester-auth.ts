@@ -3,7 +3,6 @@ import { SiweMessage } from 'siwe';
 import { getAddress } from 'ethers';
 import type { AuthSig } from '../../shared/node-api.ts';
 import { LITBOX_SIWE_DOMAIN } from '../../shared/siwe-domain.ts';
-import type { NodeChain } from '../chain/node-chain.ts';
 import { NodeRequestError } from '../http-server.ts';
 
 const MAX_CACHE = 10_000;
@@ -11,18 +10,10 @@ const MAX_CACHE = 10_000;
 /**
  * Who is asking, and may they sign with this PKP. An auth sig is a SIWE message signed
  * (EIP-191) by the requester; it is checked once and remembered until it expires, since
- * clients reuse one for a whole session. Permission reads are cached per block: a change of
- * permissions needs a new block, so a cached answer is never older than the chain we read.
+ * clients reuse one for a whole session.
  */
 export class RequesterAuth {
-  private readonly chain: NodeChain;
   private readonly verified = new Map<string, { address: string; expiresAt: number }>();
-  private readonly permitted = new Map<string, boolean>();
-  private permittedBlock = -1;
-
-  constructor(chain: NodeChain) {
-    this.chain = chain;
-  }
 
   /** The address that signed the auth sig; throws 401 with the reason otherwise. */
   async verifyAuthSig(authSig: AuthSig): Promise<string> {
@@ -57,20 +48,5 @@ export class RequesterAuth {
     if (this.verified.size >= MAX_CACHE) this.verified.clear();
     this.verified.set(key, { address, expiresAt });
     return address;
-  }
-
-  /** True when `address` owns the PKP or is a permitted address of it (read on chain). */
-  async mayUseAsAddress(tokenId: string, address: string): Promise<boolean> {
-    const block = this.chain.latestBlock;
-    if (block !== this.permittedBlock) {
-      this.permitted.clear();
-      this.permittedBlock = block;
-    }
-    const key = `${tokenId}:${address}`;
-    const hit = this.permitted.get(key);
-    if (hit !== undefined) return hit;
-    const allowed = await this.chain.contracts.PKPPermissions.isPermittedAddress(tokenId, address);
-    this.permitted.set(key, allowed);
-    return allowed;
   }
 }

@@ -19,7 +19,7 @@ export class NodeChain {
   private queue: Promise<unknown> = Promise.resolve();
   private blockNumber = 0;
   private blockPoll: NodeJS.Timeout | undefined;
-  private readonly provider: ReturnType<typeof localChainProvider>;
+  readonly provider: ReturnType<typeof localChainProvider>;
 
   constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet) {
     this.provider = localChainProvider(rpcUrl, chainId);

@@ -1,7 +1,7 @@
 import { keccak256 } from 'ethers';
 import { signShare } from '../../shared/threshold/ecdsa.ts';
 import { BindRequest, ReleaseRequest, type ReleaseResponse } from '../../shared/node-api.ts';
-import type { RequesterAuth } from '../auth/requester-auth.ts';
+import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
 import { NodeRequestError, parseJsonBody } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { statementDigest } from '../peers/peer-crypto.ts';
@@ -39,6 +39,19 @@ export function bindingDigest(presignatureId: string, tokenId: string, digest: s
   return statementDigest('litbox-bind-v1', [presignatureId, tokenId, digest.toLowerCase()]);
 }
 
+/** One MAC per node on the binding statement, each under the key this node shares with it. */
+export function bindingTags(
+  ctx: NodeContext,
+  presignatureId: string,
+  tokenId: string,
+  digest: string,
+): Record<string, string> {
+  const statement = bindingDigest(presignatureId, tokenId, digest);
+  const tags: Record<string, string> = {};
+  for (const peer of ctx.peers.all()) tags[peer.index] = ctx.crypto.macFor(ctx.index, peer, statement).toString('hex');
+  return tags;
+}
+
 function readyShare(ctx: NodeContext, publicKey: string) {
   const tokenId = BigInt(keccak256(publicKey)).toString();
   const share = ctx.keys.get(tokenId);
@@ -47,22 +60,19 @@ function readyShare(ctx: NodeContext, publicKey: string) {
   return share;
 }
 
-export async function handleBind(ctx: NodeContext, auth: RequesterAuth, body: string) {
+export async function handleBind(ctx: NodeContext, body: string) {
   const req = parse(BindRequest, body);
   const publicKey = normalizeKey(req.publicKey);
   const share = readyShare(ctx, publicKey);
-  const address = await auth.verifyAuthSig(req.authSig);
-  if (!(await auth.mayUseAsAddress(share.tokenId, address)))
+  const address = await ctx.auth.verifyAuthSig(req.authSig);
+  if (!(await ctx.permissions.addressMaySign(share.tokenId, address, AUTH_METHOD_SCOPE.SignAnything)))
     throw new NodeRequestError(
       403,
       'not_permitted',
-      `${address} may not sign with this PKP (not its owner or a permitted address)`,
+      `${address} may not sign with this PKP (not its owner, nor a permitted address with the SignAnything scope)`,
     );
   await ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
-  const statement = bindingDigest(req.presignatureId, share.tokenId, req.toSign);
-  const tags: Record<string, string> = {};
-  for (const peer of ctx.peers.all()) tags[peer.index] = ctx.crypto.macFor(ctx.index, peer, statement).toString('hex');
-  return { binding: { node: ctx.index, tags } };
+  return { binding: { node: ctx.index, tags: bindingTags(ctx, req.presignatureId, share.tokenId, req.toSign) } };
 }
 
 export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {

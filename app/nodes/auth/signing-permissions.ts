@@ -1,0 +1,71 @@
+import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE } from '../../shared/contracts/index.ts';
+import { cidToMultihashBytes } from '../../shared/cid/index.ts';
+import type { NodeChain } from '../chain/node-chain.ts';
+
+/** The scope a signature needs: a raw digest needs SignAnything; an EIP-191 message either. */
+export type SigningScope = typeof AUTH_METHOD_SCOPE.SignAnything | typeof AUTH_METHOD_SCOPE.PersonalSign;
+
+const MAX_CACHE = 20_000;
+
+/**
+ * Who may sign with a PKP, read from PKPNFT and PKPPermissions: its owner always; a permitted
+ * address or action only with a scope that covers the request (SignAnything covers
+ * PersonalSign). Answers are cached per block: permissions change only with a new block.
+ */
+export class SigningPermissions {
+  private readonly chain: NodeChain;
+  private readonly cache = new Map<string, Promise<boolean>>();
+  private cacheBlock = -1;
+
+  constructor(chain: NodeChain) {
+    this.chain = chain;
+  }
+
+  private cached(key: string, read: () => Promise<boolean>): Promise<boolean> {
+    const block = this.chain.latestBlock;
+    if (block !== this.cacheBlock || this.cache.size > MAX_CACHE) {
+      this.cache.clear();
+      this.cacheBlock = block;
+    }
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = read();
+      hit.catch(() => this.cache.delete(key));
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  isOwner(tokenId: string, address: string): Promise<boolean> {
+    return this.cached(`owner:${tokenId}:${address}`, async () => {
+      try {
+        return (await this.chain.contracts.PKPNFT.ownerOf(tokenId)).toLowerCase() === address.toLowerCase();
+      } catch {
+        return false; // burned or unknown: nobody owns it
+      }
+    });
+  }
+
+  private hasScope(tokenId: string, type: number, id: string, scope: SigningScope): Promise<boolean> {
+    const check = (s: number) =>
+      this.cached(`scope:${tokenId}:${type}:${id}:${s}`, () =>
+        this.chain.contracts.PKPPermissions.isPermittedAuthMethodScopePresent(tokenId, type, id, s),
+      );
+    if (scope === AUTH_METHOD_SCOPE.SignAnything) return check(AUTH_METHOD_SCOPE.SignAnything);
+    return Promise.all([check(AUTH_METHOD_SCOPE.SignAnything), check(AUTH_METHOD_SCOPE.PersonalSign)]).then(
+      ([any, personal]) => any || personal,
+    );
+  }
+
+  /** The owner, or a permitted address holding the scope. */
+  async addressMaySign(tokenId: string, address: string, scope: SigningScope): Promise<boolean> {
+    if (await this.isOwner(tokenId, address)) return true;
+    return this.hasScope(tokenId, AUTH_METHOD_TYPE.EthWallet, address.toLowerCase(), scope);
+  }
+
+  /** A permitted action (by CID) holding the scope. */
+  actionMaySign(tokenId: string, cid: string, scope: SigningScope): Promise<boolean> {
+    const id = `0x${Buffer.from(cidToMultihashBytes(cid)).toString('hex')}`;
+    return this.hasScope(tokenId, AUTH_METHOD_TYPE.LitAction, id, scope);
+  }
+}

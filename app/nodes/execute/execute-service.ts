@@ -1,0 +1,103 @@
+import { keccak256 } from 'ethers';
+import { cidV0 } from '../../shared/cid/index.ts';
+import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
+import { allowListedFetch, type ActionRunner } from '../actions/index.ts';
+import { NodeRequestError, parseJsonBody } from '../http-server.ts';
+import type { NodeContext } from '../node-context.ts';
+import { openEnvelope } from '../peers/signed-envelope.ts';
+import { bindingTags } from '../signing/sign-routes.ts';
+import { ActionMailbox } from './action-mailbox.ts';
+import { nodeActionBindings } from './node-action-bindings.ts';
+
+/**
+ * executeJs at this node: check the code against its CID, run it in a fresh sandbox context,
+ * and for every signature the action asked for (permission was checked when it asked) bind
+ * one of the offered presignatures to (key, digest) and return the binding. The shares
+ * themselves come from /pkp/sign/release, once T nodes bound the same thing.
+ */
+export class ExecuteService {
+  private readonly ctx: NodeContext;
+  private readonly runner: ActionRunner;
+  private readonly mailbox = new ActionMailbox();
+  private readonly fetchAllowed: ReturnType<typeof allowListedFetch>;
+
+  constructor(ctx: NodeContext, runner: ActionRunner, fetchAllowList: readonly string[]) {
+    this.ctx = ctx;
+    this.runner = runner;
+    this.fetchAllowed = allowListedFetch({ allowList: fetchAllowList });
+  }
+
+  async execute(body: string): Promise<ExecuteJsNodeResponse> {
+    const { ctx } = this;
+    const parsed = ExecuteJsRequest.safeParse(parseJsonBody(body));
+    if (!parsed.success)
+      throw new NodeRequestError(
+        400,
+        'bad_request',
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
+    const req = parsed.data;
+    const participants = [...new Set(req.participants)].sort((a, b) => a - b);
+    if (!participants.includes(ctx.index) || participants.some((i) => !ctx.peers.peer(i)))
+      throw new NodeRequestError(400, 'bad_request', 'participants must be registered nodes, this one among them');
+    const ipfsId = cidV0(req.code);
+    if (req.ipfsId !== undefined && req.ipfsId !== ipfsId)
+      throw new NodeRequestError(400, 'cid_mismatch', `the code hashes to ${ipfsId}, not to ${req.ipfsId}`);
+    const authSigAddress = req.authSig ? await ctx.auth.verifyAuthSig(req.authSig) : undefined;
+
+    const result = await this.runner.execute({
+      code: req.code,
+      ipfsId,
+      jsParams: req.jsParams ?? null,
+      auth: { authSigAddress: authSigAddress ?? null },
+      bindings: nodeActionBindings(
+        ctx,
+        this.mailbox,
+        { requestId: req.requestId, ipfsId, authSigAddress, participants },
+        this.fetchAllowed,
+      ),
+    });
+    const answer: ExecuteJsNodeResponse = { node: ctx.index, ipfsId, logs: result.logs, signatures: {} };
+    if (result.response !== undefined) answer.response = result.response;
+    if (result.error) return { ...answer, error: { kind: result.error.kind, message: result.error.message } };
+
+    const requests = [...result.signRequests].sort((a, b) => (a.sigName < b.sigName ? -1 : 1));
+    if (requests.length > req.presignatureIds.length)
+      return {
+        ...answer,
+        error: {
+          kind: 'limit',
+          message: `the action made ${requests.length} signatures; the request offered ${req.presignatureIds.length} presignatures`,
+        },
+      };
+    for (const [i, sign] of requests.entries()) {
+      const presignatureId = req.presignatureIds[i]!;
+      const toSign = `0x${Buffer.from(sign.toSign).toString('hex')}`;
+      const tokenId = BigInt(keccak256(sign.publicKey)).toString();
+      await ctx.presigs.bind(presignatureId, tokenId, toSign);
+      answer.signatures[sign.sigName] = {
+        presignatureId,
+        toSign,
+        publicKey: sign.publicKey,
+        binding: { node: ctx.index, tags: bindingTags(ctx, presignatureId, tokenId, toSign) },
+      };
+    }
+    return answer;
+  }
+
+  /** A value another node running the same request sent (runOnce, broadcastAndCollect). */
+  receiveValue(raw: unknown): { ok: true } {
+    const { from, session, body } = openEnvelope<{ name: string; value: string }>(
+      this.ctx.crypto,
+      this.ctx.peers,
+      raw,
+      {
+        kind: 'action/value',
+      },
+    );
+    if (typeof body?.name !== 'string' || typeof body.value !== 'string')
+      throw new NodeRequestError(400, 'bad_request', 'an action value needs a name and a string value');
+    this.mailbox.put(session, body.name, from, body.value);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,123 @@
+import { keccak256 } from 'ethers';
+import { cidToMultihashBytes, multihashBytesToCid } from '../../shared/cid/index.ts';
+import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
+import type { ActionBindings, ActionFetchRequest, ActionFetchResponse } from '../actions/index.ts';
+import type { NodeContext } from '../node-context.ts';
+import { callPeer } from '../peers/peer-client.ts';
+import { sealEnvelope } from '../peers/signed-envelope.ts';
+import type { ActionMailbox } from './action-mailbox.ts';
+
+/** The sandbox chain's name in Lit's `chain` arguments. */
+export const SANDBOX_CHAIN = 'litbox';
+const EXCHANGE_TIMEOUT_MS = 10_000;
+
+export interface RequestContext {
+  requestId: string;
+  ipfsId: string;
+  /** The verified requester, when an auth sig came with the request. */
+  authSigAddress: string | undefined;
+  participants: readonly number[];
+}
+
+/**
+ * What one action execution may do outside its sandbox, at this node: chain reads, the
+ * signing permission check, the exchanges with the other nodes running the same request,
+ * and allow-listed fetches. Every error message here reaches the action's author: no
+ * secrets in them.
+ */
+export function nodeActionBindings(
+  ctx: NodeContext,
+  mailbox: ActionMailbox,
+  request: RequestContext,
+  fetchAllowed: (r: ActionFetchRequest) => Promise<ActionFetchResponse>,
+): ActionBindings {
+  const { PKPPermissions } = ctx.chain.contracts;
+  const leader = Math.min(...request.participants);
+
+  const exchange = async (name: string, value: string): Promise<void> => {
+    mailbox.put(request.requestId, name, ctx.index, value);
+    const envelope = sealEnvelope(ctx.crypto, ctx.index, 'action/value', request.requestId, { name, value });
+    await Promise.allSettled(
+      request.participants
+        .filter((i) => i !== ctx.index)
+        .map((i) => {
+          const peer = ctx.peers.peer(i);
+          return peer ? callPeer(peer, '/peer/action/value', envelope, EXCHANGE_TIMEOUT_MS) : undefined;
+        }),
+    );
+  };
+
+  return {
+    async signEcdsa(sign) {
+      const tokenId = BigInt(keccak256(sign.publicKey)).toString();
+      const share = ctx.keys.get(tokenId);
+      if (!share || share.status !== 'ready') throw new Error('this network holds no PKP with that public key');
+      const scope = sign.method === 'signEcdsa' ? AUTH_METHOD_SCOPE.SignAnything : AUTH_METHOD_SCOPE.PersonalSign;
+      if (await ctx.permissions.actionMaySign(tokenId, request.ipfsId, scope)) return;
+      if (request.authSigAddress && (await ctx.permissions.addressMaySign(tokenId, request.authSigAddress, scope)))
+        return;
+      throw new Error(
+        `the action ${request.ipfsId} is not permitted to sign with this PKP (${sign.method === 'signEcdsa' ? 'SignAnything' : 'PersonalSign'} scope needed)`,
+      );
+    },
+    async getLatestNonce({ address, chain }) {
+      if (chain !== SANDBOX_CHAIN) throw new Error(`unknown chain "${chain}"; the sandbox chain is "${SANDBOX_CHAIN}"`);
+      const count = await ctx.chain.provider.getTransactionCount(address, 'pending');
+      return `0x${count.toString(16)}`;
+    },
+    isPermittedAction: ({ tokenId, ipfsId }) => PKPPermissions.isPermittedAction(tokenId, ipfsIdBytes(ipfsId)),
+    isPermittedAddress: ({ tokenId, address }) => PKPPermissions.isPermittedAddress(tokenId, address),
+    isPermittedAuthMethod: ({ tokenId, authMethodType, userId }) =>
+      PKPPermissions.isPermittedAuthMethod(tokenId, authMethodType, userId),
+    async getPermittedActions({ tokenId }) {
+      return (await PKPPermissions.getPermittedActions(tokenId)).map((id) => multihashBytesToCid(id));
+    },
+    async getPermittedAddresses({ tokenId }) {
+      return [...(await PKPPermissions.getPermittedAddresses(tokenId))];
+    },
+    async getPermittedAuthMethods({ tokenId }) {
+      return (await PKPPermissions.getPermittedAuthMethods(tokenId)).map((m) => ({
+        auth_method_type: Number(m.authMethodType),
+        id: m.id,
+        user_pubkey: m.userPubkey,
+      }));
+    },
+    async checkConditions() {
+      throw new Error('checkConditions is not available in this Litbox yet (access control conditions come next)');
+    },
+    async runOnceIsLeader() {
+      return ctx.index === leader;
+    },
+    runOnceBroadcast: ({ name, value }) => exchange(`runOnce:${name}`, value),
+    async runOnceCollect({ name }) {
+      const values = await mailbox.collect(
+        request.requestId,
+        `runOnce:${name}`,
+        [leader],
+        Date.now() + EXCHANGE_TIMEOUT_MS,
+      );
+      return values.get(leader)!;
+    },
+    async broadcastAndCollect({ name, value }) {
+      await exchange(`collect:${name}`, value);
+      const values = await mailbox.collect(
+        request.requestId,
+        `collect:${name}`,
+        request.participants,
+        Date.now() + EXCHANGE_TIMEOUT_MS,
+      );
+      return [...request.participants].sort((a, b) => a - b).map((i) => values.get(i)!);
+    },
+    async decryptAndCombine() {
+      throw new Error(
+        'decryptAndCombine is not available in this Litbox yet (access-controlled decryption comes next)',
+      );
+    },
+    fetch: fetchAllowed,
+  };
+}
+
+/** The contract keeps an action as its multihash bytes; a CID arrives as text. */
+function ipfsIdBytes(ipfsId: string): string {
+  return `0x${Buffer.from(cidToMultihashBytes(ipfsId)).toString('hex')}`;
+}
