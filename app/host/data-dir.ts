@@ -41,6 +41,7 @@ export function dataPaths(dataDir: string) {
     chainState: path.join(dataDir, 'chain', 'anvil-state.json'),
     chainPid: path.join(dataDir, 'chain', 'anvil.pid'),
     logsDir: path.join(dataDir, 'logs'),
+    actionsDir: path.join(dataDir, 'actions'),
     nodeDir: (index: number) => path.join(dataDir, 'nodes', `node-${index}`),
   };
 }

@@ -132,6 +132,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       contracts: sup.contracts!,
       vault,
       nodeCount: network.nodeCount,
+      actionsDir: paths.actionsDir,
     });
     started.wallet = wallet;
     stopWallet = () => wallet.close();

@@ -3,6 +3,8 @@ import { connectContracts, localChainProvider, type ContractAddresses } from '..
 import { thresholdFor } from '../shared/network.ts';
 import { fundOnSandbox } from './chain/network-genesis.ts';
 import { LitClient } from './lit-client/lit-client.ts';
+import { ActionStore } from './actions/action-store.ts';
+import { verifyMintGrantBurn, type MintGrantBurnVerdict } from './actions/mint-grant-burn-verifier.ts';
 import type { NodeEndpoint } from './lit-client/node-request.ts';
 import type { SecretVault } from './vault/secret-vault.ts';
 import { loadOrCreateWalletKey } from './vault/network-keys.ts';
@@ -14,6 +16,13 @@ export interface WalletServices {
   account: WalletAccount;
   pkps: PkpService;
   lit: LitClient;
+  actions: ActionStore;
+  verifyMintGrantBurn(input: {
+    publicKey: string;
+    code: string;
+    signature: string;
+    digest: string;
+  }): Promise<MintGrantBurnVerdict>;
   balanceOf(address: string): Promise<bigint>;
   close(): void;
 }
@@ -28,6 +37,7 @@ export async function startWalletServices(options: {
   contracts: ContractAddresses;
   vault: SecretVault;
   nodeCount: number;
+  actionsDir: string;
 }): Promise<WalletServices> {
   const provider = localChainProvider(options.rpcUrl, options.chainId);
   const contracts = connectContracts(options.contracts, provider);
@@ -51,11 +61,9 @@ export async function startWalletServices(options: {
   return {
     account: new WalletAccount(wallet, options.chainId),
     pkps: new PkpService(contracts, options.contracts, new SandboxTransactor(wallet, provider, options.chainId)),
-    lit: new LitClient({
-      nodes: () => nodes,
-      nodeCount: options.nodeCount,
-      threshold: thresholdFor(options.nodeCount),
-    }),
+    lit,
+    actions: new ActionStore(options.actionsDir),
+    verifyMintGrantBurn: (input) => verifyMintGrantBurn(input, contracts, options.contracts, provider),
     balanceOf: (address) => provider.getBalance(address),
     close: () => {
       clearInterval(refresh);

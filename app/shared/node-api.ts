@@ -118,5 +118,7 @@ export const ExecuteJsNodeResponse = z.object({
   logs: z.string(),
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
   signatures: z.record(z.string(), ExecuteJsNodeSignature),
+  /** Signatures this node could not bind, and why. */
+  signatureErrors: z.record(z.string(), z.string()).optional(),
 });
 export type ExecuteJsNodeResponse = z.infer<typeof ExecuteJsNodeResponse>;

@@ -1,5 +1,5 @@
 import { ContractCallError } from '../../shared/contracts/index.ts';
-import { NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
+import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
 import { ApiFailure, type ApiHandlers } from './api-server.ts';
@@ -42,6 +42,25 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       const s = services();
       return { pkps: await s.pkps.listOwnedBy(s.account.address) };
     },
+    actionSave: async ({ code }) => ({ ipfsId: services().actions.save(code) }),
+    actionRun: ({ code, ipfsId, jsParams }) =>
+      mapErrors(async () => {
+        const s = services();
+        const source = code ?? s.actions.get(ipfsId!);
+        if (source === undefined) throw new ApiFailure('not_found', `no action ${ipfsId} in the local action store`);
+        const cid = s.actions.save(source);
+        const result = await s.lit.executeJs({
+          code: source,
+          ipfsId: cid,
+          jsParams,
+          authSig: await s.account.authSig(),
+        });
+        return { ...result, response: result.response };
+      }),
+    actionGrant: ({ publicKey, ipfsId, scope }) =>
+      mapErrors(async () => ({ transactionHash: await services().pkps.grantAction(publicKey, ipfsId, scope ?? 1) })),
+    pkpMintGrantBurn: ({ ipfsId }) => mapErrors(() => services().pkps.mintGrantAndBurn(ipfsId)),
+    verifyMintGrantBurn: (input) => services().verifyMintGrantBurn(input),
     pkpSign: ({ publicKey, toSign }) =>
       mapErrors(async () => {
         const s = services();
@@ -57,6 +76,11 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof SigningRefusedError) throw new ApiFailure('forbidden', err.message);
     if (err instanceof NotEnoughNodesError) throw new ApiFailure('unavailable', err.message);
+    if (err instanceof ActionFailedError)
+      throw new ApiFailure(
+        'bad_request',
+        `the action failed (${err.kind}): ${err.message}${err.logs ? `\nlogs:\n${err.logs}` : ''}`,
+      );
     if (err instanceof ContractCallError) throw new ApiFailure('conflict', err.message);
     throw err;
   }

@@ -2,11 +2,58 @@ import { combineSignature, type EcdsaSignature } from '../../shared/threshold/ec
 import { degreeFor } from '../../shared/network.ts';
 import { secp256k1Group } from '../../shared/threshold/groups.ts';
 import { findBadShares } from '../../shared/threshold/shamir.ts';
-import { ATTESTATION_PREFIX, type AuthSig, type Binding, type ReleaseResponse } from '../../shared/node-api.ts';
+import { randomBytes } from 'node:crypto';
+import {
+  ATTESTATION_PREFIX,
+  type AuthSig,
+  type Binding,
+  type ExecuteJsNodeResponse,
+  type ReleaseResponse,
+} from '../../shared/node-api.ts';
 import { blsShareFromLitJson, combineBlsShares, hashToG2, verifyBlsSignature } from '../../shared/threshold/bls.ts';
 import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
-import { PresignatureQueue } from './presignature-queue.ts';
+import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
+
+/** Lit allows at most this many signatures per action run. */
+const MAX_ACTION_SIGNATURES = 10;
+/** A node's action timeout is 30 s; allow for the exchanges around it. */
+const ACTION_TIMEOUT_MS = 40_000;
+
+export interface ExecuteJsInput {
+  code: string;
+  ipfsId?: string;
+  jsParams?: Record<string, unknown>;
+  authSig?: AuthSig;
+}
+
+export interface ExecuteJsResult {
+  signatures: Record<string, PkpSignResult>;
+  response: string | undefined;
+  logs: string;
+  ipfsId: string;
+  /** What each node answered (no shares): for seeing the network at work. */
+  nodes: {
+    node: number;
+    response?: string;
+    logs: string;
+    error?: { kind: string; message: string };
+    signatures: string[];
+  }[];
+}
+
+/** The action failed on most nodes (syntax, thrown error, timeout, memory, a limit). */
+export class ActionFailedError extends Error {
+  readonly kind: string;
+  readonly logs: string;
+  readonly nodes: ExecuteJsResult['nodes'];
+  constructor(kind: string, message: string, logs: string, nodes: ExecuteJsResult['nodes']) {
+    super(message);
+    this.kind = kind;
+    this.logs = logs;
+    this.nodes = nodes;
+  }
+}
 
 /** Fewer than T nodes could take part. */
 export class NotEnoughNodesError extends Error {}
@@ -203,35 +250,41 @@ export class LitClient {
       );
     }
 
-    const release = {
-      presignatureId,
-      publicKey: request.publicKey,
-      toSign: request.toSign,
-      bindings: bindings.map((b) => b.binding),
-    };
-    const shares: ReleaseResponse[] = [];
+    return this.releaseAndCombine(presignatureId, request.publicKey, request.toSign, bindings);
+  }
+
+  /**
+   * Asks the first T binders for their shares (each costs a node a curve multiplication);
+   * only if those do not combine into a verified signature, asks the other binders too: with
+   * more than T shares a bad one shows and is left out.
+   */
+  private async releaseAndCombine(
+    presignatureId: string,
+    publicKey: string,
+    toSign: string,
+    bindings: readonly { node: NodeEndpoint; binding: Binding }[],
+  ): Promise<{ signature: PkpSignResult } | { retry: string }> {
+    const { threshold, nodeCount } = this.options;
+    const timeout = this.options.requestTimeoutMs ?? 5_000;
+    const release = { presignatureId, publicKey, toSign, bindings: bindings.map((b) => b.binding) };
     const degree = 2 * degreeFor(nodeCount);
     const combine = (list: ReleaseResponse[]): PkpSignResult => ({
       ...combineSignature({
         shares: list.map((s) => ({ index: s.node, value: BigInt(s.share) })),
         bigR: Buffer.from(list[0]!.bigR.slice(2), 'hex'),
-        publicKey: Buffer.from(request.publicKey.slice(2), 'hex'),
-        digest: Buffer.from(request.toSign.slice(2), 'hex'),
+        publicKey: Buffer.from(publicKey.replace(/^0x/, ''), 'hex'),
+        digest: Buffer.from(toSign.slice(2), 'hex'),
         degree,
       }),
       nodes: list.map((s) => s.node).sort((a, b) => a - b),
     });
-
-    // Ask the first T binders for their shares (each costs a node a curve multiplication);
-    // only if those do not combine into a verified signature, ask the other binders too:
-    // with more than T shares a bad one shows and is left out.
     const ask = (list: typeof bindings) =>
       Promise.allSettled(
         list.map((b) => this.channel(b.node).request<ReleaseResponse>('/pkp/sign/release', release, timeout)),
       ).then((results) =>
         results.flatMap((r, i) => (r.status === 'fulfilled' && r.value.node === list[i]!.node.index ? [r.value] : [])),
       );
-    shares.push(...(await ask(bindings.slice(0, threshold))));
+    const shares = await ask(bindings.slice(0, threshold));
     try {
       if (shares.length >= threshold) return { signature: combine(shares) };
     } catch {
@@ -245,6 +298,116 @@ export class LitClient {
     } catch (err) {
       return { retry: (err as Error).message };
     }
+  }
+
+  /**
+   * Runs a Lit Action on every reachable node. Each node runs it in its own sandbox and binds
+   * an offered presignature for each signature the action asked for and may make; the client
+   * takes the response and logs most nodes agree on, and for each named signature combines T
+   * shares of nodes that bound the same digest and key.
+   */
+  async executeJs(request: ExecuteJsInput): Promise<ExecuteJsResult> {
+    const { threshold, nodeCount } = this.options;
+    const reachable = await this.reachableNodes();
+    if (reachable.length < threshold)
+      throw new NotEnoughNodesError(
+        `not enough nodes: ${reachable.length} of ${nodeCount} reachable, a Lit Action with signatures needs ${threshold}`,
+      );
+    const offered: PresignatureChoice[] = [];
+    for (let i = 0; i < MAX_ACTION_SIGNATURES; i++) {
+      const choice = await this.presignatures.take(i === 0 ? 15_000 : 0);
+      if (!choice) break;
+      offered.push(choice);
+    }
+    const body = {
+      requestId: randomBytes(12).toString('base64url'),
+      code: request.code,
+      ipfsId: request.ipfsId,
+      jsParams: request.jsParams,
+      authSig: request.authSig,
+      participants: reachable.map((n) => n.index),
+      presignatureIds: offered.map((o) => o.id),
+    };
+    const settled = await Promise.allSettled(
+      reachable.map((node) =>
+        this.channel(node)
+          .request<ExecuteJsNodeResponse>('/web/execute', body, ACTION_TIMEOUT_MS)
+          .then((answer) => ({ node, answer })),
+      ),
+    );
+    const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
+    const used = new Set(answers.flatMap((a) => Object.values(a.answer.signatures).map((s) => s.presignatureId)));
+    this.presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
+    if (answers.length === 0) {
+      const first = failures[0];
+      throw first && first.status >= 400 && first.status < 500
+        ? new SigningRefusedError(`node ${first.node} refused: ${first.message}`)
+        : new NotEnoughNodesError(`no node answered the Lit Action (${failures.map((f) => f.message).join('; ')})`);
+    }
+
+    const majority = <T>(values: T[]): T => {
+      const counts = new Map<string, { value: T; n: number }>();
+      for (const v of values) {
+        const key = JSON.stringify(v) ?? 'undefined';
+        const entry = counts.get(key) ?? { value: v, n: 0 };
+        entry.n++;
+        counts.set(key, entry);
+      }
+      return [...counts.values()].sort((a, b) => b.n - a.n)[0]!.value;
+    };
+    const error = majority(answers.map((a) => a.answer.error));
+    const perNode = answers.map(({ answer }) => ({
+      node: answer.node,
+      response: answer.response,
+      logs: answer.logs,
+      error: answer.error,
+      signatures: Object.keys(answer.signatures),
+    }));
+    if (error)
+      throw new ActionFailedError(error.kind, error.message, majority(answers.map((a) => a.answer.logs)), perNode);
+
+    const signatures: Record<string, PkpSignResult> = {};
+    const names = new Set(answers.flatMap((a) => Object.keys(a.answer.signatures)));
+    for (const name of names) {
+      const entries = answers.flatMap((a) => {
+        const sig = a.answer.signatures[name];
+        return sig ? [{ node: a.node, sig }] : [];
+      });
+      const target = majority(
+        entries.map((e) => ({ id: e.sig.presignatureId, toSign: e.sig.toSign, publicKey: e.sig.publicKey })),
+      );
+      const agreeing = entries.filter(
+        (e) =>
+          e.sig.presignatureId === target.id && e.sig.toSign === target.toSign && e.sig.publicKey === target.publicKey,
+      );
+      if (agreeing.length < threshold)
+        throw new NotEnoughNodesError(
+          `signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed`,
+        );
+      const outcome = await this.releaseAndCombine(
+        target.id,
+        target.publicKey,
+        target.toSign,
+        agreeing.map((e) => ({ node: e.node, binding: e.sig.binding })),
+      );
+      if (!('signature' in outcome)) throw new NotEnoughNodesError(`signature "${name}": ${outcome.retry}`);
+      signatures[name] = outcome.signature;
+    }
+    return {
+      signatures,
+      response: majority(answers.map((a) => a.answer.response)),
+      logs: majority(answers.map((a) => a.answer.logs)),
+      ipfsId: answers[0]!.answer.ipfsId,
+      nodes: perNode,
+    };
+  }
+
+  /** Nodes whose RPC channel opens now (a node that is down is left out at once). */
+  private async reachableNodes(): Promise<NodeEndpoint[]> {
+    const nodes = this.options.nodes();
+    const open = await Promise.allSettled(nodes.map((n) => this.channel(n).connect(1_000)));
+    return nodes.filter((_, i) => open[i]!.status === 'fulfilled');
   }
 }
 

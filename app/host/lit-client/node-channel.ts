@@ -41,6 +41,11 @@ export class NodeChannel {
     });
   }
 
+  /** Opens the channel now (resolves when open; rejects when the node is unreachable). */
+  async connect(timeoutMs: number): Promise<void> {
+    await this.open(timeoutMs);
+  }
+
   private open(timeoutMs: number): Promise<WebSocket> {
     if (this.socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
     this.opening ??= new Promise<WebSocket>((resolve, reject) => {

@@ -48,6 +48,12 @@ export class PresignatureQueue {
     }
   }
 
+  /** Presignatures offered but not used (an action signed less than offered) go back first. */
+  giveBack(choices: readonly PresignatureChoice[]): void {
+    for (const c of choices) this.handedOut.delete(c.id);
+    this.queue.unshift(...choices);
+  }
+
   /** Forget what we believed (after a node restarted, say). */
   reset(): void {
     this.queue = [];

@@ -1,5 +1,6 @@
 import { ethers, type TransactionReceipt } from 'ethers';
 import type { Pkp } from '../../shared/api/contract.ts';
+import { cidToMultihashBytes } from '../../shared/cid/index.ts';
 import { findEvents, KEY_TYPE, type ContractAddresses, type LitboxContracts } from '../../shared/contracts/index.ts';
 import type { SandboxTransactor } from './sandbox-transactor.ts';
 
@@ -23,14 +24,51 @@ export class PkpService {
    */
   async mint(waitMs = 30_000): Promise<Pkp & { transactionHash: string; receipt: TransactionReceipt }> {
     this.mintCost ??= await this.contracts.PKPNFT.mintCost();
-    const deadline = Date.now() + waitMs;
-    while ((await this.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA)) === 0n && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    await this.waitForKey(waitMs);
     const data = this.contracts.PKPNFT.interface.encodeFunctionData('mintNext', [KEY_TYPE.ECDSA]);
     const receipt = await this.transactor.send('mintNext', { to: this.addresses.PKPNFT, data, value: this.mintCost });
     const [minted] = findEvents(receipt.logs, this.addresses, 'PKPNFT', 'PKPMinted');
     if (!minted) throw new Error(`mintNext in ${receipt.hash} emitted no PKPMinted event`);
     return { ...describe(minted.tokenId, minted.pubkey), transactionHash: receipt.hash, receipt };
+  }
+
+  /**
+   * Mint/Grant/Burn: one transaction mints a PKP, permits exactly one action (SignAnything)
+   * and burns the NFT, so that action is all that can ever sign with it.
+   */
+  async mintGrantAndBurn(ipfsId: string): Promise<Pkp & { transactionHash: string }> {
+    this.mintCost ??= await this.contracts.PKPNFT.mintCost();
+    await this.waitForKey(30_000);
+    const data = this.contracts.PKPNFT.interface.encodeFunctionData('mintGrantAndBurnNext', [
+      KEY_TYPE.ECDSA,
+      cidToMultihashBytes(ipfsId),
+    ]);
+    const receipt = await this.transactor.send('mintGrantAndBurnNext', {
+      to: this.addresses.PKPNFT,
+      data,
+      value: this.mintCost,
+    });
+    const [minted] = findEvents(receipt.logs, this.addresses, 'PKPNFT', 'PKPMinted');
+    if (!minted) throw new Error(`mintGrantAndBurnNext in ${receipt.hash} emitted no PKPMinted event`);
+    return { ...describe(minted.tokenId, minted.pubkey), transactionHash: receipt.hash };
+  }
+
+  /** Permits an action (by CID) to sign with a PKP the wallet account owns. */
+  async grantAction(publicKey: string, ipfsId: string, scope: number): Promise<string> {
+    const tokenId = BigInt(ethers.keccak256(publicKey));
+    const data = this.contracts.PKPPermissions.interface.encodeFunctionData('addPermittedAction', [
+      tokenId,
+      cidToMultihashBytes(ipfsId),
+      [scope],
+    ]);
+    const receipt = await this.transactor.send('addPermittedAction', { to: this.addresses.PKPPermissions, data });
+    return receipt.hash;
+  }
+
+  private async waitForKey(waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    while ((await this.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA)) === 0n && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
   }
 
   /** PKPs the wallet account owns (PKPNFT is enumerable). */

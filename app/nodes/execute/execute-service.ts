@@ -74,7 +74,14 @@ export class ExecuteService {
       const presignatureId = req.presignatureIds[i]!;
       const toSign = `0x${Buffer.from(sign.toSign).toString('hex')}`;
       const tokenId = BigInt(keccak256(sign.publicKey)).toString();
-      await ctx.presigs.bind(presignatureId, tokenId, toSign);
+      try {
+        await ctx.presigs.bind(presignatureId, tokenId, toSign);
+      } catch (err) {
+        // This node lacks that presignature (or it went to another message): it gives no
+        // share for this signature, but still answers with the response and logs.
+        answer.signatureErrors = { ...answer.signatureErrors, [sign.sigName]: (err as Error).message };
+        continue;
+      }
       answer.signatures[sign.sigName] = {
         presignatureId,
         toSign,

@@ -78,6 +78,47 @@ export type PkpSignature = z.infer<typeof PkpSignature>;
 
 export const WalletInfo = z.object({ address: z.string(), balanceWei: z.string() });
 
+const CidText = z.string().regex(/^Qm[1-9A-HJ-NP-Za-km-z]{44}$/, 'must be a CIDv0 (Qm… in base58)');
+const PublicKeyText = z
+  .string()
+  .regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'must be a 65-byte uncompressed public key (0x04…)');
+
+export const ActionRunInput = z
+  .object({
+    code: z
+      .string()
+      .min(1)
+      .max(16 * 1024 * 1024)
+      .optional(),
+    ipfsId: CidText.optional(),
+    jsParams: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((v) => (v.code === undefined) !== (v.ipfsId === undefined), 'give either code or ipfsId');
+
+export const ActionRunResult = z.object({
+  ipfsId: z.string(),
+  response: z.string().optional(),
+  logs: z.string(),
+  signatures: z.record(z.string(), PkpSignature),
+  nodes: z.array(
+    z.object({
+      node: z.number().int(),
+      response: z.string().optional(),
+      logs: z.string(),
+      error: z.object({ kind: z.string(), message: z.string() }).optional(),
+      signatures: z.array(z.string()),
+    }),
+  ),
+});
+export type ActionRunResult = z.infer<typeof ActionRunResult>;
+
+export const MintGrantBurnVerdict = z.object({
+  valid: z.boolean(),
+  ipfsId: z.string(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+});
+
 export const NodeIndexInput = z.object({ index: z.number().int().min(1) }).strict();
 
 /** Every call: its input and output schema. Calls are POST /api/<name> with a JSON body. */
@@ -89,6 +130,39 @@ export const apiCalls = {
   pkpMint: { input: Empty, output: MintedPkp },
   pkpList: { input: Empty, output: z.object({ pkps: z.array(Pkp) }) },
   pkpSign: { input: PkpSignInput, output: PkpSignature },
+  actionSave: {
+    input: z
+      .object({
+        code: z
+          .string()
+          .min(1)
+          .max(16 * 1024 * 1024),
+      })
+      .strict(),
+    output: z.object({ ipfsId: z.string() }),
+  },
+  actionRun: { input: ActionRunInput, output: ActionRunResult },
+  actionGrant: {
+    input: z
+      .object({ publicKey: PublicKeyText, ipfsId: CidText, scope: z.number().int().min(1).max(2).default(1) })
+      .strict(),
+    output: z.object({ transactionHash: z.string() }),
+  },
+  pkpMintGrantBurn: {
+    input: z.object({ ipfsId: CidText }).strict(),
+    output: Pkp.extend({ transactionHash: z.string() }),
+  },
+  verifyMintGrantBurn: {
+    input: z
+      .object({
+        publicKey: PublicKeyText,
+        code: z.string().min(1),
+        signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte signature (0x r‖s‖v)'),
+        digest: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte digest'),
+      })
+      .strict(),
+    output: MintGrantBurnVerdict,
+  },
 } as const;
 
 export type ApiCalls = typeof apiCalls;
