@@ -3,11 +3,19 @@ import { CliError } from './cli-error.ts';
 import { upCommand } from './up-command.ts';
 import { statusCommand } from './status-command.ts';
 import { pkpListCommand, pkpMintCommand, pkpSignCommand } from './pkp-commands.ts';
+import {
+  actionCidCommand,
+  actionGrantCommand,
+  actionRunCommand,
+  mintGrantBurnCommand,
+  verifyCommand,
+} from './action-commands.ts';
 
+/** A command; it may return an exit code (e.g. 1 for "verified: not valid"). */
 export type CommandHandler = (
   values: Record<string, string | boolean | undefined>,
   positionals: string[],
-) => Promise<void>;
+) => Promise<number | void>;
 
 interface Command {
   summary: string;
@@ -48,10 +56,48 @@ const commands: Record<string, Command> = {
     options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, digest: { type: 'string' }, ...dataDirOption },
     run: pkpSignCommand,
   },
+  'pkp mint-grant-burn': {
+    summary: 'pkp mint-grant-burn --ipfs CID [--json]      mint a PKP bound forever to one action',
+    options: { json: { type: 'boolean' }, ipfs: { type: 'string' }, ...dataDirOption },
+    run: mintGrantBurnCommand,
+  },
+  'action cid': {
+    summary: 'action cid FILE [--json]                     the CIDv0 of an action file',
+    options: { json: { type: 'boolean' } },
+    run: actionCidCommand,
+  },
+  'action run': {
+    summary: 'action run FILE|--ipfs CID [--params JSON] [--json]  run a Lit Action on every node',
+    options: { json: { type: 'boolean' }, ipfs: { type: 'string' }, params: { type: 'string' }, ...dataDirOption },
+    run: actionRunCommand,
+  },
+  'action grant': {
+    summary: 'action grant --pubkey HEX --ipfs CID [--scope N]  let an action sign with your PKP',
+    options: {
+      json: { type: 'boolean' },
+      pubkey: { type: 'string' },
+      ipfs: { type: 'string' },
+      scope: { type: 'string' },
+      ...dataDirOption,
+    },
+    run: actionGrantCommand,
+  },
+  verify: {
+    summary: 'verify --pubkey HEX --code FILE --signature HEX --digest HEX  check a Mint/Grant/Burn proof',
+    options: {
+      json: { type: 'boolean' },
+      pubkey: { type: 'string' },
+      code: { type: 'string' },
+      signature: { type: 'string' },
+      digest: { type: 'string' },
+      ...dataDirOption,
+    },
+    run: verifyCommand,
+  },
 };
 
 /** Command groups: `litbox pkp mint` is the command "pkp mint". */
-const GROUPS = new Set(['pkp']);
+const GROUPS = new Set(['pkp', 'action']);
 
 export function usage(): string {
   return ['usage: litbox <command> [options]', '', ...Object.values(commands).map((c) => `  litbox ${c.summary}`)].join(
@@ -80,8 +126,7 @@ export async function runCli(argv: string[]): Promise<number> {
     } catch (err) {
       throw new CliError(`${(err as Error).message.split('\n')[0]} (see: litbox help)`, 2);
     }
-    await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
-    return 0;
+    return (await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals)) ?? 0;
   } catch (err) {
     console.error(`litbox: ${err instanceof Error ? err.message : String(err)}`);
     return err instanceof CliError ? err.exitCode : 1;
