@@ -3,8 +3,10 @@ import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { hostClient, subscribeLive, takeToken } from './host-connection.ts';
 import { NetworkDashboard } from './network/NetworkDashboard.tsx';
 import { PkpsPage } from './pkps/PkpsPage.tsx';
+import { ActionsPage } from './actions/ActionsPage.tsx';
+import { VerifyPage } from './actions/VerifyPage.tsx';
 
-const PAGES = ['Network', 'PKPs'] as const;
+const PAGES = ['Network', 'PKPs', 'Actions', 'Verify'] as const;
 type Page = (typeof PAGES)[number];
 
 export function App() {
@@ -63,8 +65,12 @@ export function App() {
           <p>Connecting to the Litbox host…</p>
         ) : page === 'Network' ? (
           <NetworkDashboard status={status} client={client} />
-        ) : (
+        ) : page === 'PKPs' ? (
           <PkpsPage client={client} networkReady={status.ready} />
+        ) : page === 'Actions' ? (
+          <ActionsPage client={client} networkReady={status.ready} />
+        ) : (
+          <VerifyPage client={client} />
         )}
       </main>
     </div>
