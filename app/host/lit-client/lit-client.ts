@@ -82,7 +82,7 @@ export interface LitClientOptions {
 }
 
 /** Once T nodes bound, how long to wait for the others (spares for a bad share). */
-const QUORUM_GRACE_MS = 25;
+const QUORUM_GRACE_MS = 5;
 
 /**
  * Like Promise.allSettled, but resolves `graceMs` after `quorum` promises fulfilled, with
