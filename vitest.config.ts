@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['app/**/*.test.ts', 'contracts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 30_000,
@@ -16,6 +17,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Projects run one after another: two sandboxes at once on 2 cores slow each other down.
+          sequence: { groupOrder: 1 },
           include: ['app/**/*.int.test.ts', 'contracts/**/*.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -27,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['e2e/**/*.e2e.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

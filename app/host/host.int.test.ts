@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonRpcProvider } from 'ethers';
@@ -8,6 +9,8 @@ import { LIVE_PATH, LIVE_PROTOCOL, type NetworkStatus } from '../shared/api/cont
 import { isProcessAlive } from './data-dir.ts';
 import { startHost, type RunningHost } from './host.ts';
 import { tempDataDir } from './testing/spawn-cli.ts';
+import { chainProvider } from './testing/network-probe.ts';
+import { connectContracts } from '../shared/contracts/index.ts';
 
 const running: RunningHost[] = [];
 afterEach(async () => {
@@ -101,6 +104,27 @@ describe('the supervisor', () => {
     await second.stop();
     fs.rmSync(path.join(dataDir, 'chain', 'anvil-state.json'));
     await expect(startHost({ dataDir, port: 0 })).rejects.toThrow(/lost the Litbox contracts/);
+  });
+
+  it('moves a node whose port was taken, and records the new endpoint on chain', async () => {
+    const dataDir = tempDataDir();
+    const first = await start(dataDir, 3);
+    const oldUrl = first.supervisor.status().nodes[0]!.url;
+    await first.stop();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(Number(new URL(oldUrl).port), '127.0.0.1', resolve));
+    try {
+      const second = await start(dataDir);
+      const node = second.supervisor.status().nodes[0]!;
+      expect(node.up).toBe(true);
+      expect(node.url).not.toBe(oldUrl);
+      const { Staking } = connectContracts(second.supervisor.contracts!, chainProvider(second));
+      await waitFor('the new endpoint on chain', async () => (await Staking.getNodes())[0]!.endpoint === node.url);
+      const saved = JSON.parse(fs.readFileSync(path.join(dataDir, 'network.json'), 'utf8')) as { nodePorts: number[] };
+      expect(saved.nodePorts[0]).toBe(Number(new URL(node.url).port));
+    } finally {
+      squatter.close();
+    }
   });
 
   it('refuses a second host on the same data directory', async () => {

@@ -26,6 +26,8 @@ export interface HostOptions {
   port: number;
   rendererDir?: string;
   onProgress?: (step: string) => void;
+  /** URL prefixes Lit Actions may fetch (default: none). */
+  fetchAllowList?: string[];
   /** Pool sizes the nodes keep (tests use small ones). */
   pools?: { keys: number; presignatures: number };
   /** Asked for the vault passphrase when no OS keychain answers. */
@@ -95,11 +97,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       storageKeyOf: (index) => nodeStorageKey(masterKey, index).toString('base64'),
       adminKey,
       pools: options.pools,
-      onContracts: (contracts) => {
-        if (JSON.stringify(network.contracts) === JSON.stringify(contracts)) return;
-        network.contracts = contracts;
-        writeNetworkConfig(paths.network, network);
-      },
+      fetchAllowList: options.fetchAllowList,
+      saveNetwork: () => writeNetworkConfig(paths.network, network),
     });
     const sup = supervisor;
     // The wallet services start once the network is up; until then calls that need them get 503.

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers } from 'ethers';
 import { cidV0 } from '../shared/cid/index.ts';
@@ -9,19 +11,27 @@ import { tempDataDir } from './testing/spawn-cli.ts';
 
 const N = 7;
 let host: RunningHost;
+let feed: http.Server;
+let feedUrl: string;
 
 beforeAll(async () => {
+  // A local "price feed" on the allow-list.
+  feed = http.createServer((_req, res) => res.end('{"price": 42}'));
+  await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+  feedUrl = `http://127.0.0.1:${(feed.address() as AddressInfo).port}/`;
   host = await startHost({
     dataDir: tempDataDir('litbox-actions-'),
     nodeCount: N,
     port: 0,
     pools: { keys: 8, presignatures: 60 },
+    fetchAllowList: [feedUrl],
   });
   await waitForPools(host, 8, 30);
 }, 180_000);
 
 afterAll(async () => {
   await host?.stop();
+  feed?.close();
 });
 
 const run = async (code: string, jsParams: Record<string, unknown>, ipfsId?: string) =>
@@ -120,6 +130,11 @@ describe('Lit Actions on the network', () => {
     expect(env.response).toBe('undefined/undefined');
     const rpcUrl = host.supervisor.chain!.rpcUrl;
     await expect(run(`await fetch(${JSON.stringify(rpcUrl)});`, {})).rejects.toThrow(/allow/i);
+    const price = await run(
+      `const r = await fetch(${JSON.stringify(feedUrl)}); Lit.Actions.setResponse({ response: String((await r.json()).price) });`,
+      {},
+    );
+    expect(price.response).toBe('42');
     // The nodes are healthy afterwards.
     expect((await run('Lit.Actions.setResponse({ response: "ok" });', {})).response).toBe('ok');
   });

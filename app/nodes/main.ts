@@ -21,7 +21,13 @@ function fail(err: unknown): never {
 async function run(config: NodeLaunchConfig): Promise<void> {
   const store = new NodeStore(config.dir, Buffer.from(config.storageKey, 'base64'));
   const runtime = new NodeRuntime(config, store);
-  const port = await listen(runtime.server, config.port);
+  // The recorded port can be taken between the host's check and this bind (another program,
+  // or another sandbox): then take any free one; the host records it and the node updates
+  // its endpoint in Staking when it joins.
+  const port = await listen(runtime.server, config.port).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    return listen(runtime.server, 0);
+  });
 
   const shutdown = (): void => {
     runtime.close();

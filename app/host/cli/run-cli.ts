@@ -27,10 +27,11 @@ const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 
 const commands: Record<string, Command> = {
   up: {
-    summary: 'up [--nodes N] [--data-dir DIR] [--port P]   start the sandbox and serve the UI',
+    summary: 'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]...  start the sandbox',
     options: {
       nodes: { type: 'string' },
       port: { type: 'string' },
+      'allow-fetch': { type: 'string', multiple: true },
       ...dataDirOption,
       'report-to-parent': { type: 'boolean' },
     },

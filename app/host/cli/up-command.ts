@@ -25,12 +25,24 @@ export const upCommand: CommandHandler = async (values) => {
     throw new CliError((err as Error).message, 2);
   }
   const port = parsePort(values.port as string | undefined);
+  const allowFetch = (values['allow-fetch'] as unknown as string[] | undefined) ?? [];
+  for (const prefix of allowFetch) {
+    let protocol = '';
+    try {
+      protocol = new URL(prefix).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new CliError(`--allow-fetch takes an http(s) URL prefix, like https://api.example.com/ (got ${prefix})`, 2);
+  }
   const toParent = values['report-to-parent'] === true && typeof process.send === 'function';
 
   const host = await startHost({
     dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
     nodeCount,
     port,
+    fetchAllowList: allowFetch,
     onProgress: (step) => console.error(`litbox: ${step}`),
     onListening: (url, token) => {
       if (toParent) process.send?.({ type: 'listening', url, token });

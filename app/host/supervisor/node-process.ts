@@ -22,7 +22,7 @@ type State = 'stopped' | 'starting' | 'up' | 'backoff';
  * One supervised node process. It restarts the node when it dies unexpectedly, with a
  * backoff that grows while the node keeps failing soon after start.
  */
-export class NodeProcess extends EventEmitter<{ change: [] }> {
+export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   readonly index: number;
   restarts = 0;
   address: string | null = null;
@@ -99,6 +99,10 @@ export class NodeProcess extends EventEmitter<{ change: [] }> {
         const msg = parsed.data;
         if (msg.type === 'ready') {
           clearTimeout(timer);
+          if (msg.port !== this.options.launch.port) {
+            this.options.launch = { ...this.options.launch, port: msg.port };
+            this.emit('port', msg.port);
+          }
           this.address = msg.address;
           this.communicationKeys = { signingKey: msg.signingKey, encryptionKey: msg.encryptionKey };
           this.state = 'up';

@@ -18,8 +18,10 @@ export interface SupervisorOptions {
   network: NetworkConfig;
   /** The chain admin's private key (genesis); from the vault. */
   adminKey: string;
-  /** Called once the contracts are known, to record them in network.json. */
-  onContracts: (contracts: ContractAddresses) => void;
+  /** Called when the network's record changed (contracts known, a node's port moved). */
+  saveNetwork: () => void;
+  /** URL prefixes Lit Actions may fetch. */
+  fetchAllowList?: string[];
   /** Background pools the nodes keep full (defaults: 8 keys, 400 presignatures). */
   pools?: { keys: number; presignatures: number };
   /** Each node's at-rest storage key (base64), handed over IPC at launch. */
@@ -92,10 +94,15 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           chainId: network.chainId,
           storageKey: this.options.storageKeyOf(i),
           pools: this.options.pools,
+          fetchAllowList: this.options.fetchAllowList,
         },
         logFile: path.join(paths.logsDir, `node-${i}.log`),
       });
       node.on('change', () => this.emit('change'));
+      node.on('port', (port) => {
+        network.nodePorts[i - 1] = port;
+        this.options.saveNetwork();
+      });
       this.nodes.push(node);
     }
     onProgress(`starting ${network.nodeCount} nodes`);
@@ -117,7 +124,10 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         })),
       });
       this.contracts = addresses;
-      this.options.onContracts(addresses);
+      if (JSON.stringify(network.contracts) !== JSON.stringify(addresses)) {
+        network.contracts = addresses;
+        this.options.saveNetwork();
+      }
     } finally {
       provider.destroy();
     }
