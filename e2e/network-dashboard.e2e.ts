@@ -56,6 +56,9 @@ describe('the network dashboard in Chromium', () => {
     await expect.poll(() => page.getByTestId('node-3').getByTestId('node-state').textContent()).toBe('down');
     expect(await page.getByTestId('nodes-up').textContent()).toBe('6 / 7');
     await page.getByRole('button', { name: 'Start node 3' }).click();
-    await expect.poll(() => page.getByTestId('node-3').getByTestId('node-state').textContent()).toBe('up');
+    // A node rejoins the network (chain, peers, sandbox warm-up) before it reports up.
+    await expect
+      .poll(() => page.getByTestId('node-3').getByTestId('node-state').textContent(), { timeout: 30_000 })
+      .toBe('up');
   });
 });

@@ -69,25 +69,42 @@ export class DataDirLock {
   }
 
   acquire(): void {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = fs.openSync(this.file, 'wx', 0o600);
-        fs.writeSync(fd, String(process.pid));
-        fs.closeSync(fd);
-        this.held = true;
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // The lock appears with our pid already in it (hard link of a written temp file), so
+    // nobody ever reads an empty lock and mistakes it for a stale one.
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, String(process.pid), { mode: 0o600 });
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          fs.linkSync(tmp, this.file);
+          this.held = true;
+          return;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        let owner = 0;
+        try {
+          owner = Number(fs.readFileSync(this.file, 'utf8').trim());
+        } catch {
+          continue; // it went away meanwhile: try again
+        }
+        if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) {
+          throw new Error(
+            `another Litbox host (pid ${owner}) is already running on ${path.dirname(this.file)}; stop it first or use another --data-dir`,
+          );
+        }
+        // A crashed host's lock: move it aside atomically; of two hosts racing here, one wins.
+        try {
+          fs.renameSync(this.file, `${this.file}.stale-${owner}-${process.pid}`);
+          fs.rmSync(`${this.file}.stale-${owner}-${process.pid}`, { force: true });
+        } catch {
+          // someone else moved it first
+        }
       }
-      const owner = Number(fs.readFileSync(this.file, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) {
-        throw new Error(
-          `another Litbox host (pid ${owner}) is already running on ${path.dirname(this.file)}; stop it first or use another --data-dir`,
-        );
-      }
-      fs.rmSync(this.file, { force: true });
+      throw new Error(`could not take the lock ${this.file}`);
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
-    throw new Error(`could not take the lock ${this.file}`);
   }
 
   /** Removes the lock only if it is still ours (never another host's, after a takeover). */

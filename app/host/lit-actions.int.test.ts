@@ -116,6 +116,27 @@ describe('Lit Actions on the network', () => {
     await expect(refused).rejects.toThrow(/not permitted to sign with this PKP/);
   });
 
+  it('checks EVM access control conditions on the sandbox chain for the requester', async () => {
+    const code = `const ok = await Lit.Actions.checkConditions({ conditions, chain: 'litbox' });
+Lit.Actions.setResponse({ response: String(ok) });`;
+    const condition = (value: string) => [
+      {
+        contractAddress: '',
+        standardContractType: '',
+        chain: 'litbox',
+        method: 'eth_getBalance',
+        parameters: [':userAddress', 'latest'],
+        returnValueTest: { comparator: '>=', value },
+      },
+    ];
+    // The wallet account is funded with 10000 ETH on the sandbox chain.
+    expect((await run(code, { conditions: condition('1000000000000000000') })).response).toBe('true');
+    expect((await run(code, { conditions: condition('10000000000000000000000000') })).response).toBe('false');
+    await expect(run(code, { conditions: [{ ...condition('1')[0], chain: 'ethereum' }] })).rejects.toThrow(
+      /sandbox chain/,
+    );
+  });
+
   it('gives the same CID and result by code and by ipfsId, and refuses code that does not match its CID', async () => {
     const code = 'Lit.Actions.setResponse({ response: "same" });';
     const byCode = await run(code, {});

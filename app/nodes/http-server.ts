@@ -32,7 +32,16 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export function createNodeServer(routes: readonly Route[]): http.Server {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://node');
+    // Only programs on this machine talk to a node: a browser page (it sends an Origin) or a
+    // request addressed to another name (DNS rebinding) is refused before anything runs.
+    const refusal = refuseForeign(server, req);
+    if (refusal) return sendJson(res, 403, { error: { code: 'forbidden', message: refusal } });
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://node');
+    } catch {
+      return sendJson(res, 400, { error: { code: 'bad_request', message: 'malformed request path' } });
+    }
     const route = table.get(`${req.method} ${url.pathname}`);
     if (!route)
       return sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } });
@@ -63,7 +72,7 @@ export function createNodeServer(routes: readonly Route[]): http.Server {
 function serveRpc(server: http.Server, table: Map<string, Route>): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    if (req.url !== NODE_RPC_PATH || req.headers.origin !== undefined) {
+    if (req.url !== NODE_RPC_PATH || refuseForeign(server, req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -98,6 +107,16 @@ function serveRpc(server: http.Server, table: Map<string, Route>): void {
     });
   });
   server.on('close', () => wss.close());
+}
+
+/** Why a request is refused: it came from a browser page, or was addressed to another host. */
+function refuseForeign(server: http.Server, req: http.IncomingMessage): string | undefined {
+  if (req.headers.origin !== undefined) return 'nodes do not answer browser pages';
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = req.headers.host;
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return 'requests must be addressed to 127.0.0.1';
+  return undefined;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

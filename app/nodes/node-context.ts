@@ -5,7 +5,7 @@ import type { KeyShareStore } from './keys/key-share-store.ts';
 import type { NetworkKeyStore } from './keys/network-key-store.ts';
 import type { PeerCrypto } from './peers/peer-crypto.ts';
 import type { PeerDirectory } from './peers/peer-directory.ts';
-import type { ReplayGuard } from './peers/signed-envelope.ts';
+import type { SessionLedger } from './peers/session-ledger.ts';
 import type { PresignStore } from './presign/presign-store.ts';
 
 /** What the protocols of one node share: who it is, its peers, its stores, its chain. */
@@ -17,7 +17,8 @@ export interface NodeContext {
   threshold: number;
   crypto: PeerCrypto;
   peers: PeerDirectory;
-  replay: ReplayGuard;
+  /** Multi-round sessions (DKG, presignatures): rounds in order, from the proposer, once. */
+  sessions: SessionLedger;
   keys: KeyShareStore;
   networkKey: NetworkKeyStore;
   presigs: PresignStore;

@@ -15,7 +15,7 @@ import type { NodeIdentity } from './node-identity.ts';
 import type { NodeStore } from './node-store.ts';
 import { PeerCrypto } from './peers/peer-crypto.ts';
 import { PeerDirectory } from './peers/peer-directory.ts';
-import { ReplayGuard } from './peers/signed-envelope.ts';
+import { SessionLedger } from './peers/session-ledger.ts';
 import { PresignStore } from './presign/presign-store.ts';
 import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg-protocol.ts';
 import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
@@ -84,7 +84,7 @@ export class NodeRuntime {
       threshold: thresholdFor(config.nodeCount),
       crypto: new PeerCrypto(this.identity),
       peers,
-      replay: new ReplayGuard(),
+      sessions: new SessionLedger(),
       keys: this.keys,
       networkKey: this.networkKey,
       presigs: this.presigs,

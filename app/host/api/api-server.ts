@@ -86,7 +86,13 @@ export class ApiServer {
       maxPayload: 64 * 1024,
       handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false),
     });
-    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    this.server.on('upgrade', (req, socket, head) => {
+      try {
+        this.upgrade(req, socket, head);
+      } catch {
+        socket.destroy();
+      }
+    });
   }
 
   get url(): string {
@@ -196,12 +202,18 @@ export class ApiServer {
 
   private serveFile(pathname: string, res: http.ServerResponse): void {
     const root = path.resolve(this.options.rendererDir);
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return sendError(res, 'bad_request', 'malformed path');
+    }
     let file = path.resolve(root, rel);
     if (!file.startsWith(root + path.sep)) return sendError(res, 'not_found', 'not found');
+    const isFile = (f: string) => fs.existsSync(f) && fs.statSync(f).isFile();
     // Client-side routes fall back to the app shell.
-    if (!fs.existsSync(file) && !path.extname(file)) file = path.join(root, 'index.html');
-    if (!fs.existsSync(file)) {
+    if (!isFile(file) && !path.extname(file)) file = path.join(root, 'index.html');
+    if (!isFile(file)) {
       if (rel === 'index.html') return sendError(res, 'unavailable', 'the UI is not built yet; run `npm run build`');
       return sendError(res, 'not_found', 'not found');
     }
@@ -217,7 +229,9 @@ export class ApiServer {
       headers['referrer-policy'] = 'no-referrer';
     }
     res.writeHead(200, headers);
-    fs.createReadStream(file).pipe(res);
+    fs.createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {

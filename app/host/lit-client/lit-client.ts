@@ -118,6 +118,28 @@ function settleWithQuorum<T>(
   });
 }
 
+/** The value most of `values` have (compared as JSON). */
+function mostCommon<T>(values: readonly T[]): T {
+  return tally(values)[0]!.value;
+}
+
+/** The most common value, and whether at least `quorum` of `values` have it. */
+function agreedBy<T>(values: readonly T[], quorum: number): { value: T | undefined; agreed: boolean } {
+  const top = tally(values)[0];
+  return { value: top?.value, agreed: (top?.count ?? 0) >= quorum };
+}
+
+function tally<T>(values: readonly T[]): { value: T; count: number }[] {
+  const counts = new Map<string, { value: T; count: number }>();
+  for (const value of values) {
+    const key = JSON.stringify(value) ?? 'undefined';
+    const entry = counts.get(key) ?? { value, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count);
+}
+
 /** Errors that mean "this request will not be signed", whichever presignature we try. */
 const REFUSALS = new Set(['not_permitted', 'unknown_pkp', 'bad_request', 'bad_auth_sig', 'expired_auth_sig']);
 
@@ -167,7 +189,14 @@ export class LitClient {
       threshold,
       QUORUM_GRACE_MS,
     );
-    const shares = settled.flatMap((r) => (r.status === 'fulfilled' ? [blsShareFromLitJson(r.value.share)] : []));
+    const shares = settled.flatMap((r) => {
+      if (r.status !== 'fulfilled') return [];
+      try {
+        return [blsShareFromLitJson(r.value.share)];
+      } catch {
+        return []; // a malformed share counts as no share
+      }
+    });
     if (shares.length < threshold)
       throw new NotEnoughNodesError(
         `not enough nodes: ${shares.length} of ${nodeCount} gave a share, ${threshold} are needed`,
@@ -268,16 +297,21 @@ export class LitClient {
     const timeout = this.options.requestTimeoutMs ?? 5_000;
     const release = { presignatureId, publicKey, toSign, bindings: bindings.map((b) => b.binding) };
     const degree = 2 * degreeFor(nodeCount);
-    const combine = (list: ReleaseResponse[]): PkpSignResult => ({
-      ...combineSignature({
-        shares: list.map((s) => ({ index: s.node, value: BigInt(s.share) })),
-        bigR: Buffer.from(list[0]!.bigR.slice(2), 'hex'),
-        publicKey: Buffer.from(publicKey.replace(/^0x/, ''), 'hex'),
-        digest: Buffer.from(toSign.slice(2), 'hex'),
-        degree,
-      }),
-      nodes: list.map((s) => s.node).sort((a, b) => a - b),
-    });
+    const combine = (all: ReleaseResponse[]): PkpSignResult => {
+      // R' as most nodes computed it: one node sending a wrong R' must not spoil the rest.
+      const bigR = mostCommon(all.map((s) => s.bigR));
+      const list = all.filter((s) => s.bigR === bigR);
+      return {
+        ...combineSignature({
+          shares: list.map((s) => ({ index: s.node, value: BigInt(s.share) })),
+          bigR: Buffer.from(bigR.slice(2), 'hex'),
+          publicKey: Buffer.from(publicKey.replace(/^0x/, ''), 'hex'),
+          digest: Buffer.from(toSign.slice(2), 'hex'),
+          degree,
+        }),
+        nodes: list.map((s) => s.node).sort((a, b) => a - b),
+      };
+    };
     const ask = (list: typeof bindings) =>
       Promise.allSettled(
         list.map((b) => this.channel(b.node).request<ReleaseResponse>('/pkp/sign/release', release, timeout)),
@@ -346,17 +380,10 @@ export class LitClient {
         : new NotEnoughNodesError(`no node answered the Lit Action (${failures.map((f) => f.message).join('; ')})`);
     }
 
-    const majority = <T>(values: T[]): T => {
-      const counts = new Map<string, { value: T; n: number }>();
-      for (const v of values) {
-        const key = JSON.stringify(v) ?? 'undefined';
-        const entry = counts.get(key) ?? { value: v, n: 0 };
-        entry.n++;
-        counts.set(key, entry);
-      }
-      return [...counts.values()].sort((a, b) => b.n - a.n)[0]!.value;
-    };
-    const error = majority(answers.map((a) => a.answer.error));
+    if (answers.length < threshold)
+      throw new NotEnoughNodesError(
+        `not enough nodes: ${answers.length} of ${nodeCount} answered the Lit Action, ${threshold} are needed (${failures.map((f) => `node ${f.node} ${f.message}`).join('; ')})`,
+      );
     const perNode = answers.map(({ answer }) => ({
       node: answer.node,
       response: answer.response,
@@ -364,8 +391,22 @@ export class LitClient {
       error: answer.error,
       signatures: Object.keys(answer.signatures),
     }));
-    if (error)
-      throw new ActionFailedError(error.kind, error.message, majority(answers.map((a) => a.answer.logs)), perNode);
+    // What the network says is what at least T nodes say; a plurality is not enough.
+    const error = agreedBy(
+      answers.map((a) => a.answer.error),
+      threshold,
+    );
+    const logs = mostCommon(answers.map((a) => a.answer.logs));
+    if (error.agreed && error.value) throw new ActionFailedError(error.value.kind, error.value.message, logs, perNode);
+    const succeeded = answers.filter((a) => !a.answer.error);
+    const response = agreedBy(
+      succeeded.map((a) => a.answer.response),
+      threshold,
+    );
+    if (!error.agreed || !response.agreed)
+      throw new NotEnoughNodesError(
+        `the nodes disagree about the action's outcome: no answer was given by ${threshold} nodes (${perNode.map((n) => `node ${n.node}: ${n.error ? n.error.message : (n.response ?? '(no response)')}`).join('; ')})`,
+      );
 
     const signatures: Record<string, PkpSignResult> = {};
     const names = new Set(answers.flatMap((a) => Object.keys(a.answer.signatures)));
@@ -374,7 +415,7 @@ export class LitClient {
         const sig = a.answer.signatures[name];
         return sig ? [{ node: a.node, sig }] : [];
       });
-      const target = majority(
+      const target = mostCommon(
         entries.map((e) => ({ id: e.sig.presignatureId, toSign: e.sig.toSign, publicKey: e.sig.publicKey })),
       );
       const agreeing = entries.filter(
@@ -396,8 +437,8 @@ export class LitClient {
     }
     return {
       signatures,
-      response: majority(answers.map((a) => a.answer.response)),
-      logs: majority(answers.map((a) => a.answer.logs)),
+      response: response.value,
+      logs,
       ipfsId: answers[0]!.answer.ipfsId,
       nodes: perNode,
     };

@@ -31,13 +31,14 @@ export class NodeChannel {
   async request<T>(path: string, body: unknown, timeoutMs: number): Promise<T> {
     const socket = await this.open(timeoutMs);
     const id = this.nextId++;
+    const frame = JSON.stringify({ id, path, body: JSON.stringify(body) });
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new NodeCallError(this.node.index, 0, 'timeout', 'did not answer in time'));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      socket.send(JSON.stringify({ id, path, body: JSON.stringify(body) }));
+      socket.send(frame);
     });
   }
 

@@ -89,10 +89,11 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     const startedAt = Date.now();
 
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`node ${this.index} did not report ready in time; see ${this.options.logFile}`)),
-        this.options.readyTimeoutMs ?? 30_000,
-      );
+      const timer = setTimeout(() => {
+        // A node that hangs at start-up is killed; the exit handler then restarts it.
+        child.kill('SIGKILL');
+        reject(new Error(`node ${this.index} did not report ready in time; see ${this.options.logFile}`));
+      }, this.options.readyTimeoutMs ?? 30_000);
       child.on('message', (raw) => {
         const parsed = NodeToHostMessage.safeParse(raw);
         if (!parsed.success) return;
@@ -119,6 +120,8 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
       });
     });
 
+    // IPC to a node that just died must not take the host down with it.
+    child.on('error', () => undefined);
     child.once('exit', () => {
       if (this.child !== child) return;
       this.child = undefined;

@@ -1,5 +1,4 @@
-import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE } from '../../shared/contracts/index.ts';
-import { cidToMultihashBytes } from '../../shared/cid/index.ts';
+import { actionIdFromCid, AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE } from '../../shared/contracts/index.ts';
 import type { NodeChain } from '../chain/node-chain.ts';
 
 /** The scope a signature needs: a raw digest needs SignAnything; an EIP-191 message either. */
@@ -65,7 +64,6 @@ export class SigningPermissions {
 
   /** A permitted action (by CID) holding the scope. */
   actionMaySign(tokenId: string, cid: string, scope: SigningScope): Promise<boolean> {
-    const id = `0x${Buffer.from(cidToMultihashBytes(cid)).toString('hex')}`;
-    return this.hasScope(tokenId, AUTH_METHOD_TYPE.LitAction, id, scope);
+    return this.hasScope(tokenId, AUTH_METHOD_TYPE.LitAction, actionIdFromCid(cid), scope);
   }
 }

@@ -1,4 +1,4 @@
-import { keccak256 } from 'ethers';
+import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
 import { allowListedFetch, type ActionRunner } from '../actions/index.ts';
@@ -73,7 +73,7 @@ export class ExecuteService {
     for (const [i, sign] of requests.entries()) {
       const presignatureId = req.presignatureIds[i]!;
       const toSign = `0x${Buffer.from(sign.toSign).toString('hex')}`;
-      const tokenId = BigInt(keccak256(sign.publicKey)).toString();
+      const tokenId = tokenIdFromPubkey(sign.publicKey).toString();
       try {
         await ctx.presigs.bind(presignatureId, tokenId, toSign);
       } catch (err) {

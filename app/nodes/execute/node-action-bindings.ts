@@ -1,11 +1,14 @@
-import { keccak256 } from 'ethers';
-import { cidToMultihashBytes, multihashBytesToCid } from '../../shared/cid/index.ts';
-import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
+import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
+import { multihashBytesToCid } from '../../shared/cid/index.ts';
+import { actionIdFromCid, AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
 import type { ActionBindings, ActionFetchRequest, ActionFetchResponse } from '../actions/index.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callPeer } from '../peers/peer-client.ts';
 import { sealEnvelope } from '../peers/signed-envelope.ts';
 import type { ActionMailbox } from './action-mailbox.ts';
+import { parseConditions } from '../../shared/conditions/access-control-conditions.ts';
+import { AuthSig } from '../../shared/node-api.ts';
+import { evaluateConditions } from '../conditions/evm-conditions.ts';
 
 /** The sandbox chain's name in Lit's `chain` arguments. */
 export const SANDBOX_CHAIN = 'litbox';
@@ -49,7 +52,7 @@ export function nodeActionBindings(
 
   return {
     async signEcdsa(sign) {
-      const tokenId = BigInt(keccak256(sign.publicKey)).toString();
+      const tokenId = tokenIdFromPubkey(sign.publicKey).toString();
       const share = ctx.keys.get(tokenId);
       if (!share || share.status !== 'ready') throw new Error('this network holds no PKP with that public key');
       const scope = sign.method === 'signEcdsa' ? AUTH_METHOD_SCOPE.SignAnything : AUTH_METHOD_SCOPE.PersonalSign;
@@ -65,7 +68,7 @@ export function nodeActionBindings(
       const count = await ctx.chain.provider.getTransactionCount(address, 'pending');
       return `0x${count.toString(16)}`;
     },
-    isPermittedAction: ({ tokenId, ipfsId }) => PKPPermissions.isPermittedAction(tokenId, ipfsIdBytes(ipfsId)),
+    isPermittedAction: ({ tokenId, ipfsId }) => PKPPermissions.isPermittedAction(tokenId, actionIdFromCid(ipfsId)),
     isPermittedAddress: ({ tokenId, address }) => PKPPermissions.isPermittedAddress(tokenId, address),
     isPermittedAuthMethod: ({ tokenId, authMethodType, userId }) =>
       PKPPermissions.isPermittedAuthMethod(tokenId, authMethodType, userId),
@@ -82,8 +85,20 @@ export function nodeActionBindings(
         user_pubkey: m.userPubkey,
       }));
     },
-    async checkConditions() {
-      throw new Error('checkConditions is not available in this Litbox yet (access control conditions come next)');
+    async checkConditions({ conditions, authSig, chain }) {
+      if (chain !== undefined && chain !== SANDBOX_CHAIN)
+        throw new Error(`unknown chain "${chain}"; the sandbox chain is "${SANDBOX_CHAIN}"`);
+      const list = parseConditions(conditions);
+      let user = request.authSigAddress;
+      if (authSig !== undefined && authSig !== null) {
+        const parsed = AuthSig.safeParse(authSig);
+        if (!parsed.success)
+          throw new Error('checkConditions: authSig is not an auth sig {sig, derivedVia, signedMessage, address}');
+        user = await ctx.auth.verifyAuthSig(parsed.data).catch((err: Error) => {
+          throw new Error(`checkConditions: ${err.message}`);
+        });
+      }
+      return evaluateConditions(list, user, ctx.chain.provider);
     },
     async runOnceIsLeader() {
       return ctx.index === leader;
@@ -115,9 +130,4 @@ export function nodeActionBindings(
     },
     fetch: fetchAllowed,
   };
-}
-
-/** The contract keeps an action as its multihash bytes; a CID arrives as text. */
-function ipfsIdBytes(ipfsId: string): string {
-  return `0x${Buffer.from(cidToMultihashBytes(ipfsId)).toString('hex')}`;
 }

@@ -102,19 +102,31 @@ export class PeerCrypto {
   }
 
   /**
-   * A 128-bit tag on `digest` that only `peer` (and this node) can check: HMAC under the
-   * pair's key. Binding statements carry one per node, so that checking T bindings costs T
-   * HMACs (microseconds) rather than T signature verifications (~0.1 ms each).
+   * A 128-bit tag on `digest` from `from` to `to` (one of them is this node, the other
+   * `peer`): HMAC under the pair's key over the direction and the digest. The direction is in
+   * the MAC so that a tag this node made for a peer can never pass as that peer's tag to this
+   * node. Binding statements carry one per node, so checking T bindings costs T HMACs
+   * (microseconds) rather than T signature verifications (~0.1 ms each).
    */
-  macFor(me: number, peer: PeerInfo, digest: Buffer): Buffer {
+  private mac(me: number, peer: PeerInfo, from: number, to: number, digest: Buffer): Buffer {
+    const direction = Buffer.alloc(8);
+    direction.writeUInt32BE(from, 0);
+    direction.writeUInt32BE(to, 4);
     return createHmac('sha256', this.derived(this.macKeys, 'mac', me, peer))
+      .update(direction)
       .update(digest)
       .digest()
       .subarray(0, 16);
   }
 
+  /** The tag this node (`me`) gives `peer` on `digest`. */
+  macFor(me: number, peer: PeerInfo, digest: Buffer): Buffer {
+    return this.mac(me, peer, me, peer.index, digest);
+  }
+
+  /** True when `tag` is `peer`'s tag for this node (`me`) on `digest`. */
   checkMac(me: number, peer: PeerInfo, digest: Buffer, tag: Uint8Array): boolean {
-    const expected = this.macFor(me, peer, digest);
+    const expected = this.mac(me, peer, peer.index, me, digest);
     return tag.length === expected.length && timingSafeEqual(expected, tag);
   }
 

@@ -69,25 +69,3 @@ export function openEnvelope<T>(
     throw new NodeRequestError(400, 'bad_envelope', 'the message body is not valid');
   }
 }
-
-/**
- * Refuses a (sender, kind, session) seen before: a replayed protocol request does nothing.
- * Entries expire after a while so memory stays bounded.
- */
-export class ReplayGuard {
-  private readonly seen = new Map<string, number>();
-  private readonly ttlMs: number;
-
-  constructor(ttlMs = 10 * 60_000) {
-    this.ttlMs = ttlMs;
-  }
-
-  once(from: number, kind: string, session: string): void {
-    const now = Date.now();
-    if (this.seen.size > 10_000) for (const [k, at] of this.seen) if (now - at > this.ttlMs) this.seen.delete(k);
-    const key = `${from}|${kind}|${session}`;
-    if (this.seen.has(key))
-      throw new NodeRequestError(409, 'replayed', `session ${session} was already used for ${kind}`);
-    this.seen.set(key, now);
-  }
-}

@@ -95,17 +95,18 @@ export class PoolKeeper {
           const res = await fetch(`${p.endpoint}/presign/count`, { signal: AbortSignal.timeout(2_000) });
           return ((await res.json()) as { fresh: number }).fresh;
         } catch {
-          return 0;
+          return undefined; // a node that does not answer says nothing about the pools
         }
       }),
     );
-    if (Math.min(...counts) >= this.targets.presignatures / 2) return false;
+    const known = counts.filter((c): c is number => c !== undefined);
+    if (known.length < this.ctx.threshold || Math.min(...known) >= this.targets.presignatures / 2) return false;
     const started = performance.now();
     await runPresignBatch(this.ctx, live, this.targets.presignBatch);
     const ms = performance.now() - started;
     this.ctx.log(
       `made ${this.targets.presignBatch} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / this.targets.presignBatch).toFixed(2)} ms each)`,
     );
-    return Math.min(...counts) + this.targets.presignBatch < this.targets.presignatures;
+    return Math.min(...known) + this.targets.presignBatch < this.targets.presignatures;
   }
 }

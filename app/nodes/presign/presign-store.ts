@@ -156,8 +156,16 @@ export class PresignStore {
     if (this.releasedIds.length === 1)
       setTimeout(() => {
         const ids = this.releasedIds.splice(0);
-        const wipe = this.db.prepare(`UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`);
-        this.db.transaction(() => ids.forEach((i) => wipe.run(i)))();
+        try {
+          const wipe = this.db.prepare(
+            `UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`,
+          );
+          this.db.transaction(() => ids.forEach((i) => wipe.run(i)))();
+        } catch (err) {
+          // Not a safety matter (the bindings stand); the secrets are wiped on a later try.
+          this.releasedIds.push(...ids);
+          console.error(`presignature store: wiping used presignatures failed: ${(err as Error).message}`);
+        }
       }, 50).unref();
   }
 

@@ -64,7 +64,7 @@ function requirePeer(ctx: NodeContext, index: number): PeerInfo {
 /** Participant: round 1. */
 export function handleDkgDeal(ctx: NodeContext, raw: unknown): DealResponse {
   const { from, session, body } = openEnvelope<DealRequest>(ctx.crypto, ctx.peers, raw, { kind: 'dkg/deal' });
-  ctx.replay.once(from, 'dkg/deal', session);
+  ctx.sessions.open(session, from, 'dkg/finish');
   const purpose = purposeOf(ctx, body);
   const commitments: Uint8Array[][] = [];
   const perRecipient: bigint[][] = body.participants.map(() => []);
@@ -88,7 +88,7 @@ export function handleDkgDeal(ctx: NodeContext, raw: unknown): DealResponse {
 /** Participant: round 2. */
 export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope {
   const { from, session, body } = openEnvelope<FinishRequest>(ctx.crypto, ctx.peers, raw, { kind: 'dkg/finish' });
-  ctx.replay.once(from, 'dkg/finish', session);
+  ctx.sessions.advance(session, from, 'dkg/finish', 'dkg/commit');
   const purpose = purposeOf(ctx, body);
   const perKey: ReceivedDkgDealing[][] = Array.from({ length: body.count }, () => []);
   for (const dealer of body.participants) {
@@ -148,7 +148,7 @@ export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{
   const { from, session, body } = openEnvelope<{ confirmations: SignedEnvelope[] }>(ctx.crypto, ctx.peers, raw, {
     kind: 'dkg/commit',
   });
-  ctx.replay.once(from, 'dkg/commit', session);
+  ctx.sessions.advance(session, from, 'dkg/commit', undefined);
   let agreed: Confirmation | undefined;
   for (let node = 1; node <= ctx.nodeCount; node++) {
     const envelope = body.confirmations?.find((c) => c?.from === node);

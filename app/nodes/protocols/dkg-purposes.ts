@@ -1,4 +1,4 @@
-import { keccak256 } from 'ethers';
+import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { KEY_TYPE } from '../../shared/contracts/index.ts';
 import type { DkgResult } from '../../shared/threshold/dkg.ts';
 import {
@@ -37,13 +37,13 @@ export const PKP_KEYS: DkgPurpose = {
   savePending(ctx, session, results) {
     const stored = results.map((r) => {
       const publicKey = hex(secp256k1UncompressedBytes(r.publicKey));
-      return { tokenId: BigInt(keccak256(publicKey)).toString(), publicKey, share: r.secretShare };
+      return { tokenId: tokenIdFromPubkey(publicKey).toString(), publicKey, share: r.secretShare };
     });
     ctx.keys.savePending(session, stored);
     return stored.map((s) => s.publicKey);
   },
   async commit(ctx, _session, publicKeys) {
-    const tokenIds = publicKeys.map((pk) => BigInt(keccak256(pk)).toString());
+    const tokenIds = publicKeys.map((pk) => tokenIdFromPubkey(pk).toString());
     if (tokenIds.some((id, i) => ctx.keys.get(id)?.publicKey !== publicKeys[i]))
       throw new NodeRequestError(409, 'disagreement', 'the confirmed keys are not the ones this node holds');
     ctx.keys.markReady(tokenIds);

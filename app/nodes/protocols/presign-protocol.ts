@@ -69,7 +69,7 @@ export function handlePresignDeal(ctx: NodeContext, raw: unknown): DealResponse 
     session,
     body: params,
   } = openEnvelope<PresignBatchParams>(ctx.crypto, ctx.peers, raw, { kind: 'presign/deal' });
-  ctx.replay.once(from, 'presign/deal', session);
+  ctx.sessions.open(session, from, 'presign/round2');
   checkParams(ctx, params, session);
   const dealing = presignRound1Deal(params, ctx.index);
   const sealed: Record<string, Uint8Array> = {};
@@ -87,7 +87,7 @@ export function handlePresignDeal(ctx: NodeContext, raw: unknown): DealResponse 
 /** Participant, round 2: checks every dealing addressed to it, then publishes its v values. */
 export function handlePresignRound2(ctx: NodeContext, raw: unknown): SignedEnvelope {
   const { from, session, body } = openEnvelope<Round2Request>(ctx.crypto, ctx.peers, raw, { kind: 'presign/round2' });
-  ctx.replay.once(from, 'presign/round2', session);
+  ctx.sessions.advance(session, from, 'presign/round2', 'presign/finish');
   checkParams(ctx, body.params, session);
   const received = body.params.participants.map((dealer) => {
     const envelope = body.broadcasts?.find((b) => b?.from === dealer);
@@ -129,7 +129,7 @@ export function handlePresignFinish(ctx: NodeContext, raw: unknown): { stored: n
   const { from, session, body } = openEnvelope<{ messages: SignedEnvelope[] }>(ctx.crypto, ctx.peers, raw, {
     kind: 'presign/finish',
   });
-  ctx.replay.once(from, 'presign/finish', session);
+  ctx.sessions.advance(session, from, 'presign/finish', undefined);
   const entry = pending.get(session);
   if (!entry) throw new NodeRequestError(409, 'unknown_batch', `no round-1 state for batch ${session}`);
   pending.delete(session);

@@ -1,4 +1,4 @@
-import { keccak256 } from 'ethers';
+import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { signShare } from '../../shared/threshold/ecdsa.ts';
 import { BindRequest, ReleaseRequest, type ReleaseResponse } from '../../shared/node-api.ts';
 import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
@@ -53,7 +53,7 @@ export function bindingTags(
 }
 
 function readyShare(ctx: NodeContext, publicKey: string) {
-  const tokenId = BigInt(keccak256(publicKey)).toString();
+  const tokenId = tokenIdFromPubkey(publicKey).toString();
   const share = ctx.keys.get(tokenId);
   if (!share || share.status !== 'ready')
     throw new NodeRequestError(404, 'unknown_pkp', 'this network holds no PKP with that public key');

@@ -2,18 +2,8 @@
  * Ids and constants of the PKP contracts, computed exactly as the contracts compute them
  * (see contracts/src/PKPPermissions.sol and PubkeyRouter.sol). Pure functions, no I/O.
  */
-import {
-  AbiCoder,
-  computeAddress,
-  decodeBase58,
-  encodeBase58,
-  getAddress,
-  getBytes,
-  hexlify,
-  keccak256,
-  toBeArray,
-  type BytesLike,
-} from 'ethers';
+import { cidToMultihashBytes, multihashBytesToCid } from '../cid/index.ts';
+import { AbiCoder, computeAddress, getAddress, getBytes, hexlify, keccak256, type BytesLike } from 'ethers';
 
 /** Auth method types as Lit defines them (PKPPermissions.AuthMethod.authMethodType). */
 export const AUTH_METHOD_TYPE = {
@@ -80,21 +70,10 @@ export function addressAuthMethodIdBytes(address: string): string {
 
 /** A Lit Action's auth method id: the CIDv0's multihash bytes (0x1220 ‖ sha256), 34 bytes. */
 export function actionIdFromCid(cid: string): string {
-  if (!/^Qm[1-9A-HJ-NP-Za-km-z]{44}$/.test(cid)) {
-    throw new Error(`"${cid}" is not an IPFS CIDv0 (46 base58 characters starting with Qm)`);
-  }
-  const bytes = toBeArray(decodeBase58(cid));
-  if (bytes.length !== 34 || bytes[0] !== 0x12 || bytes[1] !== 0x20) {
-    throw new Error(`"${cid}" is not a sha2-256 CIDv0`);
-  }
-  return hexlify(bytes);
+  return hexlify(cidToMultihashBytes(cid));
 }
 
 /** The CIDv0 string of a Lit Action id (its multihash bytes). */
 export function cidFromActionId(id: BytesLike): string {
-  const bytes = getBytes(id);
-  if (bytes.length !== 34 || bytes[0] !== 0x12 || bytes[1] !== 0x20) {
-    throw new Error('a Lit Action id must be 34 bytes of sha2-256 multihash (0x1220 ‖ digest)');
-  }
-  return encodeBase58(bytes);
+  return multihashBytesToCid(getBytes(id));
 }
