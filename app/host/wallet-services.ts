@@ -1,4 +1,4 @@
-import { Wallet } from 'ethers';
+import { parseEther, Wallet } from 'ethers';
 import { connectContracts, localChainProvider, type ContractAddresses } from '../shared/contracts/index.ts';
 import { thresholdFor } from '../shared/network.ts';
 import { fundOnSandbox } from './chain/network-genesis.ts';
@@ -10,11 +10,16 @@ import type { SecretVault } from './vault/secret-vault.ts';
 import { loadOrCreateWalletKey } from './vault/network-keys.ts';
 import { PkpService } from './wallet/pkp-service.ts';
 import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
+import { PkpPermissionsService } from './wallet/pkp-permissions-service.ts';
+import { PkpTransactor } from './wallet/pkp-transactor.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 
 export interface WalletServices {
   account: WalletAccount;
   pkps: PkpService;
+  permissions: PkpPermissionsService;
+  /** Tops an address up on the sandbox chain when it holds less than `minimumWei`. */
+  faucet(address: string, minimumWei?: bigint): Promise<void>;
   lit: LitClient;
   actions: ActionStore;
   verifyMintGrantBurn(input: {
@@ -58,9 +63,21 @@ export async function startWalletServices(options: {
     nodeCount: options.nodeCount,
     threshold: thresholdFor(options.nodeCount),
   });
+  const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
+  const faucet = async (address: string, minimumWei = parseEther('1')) => {
+    if ((await provider.getBalance(address)) < minimumWei) await fundOnSandbox(provider, [address]);
+  };
   return {
     account: new WalletAccount(wallet, options.chainId),
-    pkps: new PkpService(contracts, options.contracts, new SandboxTransactor(wallet, provider, options.chainId)),
+    pkps: new PkpService(contracts, options.contracts, walletTransactor),
+    permissions: new PkpPermissionsService({
+      contracts,
+      addresses: options.contracts,
+      wallet: walletTransactor,
+      pkpTransactor: new PkpTransactor(provider, lit, options.chainId),
+      fund: (address) => faucet(address),
+    }),
+    faucet,
     lit,
     actions: new ActionStore(options.actionsDir),
     verifyMintGrantBurn: (input) => verifyMintGrantBurn(input, contracts, options.contracts, provider),

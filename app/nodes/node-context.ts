@@ -1,4 +1,5 @@
 import type { RequesterAuth } from './auth/requester-auth.ts';
+import type { AuthMethodVerifier } from './auth/requester.ts';
 import type { SigningPermissions } from './auth/signing-permissions.ts';
 import type { NodeChain } from './chain/node-chain.ts';
 import type { KeyShareStore } from './keys/key-share-store.ts';
@@ -24,6 +25,8 @@ export interface NodeContext {
   presigs: PresignStore;
   chain: NodeChain;
   auth: RequesterAuth;
+  /** Verifiers of auth method tokens, by auth method type (GoogleJwt, WebAuthn, ...). */
+  authMethodVerifiers: ReadonlyMap<number, AuthMethodVerifier>;
   permissions: SigningPermissions;
   log: (message: string) => void;
 }

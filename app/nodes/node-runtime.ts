@@ -90,6 +90,7 @@ export class NodeRuntime {
       presigs: this.presigs,
       chain,
       auth: new RequesterAuth(),
+      authMethodVerifiers: new Map(),
       permissions: new SigningPermissions(chain),
       log: (message) => console.log(`node ${config.index}: ${message}`),
     };

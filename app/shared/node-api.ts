@@ -22,12 +22,28 @@ export const AuthSig = z.object({
 });
 export type AuthSig = z.infer<typeof AuthSig>;
 
-export const BindRequest = z.object({
-  presignatureId: z.string().min(1).max(128),
-  publicKey: UncompressedPubkey,
-  toSign: Digest32,
-  authSig: AuthSig,
+/**
+ * Proof of an auth method, as Lit's SDK sends it: the type and a token the node verifies
+ * itself (GoogleJwt: the ID token; WebAuthn: the assertion as JSON).
+ */
+export const AuthMethodProof = z.object({
+  authMethodType: z.number().int().min(1).max(1_000_000),
+  accessToken: z.string().min(1).max(16_384),
 });
+export type AuthMethodProof = z.infer<typeof AuthMethodProof>;
+
+export const BindRequest = z
+  .object({
+    presignatureId: z.string().min(1).max(128),
+    publicKey: UncompressedPubkey,
+    toSign: Digest32,
+    authSig: AuthSig.optional(),
+    authMethods: z.array(AuthMethodProof).max(8).optional(),
+  })
+  .refine(
+    (r) => r.authSig !== undefined || (r.authMethods?.length ?? 0) > 0,
+    'an auth sig or an auth method is needed',
+  );
 export type BindRequest = z.infer<typeof BindRequest>;
 
 /**
@@ -96,6 +112,7 @@ export const ExecuteJsRequest = z.object({
   ipfsId: z.string().optional(),
   jsParams: z.record(z.string(), z.unknown()).optional(),
   authSig: AuthSig.optional(),
+  authMethods: z.array(AuthMethodProof).max(8).optional(),
   /** The nodes the client asked: the peers of runOnce and broadcastAndCollect. */
   participants: z.array(z.number().int().min(1)).min(1).max(64),
   /** Presignatures for the action's signatures, in sigName order; unused ones stay fresh. */

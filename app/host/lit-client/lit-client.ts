@@ -5,6 +5,7 @@ import { findBadShares } from '../../shared/threshold/shamir.ts';
 import { randomBytes } from 'node:crypto';
 import {
   ATTESTATION_PREFIX,
+  type AuthMethodProof,
   type AuthSig,
   type Binding,
   type ExecuteJsNodeResponse,
@@ -25,6 +26,7 @@ export interface ExecuteJsInput {
   ipfsId?: string;
   jsParams?: Record<string, unknown>;
   authSig?: AuthSig;
+  authMethods?: AuthMethodProof[];
 }
 
 export interface ExecuteJsResult {
@@ -65,7 +67,9 @@ export interface PkpSignRequest {
   publicKey: string;
   /** 32-byte digest, 0x… */
   toSign: string;
-  authSig: AuthSig;
+  /** Who asks: an auth sig (the wallet account), auth methods (Google-style, passkey), or both. */
+  authSig?: AuthSig;
+  authMethods?: AuthMethodProof[];
 }
 
 export interface PkpSignResult extends EcdsaSignature {
@@ -141,7 +145,15 @@ function tally<T>(values: readonly T[]): { value: T; count: number }[] {
 }
 
 /** Errors that mean "this request will not be signed", whichever presignature we try. */
-const REFUSALS = new Set(['not_permitted', 'unknown_pkp', 'bad_request', 'bad_auth_sig', 'expired_auth_sig']);
+const REFUSALS = new Set([
+  'not_permitted',
+  'unknown_pkp',
+  'bad_request',
+  'bad_auth_sig',
+  'expired_auth_sig',
+  'bad_auth_method',
+  'unsupported_auth_method',
+]);
 
 /**
  * The client side of threshold signing: one presignature, bind at every node holding it, then
@@ -229,6 +241,8 @@ export class LitClient {
   async pkpSign(request: PkpSignRequest): Promise<PkpSignResult> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(request.toSign))
       throw new SigningRefusedError('toSign must be a 32-byte digest (0x followed by 64 hex digits)');
+    if (!request.authSig && !request.authMethods?.length)
+      throw new SigningRefusedError('signing needs an auth sig or an auth method that the PKP permits');
     if (!/^(0x)?04[0-9a-fA-F]{128}$/.test(request.publicKey))
       throw new SigningRefusedError('publicKey must be a 65-byte uncompressed secp256k1 key (0x04…)');
     const publicKey = `0x${request.publicKey.replace(/^0x/, '').toLowerCase()}`;
@@ -359,6 +373,7 @@ export class LitClient {
       ipfsId: request.ipfsId,
       jsParams: request.jsParams,
       authSig: request.authSig,
+      authMethods: request.authMethods,
       participants: reachable.map((n) => n.index),
       presignatureIds: offered.map((o) => o.id),
     };

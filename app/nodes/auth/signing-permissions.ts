@@ -1,5 +1,6 @@
 import { actionIdFromCid, AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE } from '../../shared/contracts/index.ts';
 import type { NodeChain } from '../chain/node-chain.ts';
+import type { VerifiedRequester } from './requester.ts';
 
 /** The scope a signature needs: a raw digest needs SignAnything; an EIP-191 message either. */
 export type SigningScope = typeof AUTH_METHOD_SCOPE.SignAnything | typeof AUTH_METHOD_SCOPE.PersonalSign;
@@ -9,7 +10,8 @@ const MAX_CACHE = 20_000;
 /**
  * Who may sign with a PKP, read from PKPNFT and PKPPermissions: its owner always; a permitted
  * address or action only with a scope that covers the request (SignAnything covers
- * PersonalSign). Answers are cached per block: permissions change only with a new block.
+ * PersonalSign). A "yes" is cached until the next block (a revocation needs a block, and
+ * the node polls the block number every 200 ms); a "no" is never cached.
  */
 export class SigningPermissions {
   private readonly chain: NodeChain;
@@ -29,7 +31,11 @@ export class SigningPermissions {
     let hit = this.cache.get(key);
     if (!hit) {
       hit = read();
-      hit.catch(() => this.cache.delete(key));
+      // Only "yes" is remembered: a permission granted a moment ago must count at once.
+      hit.then(
+        (yes) => yes || this.cache.delete(key),
+        () => this.cache.delete(key),
+      );
       this.cache.set(key, hit);
     }
     return hit;
@@ -60,6 +66,20 @@ export class SigningPermissions {
   async addressMaySign(tokenId: string, address: string, scope: SigningScope): Promise<boolean> {
     if (await this.isOwner(tokenId, address)) return true;
     return this.hasScope(tokenId, AUTH_METHOD_TYPE.EthWallet, address.toLowerCase(), scope);
+  }
+
+  /** The requester's address (owner, or permitted with the scope), or any of its auth methods with the scope. */
+  async requesterMaySign(tokenId: string, requester: VerifiedRequester, scope: SigningScope): Promise<boolean> {
+    if (requester.address && (await this.addressMaySign(tokenId, requester.address, scope))) return true;
+    for (const method of requester.authMethods) {
+      if (
+        method.authMethodType === AUTH_METHOD_TYPE.EthWallet &&
+        (await this.addressMaySign(tokenId, method.userId, scope))
+      )
+        return true;
+      if (await this.hasScope(tokenId, method.authMethodType, method.id, scope)) return true;
+    }
+    return false;
   }
 
   /** A permitted action (by CID) holding the scope. */

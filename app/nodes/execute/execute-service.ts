@@ -7,6 +7,7 @@ import type { NodeContext } from '../node-context.ts';
 import { openEnvelope } from '../peers/signed-envelope.ts';
 import { bindingTags } from '../signing/sign-routes.ts';
 import { ActionMailbox } from './action-mailbox.ts';
+import { verifyRequester } from '../auth/requester.ts';
 import { nodeActionBindings } from './node-action-bindings.ts';
 
 /**
@@ -43,17 +44,24 @@ export class ExecuteService {
     const ipfsId = cidV0(req.code);
     if (req.ipfsId !== undefined && req.ipfsId !== ipfsId)
       throw new NodeRequestError(400, 'cid_mismatch', `the code hashes to ${ipfsId}, not to ${req.ipfsId}`);
-    const authSigAddress = req.authSig ? await ctx.auth.verifyAuthSig(req.authSig) : undefined;
+    const requester = await verifyRequester(ctx.auth, ctx.authMethodVerifiers, req);
 
     const result = await this.runner.execute({
       code: req.code,
       ipfsId,
       jsParams: req.jsParams ?? null,
-      auth: { authSigAddress: authSigAddress ?? null },
+      auth: {
+        authSigAddress: requester.address ?? null,
+        authMethodContexts: requester.authMethods.map((m) => ({
+          userId: m.userId,
+          appId: m.appId,
+          authMethodType: m.authMethodType,
+        })),
+      },
       bindings: nodeActionBindings(
         ctx,
         this.mailbox,
-        { requestId: req.requestId, ipfsId, authSigAddress, participants },
+        { requestId: req.requestId, ipfsId, requester, participants },
         this.fetchAllowed,
       ),
     });

@@ -6,6 +6,7 @@ import type { NodeContext } from '../node-context.ts';
 import { callPeer } from '../peers/peer-client.ts';
 import { sealEnvelope } from '../peers/signed-envelope.ts';
 import type { ActionMailbox } from './action-mailbox.ts';
+import type { VerifiedRequester } from '../auth/requester.ts';
 import { parseConditions } from '../../shared/conditions/access-control-conditions.ts';
 import { AuthSig } from '../../shared/node-api.ts';
 import { evaluateConditions } from '../conditions/evm-conditions.ts';
@@ -17,8 +18,8 @@ const EXCHANGE_TIMEOUT_MS = 10_000;
 export interface RequestContext {
   requestId: string;
   ipfsId: string;
-  /** The verified requester, when an auth sig came with the request. */
-  authSigAddress: string | undefined;
+  /** Who asked, as this node verified it (address, auth methods). */
+  requester: VerifiedRequester;
   participants: readonly number[];
 }
 
@@ -57,8 +58,7 @@ export function nodeActionBindings(
       if (!share || share.status !== 'ready') throw new Error('this network holds no PKP with that public key');
       const scope = sign.method === 'signEcdsa' ? AUTH_METHOD_SCOPE.SignAnything : AUTH_METHOD_SCOPE.PersonalSign;
       if (await ctx.permissions.actionMaySign(tokenId, request.ipfsId, scope)) return;
-      if (request.authSigAddress && (await ctx.permissions.addressMaySign(tokenId, request.authSigAddress, scope)))
-        return;
+      if (await ctx.permissions.requesterMaySign(tokenId, request.requester, scope)) return;
       throw new Error(
         `the action ${request.ipfsId} is not permitted to sign with this PKP (${sign.method === 'signEcdsa' ? 'SignAnything' : 'PersonalSign'} scope needed)`,
       );
@@ -89,7 +89,7 @@ export function nodeActionBindings(
       if (chain !== undefined && chain !== SANDBOX_CHAIN)
         throw new Error(`unknown chain "${chain}"; the sandbox chain is "${SANDBOX_CHAIN}"`);
       const list = parseConditions(conditions);
-      let user = request.authSigAddress;
+      let user = request.requester.address;
       if (authSig !== undefined && authSig !== null) {
         const parsed = AuthSig.safeParse(authSig);
         if (!parsed.success)

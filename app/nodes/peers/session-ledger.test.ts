@@ -6,7 +6,9 @@ describe('protocol sessions', () => {
     const ledger = new SessionLedger();
     ledger.open('ps-1', 3, 'presign/round2');
     expect(() => ledger.open('ps-1', 3, 'presign/round2')).toThrow(/already used/);
-    expect(() => ledger.advance('ps-1', 5, 'presign/round2', 'presign/finish')).toThrow(/no presign\/round2 is expected from node 5/);
+    expect(() => ledger.advance('ps-1', 5, 'presign/round2', 'presign/finish')).toThrow(
+      /no presign\/round2 is expected from node 5/,
+    );
     expect(() => ledger.advance('ps-1', 3, 'presign/finish', undefined)).toThrow(/no presign\/finish/);
     ledger.advance('ps-1', 3, 'presign/round2', 'presign/finish');
     // A replayed round 2 (e.g. with a changed dealing) is refused.
@@ -16,6 +18,8 @@ describe('protocol sessions', () => {
   });
 
   it('knows nothing of sessions from before a restart', () => {
-    expect(() => new SessionLedger().advance('ps-old', 1, 'presign/round2', 'presign/finish')).toThrow(/no presign\/round2/);
+    expect(() => new SessionLedger().advance('ps-old', 1, 'presign/round2', 'presign/finish')).toThrow(
+      /no presign\/round2/,
+    );
   });
 });

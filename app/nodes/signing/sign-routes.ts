@@ -2,6 +2,7 @@ import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { signShare } from '../../shared/threshold/ecdsa.ts';
 import { BindRequest, ReleaseRequest, type ReleaseResponse } from '../../shared/node-api.ts';
 import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
+import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
 import { NodeRequestError, parseJsonBody } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { statementDigest } from '../peers/peer-crypto.ts';
@@ -52,6 +53,11 @@ export function bindingTags(
   return tags;
 }
 
+function describeRequester(r: VerifiedRequester): string {
+  const who = [r.address, ...r.authMethods.map((m) => `auth method ${m.authMethodType}:${m.userId}`)].filter(Boolean);
+  return who.join(' / ') || 'the requester';
+}
+
 function readyShare(ctx: NodeContext, publicKey: string) {
   const tokenId = tokenIdFromPubkey(publicKey).toString();
   const share = ctx.keys.get(tokenId);
@@ -64,12 +70,12 @@ export async function handleBind(ctx: NodeContext, body: string) {
   const req = parse(BindRequest, body);
   const publicKey = normalizeKey(req.publicKey);
   const share = readyShare(ctx, publicKey);
-  const address = await ctx.auth.verifyAuthSig(req.authSig);
-  if (!(await ctx.permissions.addressMaySign(share.tokenId, address, AUTH_METHOD_SCOPE.SignAnything)))
+  const requester = await verifyRequester(ctx.auth, ctx.authMethodVerifiers, req);
+  if (!(await ctx.permissions.requesterMaySign(share.tokenId, requester, AUTH_METHOD_SCOPE.SignAnything)))
     throw new NodeRequestError(
       403,
       'not_permitted',
-      `${address} may not sign with this PKP (not its owner, nor a permitted address with the SignAnything scope)`,
+      `${describeRequester(requester)} may not sign with this PKP (not its owner, nor permitted with the SignAnything scope)`,
     );
   await ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
   return { binding: { node: ctx.index, tags: bindingTags(ctx, req.presignatureId, share.tokenId, req.toSign) } };
