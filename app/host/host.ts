@@ -16,6 +16,13 @@ import { loadOrCreateNetworkConfig, reclaimNodePorts, writeNetworkConfig } from 
 import { Supervisor } from './supervisor/supervisor.ts';
 import { loadOrCreateAdminKey, loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
 import { openVault } from './vault/open-vault.ts';
+import { startLocalIssuer, type LocalIssuer } from './oidc/local-issuer.ts';
+import { SignInService } from './auth/sign-in-service.ts';
+import { LITBOX_RP_ID } from '../shared/webauthn/index.ts';
+import fs from 'node:fs';
+
+/** The wallet's OAuth client id at the local issuer (and the audience the nodes accept). */
+export const WALLET_CLIENT_ID = 'litbox-wallet';
 import { askPassphraseFromTerminal } from './vault/terminal-passphrase.ts';
 
 export interface HostOptions {
@@ -63,11 +70,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let supervisor: Supervisor | undefined;
   let api: ApiServer | undefined;
   let stopWallet = (): void => {};
+  let stopIssuer = async (): Promise<void> => {};
+  let apiPort = 0;
   const cleanUp = async () => {
     stopWallet();
     removeRuntimeInfo(paths.runtime);
     await api?.close();
     await supervisor?.stop();
+    await stopIssuer();
     lock.release();
   };
 
@@ -89,6 +99,28 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     network.vault = vault.kind;
     if ((await reclaimNodePorts(network)) || created || vaultChanged) writeNetworkConfig(paths.network, network);
 
+    // The local stand-in for Google: same port across restarts when it is free.
+    fs.mkdirSync(paths.oidcDir, { recursive: true, mode: 0o700 });
+    let issuer: LocalIssuer;
+    try {
+      issuer = await startLocalIssuer({
+        port: network.oidcIssuerPort ?? 0,
+        keyDir: paths.oidcDir,
+        clients: [{ clientId: WALLET_CLIENT_ID, redirectUris: ['http://127.0.0.1/callback'], name: 'Litbox wallet' }],
+      });
+    } catch {
+      issuer = await startLocalIssuer({
+        port: 0,
+        keyDir: paths.oidcDir,
+        clients: [{ clientId: WALLET_CLIENT_ID, redirectUris: ['http://127.0.0.1/callback'], name: 'Litbox wallet' }],
+      });
+    }
+    stopIssuer = () => issuer.close();
+    if (network.oidcIssuerPort !== issuer.port) {
+      network.oidcIssuerPort = issuer.port;
+      writeNetworkConfig(paths.network, network);
+    }
+
     const token = randomBytes(32).toString('base64url');
     supervisor = new Supervisor({
       dataDir,
@@ -98,6 +130,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       adminKey,
       pools: options.pools,
       fetchAllowList: options.fetchAllowList,
+      auth: () => ({
+        oidc: { issuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }], audiences: [WALLET_CLIENT_ID] },
+        webauthn: { origins: [`http://localhost:${apiPort}`], rpId: LITBOX_RP_ID },
+      }),
       saveNetwork: () => writeNetworkConfig(paths.network, network),
     });
     const sup = supervisor;
@@ -112,6 +148,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
     const server = api;
     const port = await server.listen(options.port);
+    apiPort = port;
     let pending: NodeJS.Timeout | undefined;
     // Coalesce bursts of changes (seven nodes starting) into one push.
     sup.on('change', () => {
@@ -132,6 +169,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       vault,
       nodeCount: network.nodeCount,
       actionsDir: paths.actionsDir,
+      signIn: new SignInService({ issuer: issuer.issuer, clientId: WALLET_CLIENT_ID }),
+      uiOrigins: () => [`http://localhost:${apiPort}`],
     });
     started.wallet = wallet;
     stopWallet = () => wallet.close();

@@ -1,4 +1,6 @@
-import { parseEther, Wallet } from 'ethers';
+import { parseEther, Wallet, type JsonRpcProvider } from 'ethers';
+import type { SignInService } from './auth/sign-in-service.ts';
+import { PasskeyService } from './auth/passkey-service.ts';
 import { connectContracts, localChainProvider, type ContractAddresses } from '../shared/contracts/index.ts';
 import { thresholdFor } from '../shared/network.ts';
 import { fundOnSandbox } from './chain/network-genesis.ts';
@@ -18,6 +20,9 @@ export interface WalletServices {
   account: WalletAccount;
   pkps: PkpService;
   permissions: PkpPermissionsService;
+  signIn: SignInService;
+  passkeys: PasskeyService;
+  provider: JsonRpcProvider;
   /** Tops an address up on the sandbox chain when it holds less than `minimumWei`. */
   faucet(address: string, minimumWei?: bigint): Promise<void>;
   lit: LitClient;
@@ -43,6 +48,9 @@ export async function startWalletServices(options: {
   vault: SecretVault;
   nodeCount: number;
   actionsDir: string;
+  signIn: SignInService;
+  /** Where the wallet UI is served (passkeys are bound to these origins). */
+  uiOrigins: () => string[];
 }): Promise<WalletServices> {
   const provider = localChainProvider(options.rpcUrl, options.chainId);
   const contracts = connectContracts(options.contracts, provider);
@@ -78,6 +86,9 @@ export async function startWalletServices(options: {
       fund: (address) => faucet(address),
     }),
     faucet,
+    signIn: options.signIn,
+    passkeys: new PasskeyService(provider, options.uiOrigins),
+    provider,
     lit,
     actions: new ActionStore(options.actionsDir),
     verifyMintGrantBurn: (input) => verifyMintGrantBurn(input, contracts, options.contracts, provider),

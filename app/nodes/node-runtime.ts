@@ -6,6 +6,7 @@ import type { NodeHealth, NodeLaunchConfig } from '../shared/node-ipc.ts';
 import { toWireJson } from '../shared/wire-json.ts';
 import { RequesterAuth } from './auth/requester-auth.ts';
 import { SigningPermissions } from './auth/signing-permissions.ts';
+import { authMethodVerifiers } from './auth/auth-method-verifiers.ts';
 import { NodeChain } from './chain/node-chain.ts';
 import { createNodeServer, NodeRequestError, parseJsonBody, type Route } from './http-server.ts';
 import { KeyShareStore } from './keys/key-share-store.ts';
@@ -90,7 +91,7 @@ export class NodeRuntime {
       presigs: this.presigs,
       chain,
       auth: new RequesterAuth(),
-      authMethodVerifiers: new Map(),
+      authMethodVerifiers: authMethodVerifiers(config.auth, chain),
       permissions: new SigningPermissions(chain),
       log: (message) => console.log(`node ${config.index}: ${message}`),
     };

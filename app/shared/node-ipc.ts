@@ -20,6 +20,20 @@ export const NodeLaunchConfig = z.object({
   storageKey: z.string(),
   /** Known once genesis ran; before that the node only answers /health. */
   contracts: ContractAddresses.optional(),
+  /** Which auth methods the network accepts, and against what. */
+  auth: z
+    .object({
+      /** GoogleJwt: trusted issuers (the local test issuer, Google) and OAuth client ids. */
+      oidc: z
+        .object({
+          issuers: z.array(z.object({ issuer: z.string(), jwksUri: z.string().optional() })),
+          audiences: z.array(z.string()),
+        })
+        .optional(),
+      /** WebAuthn: the origins the wallet UI is served from, and the relying party id. */
+      webauthn: z.object({ origins: z.array(z.string()), rpId: z.string() }).optional(),
+    })
+    .optional(),
   /** URL prefixes Lit Actions may fetch (default: none). */
   fetchAllowList: z.array(z.string()).optional(),
   /** Background pools the network keeps full. */

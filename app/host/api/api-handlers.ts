@@ -1,4 +1,5 @@
-import { ContractCallError } from '../../shared/contracts/index.ts';
+import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE, ContractCallError } from '../../shared/contracts/index.ts';
+import type { SignAs } from '../../shared/api/contract.ts';
 import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
@@ -40,7 +41,16 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       }),
     pkpList: async () => {
       const s = services();
-      return { pkps: await s.pkps.listOwnedBy(s.account.address) };
+      const owned = await s.pkps.listOwnedBy(s.account.address);
+      const forAccounts = await Promise.all(
+        s.signIn.current().map((a) => s.pkps.listForAuthMethod(AUTH_METHOD_TYPE.GoogleJwt, a.authMethodId)),
+      );
+      const unique = new Map([...owned, ...forAccounts.flat()].map((p) => [p.tokenId, p]));
+      return {
+        pkps: await Promise.all(
+          [...unique.values()].map(async (p) => ({ ...p, owner: await s.pkps.ownerLabel(p, s.account.address) })),
+        ),
+      };
     },
     actionSave: async ({ code }) => ({ ipfsId: services().actions.save(code) }),
     actionRun: ({ code, ipfsId, jsParams }) =>
@@ -61,12 +71,81 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       mapErrors(async () => ({ transactionHash: await services().pkps.grantAction(publicKey, ipfsId, scope ?? 1) })),
     pkpMintGrantBurn: ({ ipfsId }) => mapErrors(() => services().pkps.mintGrantAndBurn(ipfsId)),
     verifyMintGrantBurn: (input) => services().verifyMintGrantBurn(input),
-    pkpSign: ({ publicKey, toSign }) =>
+    pkpSign: ({ publicKey, toSign, as }) =>
       mapErrors(async () => {
         const s = services();
-        return s.lit.pkpSign({ publicKey, toSign, authSig: await s.account.authSig() });
+        return s.lit.pkpSign({ publicKey, toSign, ...(await authFor(s, as)) });
+      }),
+    signInStart: () => mapErrors(() => services().signIn.start()),
+    signInFinish: ({ id }) =>
+      mapErrors(async () => {
+        const session = await services().signIn.finish(id);
+        return { sub: session.sub, email: session.email, authMethodId: session.authMethodId };
+      }),
+    accounts: async () => ({
+      accounts: services()
+        .signIn.current()
+        .map((a) => ({ sub: a.sub, email: a.email, authMethodId: a.authMethodId })),
+    }),
+    pkpMintForAccount: ({ account, sendPkpToItself }) =>
+      mapErrors(async () => {
+        const s = services();
+        const session = s.signIn.current().find((a) => a.sub === account);
+        if (!session) throw new ApiFailure('forbidden', 'that account is not signed in; sign in first');
+        const pkp = await s.permissions.mintWithAuthMethods(
+          [
+            {
+              authMethodType: AUTH_METHOD_TYPE.GoogleJwt,
+              id: session.authMethodId,
+              userPubkey: '0x',
+              scopes: [AUTH_METHOD_SCOPE.SignAnything],
+            },
+          ],
+          { addPkpEthAddressAsPermittedAddress: true, sendPkpToItself: sendPkpToItself ?? true },
+        );
+        return { ...pkp, owner: sendPkpToItself === false ? 'wallet' : 'self' };
+      }),
+    passkeyChallenge: async ({ purpose }) => {
+      const s = services();
+      return {
+        challenge: purpose === 'register' ? s.passkeys.registrationChallenge() : await s.passkeys.loginChallenge(),
+      };
+    },
+    passkeyAdd: ({ publicKey, registration, as }) =>
+      mapErrors(async () => {
+        const s = services();
+        const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
+          throw new ApiFailure('bad_request', err.message);
+        });
+        const receipt = await s.permissions.change(
+          publicKey,
+          {
+            kind: 'addAuthMethod',
+            method: {
+              authMethodType: AUTH_METHOD_TYPE.WebAuthn,
+              id: verified.authMethodId,
+              userPubkey: verified.userPubkey,
+              scopes: [AUTH_METHOD_SCOPE.SignAnything],
+            },
+          },
+          await authFor(s, as),
+        );
+        return { transactionHash: receipt.hash, authMethodId: verified.authMethodId };
       }),
   };
+}
+
+/** The proof for the nodes of who signs: the wallet's auth sig, an account's token, a passkey assertion. */
+async function authFor(s: WalletServices, as: SignAs | undefined) {
+  if (!as || 'wallet' in as) return { authSig: await s.account.authSig() };
+  if ('account' in as) {
+    try {
+      return { authMethods: [s.signIn.proofFor(as.account)] };
+    } catch (err) {
+      throw new ApiFailure('forbidden', (err as Error).message);
+    }
+  }
+  return { authMethods: [{ authMethodType: AUTH_METHOD_TYPE.WebAuthn, accessToken: as.passkey }] };
 }
 
 /** Known failures become API errors a person can act on. */

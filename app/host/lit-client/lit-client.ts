@@ -282,7 +282,8 @@ export class LitClient {
     const bindings = bound.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const errors = bound.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
     if (bindings.length < threshold) {
-      const refusal = errors.find((e) => REFUSALS.has(e.code));
+      // 401/403: the request itself was refused (auth or permission): no other presignature helps.
+      const refusal = errors.find((e) => REFUSALS.has(e.code) || e.status === 401 || e.status === 403);
       if (refusal) throw new SigningRefusedError(`node ${refusal.node} refused: ${refusal.message}`);
       if (errors.some((e) => e.code === 'presignature_used' || e.code === 'unknown_presignature'))
         return { retry: 'presignature already used' };

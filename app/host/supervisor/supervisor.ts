@@ -9,7 +9,7 @@ import { findFreePort } from '../ports.ts';
 import { NodeProcess } from './node-process.ts';
 import { ensureContracts } from '../chain/network-genesis.ts';
 import { localChainProvider, type ContractAddresses } from '../../shared/contracts/index.ts';
-import { NodeHealth } from '../../shared/node-ipc.ts';
+import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import path from 'node:path';
 
 export interface SupervisorOptions {
@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   saveNetwork: () => void;
   /** URL prefixes Lit Actions may fetch. */
   fetchAllowList?: string[];
+  /** Which auth methods the nodes accept, and against what (read when nodes launch). */
+  auth?: () => NodeLaunchConfig['auth'];
   /** Background pools the nodes keep full (defaults: 8 keys, 400 presignatures). */
   pools?: { keys: number; presignatures: number };
   /** Each node's at-rest storage key (base64), handed over IPC at launch. */
@@ -95,6 +97,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           storageKey: this.options.storageKeyOf(i),
           pools: this.options.pools,
           fetchAllowList: this.options.fetchAllowList,
+          auth: this.options.auth?.(),
         },
         logFile: path.join(paths.logsDir, `node-${i}.log`),
       });

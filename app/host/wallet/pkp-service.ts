@@ -71,6 +71,24 @@ export class PkpService {
       await new Promise((r) => setTimeout(r, 100));
   }
 
+  /** PKPs that permit an auth method (a signed-in account, say), whoever owns them. */
+  async listForAuthMethod(authMethodType: number, id: string): Promise<Pkp[]> {
+    const ids = await this.contracts.PKPPermissions.getTokenIdsForAuthMethod(authMethodType, id);
+    return Promise.all(ids.map(async (tokenId) => describe(tokenId, await this.contracts.PKPNFT.getPubkey(tokenId))));
+  }
+
+  /** "wallet", "self", "burned" or the owner's address, for showing who controls a PKP. */
+  async ownerLabel(pkp: Pkp, wallet: string): Promise<string> {
+    const owner = await this.contracts.PKPNFT.ownerOf(pkp.tokenId).then(
+      (o) => o,
+      () => ethers.ZeroAddress,
+    );
+    if (owner === ethers.ZeroAddress) return 'burned';
+    if (owner === pkp.ethAddress) return 'self';
+    if (owner === wallet) return 'wallet';
+    return owner;
+  }
+
   /** PKPs the wallet account owns (PKPNFT is enumerable). */
   async listOwnedBy(owner: string): Promise<Pkp[]> {
     const count = Number(await this.contracts.PKPNFT.balanceOf(owner));

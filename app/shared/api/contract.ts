@@ -52,17 +52,34 @@ export const Pkp = z.object({
   /** 65-byte uncompressed secp256k1 key, 0x04… */
   publicKey: z.string(),
   ethAddress: z.string(),
+  /** Who owns the NFT: "wallet", "self" (the PKP itself), "burned", or another address. */
+  owner: z.string().optional(),
 });
 export type Pkp = z.infer<typeof Pkp>;
 
 export const MintedPkp = Pkp.extend({ transactionHash: z.string(), mintMs: z.number() });
 
+/**
+ * Who signs: the wallet account (default), a signed-in Google-style account (by its sub), or a
+ * passkey assertion made for this request (its JSON, over a challenge from passkeyChallenge).
+ */
+export const SignAs = z.union([
+  z.object({ wallet: z.literal(true) }).strict(),
+  z.object({ account: z.string().min(1).max(255) }).strict(),
+  z.object({ passkey: z.string().min(1).max(16_384) }).strict(),
+]);
+export type SignAs = z.infer<typeof SignAs>;
+
 export const PkpSignInput = z
   .object({
     publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'must be a 65-byte uncompressed public key (0x04…)'),
     toSign: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte digest: 0x followed by 64 hex digits'),
+    as: SignAs.optional(),
   })
   .strict();
+
+export const Account = z.object({ sub: z.string(), email: z.string().optional(), authMethodId: z.string() });
+export type Account = z.infer<typeof Account>;
 
 /** The Lit SDK's signature shape, plus which nodes' shares made it. */
 export const PkpSignature = z.object({
@@ -130,6 +147,27 @@ export const apiCalls = {
   pkpMint: { input: Empty, output: MintedPkp },
   pkpList: { input: Empty, output: z.object({ pkps: z.array(Pkp) }) },
   pkpSign: { input: PkpSignInput, output: PkpSignature },
+  signInStart: { input: Empty, output: z.object({ id: z.string(), url: z.string() }) },
+  signInFinish: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Account },
+  accounts: { input: Empty, output: z.object({ accounts: z.array(Account) }) },
+  pkpMintForAccount: {
+    input: z.object({ account: z.string().min(1).max(255), sendPkpToItself: z.boolean().default(true) }).strict(),
+    output: Pkp.extend({ transactionHash: z.string() }),
+  },
+  passkeyChallenge: {
+    input: z.object({ purpose: z.enum(['register', 'login']) }).strict(),
+    output: z.object({ challenge: z.string() }),
+  },
+  passkeyAdd: {
+    input: z
+      .object({
+        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        registration: z.string().min(1).max(16_384),
+        as: SignAs,
+      })
+      .strict(),
+    output: z.object({ transactionHash: z.string(), authMethodId: z.string() }),
+  },
   actionSave: {
     input: z
       .object({

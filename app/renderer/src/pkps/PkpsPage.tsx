@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
-import type { Pkp, PkpSignature } from '../../../shared/api/contract.ts';
+import type { Account, Pkp, PkpSignature, SignAs } from '../../../shared/api/contract.ts';
+import { authenticateWithPasskey, registerPasskey } from '../passkeys/index.ts';
+import { AccountsPanel } from './AccountsPanel.tsx';
 
 interface Props {
   client: ApiClient;
@@ -25,6 +27,10 @@ export function PkpsPage({ client, networkReady }: Props) {
   const [signing, setSigning] = useState(false);
   const [signError, setSignError] = useState<string | undefined>();
   const [signature, setSignature] = useState<PkpSignature | undefined>();
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  /** "wallet", "account:<sub>" or "passkey". */
+  const [signAs, setSignAs] = useState('wallet');
+  const [notice, setNotice] = useState<string | undefined>();
 
   const refresh = useCallback(async () => {
     const { pkps } = await client.call('pkpList', {});
@@ -60,11 +66,35 @@ export function PkpsPage({ client, networkReady }: Props) {
     setSigning(true);
     setSignError(undefined);
     try {
-      setSignature(await client.call('pkpSign', { publicKey: selected, toSign: digest }));
+      let as: SignAs = { wallet: true };
+      if (signAs.startsWith('account:')) as = { account: signAs.slice('account:'.length) };
+      if (signAs === 'passkey') {
+        const { challenge } = await client.call('passkeyChallenge', { purpose: 'login' });
+        as = { passkey: JSON.stringify(await authenticateWithPasskey({ challenge })) };
+      }
+      setSignature(await client.call('pkpSign', { publicKey: selected, toSign: digest, as }));
     } catch (err) {
       setSignError((err as Error).message);
     } finally {
       setSigning(false);
+    }
+  };
+
+  const addPasskey = async (pkp: Pkp) => {
+    setNotice(undefined);
+    setMintError(undefined);
+    const account = accounts[0];
+    try {
+      const { challenge } = await client.call('passkeyChallenge', { purpose: 'register' });
+      const registration = await registerPasskey({ username: account?.email ?? pkp.ethAddress, challenge });
+      const { transactionHash } = await client.call('passkeyAdd', {
+        publicKey: pkp.publicKey,
+        registration: JSON.stringify(registration.response),
+        as: account && pkp.owner === 'self' ? { account: account.sub } : { wallet: true },
+      });
+      setNotice(`Passkey added to ${pkp.ethAddress} (transaction ${transactionHash}).`);
+    } catch (err) {
+      setMintError((err as Error).message);
     }
   };
 
@@ -87,6 +117,17 @@ export function PkpsPage({ client, networkReady }: Props) {
         </p>
       ) : null}
 
+      {notice ? (
+        <p className="ok-text" data-testid="pkp-notice">
+          {notice}
+        </p>
+      ) : null}
+      <AccountsPanel
+        client={client}
+        networkReady={networkReady}
+        onMinted={() => void refresh()}
+        onAccounts={setAccounts}
+      />
       <table className="nodes" data-testid="pkp-table">
         <caption>Your PKPs</caption>
         <thead>
@@ -94,12 +135,16 @@ export function PkpsPage({ client, networkReady }: Props) {
             <th scope="col">Address</th>
             <th scope="col">Token id</th>
             <th scope="col">Public key</th>
+            <th scope="col">Owner</th>
+            <th scope="col">
+              <span className="visually-hidden">Passkey</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {pkps.length === 0 ? (
             <tr>
-              <td colSpan={3} className="muted">
+              <td colSpan={5} className="muted">
                 No PKPs yet.
               </td>
             </tr>
@@ -111,6 +156,16 @@ export function PkpsPage({ client, networkReady }: Props) {
                 </td>
                 <td className="mono">{pkp.tokenId}</td>
                 <td className="mono">{pkp.publicKey}</td>
+                <td data-testid="pkp-owner">{pkp.owner === 'self' ? 'itself' : (pkp.owner ?? '–')}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => void addPasskey(pkp)}
+                    aria-label={`Add a passkey to ${pkp.ethAddress}`}
+                  >
+                    Add passkey
+                  </button>
+                </td>
               </tr>
             ))
           )}
@@ -127,6 +182,18 @@ export function PkpsPage({ client, networkReady }: Props) {
                 {pkp.ethAddress}
               </option>
             ))}
+          </select>
+        </label>
+        <label>
+          Sign as
+          <select value={signAs} onChange={(e) => setSignAs(e.target.value)} data-testid="sign-as">
+            <option value="wallet">the wallet account</option>
+            {accounts.map((a) => (
+              <option key={a.sub} value={`account:${a.sub}`}>
+                {a.email ?? a.sub}
+              </option>
+            ))}
+            <option value="passkey">a passkey</option>
           </select>
         </label>
         <label>

@@ -1,0 +1,324 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyGoogleJwt } from '../../nodes/auth/google-jwt/verify-google-jwt.ts';
+import { CookieJar, findAccountButton, signInHeadless } from './headless-login.ts';
+import { startLocalIssuer, type LocalIssuer } from './local-issuer.ts';
+import {
+  buildAuthorizationRequest,
+  discoverIssuer,
+  exchangeCode,
+  loopbackLogin,
+  OidcLoginError,
+  startLoopbackReceiver,
+} from './loopback-login.ts';
+import { SIGNING_KEY_FILE } from './signing-key.ts';
+
+const CLIENT = 'litbox-desktop';
+const clients = [{ clientId: CLIENT, name: 'Litbox', redirectUris: ['http://127.0.0.1/callback'] }];
+
+let keyDir: string;
+let issuer: LocalIssuer;
+
+beforeAll(async () => {
+  keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-oidc-'));
+  issuer = await startLocalIssuer({ keyDir, clients });
+});
+
+afterAll(async () => {
+  await issuer?.close();
+  fs.rmSync(keyDir, { recursive: true, force: true });
+});
+
+describe('local OpenID Connect issuer', () => {
+  it('signs alice in through the login page, a loopback redirect and PKCE, with email in the ID token', async () => {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    expect(endpoints.jwksUri).toBe(issuer.jwksUri);
+    const receiver = await startLoopbackReceiver();
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: receiver.redirectUri,
+    });
+    const response = receiver.waitForCode(request.state);
+
+    const browser = await signInHeadless(request.url, 'alice@example.com');
+    expect(browser.status).toBe(200);
+    expect(browser.finalUrl.startsWith(`${receiver.redirectUri}?`)).toBe(true);
+    expect(browser.body).toContain('Signed in');
+    const { code, iss } = await response;
+    expect(iss).toBe(issuer.issuer);
+
+    const result = await exchangeCode({ issuer: issuer.issuer, tokenEndpoint: endpoints.tokenEndpoint, request, code });
+    const { claims } = result;
+    expect(claims.iss).toBe(issuer.issuer);
+    expect(claims.aud).toBe(CLIENT);
+    expect(claims.sub).toBe('100000000000000000001');
+    expect(claims.email).toBe('alice@example.com');
+    expect(claims.email_verified).toBe(true);
+    expect(claims.name).toBe('Alice Example');
+    expect(claims.nonce).toBe(request.nonce);
+    const now = Math.floor(Date.now() / 1000);
+    expect(claims.exp! - claims.iat!).toBe(600);
+    expect(claims.exp!).toBeGreaterThan(now);
+    const header = decodeProtectedHeader(result.idToken);
+    expect(header.alg).toBe('RS256');
+    expect(header.kid).toBe(issuer.jwks.keys[0]!.kid);
+
+    // What a node does with it.
+    const verified = await verifyGoogleJwt(result.idToken, {
+      trustedIssuers: [{ issuer: issuer.issuer }],
+      audiences: [CLIENT],
+    });
+    expect(verified).toMatchObject({ sub: '100000000000000000001', aud: CLIENT, email: 'alice@example.com' });
+  });
+
+  it('does the whole sign-in in one call, for any listed identity', async () => {
+    const bob = await loopbackLogin({
+      timeoutMs: 10_000,
+      issuer: issuer.issuer,
+      clientId: CLIENT,
+      openUrl: async (url) => void (await signInHeadless(url, 'bob@example.com')),
+    });
+    expect(bob.claims).toMatchObject({ sub: '100000000000000000002', email: 'bob@example.com', email_verified: true });
+
+    const carol = await loopbackLogin({
+      timeoutMs: 10_000,
+      issuer: issuer.issuer,
+      clientId: CLIENT,
+      openUrl: async (url) => void (await signInHeadless(url, 'carol@example.com')),
+    });
+    expect(carol.claims).toMatchObject({ email: 'carol@example.com', email_verified: false });
+  });
+
+  it('asks which account on every sign-in, even with a session in the browser', async () => {
+    const jar = new CookieJar();
+    const as = (email: string) =>
+      loopbackLogin({
+        timeoutMs: 10_000,
+        issuer: issuer.issuer,
+        clientId: CLIENT,
+        openUrl: async (url) => void (await signInHeadless(url, email, { jar })),
+      });
+    expect((await as('alice@example.com')).claims.email).toBe('alice@example.com');
+    expect((await as('bob@example.com')).claims.email).toBe('bob@example.com');
+  });
+
+  it('can remember the session instead', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-oidc-session-'));
+    const remembering = await startLocalIssuer({ keyDir: dir, clients, alwaysChooseAccount: false });
+    try {
+      const jar = new CookieJar();
+      const as = (email: string) =>
+        loopbackLogin({
+          timeoutMs: 10_000,
+          issuer: remembering.issuer,
+          clientId: CLIENT,
+          openUrl: async (url) => void (await signInHeadless(url, email, { jar })),
+        });
+      expect((await as('alice@example.com')).claims.email).toBe('alice@example.com');
+      // No page this time: the session answers, still alice.
+      expect((await as('bob@example.com')).claims.email).toBe('alice@example.com');
+      // prompt=login shows the page again, and another account can be chosen.
+      const bob = await loopbackLogin({
+        timeoutMs: 10_000,
+        issuer: remembering.issuer,
+        clientId: CLIENT,
+        prompt: 'login',
+        openUrl: async (url) => void (await signInHeadless(url, 'bob@example.com', { jar })),
+      });
+      expect(bob.claims.email).toBe('bob@example.com');
+    } finally {
+      await remembering.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a cancelled sign-in as access_denied', async () => {
+    const err = await loopbackLogin({
+      timeoutMs: 10_000,
+      issuer: issuer.issuer,
+      clientId: CLIENT,
+      openUrl: async (url) => void (await signInHeadless(url, undefined)),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OidcLoginError);
+    expect((err as OidcLoginError).reason).toBe('access_denied');
+  });
+
+  it('refuses a code exchange with the wrong PKCE verifier, and a code used twice', async () => {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const receiver = await startLoopbackReceiver();
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: receiver.redirectUri,
+    });
+    const response = receiver.waitForCode(request.state);
+    await signInHeadless(request.url, 'alice@example.com');
+    const { code } = await response;
+
+    const wrong = await exchangeCode({
+      issuer: issuer.issuer,
+      tokenEndpoint: endpoints.tokenEndpoint,
+      request: { ...request, codeVerifier: 'A'.repeat(43) },
+      code,
+    }).catch((e: unknown) => e);
+    expect((wrong as OidcLoginError).reason).toBe('token_exchange_failed');
+    expect((wrong as OidcLoginError).message).toMatch(/invalid_grant/);
+
+    // The right verifier still works, once.
+    const exchange = () =>
+      exchangeCode({ issuer: issuer.issuer, tokenEndpoint: endpoints.tokenEndpoint, request, code });
+    await expect(exchange()).resolves.toMatchObject({ claims: { email: 'alice@example.com' } });
+    const again = await exchange().catch((e: unknown) => e);
+    expect((again as OidcLoginError).reason).toBe('token_exchange_failed');
+    expect((again as OidcLoginError).message).toMatch(/invalid_grant/);
+  });
+
+  it('refuses an authorization request without PKCE', async () => {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const receiver = await startLoopbackReceiver({ timeoutMs: 5_000 });
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: receiver.redirectUri,
+    });
+    const url = new URL(request.url);
+    url.searchParams.delete('code_challenge');
+    url.searchParams.delete('code_challenge_method');
+    const response = receiver.waitForCode(request.state).catch((e: unknown) => e);
+    const browser = await signInHeadless(url.href, 'alice@example.com');
+    expect(new URL(browser.finalUrl).searchParams.get('error')).toBe('invalid_request');
+    const err = await response;
+    expect((err as OidcLoginError).reason).toBe('authorization_failed');
+    expect((err as OidcLoginError).message).toMatch(/PKCE/);
+  });
+
+  it('sends nobody to a redirect_uri it does not know', async () => {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: 'http://127.0.0.1:45678/elsewhere',
+    });
+    const browser = await signInHeadless(request.url, 'alice@example.com');
+    expect(browser.finalUrl.startsWith(issuer.issuer)).toBe(true);
+    expect(browser.status).toBe(400);
+    expect(browser.body).toContain('redirect_uri');
+  });
+
+  it('serves a login page without scripts and refuses a form posted from another site', async () => {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: 'http://127.0.0.1:1/callback',
+    });
+    const first = await fetch(request.url, { redirect: 'manual' });
+    const cookies = first.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const page = await fetch(new URL(first.headers.get('location')!, issuer.issuer), {
+      headers: { Cookie: cookies },
+    });
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    expect(html).not.toContain('<script');
+    expect(html).toContain('Litbox');
+    const alice = findAccountButton(html, 'alice@example.com');
+    expect(alice).toBeDefined();
+
+    const forged = await fetch(new URL(alice!.action, issuer.issuer), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: cookies, Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ sub: alice!.sub }),
+    });
+    expect(forged.status).toBe(403);
+
+    const unknown = await fetch(new URL(alice!.action, issuer.issuer), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: cookies, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ sub: 'nobody' }),
+    });
+    expect(unknown.status).toBe(400);
+
+    const noCookie = await fetch(page.url, {});
+    expect(noCookie.status).toBe(400);
+    expect(await noCookie.text()).toContain('expired');
+  });
+
+  it('answers only requests addressed to its own host', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      http
+        .get(issuer.discoveryUri, { headers: { Host: `evil.example:${issuer.port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+        .on('error', reject);
+    });
+    expect(status).toBe(421);
+  });
+
+  it('keeps its signing key across restarts, so earlier tokens still verify', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-oidc-restart-'));
+    try {
+      const first = await startLocalIssuer({ keyDir: dir, clients, issuerPath: '/oidc' });
+      expect(first.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc$/);
+      const { port } = first;
+      const signedIn = await loopbackLogin({
+        timeoutMs: 10_000,
+        issuer: first.issuer,
+        clientId: CLIENT,
+        openUrl: async (url) => void (await signInHeadless(url, 'alice@example.com')),
+      });
+      await first.close();
+      expect(fs.statSync(path.join(dir, SIGNING_KEY_FILE)).mode & 0o777).toBe(0o600);
+
+      const second = await startLocalIssuer({ keyDir: dir, clients, issuerPath: '/oidc', port });
+      try {
+        expect(second.issuer).toBe(first.issuer);
+        expect(second.jwks).toEqual(first.jwks);
+        const verified = await verifyGoogleJwt(signedIn.idToken, {
+          trustedIssuers: [{ issuer: second.issuer }],
+          audiences: [CLIENT],
+        });
+        expect(verified.email).toBe('alice@example.com');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loopback receiver', () => {
+  it('ignores redirects with another state and takes the one with the right state', async () => {
+    const receiver = await startLoopbackReceiver();
+    const response = receiver.waitForCode('the-state');
+    const stray = await fetch(`${receiver.redirectUri}?code=evil&state=other`);
+    expect(stray.status).toBe(400);
+    const noState = await fetch(`${receiver.redirectUri}?code=evil`);
+    expect(noState.status).toBe(400);
+    const good = await fetch(`${receiver.redirectUri}?code=good&state=the-state`);
+    expect(good.status).toBe(200);
+    await expect(response).resolves.toEqual({ code: 'good' });
+  });
+
+  it('gives up after its timeout, and on close', async () => {
+    const slow = await startLoopbackReceiver({ timeoutMs: 100 });
+    const err = await slow.waitForCode('s').catch((e: unknown) => e);
+    expect((err as OidcLoginError).reason).toBe('timeout');
+
+    const closed = await startLoopbackReceiver();
+    const pending = closed.waitForCode('s').catch((e: unknown) => e);
+    await closed.close();
+    expect(((await pending) as OidcLoginError).reason).toBe('cancelled');
+  });
+});
