@@ -98,4 +98,30 @@ describe('auth methods in Chromium', () => {
       }),
     ).rejects.toThrow(/owner/i);
   });
+
+  it('mints a PKP controlled by a new passkey alone, and signs with it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await addVirtualAuthenticator(page);
+    await page.goto(sandbox.uiUrl);
+    await page.getByRole('button', { name: 'PKPs', exact: true }).click();
+    await page.getByTestId('mint-with-passkey').click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('pkp-notice')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/owns itself and its passkey controls it/);
+    const address = /Minted (0x[0-9a-fA-F]{40})/.exec((await page.getByTestId('pkp-notice').textContent())!)![1]!;
+    await page.getByTestId('pkp-table').getByText(address).waitFor();
+    await page.getByTestId('sign-pkp').selectOption({ label: address });
+    const digest = ethers.keccak256(ethers.toUtf8Bytes('a passkey-only PKP'));
+    const signature = await signDigest(page, 'passkey', digest);
+    expect(ethers.recoverAddress(digest, signature)).toBe(address);
+    await context.close();
+  });
 });

@@ -45,7 +45,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       const forAccounts = await Promise.all(
         s.signIn.current().map((a) => s.pkps.listForAuthMethod(AUTH_METHOD_TYPE.GoogleJwt, a.authMethodId)),
       );
-      const unique = new Map([...owned, ...forAccounts.flat()].map((p) => [p.tokenId, p]));
+      const unique = new Map([...owned, ...forAccounts.flat(), ...s.passkeys.minted()].map((p) => [p.tokenId, p]));
       return {
         pkps: await Promise.all(
           [...unique.values()].map(async (p) => ({ ...p, owner: await s.pkps.ownerLabel(p, s.account.address) })),
@@ -111,6 +111,32 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         challenge: purpose === 'register' ? s.passkeys.registrationChallenge() : await s.passkeys.loginChallenge(),
       };
     },
+    pkpMintWithPasskey: ({ registration }) =>
+      mapErrors(async () => {
+        const s = services();
+        const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
+          throw new ApiFailure('bad_request', err.message);
+        });
+        const pkp = await s.permissions.mintWithAuthMethods(
+          [
+            {
+              authMethodType: AUTH_METHOD_TYPE.WebAuthn,
+              id: verified.authMethodId,
+              userPubkey: verified.userPubkey,
+              scopes: [AUTH_METHOD_SCOPE.SignAnything],
+            },
+          ],
+          { addPkpEthAddressAsPermittedAddress: true, sendPkpToItself: true },
+        );
+        s.passkeys.remember(pkp);
+        return { ...pkp, owner: 'self' };
+      }),
+    pkpPermissionChange: ({ publicKey, change, as }) =>
+      mapErrors(async () => {
+        const s = services();
+        const receipt = await s.permissions.change(publicKey, change, await authFor(s, as));
+        return { transactionHash: receipt.hash };
+      }),
     passkeyAdd: ({ publicKey, registration, as }) =>
       mapErrors(async () => {
         const s = services();

@@ -158,6 +158,38 @@ export const apiCalls = {
     input: z.object({ purpose: z.enum(['register', 'login']) }).strict(),
     output: z.object({ challenge: z.string() }),
   },
+  pkpMintWithPasskey: {
+    input: z.object({ registration: z.string().min(1).max(16_384) }).strict(),
+    output: Pkp.extend({ transactionHash: z.string() }),
+  },
+  pkpPermissionChange: {
+    input: z
+      .object({
+        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        change: z.discriminatedUnion('kind', [
+          z.object({
+            kind: z.literal('addAddress'),
+            address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+            scopes: z.array(z.number().int().min(1).max(2)).min(1),
+          }),
+          z.object({ kind: z.literal('removeAddress'), address: z.string().regex(/^0x[0-9a-fA-F]{40}$/) }),
+          z.object({
+            kind: z.literal('addAction'),
+            ipfsId: CidText,
+            scopes: z.array(z.number().int().min(1).max(2)).min(1),
+          }),
+          z.object({ kind: z.literal('removeAction'), ipfsId: CidText }),
+          z.object({
+            kind: z.literal('removeAuthMethod'),
+            authMethodType: z.number().int().min(1),
+            id: z.string().regex(/^0x([0-9a-fA-F]{2})+$/),
+          }),
+        ]),
+        as: SignAs.optional(),
+      })
+      .strict(),
+    output: z.object({ transactionHash: z.string() }),
+  },
   passkeyAdd: {
     input: z
       .object({

@@ -80,6 +80,24 @@ export function PkpsPage({ client, networkReady }: Props) {
     }
   };
 
+  const mintWithPasskey = async () => {
+    setNotice(undefined);
+    setMintError(undefined);
+    setMinting(true);
+    try {
+      const { challenge } = await client.call('passkeyChallenge', { purpose: 'register' });
+      const registration = await registerPasskey({ username: `Litbox PKP ${new Date().toISOString()}`, challenge });
+      const pkp = await client.call('pkpMintWithPasskey', { registration: JSON.stringify(registration.response) });
+      await refresh();
+      setSelected(pkp.publicKey);
+      setNotice(`Minted ${pkp.ethAddress}: it owns itself and its passkey controls it.`);
+    } catch (err) {
+      setMintError((err as Error).message);
+    } finally {
+      setMinting(false);
+    }
+  };
+
   const addPasskey = async (pkp: Pkp) => {
     setNotice(undefined);
     setMintError(undefined);
@@ -108,6 +126,14 @@ export function PkpsPage({ client, networkReady }: Props) {
       <div className="row">
         <button type="button" onClick={() => void mint()} disabled={!networkReady || minting} data-testid="mint-pkp">
           {minting ? 'Minting…' : 'Mint a PKP'}
+        </button>
+        <button
+          type="button"
+          onClick={() => void mintWithPasskey()}
+          disabled={!networkReady || minting}
+          data-testid="mint-with-passkey"
+        >
+          Mint a PKP with a new passkey
         </button>
         {!networkReady ? <span className="muted">The network is starting…</span> : null}
       </div>
@@ -176,7 +202,12 @@ export function PkpsPage({ client, networkReady }: Props) {
         <h2 id="sign-heading">Sign a digest</h2>
         <label>
           PKP
-          <select value={selected} onChange={(e) => setSelected(e.target.value)} disabled={pkps.length === 0}>
+          <select
+            value={selected}
+            onChange={(e) => setSelected(e.target.value)}
+            disabled={pkps.length === 0}
+            data-testid="sign-pkp"
+          >
             {pkps.map((pkp) => (
               <option key={pkp.tokenId} value={pkp.publicKey}>
                 {pkp.ethAddress}

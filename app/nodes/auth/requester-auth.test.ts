@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { SiweMessage } from 'siwe';
+import { Wallet } from 'ethers';
+import { LITBOX_SIWE_DOMAIN, LITBOX_SIWE_URI } from '../../shared/siwe-domain.ts';
+import { RequesterAuth } from './requester-auth.ts';
+
+const wallet = new Wallet(Wallet.createRandom().privateKey);
+
+async function authSig(
+  overrides: Partial<{ domain: string; expirationTime: string | undefined; issuedAt: string }> = {},
+) {
+  const now = Date.now();
+  const fields = {
+    domain: LITBOX_SIWE_DOMAIN,
+    address: wallet.address,
+    statement: 'test',
+    uri: LITBOX_SIWE_URI,
+    version: '1',
+    chainId: 31337,
+    nonce: 'abcdefgh12345678',
+    issuedAt: new Date(now - 1000).toISOString(),
+    expirationTime: new Date(now + 60_000).toISOString() as string | undefined,
+    ...overrides,
+  };
+  if (fields.expirationTime === undefined) delete fields.expirationTime;
+  const message = new SiweMessage(fields).prepareMessage();
+  return {
+    sig: await wallet.signMessage(message),
+    derivedVia: 'web3.eth.personal.sign',
+    signedMessage: message,
+    address: wallet.address,
+  };
+}
+
+describe('SIWE auth sigs at a node', () => {
+  it('accepts a fresh auth sig for the Litbox domain', async () => {
+    expect(await new RequesterAuth().verifyAuthSig(await authSig())).toBe(wallet.address);
+  });
+
+  it('refuses an expired one, one without expiration, another domain, and a forged signature', async () => {
+    const auth = new RequesterAuth();
+    await expect(
+      auth.verifyAuthSig(
+        await authSig({
+          issuedAt: new Date(Date.now() - 120_000).toISOString(),
+          expirationTime: new Date(Date.now() - 60_000).toISOString(),
+        }),
+      ),
+    ).rejects.toThrow(/expired/);
+    await expect(auth.verifyAuthSig(await authSig({ expirationTime: undefined }))).rejects.toThrow(/no expiration/);
+    await expect(auth.verifyAuthSig(await authSig({ domain: 'evil.example' }))).rejects.toThrow(
+      /evil.example, not localhost/,
+    );
+    const genuine = await authSig();
+    const other = new Wallet(Wallet.createRandom().privateKey);
+    await expect(
+      auth.verifyAuthSig({ ...genuine, sig: await other.signMessage(genuine.signedMessage) }),
+    ).rejects.toThrow(/does not match/);
+  });
+});
