@@ -18,6 +18,7 @@ import { loadOrCreateAdminKey, loadOrCreateMasterKey, nodeStorageKey } from './v
 import { openVault } from './vault/open-vault.ts';
 import { startLocalIssuer, type LocalIssuer } from './oidc/local-issuer.ts';
 import { SignInService } from './auth/sign-in-service.ts';
+import { GOOGLE_ISSUERS } from '../shared/oidc-issuers.ts';
 import { LITBOX_RP_ID } from '../shared/webauthn/index.ts';
 import fs from 'node:fs';
 
@@ -35,6 +36,8 @@ export interface HostOptions {
   onProgress?: (step: string) => void;
   /** URL prefixes Lit Actions may fetch (default: none). */
   fetchAllowList?: string[];
+  /** Sign in with real Google too: this install's OAuth client id (kept in network.json). */
+  googleClientId?: string;
   /** Pool sizes the nodes keep (tests use small ones). */
   pools?: { keys: number; presignatures: number };
   /** Asked for the vault passphrase when no OS keychain answers. */
@@ -121,6 +124,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       writeNetworkConfig(paths.network, network);
     }
 
+    if (options.googleClientId && network.google?.clientId !== options.googleClientId) {
+      network.google = { clientId: options.googleClientId };
+      writeNetworkConfig(paths.network, network);
+    }
+    const google = network.google;
+
     const token = randomBytes(32).toString('base64url');
     supervisor = new Supervisor({
       dataDir,
@@ -131,7 +140,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       pools: options.pools,
       fetchAllowList: options.fetchAllowList,
       auth: () => ({
-        oidc: { issuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }], audiences: [WALLET_CLIENT_ID] },
+        oidc: {
+          issuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }, ...(google ? GOOGLE_ISSUERS : [])],
+          audiences: [WALLET_CLIENT_ID, ...(google ? [google.clientId] : [])],
+        },
         webauthn: { origins: [`http://localhost:${apiPort}`], rpId: LITBOX_RP_ID },
       }),
       saveNetwork: () => writeNetworkConfig(paths.network, network),
@@ -169,7 +181,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       vault,
       nodeCount: network.nodeCount,
       actionsDir: paths.actionsDir,
-      signIn: new SignInService({ issuer: issuer.issuer, clientId: WALLET_CLIENT_ID }),
+      signIn: new SignInService({
+        local: { issuer: issuer.issuer, clientId: WALLET_CLIENT_ID },
+        ...(google
+          ? {
+              google: {
+                issuer: GOOGLE_ISSUERS[0]!.issuer,
+                clientId: google.clientId,
+                // Google's desktop clients carry a "secret" that is not one; it comes from the environment, never argv.
+                clientSecret: process.env.LITBOX_GOOGLE_CLIENT_SECRET,
+              },
+            }
+          : {}),
+      }),
       uiOrigins: () => [`http://localhost:${apiPort}`],
     });
     started.wallet = wallet;

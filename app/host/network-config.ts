@@ -16,6 +16,8 @@ export const NetworkConfig = z.object({
   nodePorts: z.array(z.number().int()),
   /** Where this data directory keeps its secrets, chosen at its first start. */
   vault: z.enum(['keychain', 'passphrase-file']).optional(),
+  /** Real Google sign-in next to the local issuer: the OAuth client id of this install. */
+  google: z.object({ clientId: z.string().min(1) }).optional(),
   /** The local OpenID Connect issuer's port: its URL is in the tokens the nodes trust. */
   oidcIssuerPort: z.number().int().optional(),
   /** Set by genesis on the first start; later starts check the chain still has them. */

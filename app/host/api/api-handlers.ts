@@ -76,7 +76,14 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         const s = services();
         return s.lit.pkpSign({ publicKey, toSign, ...(await authFor(s, as)) });
       }),
-    signInStart: () => mapErrors(() => services().signIn.start()),
+    signInStart: ({ provider }) =>
+      mapErrors(async () => {
+        try {
+          return await services().signIn.start(provider ?? 'local');
+        } catch (err) {
+          throw new ApiFailure('bad_request', (err as Error).message);
+        }
+      }),
     signInFinish: ({ id }) =>
       mapErrors(async () => {
         const session = await services().signIn.finish(id);

@@ -15,6 +15,15 @@ export interface GoogleSession {
   expiresAt: number;
 }
 
+/** Where an account signs in: the local stand-in issuer, or real Google when configured. */
+export interface SignInProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string | undefined;
+}
+
+export type SignInProviderName = 'local' | 'google';
+
 export interface SignInStart {
   /** A handle for the pending sign-in. */
   id: string;
@@ -28,29 +37,39 @@ export interface SignInStart {
  * ID token comes back to the host only. Tokens live in memory, never on disk or in the UI.
  */
 export class SignInService {
-  private readonly issuer: string;
-  private readonly clientId: string;
-  private readonly pending = new Map<string, { done: Promise<IdTokenResult>; error?: string }>();
+  private readonly providers: Partial<Record<SignInProviderName, SignInProvider>>;
+  private readonly pending = new Map<string, { done: Promise<IdTokenResult>; error?: string; clientId: string }>();
   private readonly sessions = new Map<string, GoogleSession>();
 
-  constructor(options: { issuer: string; clientId: string }) {
-    this.issuer = options.issuer;
-    this.clientId = options.clientId;
+  constructor(providers: { local: SignInProvider; google?: SignInProvider }) {
+    this.providers = providers;
   }
 
-  async start(): Promise<SignInStart> {
+  /** Which providers are configured (the local issuer always; Google when set up). */
+  available(): SignInProviderName[] {
+    return (Object.keys(this.providers) as SignInProviderName[]).filter((p) => this.providers[p]);
+  }
+
+  async start(providerName: SignInProviderName = 'local'): Promise<SignInStart> {
+    const provider = this.providers[providerName];
+    if (!provider) throw new Error(`${providerName} sign-in is not set up (start Litbox with --google-client-id)`);
     const id = randomBytes(12).toString('base64url');
     const url = await new Promise<string>((resolve, reject) => {
       const done = loopbackLogin({
-        issuer: this.issuer,
-        clientId: this.clientId,
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        ...(provider.clientSecret ? { clientSecret: provider.clientSecret } : {}),
+        ...(providerName === 'google' ? { prompt: 'select_account' } : {}),
         openUrl: resolve,
         timeoutMs: 5 * 60_000,
       });
-      const entry: { done: Promise<IdTokenResult>; error?: string } = { done };
+      const entry: { done: Promise<IdTokenResult>; error?: string; clientId: string } = {
+        done,
+        clientId: provider.clientId,
+      };
       this.pending.set(id, entry);
       done.then(
-        (result) => this.remember(result),
+        (result) => this.remember(result, provider.clientId),
         (err: Error) => {
           entry.error = err.message;
           reject(err);
@@ -71,15 +90,15 @@ export class SignInService {
     try {
       const result = await Promise.race([entry.done, timeout]);
       this.pending.delete(id);
-      return this.remember(result);
+      return this.remember(result, entry.clientId);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private remember(result: IdTokenResult): GoogleSession {
+  private remember(result: IdTokenResult, clientId: string): GoogleSession {
     const sub = String(result.claims.sub);
-    const aud = this.clientId;
+    const aud = clientId;
     const session: GoogleSession = {
       sub,
       aud,

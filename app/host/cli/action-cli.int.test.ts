@@ -91,6 +91,18 @@ describe('litbox action commands', () => {
     expect(eight.stderr).toMatch(/8 is not prime/);
   });
 
+  it('permits an address on a PKP the wallet owns, and removes it again', async () => {
+    const pkp = JSON.parse((await cli('pkp', 'mint', '--json')).stdout) as { pubkey: string };
+    const friend = ethers.Wallet.createRandom().address;
+    const added = await cli('pkp', 'permit', '--pubkey', pkp.pubkey, '--address', friend, '--scope', '2', '--json');
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toHaveProperty('transactionHash');
+    const removed = await cli('pkp', 'permit', '--pubkey', pkp.pubkey, '--address', friend, '--remove');
+    expect(removed.stdout).toMatch(/^removed 0x/);
+    const both = await cli('pkp', 'permit', '--pubkey', pkp.pubkey, '--address', friend, '--ipfs', 'QmX');
+    expect(both.code).toBe(2);
+  });
+
   it('refuses bad input with one clear line', async () => {
     const badParams = await cli('action', 'run', actionFile, '--params', '[1,2]');
     expect(badParams.code).toBe(2);

@@ -48,3 +48,30 @@ export const pkpSignCommand: CommandHandler = async (values) => {
     `signature ${sig.signature}\n  r ${sig.r}\n  s ${sig.s}\n  recid ${sig.recid}\n  nodes ${sig.nodes.join(', ')}`,
   );
 };
+
+/**
+ * `litbox pkp permit --pubkey HEX (--address ADDR | --ipfs CID) [--scope 1|2] [--remove]`:
+ * let an address or an action sign with a PKP the wallet account owns (or stop it).
+ */
+export const pkpPermitCommand: CommandHandler = async (values) => {
+  const pubkey = values.pubkey as string | undefined;
+  const address = values.address as string | undefined;
+  const ipfsId = values.ipfs as string | undefined;
+  if (!pubkey || (address === undefined) === (ipfsId === undefined))
+    throw new CliError('pkp permit needs --pubkey HEX and one of --address ADDR or --ipfs CID', 2);
+  const scope = values.scope === undefined ? 1 : Number(values.scope);
+  if (scope !== 1 && scope !== 2) throw new CliError('--scope is 1 (SignAnything) or 2 (PersonalSign)', 2);
+  const remove = values.remove === true;
+  const change = address
+    ? remove
+      ? { kind: 'removeAddress' as const, address }
+      : { kind: 'addAddress' as const, address, scopes: [scope] }
+    : remove
+      ? { kind: 'removeAction' as const, ipfsId: ipfsId! }
+      : { kind: 'addAction' as const, ipfsId: ipfsId!, scopes: [scope] };
+  const { transactionHash } = await client(values).call('pkpPermissionChange', {
+    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
+    change,
+  });
+  print(values, { transactionHash }, `${remove ? 'removed' : 'permitted'} ${address ?? ipfsId} in ${transactionHash}`);
+};

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.ts';
 import { upCommand } from './up-command.ts';
 import { statusCommand } from './status-command.ts';
-import { pkpListCommand, pkpMintCommand, pkpSignCommand } from './pkp-commands.ts';
+import { pkpListCommand, pkpMintCommand, pkpPermitCommand, pkpSignCommand } from './pkp-commands.ts';
 import {
   actionCidCommand,
   actionGrantCommand,
@@ -32,6 +32,7 @@ const commands: Record<string, Command> = {
       nodes: { type: 'string' },
       port: { type: 'string' },
       'allow-fetch': { type: 'string', multiple: true },
+      'google-client-id': { type: 'string' },
       ...dataDirOption,
       'report-to-parent': { type: 'boolean' },
     },
@@ -56,6 +57,19 @@ const commands: Record<string, Command> = {
     summary: 'pkp sign --pubkey HEX --digest HEX32 [--json] sign a 32-byte digest with a PKP',
     options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, digest: { type: 'string' }, ...dataDirOption },
     run: pkpSignCommand,
+  },
+  'pkp permit': {
+    summary: 'pkp permit --pubkey HEX (--address ADDR | --ipfs CID) [--scope 1|2] [--remove]  change who may sign',
+    options: {
+      json: { type: 'boolean' },
+      pubkey: { type: 'string' },
+      address: { type: 'string' },
+      ipfs: { type: 'string' },
+      scope: { type: 'string' },
+      remove: { type: 'boolean' },
+      ...dataDirOption,
+    },
+    run: pkpPermitCommand,
   },
   'pkp mint-grant-burn': {
     summary: 'pkp mint-grant-burn --ipfs CID [--json]      mint a PKP bound forever to one action',

@@ -43,6 +43,7 @@ export const upCommand: CommandHandler = async (values) => {
     nodeCount,
     port,
     fetchAllowList: allowFetch,
+    googleClientId: values['google-client-id'] as string | undefined,
     onProgress: (step) => console.error(`litbox: ${step}`),
     onListening: (url, token) => {
       if (toParent) process.send?.({ type: 'listening', url, token });

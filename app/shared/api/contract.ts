@@ -147,7 +147,10 @@ export const apiCalls = {
   pkpMint: { input: Empty, output: MintedPkp },
   pkpList: { input: Empty, output: z.object({ pkps: z.array(Pkp) }) },
   pkpSign: { input: PkpSignInput, output: PkpSignature },
-  signInStart: { input: Empty, output: z.object({ id: z.string(), url: z.string() }) },
+  signInStart: {
+    input: z.object({ provider: z.enum(['local', 'google']).default('local') }).strict(),
+    output: z.object({ id: z.string(), url: z.string() }),
+  },
   signInFinish: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Account },
   accounts: { input: Empty, output: z.object({ accounts: z.array(Account) }) },
   pkpMintForAccount: {

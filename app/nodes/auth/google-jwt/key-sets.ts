@@ -10,12 +10,7 @@ export interface TrustedIssuer {
   jwks?: JSONWebKeySet;
 }
 
-/** Google signs with these keys; its tokens carry either spelling of the issuer. */
-export const GOOGLE_JWKS_URI = 'https://www.googleapis.com/oauth2/v3/certs';
-export const GOOGLE_ISSUERS: readonly TrustedIssuer[] = [
-  { issuer: 'https://accounts.google.com', jwksUri: GOOGLE_JWKS_URI },
-  { issuer: 'accounts.google.com', jwksUri: GOOGLE_JWKS_URI },
-];
+export { GOOGLE_ISSUERS, GOOGLE_JWKS_URI } from '../../../shared/oidc-issuers.ts';
 
 const FETCH_TIMEOUT_MS = 5_000;
 

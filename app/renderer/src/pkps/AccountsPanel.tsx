@@ -41,7 +41,7 @@ export function AccountsPanel({ client, networkReady, onMinted, onAccounts }: Pr
     setBusy('signin');
     setError(undefined);
     try {
-      const { id, url } = await client.call('signInStart', {});
+      const { id, url } = await client.call('signInStart', { provider: 'local' });
       openSignInPage(url);
       await client.call('signInFinish', { id });
       await refresh();
