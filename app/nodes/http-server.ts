@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { z } from 'zod';
 import { WebSocketServer } from 'ws';
 import { NODE_RPC_PATH, NodeRpcRequest, type NodeRpcResponse } from '../shared/node-api.ts';
 
@@ -165,4 +166,16 @@ export function parseJsonBody(body: string): unknown {
   } catch {
     throw new NodeRequestError(400, 'bad_request', 'the body is not valid JSON');
   }
+}
+
+/** Parses a JSON body against a zod schema; a mismatch is a 400 naming each wrong field. */
+export function parseRequest<T>(schema: z.ZodType<T>, body: string): T {
+  const parsed = schema.safeParse(parseJsonBody(body));
+  if (!parsed.success)
+    throw new NodeRequestError(
+      400,
+      'bad_request',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  return parsed.data;
 }

@@ -2,7 +2,7 @@ import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
 import { allowListedFetch, type ActionRunner } from '../actions/index.ts';
-import { NodeRequestError, parseJsonBody } from '../http-server.ts';
+import { NodeRequestError, parseRequest } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { openEnvelope } from '../peers/signed-envelope.ts';
 import { bindingTags } from '../signing/sign-routes.ts';
@@ -30,14 +30,7 @@ export class ExecuteService {
 
   async execute(body: string): Promise<ExecuteJsNodeResponse> {
     const { ctx } = this;
-    const parsed = ExecuteJsRequest.safeParse(parseJsonBody(body));
-    if (!parsed.success)
-      throw new NodeRequestError(
-        400,
-        'bad_request',
-        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-      );
-    const req = parsed.data;
+    const req = parseRequest(ExecuteJsRequest, body);
     const participants = [...new Set(req.participants)].sort((a, b) => a - b);
     if (!participants.includes(ctx.index) || participants.some((i) => !ctx.peers.peer(i)))
       throw new NodeRequestError(400, 'bad_request', 'participants must be registered nodes, this one among them');

@@ -3,7 +3,7 @@ import { signShare } from '../../shared/threshold/ecdsa.ts';
 import { BindRequest, ReleaseRequest, type ReleaseResponse } from '../../shared/node-api.ts';
 import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
 import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
-import { NodeRequestError, parseJsonBody } from '../http-server.ts';
+import { NodeRequestError, parseRequest } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { statementDigest } from '../peers/peer-crypto.ts';
 
@@ -15,24 +15,6 @@ import { statementDigest } from '../peers/peer-crypto.ts';
  * node binds a presignature once, and 2T > N, so no presignature can gather T bindings for
  * two messages: no share for a second message ever leaves any node.
  */
-
-function parse<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  body: string,
-): T {
-  const parsed = schema.safeParse(parseJsonBody(body));
-  if (!parsed.success)
-    throw new NodeRequestError(
-      400,
-      'bad_request',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-    );
-  return parsed.data;
-}
 
 const normalizeKey = (publicKey: string) => `0x${publicKey.replace(/^0x/, '').toLowerCase()}`;
 
@@ -67,7 +49,7 @@ function readyShare(ctx: NodeContext, publicKey: string) {
 }
 
 export async function handleBind(ctx: NodeContext, body: string) {
-  const req = parse(BindRequest, body);
+  const req = parseRequest(BindRequest, body);
   const publicKey = normalizeKey(req.publicKey);
   const share = readyShare(ctx, publicKey);
   const requester = await verifyRequester(ctx.auth, ctx.authMethodVerifiers, req);
@@ -82,7 +64,7 @@ export async function handleBind(ctx: NodeContext, body: string) {
 }
 
 export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
-  const req = parse(ReleaseRequest, body);
+  const req = parseRequest(ReleaseRequest, body);
   const publicKey = normalizeKey(req.publicKey);
   const share = readyShare(ctx, publicKey);
   const digest = req.toSign.toLowerCase();

@@ -5,10 +5,10 @@
  * check then judge what the browser produced.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { launchChromium } from '../../../../e2e/browser.ts';
 import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as RendererPasskeys from '../../../renderer/src/passkeys/index.ts';
@@ -24,7 +24,6 @@ import {
 import { verifyPasskeyRegistration, type VerifiedPasskeyRegistration } from '../../../shared/webauthn/registration.ts';
 import { PasskeyReplayGuard, verifyPasskeyAssertion, type VerifyPasskeyAssertionInput } from './index.ts';
 
-const CHROMIUM = process.env.LITBOX_CHROMIUM ?? '/usr/bin/chromium';
 const RENDERER_ENTRY = new URL('../../../renderer/src/passkeys/index.ts', import.meta.url).pathname;
 
 type PasskeysWindow = Window & { passkeys: typeof RendererPasskeys; passkeysReady?: boolean };
@@ -124,8 +123,6 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`Chromium is not installed at ${CHROMIUM}; run \`apt-get install chromium\` (.ci/run does)`);
     const bundle = await bundleRendererModule();
     const app = await serve(bundle);
     const foreign = await serve(bundle);
@@ -134,20 +131,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
     foreignOrigin = `http://localhost:${foreign.port}`;
     ipOrigin = `http://127.0.0.1:${app.port}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     cdp = await page.context().newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
