@@ -14,12 +14,14 @@ import { PkpService } from './wallet/pkp-service.ts';
 import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
 import { PkpPermissionsService } from './wallet/pkp-permissions-service.ts';
 import { PkpTransactor } from './wallet/pkp-transactor.ts';
+import { PkpWalletService } from './wallet/pkp-wallet-service.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 
 export interface WalletServices {
   account: WalletAccount;
   pkps: PkpService;
   permissions: PkpPermissionsService;
+  pkpWallet: PkpWalletService;
   signIn: SignInService;
   passkeys: PasskeyService;
   provider: JsonRpcProvider;
@@ -72,6 +74,7 @@ export async function startWalletServices(options: {
     threshold: thresholdFor(options.nodeCount),
   });
   const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
+  const pkpTransactor = new PkpTransactor(provider, lit, options.chainId);
   const faucet = async (address: string, minimumWei = parseEther('1')) => {
     if ((await provider.getBalance(address)) < minimumWei) await fundOnSandbox(provider, [address]);
   };
@@ -82,10 +85,11 @@ export async function startWalletServices(options: {
       contracts,
       addresses: options.contracts,
       wallet: walletTransactor,
-      pkpTransactor: new PkpTransactor(provider, lit, options.chainId),
+      pkpTransactor,
       fund: (address) => faucet(address),
     }),
     faucet,
+    pkpWallet: new PkpWalletService(provider, lit, pkpTransactor),
     signIn: options.signIn,
     passkeys: new PasskeyService(provider, options.uiOrigins),
     provider,

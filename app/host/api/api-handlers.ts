@@ -1,5 +1,7 @@
 import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE, ContractCallError } from '../../shared/contracts/index.ts';
 import type { SignAs } from '../../shared/api/contract.ts';
+import { ethers } from 'ethers';
+import { WalletInputError } from '../wallet/pkp-wallet-service.ts';
 import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
@@ -144,6 +146,29 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         const receipt = await s.permissions.change(publicKey, change, await authFor(s, as));
         return { transactionHash: receipt.hash };
       }),
+    faucet: ({ address, amountEth }) =>
+      mapErrors(async () => {
+        const s = services();
+        const amount = ethers.parseEther(amountEth ?? '10');
+        const balance = (await s.provider.getBalance(address)) + amount;
+        await s.provider.send('anvil_setBalance', [address, ethers.toQuantity(balance)]);
+        return { balanceWei: balance.toString() };
+      }),
+    pkpSend: ({ publicKey, to, valueEth, as }) =>
+      mapErrors(async () => {
+        const s = services();
+        return s.pkpWallet.send(publicKey, to, valueEth, await authFor(s, as));
+      }),
+    pkpSignMessage: ({ publicKey, message, as }) =>
+      mapErrors(async () => {
+        const s = services();
+        return s.pkpWallet.signMessage(publicKey, message, await authFor(s, as));
+      }),
+    pkpSignTypedData: ({ publicKey, typedData, as }) =>
+      mapErrors(async () => {
+        const s = services();
+        return s.pkpWallet.signTypedData(publicKey, typedData as never, await authFor(s, as));
+      }),
     passkeyAdd: ({ publicKey, registration, as }) =>
       mapErrors(async () => {
         const s = services();
@@ -194,6 +219,7 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
         `the action failed (${err.kind}): ${err.message}${err.logs ? `\nlogs:\n${err.logs}` : ''}`,
       );
     if (err instanceof ContractCallError) throw new ApiFailure('conflict', err.message);
+    if (err instanceof WalletInputError) throw new ApiFailure('bad_request', `${err.field}: ${err.message}`);
     throw err;
   }
 }

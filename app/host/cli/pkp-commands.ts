@@ -75,3 +75,34 @@ export const pkpPermitCommand: CommandHandler = async (values) => {
   });
   print(values, { transactionHash }, `${remove ? 'removed' : 'permitted'} ${address ?? ipfsId} in ${transactionHash}`);
 };
+
+/** `litbox pkp send --pubkey HEX --to ADDR --value ETH`: ETH from the PKP; prints the mined hash. */
+export const pkpSendCommand: CommandHandler = async (values) => {
+  const { pubkey, to, value } = values as Record<string, string | undefined>;
+  if (!pubkey || !to || !value) throw new CliError('pkp send needs --pubkey HEX --to ADDRESS --value ETH', 2);
+  const sent = await client(values).call('pkpSend', {
+    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
+    to,
+    valueEth: value,
+  });
+  print(values, sent, sent.transactionHash);
+};
+
+/** `litbox pkp sign-message --pubkey HEX --message TEXT`: an EIP-191 signature. */
+export const pkpSignMessageCommand: CommandHandler = async (values) => {
+  const { pubkey, message } = values as Record<string, string | undefined>;
+  if (!pubkey || message === undefined) throw new CliError('pkp sign-message needs --pubkey HEX --message TEXT', 2);
+  const signed = await client(values).call('pkpSignMessage', {
+    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
+    message,
+  });
+  print(values, signed, signed.signature);
+};
+
+/** `litbox faucet --address ADDR [--amount ETH]`: sandbox ETH for any address. */
+export const faucetCommand: CommandHandler = async (values) => {
+  const { address, amount } = values as Record<string, string | undefined>;
+  if (!address) throw new CliError('faucet needs --address ADDRESS', 2);
+  const { balanceWei } = await client(values).call('faucet', { address, ...(amount ? { amountEth: amount } : {}) });
+  print(values, { balanceWei }, `${address} now holds ${balanceWei} wei`);
+};

@@ -2,7 +2,15 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.ts';
 import { upCommand } from './up-command.ts';
 import { statusCommand } from './status-command.ts';
-import { pkpListCommand, pkpMintCommand, pkpPermitCommand, pkpSignCommand } from './pkp-commands.ts';
+import {
+  faucetCommand,
+  pkpListCommand,
+  pkpMintCommand,
+  pkpPermitCommand,
+  pkpSendCommand,
+  pkpSignCommand,
+  pkpSignMessageCommand,
+} from './pkp-commands.ts';
 import {
   actionCidCommand,
   actionGrantCommand,
@@ -57,6 +65,27 @@ const commands: Record<string, Command> = {
     summary: 'pkp sign --pubkey HEX --digest HEX32 [--json] sign a 32-byte digest with a PKP',
     options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, digest: { type: 'string' }, ...dataDirOption },
     run: pkpSignCommand,
+  },
+  'pkp send': {
+    summary: 'pkp send --pubkey HEX --to ADDR --value ETH [--json]  send ETH from a PKP',
+    options: {
+      json: { type: 'boolean' },
+      pubkey: { type: 'string' },
+      to: { type: 'string' },
+      value: { type: 'string' },
+      ...dataDirOption,
+    },
+    run: pkpSendCommand,
+  },
+  'pkp sign-message': {
+    summary: 'pkp sign-message --pubkey HEX --message TEXT [--json]  EIP-191 signature',
+    options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, message: { type: 'string' }, ...dataDirOption },
+    run: pkpSignMessageCommand,
+  },
+  faucet: {
+    summary: 'faucet --address ADDR [--amount ETH] [--json]  sandbox ETH for an address',
+    options: { json: { type: 'boolean' }, address: { type: 'string' }, amount: { type: 'string' }, ...dataDirOption },
+    run: faucetCommand,
   },
   'pkp permit': {
     summary: 'pkp permit --pubkey HEX (--address ADDR | --ipfs CID) [--scope 1|2] [--remove]  change who may sign',

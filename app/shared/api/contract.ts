@@ -193,6 +193,60 @@ export const apiCalls = {
       .strict(),
     output: z.object({ transactionHash: z.string() }),
   },
+  faucet: {
+    input: z
+      .object({
+        address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address'),
+        amountEth: z
+          .string()
+          .regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 1.5')
+          .default('10'),
+      })
+      .strict(),
+    output: z.object({ balanceWei: z.string() }),
+  },
+  pkpSend: {
+    input: z
+      .object({
+        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        to: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address'),
+        valueEth: z.string().regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 0.25'),
+        as: SignAs.optional(),
+      })
+      .strict(),
+    output: z.object({
+      transactionHash: z.string(),
+      blockNumber: z.number(),
+      from: z.string(),
+      to: z.string(),
+      valueWei: z.string(),
+    }),
+  },
+  pkpSignMessage: {
+    input: z
+      .object({
+        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        message: z.string().max(100_000),
+        as: SignAs.optional(),
+      })
+      .strict(),
+    output: z.object({ signature: z.string(), address: z.string() }),
+  },
+  pkpSignTypedData: {
+    input: z
+      .object({
+        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        typedData: z.object({
+          domain: z.record(z.string(), z.unknown()),
+          types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+          primaryType: z.string().optional(),
+          message: z.record(z.string(), z.unknown()),
+        }),
+        as: SignAs.optional(),
+      })
+      .strict(),
+    output: z.object({ signature: z.string(), address: z.string(), digest: z.string() }),
+  },
   passkeyAdd: {
     input: z
       .object({
