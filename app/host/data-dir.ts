@@ -42,6 +42,7 @@ export function dataPaths(dataDir: string) {
     chainPid: path.join(dataDir, 'chain', 'anvil.pid'),
     logsDir: path.join(dataDir, 'logs'),
     actionsDir: path.join(dataDir, 'actions'),
+    hostDb: path.join(dataDir, 'host.sqlite'),
     oidcDir: path.join(dataDir, 'oidc'),
     nodeDir: (index: number) => path.join(dataDir, 'nodes', `node-${index}`),
   };

@@ -181,6 +181,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       vault,
       nodeCount: network.nodeCount,
       actionsDir: paths.actionsDir,
+      activityFile: paths.hostDb,
       signIn: new SignInService({
         local: { issuer: issuer.issuer, clientId: WALLET_CLIENT_ID },
         ...(google

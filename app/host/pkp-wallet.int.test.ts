@@ -124,4 +124,23 @@ describe('a PKP as an Ethereum account', () => {
     ]);
     expect(ethers.verifyMessage('cli', signed.stdout.trim())).toBe(pkp.ethAddress);
   });
+
+  it('records every operation, failures too, searchable and kept across a restart', async () => {
+    const pkp = await api.call('pkpMint', {});
+    await api.call('pkpSignMessage', { publicKey: pkp.publicKey, message: 'logged' });
+    await expect(
+      api.call('pkpSend', { publicKey: pkp.publicKey, to: ethers.Wallet.createRandom().address, valueEth: '500' }),
+    ).rejects.toThrow();
+    const entries = (await api.call('activity', { query: pkp.ethAddress })).entries;
+    expect(entries.map((e) => `${e.kind}:${e.result}`)).toEqual(['transaction:failed', 'message:ok', 'mint:ok']);
+    expect(entries.at(-1)?.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+
+    const dataDir = host.dataDir;
+    await host.stop();
+    host = await startHost({ dataDir, port: 0, pools: { keys: 8, presignatures: 60 } });
+    api = createApiClient({ baseUrl: host.url, token: host.token });
+    const again = (await api.call('activity', { query: pkp.ethAddress })).entries;
+    expect(again.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    expect((await api.call('pkpList', {})).pkps.map((p) => p.tokenId)).toContain(pkp.tokenId);
+  });
 });

@@ -15,6 +15,7 @@ import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
 import { PkpPermissionsService } from './wallet/pkp-permissions-service.ts';
 import { PkpTransactor } from './wallet/pkp-transactor.ts';
 import { PkpWalletService } from './wallet/pkp-wallet-service.ts';
+import { ActivityLog } from './activity/activity-log.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 
 export interface WalletServices {
@@ -22,6 +23,8 @@ export interface WalletServices {
   pkps: PkpService;
   permissions: PkpPermissionsService;
   pkpWallet: PkpWalletService;
+  /** The wallet's record of what it did, and of every PKP it made. */
+  activity: ActivityLog;
   signIn: SignInService;
   passkeys: PasskeyService;
   provider: JsonRpcProvider;
@@ -50,6 +53,8 @@ export async function startWalletServices(options: {
   vault: SecretVault;
   nodeCount: number;
   actionsDir: string;
+  /** The host's SQLite file for the activity log. */
+  activityFile: string;
   signIn: SignInService;
   /** Where the wallet UI is served (passkeys are bound to these origins). */
   uiOrigins: () => string[];
@@ -74,6 +79,7 @@ export async function startWalletServices(options: {
     threshold: thresholdFor(options.nodeCount),
   });
   const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
+  const activity = new ActivityLog(options.activityFile);
   const pkpTransactor = new PkpTransactor(provider, lit, options.chainId);
   const faucet = async (address: string, minimumWei = parseEther('1')) => {
     if ((await provider.getBalance(address)) < minimumWei) await fundOnSandbox(provider, [address]);
@@ -90,6 +96,7 @@ export async function startWalletServices(options: {
     }),
     faucet,
     pkpWallet: new PkpWalletService(provider, lit, pkpTransactor),
+    activity,
     signIn: options.signIn,
     passkeys: new PasskeyService(provider, options.uiOrigins),
     provider,
@@ -100,6 +107,7 @@ export async function startWalletServices(options: {
     close: () => {
       clearInterval(refresh);
       lit.close();
+      activity.close();
       provider.destroy();
     },
   };

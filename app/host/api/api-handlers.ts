@@ -2,6 +2,7 @@ import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE, ContractCallError } from '../../sh
 import type { SignAs } from '../../shared/api/contract.ts';
 import { ethers } from 'ethers';
 import { WalletInputError } from '../wallet/pkp-wallet-service.ts';
+import type { ActivityKind, KnownPkp } from '../activity/activity-log.ts';
 import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
@@ -21,7 +22,36 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       throw new ApiFailure('not_found', (err as Error).message);
     }
   };
+  const pkpOf = (publicKey: string) => ethers.computeAddress(publicKey.startsWith('0x') ? publicKey : `0x${publicKey}`);
+  /** Runs a wallet operation and records it in the activity log, whether it worked or not. */
+  const logged = async <T>(
+    kind: ActivityKind,
+    pkp: string | null,
+    describe: (result: T) => { detail: string; pkp?: string; transactionHash?: string; digest?: string },
+    remember: boolean,
+    run: () => Promise<T>,
+  ): Promise<T> => {
+    const log = services().activity;
+    try {
+      const result = await run();
+      const d = describe(result);
+      log.record({
+        kind,
+        pkp: d.pkp ?? pkp,
+        result: 'ok',
+        detail: d.detail,
+        transactionHash: d.transactionHash ?? null,
+        digest: d.digest ?? null,
+      });
+      if (remember) log.rememberPkp(result as unknown as KnownPkp);
+      return result;
+    } catch (err) {
+      log.record({ kind, pkp, result: 'failed', detail: (err as Error).message, transactionHash: null, digest: null });
+      throw err;
+    }
+  };
   return {
+    activity: async ({ query }) => ({ entries: services().activity.search(query) }),
     status: async () => supervisor.status(),
     stopNode: async ({ index }) => {
       await nodeOf(index).stop();
@@ -36,18 +66,26 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       return { address: s.account.address, balanceWei: (await s.balanceOf(s.account.address)).toString() };
     },
     pkpMint: () =>
-      mapErrors(async () => {
-        const started = performance.now();
-        const { receipt: _receipt, ...pkp } = await services().pkps.mint();
-        return { ...pkp, mintMs: Math.round(performance.now() - started) };
-      }),
+      mapErrors(() =>
+        logged(
+          'mint',
+          null,
+          (r) => ({ detail: `minted ${r.ethAddress}`, pkp: r.ethAddress, transactionHash: r.transactionHash }),
+          true,
+          async () => {
+            const started = performance.now();
+            const { receipt: _receipt, ...pkp } = await services().pkps.mint();
+            return { ...pkp, mintMs: Math.round(performance.now() - started) };
+          },
+        ),
+      ),
     pkpList: async () => {
       const s = services();
       const owned = await s.pkps.listOwnedBy(s.account.address);
       const forAccounts = await Promise.all(
         s.signIn.current().map((a) => s.pkps.listForAuthMethod(AUTH_METHOD_TYPE.GoogleJwt, a.authMethodId)),
       );
-      const unique = new Map([...owned, ...forAccounts.flat(), ...s.passkeys.minted()].map((p) => [p.tokenId, p]));
+      const unique = new Map([...owned, ...forAccounts.flat(), ...s.activity.knownPkps()].map((p) => [p.tokenId, p]));
       return {
         pkps: await Promise.all(
           [...unique.values()].map(async (p) => ({ ...p, owner: await s.pkps.ownerLabel(p, s.account.address) })),
@@ -56,28 +94,66 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
     },
     actionSave: async ({ code }) => ({ ipfsId: services().actions.save(code) }),
     actionRun: ({ code, ipfsId, jsParams }) =>
-      mapErrors(async () => {
-        const s = services();
-        const source = code ?? s.actions.get(ipfsId!);
-        if (source === undefined) throw new ApiFailure('not_found', `no action ${ipfsId} in the local action store`);
-        const cid = s.actions.save(source);
-        const result = await s.lit.executeJs({
-          code: source,
-          ipfsId: cid,
-          jsParams,
-          authSig: await s.account.authSig(),
-        });
-        return { ...result, response: result.response };
-      }),
+      mapErrors(() =>
+        logged(
+          'action',
+          null,
+          (r) => ({ detail: `ran ${r.ipfsId}; signatures: ${Object.keys(r.signatures).join(', ') || 'none'}` }),
+          false,
+          async () => {
+            const s = services();
+            const source = code ?? s.actions.get(ipfsId!);
+            if (source === undefined)
+              throw new ApiFailure('not_found', `no action ${ipfsId} in the local action store`);
+            const cid = s.actions.save(source);
+            const result = await s.lit.executeJs({
+              code: source,
+              ipfsId: cid,
+              jsParams,
+              authSig: await s.account.authSig(),
+            });
+            return { ...result, response: result.response };
+          },
+        ),
+      ),
     actionGrant: ({ publicKey, ipfsId, scope }) =>
-      mapErrors(async () => ({ transactionHash: await services().pkps.grantAction(publicKey, ipfsId, scope ?? 1) })),
-    pkpMintGrantBurn: ({ ipfsId }) => mapErrors(() => services().pkps.mintGrantAndBurn(ipfsId)),
+      mapErrors(() =>
+        logged(
+          'grant',
+          pkpOf(publicKey),
+          (r) => ({ detail: `granted ${ipfsId}`, transactionHash: r.transactionHash }),
+          false,
+          async () => ({ transactionHash: await services().pkps.grantAction(publicKey, ipfsId, scope ?? 1) }),
+        ),
+      ),
+    pkpMintGrantBurn: ({ ipfsId }) =>
+      mapErrors(() =>
+        logged(
+          'mint',
+          null,
+          (r) => ({
+            detail: `Mint/Grant/Burn ${r.ethAddress} for ${ipfsId}`,
+            pkp: r.ethAddress,
+            transactionHash: r.transactionHash,
+          }),
+          true,
+          () => services().pkps.mintGrantAndBurn(ipfsId),
+        ),
+      ),
     verifyMintGrantBurn: (input) => services().verifyMintGrantBurn(input),
     pkpSign: ({ publicKey, toSign, as }) =>
-      mapErrors(async () => {
-        const s = services();
-        return s.lit.pkpSign({ publicKey, toSign, ...(await authFor(s, as)) });
-      }),
+      mapErrors(() =>
+        logged(
+          'signature',
+          pkpOf(publicKey),
+          () => ({ detail: 'signed a digest', digest: toSign }),
+          false,
+          async () => {
+            const s = services();
+            return s.lit.pkpSign({ publicKey, toSign, ...(await authFor(s, as)) });
+          },
+        ),
+      ),
     signInStart: ({ provider }) =>
       mapErrors(async () => {
         try {
@@ -97,23 +173,35 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         .map((a) => ({ sub: a.sub, email: a.email, authMethodId: a.authMethodId })),
     }),
     pkpMintForAccount: ({ account, sendPkpToItself }) =>
-      mapErrors(async () => {
-        const s = services();
-        const session = s.signIn.current().find((a) => a.sub === account);
-        if (!session) throw new ApiFailure('forbidden', 'that account is not signed in; sign in first');
-        const pkp = await s.permissions.mintWithAuthMethods(
-          [
-            {
-              authMethodType: AUTH_METHOD_TYPE.GoogleJwt,
-              id: session.authMethodId,
-              userPubkey: '0x',
-              scopes: [AUTH_METHOD_SCOPE.SignAnything],
-            },
-          ],
-          { addPkpEthAddressAsPermittedAddress: true, sendPkpToItself: sendPkpToItself ?? true },
-        );
-        return { ...pkp, owner: sendPkpToItself === false ? 'wallet' : 'self' };
-      }),
+      mapErrors(() =>
+        logged(
+          'mint',
+          null,
+          (r) => ({
+            detail: `minted ${r.ethAddress} for ${account} (owns itself)`,
+            pkp: r.ethAddress,
+            transactionHash: r.transactionHash,
+          }),
+          true,
+          async () => {
+            const s = services();
+            const session = s.signIn.current().find((a) => a.sub === account);
+            if (!session) throw new ApiFailure('forbidden', 'that account is not signed in; sign in first');
+            const pkp = await s.permissions.mintWithAuthMethods(
+              [
+                {
+                  authMethodType: AUTH_METHOD_TYPE.GoogleJwt,
+                  id: session.authMethodId,
+                  userPubkey: '0x',
+                  scopes: [AUTH_METHOD_SCOPE.SignAnything],
+                },
+              ],
+              { addPkpEthAddressAsPermittedAddress: true, sendPkpToItself: sendPkpToItself ?? true },
+            );
+            return { ...pkp, owner: sendPkpToItself === false ? 'wallet' : 'self' };
+          },
+        ),
+      ),
     passkeyChallenge: async ({ purpose }) => {
       const s = services();
       return {
@@ -121,31 +209,50 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       };
     },
     pkpMintWithPasskey: ({ registration }) =>
-      mapErrors(async () => {
-        const s = services();
-        const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
-          throw new ApiFailure('bad_request', err.message);
-        });
-        const pkp = await s.permissions.mintWithAuthMethods(
-          [
-            {
-              authMethodType: AUTH_METHOD_TYPE.WebAuthn,
-              id: verified.authMethodId,
-              userPubkey: verified.userPubkey,
-              scopes: [AUTH_METHOD_SCOPE.SignAnything],
-            },
-          ],
-          { addPkpEthAddressAsPermittedAddress: true, sendPkpToItself: true },
-        );
-        s.passkeys.remember(pkp);
-        return { ...pkp, owner: 'self' };
-      }),
+      mapErrors(() =>
+        logged(
+          'mint',
+          null,
+          (r) => ({
+            detail: `minted ${r.ethAddress} controlled by a passkey`,
+            pkp: r.ethAddress,
+            transactionHash: r.transactionHash,
+          }),
+          true,
+          async () => {
+            const s = services();
+            const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
+              throw new ApiFailure('bad_request', err.message);
+            });
+            const pkp = await s.permissions.mintWithAuthMethods(
+              [
+                {
+                  authMethodType: AUTH_METHOD_TYPE.WebAuthn,
+                  id: verified.authMethodId,
+                  userPubkey: verified.userPubkey,
+                  scopes: [AUTH_METHOD_SCOPE.SignAnything],
+                },
+              ],
+              { addPkpEthAddressAsPermittedAddress: true, sendPkpToItself: true },
+            );
+            return { ...pkp, owner: 'self' };
+          },
+        ),
+      ),
     pkpPermissionChange: ({ publicKey, change, as }) =>
-      mapErrors(async () => {
-        const s = services();
-        const receipt = await s.permissions.change(publicKey, change, await authFor(s, as));
-        return { transactionHash: receipt.hash };
-      }),
+      mapErrors(() =>
+        logged(
+          'permission',
+          pkpOf(publicKey),
+          (r) => ({ detail: change.kind, transactionHash: r.transactionHash }),
+          false,
+          async () => {
+            const s = services();
+            const receipt = await s.permissions.change(publicKey, change, await authFor(s, as));
+            return { transactionHash: receipt.hash };
+          },
+        ),
+      ),
     faucet: ({ address, amountEth }) =>
       mapErrors(async () => {
         const s = services();
@@ -155,41 +262,76 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         return { balanceWei: balance.toString() };
       }),
     pkpSend: ({ publicKey, to, valueEth, as }) =>
-      mapErrors(async () => {
-        const s = services();
-        return s.pkpWallet.send(publicKey, to, valueEth, await authFor(s, as));
-      }),
-    pkpSignMessage: ({ publicKey, message, as }) =>
-      mapErrors(async () => {
-        const s = services();
-        return s.pkpWallet.signMessage(publicKey, message, await authFor(s, as));
-      }),
-    pkpSignTypedData: ({ publicKey, typedData, as }) =>
-      mapErrors(async () => {
-        const s = services();
-        return s.pkpWallet.signTypedData(publicKey, typedData as never, await authFor(s, as));
-      }),
-    passkeyAdd: ({ publicKey, registration, as }) =>
-      mapErrors(async () => {
-        const s = services();
-        const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
-          throw new ApiFailure('bad_request', err.message);
-        });
-        const receipt = await s.permissions.change(
-          publicKey,
-          {
-            kind: 'addAuthMethod',
-            method: {
-              authMethodType: AUTH_METHOD_TYPE.WebAuthn,
-              id: verified.authMethodId,
-              userPubkey: verified.userPubkey,
-              scopes: [AUTH_METHOD_SCOPE.SignAnything],
-            },
+      mapErrors(() =>
+        logged(
+          'transaction',
+          pkpOf(publicKey),
+          (r) => ({
+            detail: `sent ${ethers.formatEther(r.valueWei)} ETH to ${r.to}`,
+            transactionHash: r.transactionHash,
+          }),
+          false,
+          async () => {
+            const s = services();
+            return s.pkpWallet.send(publicKey, to, valueEth, await authFor(s, as));
           },
-          await authFor(s, as),
-        );
-        return { transactionHash: receipt.hash, authMethodId: verified.authMethodId };
-      }),
+        ),
+      ),
+    pkpSignMessage: ({ publicKey, message, as }) =>
+      mapErrors(() =>
+        logged(
+          'message',
+          pkpOf(publicKey),
+          () => ({ detail: 'signed a personal message (EIP-191)' }),
+          false,
+          async () => {
+            const s = services();
+            return s.pkpWallet.signMessage(publicKey, message, await authFor(s, as));
+          },
+        ),
+      ),
+    pkpSignTypedData: ({ publicKey, typedData, as }) =>
+      mapErrors(() =>
+        logged(
+          'typed-data',
+          pkpOf(publicKey),
+          (r) => ({ detail: 'signed typed data (EIP-712)', digest: r.digest }),
+          false,
+          async () => {
+            const s = services();
+            return s.pkpWallet.signTypedData(publicKey, typedData as never, await authFor(s, as));
+          },
+        ),
+      ),
+    passkeyAdd: ({ publicKey, registration, as }) =>
+      mapErrors(() =>
+        logged(
+          'grant',
+          pkpOf(publicKey),
+          (r) => ({ detail: 'added a passkey', transactionHash: r.transactionHash }),
+          false,
+          async () => {
+            const s = services();
+            const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
+              throw new ApiFailure('bad_request', err.message);
+            });
+            const receipt = await s.permissions.change(
+              publicKey,
+              {
+                kind: 'addAuthMethod',
+                method: {
+                  authMethodType: AUTH_METHOD_TYPE.WebAuthn,
+                  id: verified.authMethodId,
+                  userPubkey: verified.userPubkey,
+                  scopes: [AUTH_METHOD_SCOPE.SignAnything],
+                },
+              },
+              await authFor(s, as),
+            );
+            return { transactionHash: receipt.hash, authMethodId: verified.authMethodId };
+          },
+        ),
+      ),
   };
 }
 

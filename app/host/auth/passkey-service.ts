@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonRpcProvider } from 'ethers';
-import type { Pkp } from '../../shared/api/contract.ts';
 import { LITBOX_RP_ID } from '../../shared/webauthn/index.ts';
 import { verifyPasskeyRegistration } from '../../shared/webauthn/registration.ts';
 
@@ -16,24 +15,10 @@ export class PasskeyService {
   private readonly provider: JsonRpcProvider;
   private readonly origins: () => string[];
   private readonly registrationChallenges = new Map<string, number>();
-  /** PKPs minted with a passkey during this launch (they own themselves; the list shows them). */
-  private readonly mintedWithPasskey = new Map<string, Pkp>();
 
   constructor(provider: JsonRpcProvider, origins: () => string[]) {
     this.provider = provider;
     this.origins = origins;
-  }
-
-  remember(pkp: Pkp): void {
-    this.mintedWithPasskey.set(pkp.tokenId, {
-      tokenId: pkp.tokenId,
-      publicKey: pkp.publicKey,
-      ethAddress: pkp.ethAddress,
-    });
-  }
-
-  minted(): Pkp[] {
-    return [...this.mintedWithPasskey.values()];
   }
 
   /** A registration challenge (random, single use, 10 minutes). */

@@ -5,8 +5,9 @@ import { NetworkDashboard } from './network/NetworkDashboard.tsx';
 import { PkpsPage } from './pkps/PkpsPage.tsx';
 import { ActionsPage } from './actions/ActionsPage.tsx';
 import { VerifyPage } from './actions/VerifyPage.tsx';
+import { ActivityPage } from './activity/ActivityPage.tsx';
 
-const PAGES = ['Network', 'PKPs', 'Actions', 'Verify'] as const;
+const PAGES = ['Network', 'PKPs', 'Actions', 'Verify', 'Activity'] as const;
 type Page = (typeof PAGES)[number];
 
 export function App() {
@@ -69,8 +70,10 @@ export function App() {
           <PkpsPage client={client} networkReady={status.ready} />
         ) : page === 'Actions' ? (
           <ActionsPage client={client} networkReady={status.ready} />
-        ) : (
+        ) : page === 'Verify' ? (
           <VerifyPage client={client} />
+        ) : (
+          <ActivityPage client={client} />
         )}
       </main>
     </div>

@@ -193,6 +193,23 @@ export const apiCalls = {
       .strict(),
     output: z.object({ transactionHash: z.string() }),
   },
+  activity: {
+    input: z.object({ query: z.string().max(200).optional() }).strict(),
+    output: z.object({
+      entries: z.array(
+        z.object({
+          id: z.number(),
+          at: z.number(),
+          kind: z.string(),
+          pkp: z.string().nullable(),
+          result: z.enum(['ok', 'failed']),
+          detail: z.string(),
+          transactionHash: z.string().nullable(),
+          digest: z.string().nullable(),
+        }),
+      ),
+    }),
+  },
   faucet: {
     input: z
       .object({
