@@ -106,13 +106,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
             if (source === undefined)
               throw new ApiFailure('not_found', `no action ${ipfsId} in the local action store`);
             const cid = s.actions.save(source);
-            const result = await s.lit.executeJs({
-              code: source,
-              ipfsId: cid,
-              jsParams,
-              authSig: await s.account.authSig(),
-            });
-            return { ...result, response: result.response };
+            return s.lit.executeJs({ code: source, ipfsId: cid, jsParams, authSig: await s.account.authSig() });
           },
         ),
       ),
