@@ -9,7 +9,7 @@ import { LIVE_PATH, LIVE_PROTOCOL, type NetworkStatus } from '../shared/api/cont
 import { isProcessAlive } from './data-dir.ts';
 import { startHost, type RunningHost } from './host.ts';
 import { tempDataDir } from './testing/spawn-cli.ts';
-import { chainProvider } from './testing/network-probe.ts';
+import { chainProvider, waitFor } from './testing/network-probe.ts';
 import { connectContracts } from '../shared/contracts/index.ts';
 
 const running: RunningHost[] = [];
@@ -25,20 +25,6 @@ async function start(dataDir: string, nodeCount?: number): Promise<RunningHost> 
 
 function pidsOf(status: NetworkStatus, host: RunningHost): number[] {
   return [...status.nodes.map((n) => n.pid!), host.supervisor.chain!.pid!];
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('the supervisor', () => {

@@ -1,4 +1,4 @@
-import { parseEther, Wallet, type JsonRpcProvider } from 'ethers';
+import { parseEther, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
 import type { SignInService } from './auth/sign-in-service.ts';
 import { PasskeyService } from './auth/passkey-service.ts';
 import { connectContracts, localChainProvider, type ContractAddresses } from '../shared/contracts/index.ts';
@@ -28,8 +28,8 @@ export interface WalletServices {
   signIn: SignInService;
   passkeys: PasskeyService;
   provider: JsonRpcProvider;
-  /** Tops an address up on the sandbox chain when it holds less than `minimumWei`. */
-  faucet(address: string, minimumWei?: bigint): Promise<void>;
+  /** The sandbox faucet: adds `amountWei` to an address's balance; resolves to the new balance. */
+  faucet(address: string, amountWei: bigint): Promise<bigint>;
   lit: LitClient;
   actions: ActionStore;
   verifyMintGrantBurn(input: {
@@ -81,8 +81,11 @@ export async function startWalletServices(options: {
   const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
   const activity = new ActivityLog(options.activityFile);
   const pkpTransactor = new PkpTransactor(provider, lit, options.chainId);
-  const faucet = async (address: string, minimumWei = parseEther('1')) => {
-    if ((await provider.getBalance(address)) < minimumWei) await fundOnSandbox(provider, [address]);
+  /** The sandbox faucet: adds `amountWei` to an address's balance; returns the new balance. */
+  const faucet = async (address: string, amountWei: bigint) => {
+    const balance = (await provider.getBalance(address)) + amountWei;
+    await provider.send('anvil_setBalance', [address, toQuantity(balance)]);
+    return balance;
   };
   return {
     account: new WalletAccount(wallet, options.chainId),
@@ -92,7 +95,10 @@ export async function startWalletServices(options: {
       addresses: options.contracts,
       wallet: walletTransactor,
       pkpTransactor,
-      fund: (address) => faucet(address),
+      // A PKP about to send its own transaction gets gas money when it holds under 1 ETH.
+      fund: async (address) => {
+        if ((await provider.getBalance(address)) < parseEther('1')) await faucet(address, parseEther('10'));
+      },
     }),
     faucet,
     pkpWallet: new PkpWalletService(provider, lit, pkpTransactor),

@@ -248,13 +248,9 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         ),
       ),
     faucet: ({ address, amountEth }) =>
-      mapErrors(async () => {
-        const s = services();
-        const amount = ethers.parseEther(amountEth ?? '10');
-        const balance = (await s.provider.getBalance(address)) + amount;
-        await s.provider.send('anvil_setBalance', [address, ethers.toQuantity(balance)]);
-        return { balanceWei: balance.toString() };
-      }),
+      mapErrors(async () => ({
+        balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
+      })),
     pkpSend: ({ publicKey, to, valueEth, as }) =>
       mapErrors(() =>
         logged(

@@ -1,18 +1,16 @@
 import {
-  createCipheriv,
-  createDecipheriv,
   createHash,
   createHmac,
   timingSafeEqual,
   createPublicKey,
   diffieHellman,
   hkdfSync,
-  randomBytes,
   sign,
   verify,
   type KeyObject,
 } from 'node:crypto';
 import type { NodeIdentity } from '../node-identity.ts';
+import { SealedBox } from '../sealed-box.ts';
 
 /** A peer as the Staking contract registers it. */
 export interface PeerInfo {
@@ -57,6 +55,7 @@ export class PeerCrypto {
   private readonly verifyKeys = new Map<string, KeyObject>();
   private readonly pairKeys = new Map<string, Buffer>();
   private readonly macKeys = new Map<string, Buffer>();
+  private readonly pairBoxes = new Map<string, SealedBox>();
 
   constructor(identity: NodeIdentity) {
     this.identity = identity;
@@ -96,9 +95,15 @@ export class PeerCrypto {
     return key;
   }
 
-  /** AES-256-GCM key for values sent to one peer. */
-  private pairKey(me: number, peer: PeerInfo): Buffer {
-    return this.derived(this.pairKeys, 'pair', me, peer);
+  /** The sealed box for values exchanged with one peer. */
+  private pairBox(me: number, peer: PeerInfo): SealedBox {
+    const id = `${peer.index}:${peer.encryptionKey.toString('hex')}`;
+    let box = this.pairBoxes.get(id);
+    if (!box) {
+      box = new SealedBox(this.derived(this.pairKeys, 'pair', me, peer));
+      this.pairBoxes.set(id, box);
+    }
+    return box;
   }
 
   /**
@@ -130,20 +135,12 @@ export class PeerCrypto {
     return tag.length === expected.length && timingSafeEqual(expected, tag);
   }
 
-  /** Encrypts for one peer; `label` (session, sender, recipient) is authenticated too. */
+  /** Encrypts for one peer (AES-256-GCM under the pair's key); `label` (session, sender, recipient) is authenticated too. */
   encryptFor(me: number, peer: PeerInfo, plain: Buffer, label: string): Buffer {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.pairKey(me, peer), iv);
-    cipher.setAAD(Buffer.from(label));
-    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return this.pairBox(me, peer).seal(plain, label);
   }
 
   decryptFrom(me: number, peer: PeerInfo, sealed: Uint8Array, label: string): Buffer {
-    const buf = Buffer.from(sealed);
-    const decipher = createDecipheriv('aes-256-gcm', this.pairKey(me, peer), buf.subarray(0, 12));
-    decipher.setAAD(Buffer.from(label));
-    decipher.setAuthTag(buf.subarray(12, 28));
-    return Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]);
+    return this.pairBox(me, peer).open(sealed, label);
   }
 }

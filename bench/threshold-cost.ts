@@ -1,18 +1,18 @@
 // Measures the CPU cost of presigning and signing for N nodes in one process (all nodes'
 // work added up, as it would be on one machine running every node). Not a test; run with
-//   node app/shared/threshold/measure-cost.ts [N] [batch size]
-import { combineSignature, signShare } from './ecdsa.ts';
-import { secp256k1Group, secp256k1UncompressedBytes } from './groups.ts';
-import { degreeFor, thresholdFor } from '../network.ts';
+//   node bench/threshold-cost.ts [N] [batch size]
+import { combineSignature, signShare } from '../app/shared/threshold/ecdsa.ts';
+import { secp256k1Group, secp256k1UncompressedBytes } from '../app/shared/threshold/groups.ts';
+import { degreeFor, thresholdFor } from '../app/shared/network.ts';
 import {
   presignRound1Deal,
   presignRound1Finish,
   presignRound2Finish,
   presignRound2Value,
   type PresignBatchParams,
-} from './presign.ts';
-import { randomScalar } from './scalar.ts';
-import { simulateDkg } from './simulation.ts';
+} from '../app/shared/threshold/presign.ts';
+import { randomScalar } from '../app/shared/threshold/scalar.ts';
+import { simulateDkg } from '../app/shared/threshold/simulation.ts';
 
 const n = Number(process.argv[2] ?? 7);
 const count = Number(process.argv[3] ?? 100);
