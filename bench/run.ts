@@ -5,6 +5,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ethers, hexlify, randomBytes } from 'ethers';
 import { connectContracts, KEY_TYPE, localChainProvider } from '../app/shared/contracts/index.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
+import { benchDecryption, type DecryptionFigures } from './decryption-bench.ts';
 
 /**
  * `npm run bench`: threshold signing figures for N = 7 and N = 10 on this machine, printed as
@@ -137,8 +138,11 @@ async function benchNetwork(nodeCount: number) {
         }
       }),
     );
+    // Access-controlled decryption (issue 8's figures), measured at N = 7 only.
+    const decryption = nodeCount === 7 ? await benchDecryption(host) : undefined;
     provider.destroy();
     return {
+      decryption,
       actionP50: percentile(actionLatencies, 50),
       actionP95: percentile(actionLatencies, 95),
       actionsPerSecond: actionsDone / actionSeconds,
@@ -192,4 +196,14 @@ console.log('\n| N | executeJs with one signEcdsa p50 (ms) | p95 (ms) | per seco
 console.log('|---|---|---|---|');
 for (const r of rows)
   console.log(`| ${r.nodeCount} | ${f(r.actionP50)} | ${f(r.actionP95)} | ${f(r.actionsPerSecond)} |`);
+for (const r of rows) {
+  const d: DecryptionFigures | undefined = r.decryption;
+  if (!d) continue;
+  console.log(`\nAccess-controlled decryption, N = ${r.nodeCount} (1 KiB, a balance condition, ${d.runs} runs, p50)\n`);
+  console.log('| encrypt (ms) | per-node share (ms) | client combine + decrypt p50 / p95 (ms) | whole decrypt (ms) |');
+  console.log('|---|---|---|---|');
+  console.log(
+    `| ${f(d.encryptP50)} | ${f(d.nodeShareP50)} | ${f(d.combineP50)} / ${f(d.combineP95)} (target ≤ 40) | ${f(d.decryptP50)} |`,
+  );
+}
 console.log(`\nBaseline: one process signing with @noble/curves: ${f(baseline, 0)} signatures/s\n`);

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { ethers } from 'ethers';
 import { primeDigest } from '../app/shared/actions/sign-if-prime.ts';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
-import { launchChromium, screenshotPath } from './browser.ts';
+import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
 let sandbox: RunningSandbox;
 let browser: Browser;
@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('Lit Actions in Chromium', () => {
   it('runs the prime action through Mint/Grant/Burn and verifies the proof', async () => {
     const page = await browser.newPage();
-    await page.goto(sandbox.uiUrl);
+    await openWallet(page, sandbox.uiUrl);
     await page.getByRole('button', { name: 'Actions', exact: true }).click();
     const cid = await page.getByTestId('action-cid').textContent();
     expect(cid).toMatch(/^Qm/);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ethers } from 'ethers';
 import { createApiClient } from '../app/shared/api/client.ts';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
-import { launchChromium, screenshotPath } from './browser.ts';
+import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
 let sandbox: RunningSandbox;
 let browser: Browser;
@@ -46,7 +46,7 @@ describe('auth methods in Chromium', () => {
   it('Google-style sign-in, a self-owned PKP, a passkey added by the PKP, then the passkey alone', async () => {
     const page = await browser.newPage();
     await addVirtualAuthenticator(page);
-    await page.goto(sandbox.uiUrl);
+    await openWallet(page, sandbox.uiUrl);
     await page.getByRole('button', { name: 'PKPs', exact: true }).click();
 
     // (a) Sign in with the local issuer's real login page, in a new tab.
@@ -103,7 +103,7 @@ describe('auth methods in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await addVirtualAuthenticator(page);
-    await page.goto(sandbox.uiUrl);
+    await openWallet(page, sandbox.uiUrl);
     await page.getByRole('button', { name: 'PKPs', exact: true }).click();
     await page.getByTestId('mint-with-passkey').click();
     await expect

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { NetworkStatus } from '../app/shared/api/contract.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
-import { launchChromium, screenshotPath } from './browser.ts';
+import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
 let sandbox: RunningSandbox;
 let browser: Browser;
@@ -29,7 +29,7 @@ describe('the network dashboard in Chromium', () => {
 
   it('shows N nodes up and the live block number', async () => {
     const page = await browser.newPage();
-    await page.goto(sandbox.uiUrl);
+    await openWallet(page, sandbox.uiUrl);
     await expect.poll(() => page.getByTestId('network-state').textContent()).toBe('ready');
     await expect.poll(() => page.getByTestId('node-state').allTextContents()).toEqual(Array(7).fill('up'));
     expect(await page.getByTestId('threshold').textContent()).toBe('5 of 7');
@@ -51,7 +51,7 @@ describe('the network dashboard in Chromium', () => {
 
   it('stops and restarts a node from the UI', async () => {
     const page = await browser.newPage();
-    await page.goto(sandbox.uiUrl);
+    await openWallet(page, sandbox.uiUrl);
     await page.getByRole('button', { name: 'Stop node 3' }).click();
     await expect.poll(() => page.getByTestId('node-3').getByTestId('node-state').textContent()).toBe('down');
     expect(await page.getByTestId('nodes-up').textContent()).toBe('6 / 7');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ethers } from 'ethers';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
-import { launchChromium, screenshotPath } from './browser.ts';
+import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
 let sandbox: RunningSandbox;
 let browser: Browser;
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('PKPs in Chromium', () => {
   it('mints a PKP, lists it, and signs a digest that recovers to its address', async () => {
     const page = await browser.newPage();
-    await page.goto(sandbox.uiUrl);
+    await openWallet(page, sandbox.uiUrl);
     await page.getByRole('button', { name: 'PKPs' }).click();
     await page.getByTestId('mint-pkp').click();
     await expect.poll(() => page.getByTestId('pkp-row').count(), { timeout: 60_000 }).toBe(1);

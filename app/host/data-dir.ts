@@ -40,6 +40,7 @@ export function dataPaths(dataDir: string) {
     chainDir: path.join(dataDir, 'chain'),
     chainState: path.join(dataDir, 'chain', 'anvil-state.json'),
     chainPid: path.join(dataDir, 'chain', 'anvil.pid'),
+    chainJournal: path.join(dataDir, 'chain', 'journal.sqlite'),
     logsDir: path.join(dataDir, 'logs'),
     actionsDir: path.join(dataDir, 'actions'),
     hostDb: path.join(dataDir, 'host.sqlite'),

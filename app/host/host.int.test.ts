@@ -79,7 +79,7 @@ describe('the supervisor', () => {
     provider.destroy();
   });
 
-  it('deploys the contracts once, reuses them, and says so clearly when the chain state was lost', async () => {
+  it('deploys the contracts once, reuses them, rebuilds a lost chain state from the journal, and says so clearly when both are lost', async () => {
     const dataDir = tempDataDir();
     const first = await start(dataDir, 3);
     const contracts = first.supervisor.status().contracts;
@@ -88,7 +88,15 @@ describe('the supervisor', () => {
     const second = await start(dataDir);
     expect(second.supervisor.status().contracts).toEqual(contracts);
     await second.stop();
+    // Without anvil's state file, a journal that still reaches genesis rebuilds the chain.
     fs.rmSync(path.join(dataDir, 'chain', 'anvil-state.json'));
+    const rebuilt = await start(dataDir);
+    expect(rebuilt.supervisor.status().contracts).toEqual(contracts);
+    await rebuilt.stop();
+    // Without either, the chain is lost: said clearly, nothing redeployed over it.
+    fs.rmSync(path.join(dataDir, 'chain', 'anvil-state.json'));
+    for (const file of ['journal.sqlite', 'journal.sqlite-wal', 'journal.sqlite-shm'])
+      fs.rmSync(path.join(dataDir, 'chain', file), { force: true });
     await expect(startHost({ dataDir, port: 0 })).rejects.toThrow(/lost the Litbox contracts/);
   });
 

@@ -131,6 +131,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const google = network.google;
 
     const token = randomBytes(32).toString('base64url');
+    // The wallet services start once the network is up; until then calls that need them get 503.
+    const started: { wallet?: WalletServices } = {};
     supervisor = new Supervisor({
       dataDir,
       paths,
@@ -147,10 +149,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         webauthn: { origins: [`http://localhost:${apiPort}`], rpId: LITBOX_RP_ID },
       }),
       saveNetwork: () => writeNetworkConfig(paths.network, network),
+      lastSignature: () => started.wallet?.lit.lastSignature ?? null,
     });
     const sup = supervisor;
-    // The wallet services start once the network is up; until then calls that need them get 503.
-    const started: { wallet?: WalletServices } = {};
     const handlers = createApiHandlers(sup, () => started.wallet);
     api = new ApiServer({
       token,

@@ -16,6 +16,7 @@ import { callNode } from './lit-client/node-request.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 import { chainProvider, waitFor, waitForPools } from './testing/network-probe.ts';
 import { tempDataDir } from './testing/spawn-cli.ts';
+import { auditPresignatureBindings } from './testing/presignature-audit.ts';
 import { KeychainVault } from './vault/keychain-vault.ts';
 import { loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
 import { NodeStore } from '../nodes/node-store.ts';
@@ -327,20 +328,7 @@ function filesUnder(dir: string): string[] {
 
 /** Every node's binding records: each presignature bound to one (key, digest) network-wide. */
 async function auditBindings(): Promise<void> {
-  const master = await loadOrCreateMasterKey(await KeychainVault.open(dataDir));
-  const { PresignStore } = await import('../nodes/presign/presign-store.ts');
-  const seen = new Map<string, string>();
-  let count = 0;
-  for (let i = 1; i <= N; i++) {
-    const store = new NodeStore(path.join(dataDir, 'nodes', `node-${i}`), nodeStorageKey(master, i));
-    for (const b of new PresignStore(store.db, store.box).bindings()) {
-      const target = `${b.tokenId}:${b.digest}`;
-      const earlier = seen.get(b.id);
-      if (earlier !== undefined) expect(target).toBe(earlier);
-      seen.set(b.id, target);
-      count++;
-    }
-    store.close();
-  }
-  expect(count).toBeGreaterThan(0);
+  const audit = await auditPresignatureBindings(dataDir, N);
+  expect(audit.doubleBound).toEqual([]);
+  expect(audit.bindings).toBeGreaterThan(0);
 }

@@ -15,6 +15,7 @@ import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
 import { PkpPermissionsService } from './wallet/pkp-permissions-service.ts';
 import { PkpTransactor } from './wallet/pkp-transactor.ts';
 import { PkpWalletService } from './wallet/pkp-wallet-service.ts';
+import { PkpDetailsService } from './wallet/pkp-details-service.ts';
 import { ActivityLog } from './activity/activity-log.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 
@@ -23,6 +24,8 @@ export interface WalletServices {
   pkps: PkpService;
   permissions: PkpPermissionsService;
   pkpWallet: PkpWalletService;
+  /** One PKP as the chain knows it: owner, balance, permissions, history. */
+  pkpDetails: PkpDetailsService;
   /** The wallet's record of what it did, and of every PKP it made. */
   activity: ActivityLog;
   signIn: SignInService;
@@ -101,7 +104,8 @@ export async function startWalletServices(options: {
       },
     }),
     faucet,
-    pkpWallet: new PkpWalletService(provider, lit, pkpTransactor),
+    pkpWallet: new PkpWalletService(provider, lit, { chainId: options.chainId, contracts: options.contracts }),
+    pkpDetails: new PkpDetailsService(contracts, options.contracts, provider),
     activity,
     signIn: options.signIn,
     passkeys: new PasskeyService(provider, options.uiOrigins),

@@ -78,6 +78,9 @@ function serveRpc(server: http.Server, table: Map<string, Route>): void {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // A frame over the size limit, or a broken connection: ws closes the socket itself (1009
+      // and the like) and reports it here; unhandled, the error would take the whole node down.
+      ws.on('error', () => undefined);
       ws.on('message', (data) => {
         let request: NodeRpcRequest;
         try {
@@ -122,17 +125,26 @@ function refuseForeign(server: http.Server, req: http.IncomingMessage): string |
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () =>
+      new NodeRequestError(413, 'too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+    // The rest of an oversized body is read and dropped, so that the requester, still sending,
+    // gets the 413 instead of a broken pipe (requestTimeout bounds how long that may take).
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      req.resume();
+      return reject(tooLarge());
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new NodeRequestError(413, 'too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        req.off('data', onData);
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });

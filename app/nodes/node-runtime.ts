@@ -22,6 +22,7 @@ import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg
 import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
 import { handleBind, handleRelease } from './signing/sign-routes.ts';
 import { handleAttest } from './network-key/attest-route.ts';
+import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
 
@@ -148,6 +149,7 @@ export class NodeRuntime {
       },
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
       { method: 'POST', path: '/bls/attest', handler: (body) => handleAttest(this.context(), body) },
+      { method: 'POST', path: '/decrypt/share', handler: (body) => handleDecryptShare(this.context(), body) },
       peerRoute('/peer/dkg/deal', handleDkgDeal),
       peerRoute('/peer/dkg/finish', handleDkgFinish),
       peerRoute('/peer/dkg/commit', handleDkgCommit),

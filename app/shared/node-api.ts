@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EncryptedData } from './encryption/encrypted-data.ts';
 
 /**
  * The node HTTP API that clients (the host's Lit client, tests) call. Node-to-node messages
@@ -139,3 +140,28 @@ export const ExecuteJsNodeResponse = z.object({
   signatureErrors: z.record(z.string(), z.string()).optional(),
 });
 export type ExecuteJsNodeResponse = z.infer<typeof ExecuteJsNodeResponse>;
+
+/**
+ * A decryption share request (/decrypt/share): the encrypted record (each node rebuilds the
+ * identity from its conditions and data hash, so an identity cannot be asked for apart from
+ * its conditions) and who asks. `pkpPublicKey`: the requester speaks for that PKP (its
+ * address is :userAddress) by auth methods the PKP permits.
+ */
+export const DecryptShareRequest = z.object({
+  encrypted: EncryptedData,
+  authSig: AuthSig.optional(),
+  authMethods: z.array(AuthMethodProof).max(8).optional(),
+  pkpPublicKey: UncompressedPubkey.optional(),
+});
+export type DecryptShareRequest = z.infer<typeof DecryptShareRequest>;
+
+export const DecryptShareResponse = z.object({
+  node: z.number().int(),
+  /** The share in Lit's JSON form ({"ProofOfPossession":{identifier, value}}). */
+  share: z.string(),
+  /** The address the conditions were checked for. */
+  userAddress: z.string().nullable(),
+  /** Time this node spent (auth, conditions, share), for the benchmark. */
+  elapsedMs: z.number(),
+});
+export type DecryptShareResponse = z.infer<typeof DecryptShareResponse>;

@@ -12,6 +12,7 @@ export type ActivityKind =
   | 'typed-data'
   | 'transaction'
   | 'action'
+  | 'encryption'
   | 'decryption';
 
 export interface ActivityEntry {

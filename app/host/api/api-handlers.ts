@@ -2,6 +2,9 @@ import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE, ContractCallError } from '../../sh
 import type { SignAs } from '../../shared/api/contract.ts';
 import { ethers } from 'ethers';
 import { WalletInputError } from '../wallet/pkp-wallet-service.ts';
+import { EncryptionInputError, EncryptionService } from '../wallet/encryption-service.ts';
+import { DecryptionRefusedError } from '../lit-client/threshold-decryption.ts';
+import { UnknownPkpError } from '../wallet/pkp-details-service.ts';
 import type { ActivityKind, KnownPkp } from '../activity/activity-log.ts';
 import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
@@ -22,6 +25,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       throw new ApiFailure('not_found', (err as Error).message);
     }
   };
+  const encryption = () => new EncryptionService(services().lit, () => supervisor.status().networkPublicKey);
   const pkpOf = (publicKey: string) => ethers.computeAddress(publicKey.startsWith('0x') ? publicKey : `0x${publicKey}`);
   /** Runs a wallet operation and records it in the activity log, whether it worked or not. */
   const logged = async <T>(
@@ -44,6 +48,8 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         digest: d.digest ?? null,
       });
       if (remember) log.rememberPkp(result as unknown as KnownPkp);
+      // A signature changes the status's lastSignature: push it to live readers now.
+      supervisor.emit('change');
       return result;
     } catch (err) {
       log.record({ kind, pkp, result: 'failed', detail: (err as Error).message, transactionHash: null, digest: null });
@@ -251,7 +257,27 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
       mapErrors(async () => ({
         balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
       })),
-    pkpSend: ({ publicKey, to, valueEth, as }) =>
+    pkpDetails: ({ publicKey }) =>
+      mapErrors(async () => {
+        const s = services();
+        return s.pkpDetails.details(publicKey, s.account.address);
+      }),
+    pkpTransactionPreview: ({ publicKey, ...request }) =>
+      mapErrors(async () => services().pkpWallet.preview(publicKey, request)),
+    pkpSignTransactionForChain: ({ publicKey, as, ...tx }) =>
+      mapErrors(() =>
+        logged(
+          'transaction',
+          pkpOf(publicKey),
+          (r) => ({ detail: `signed a transaction for chain id ${tx.chainId} (not sent)`, digest: r.hash }),
+          false,
+          async () => {
+            const s = services();
+            return s.pkpWallet.signTransactionForChain(publicKey, tx, await authFor(s, as));
+          },
+        ),
+      ),
+    pkpSend: ({ publicKey, to, valueEth, data, prepared, as }) =>
       mapErrors(() =>
         logged(
           'transaction',
@@ -263,7 +289,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
           false,
           async () => {
             const s = services();
-            return s.pkpWallet.send(publicKey, to, valueEth, await authFor(s, as));
+            return s.pkpWallet.send(publicKey, to, valueEth, await authFor(s, as), { data, prepared });
           },
         ),
       ),
@@ -322,6 +348,61 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
           },
         ),
       ),
+    encrypt: (input) =>
+      mapErrors(() =>
+        logged(
+          'encryption',
+          null,
+          (r) => ({
+            detail: `encrypted ${r.fileName ?? 'a text'} under ${r.accessControlConditions.length === 1 ? '1 condition' : `${(r.accessControlConditions.length + 1) / 2} conditions`}`,
+            digest: `0x${r.dataToEncryptHash}`,
+          }),
+          false,
+          () => encryption().encrypt(input),
+        ),
+      ),
+    decrypt: ({ encrypted, as, pkpPublicKey }) =>
+      mapErrors(() =>
+        logged(
+          'decryption',
+          pkpPublicKey ? pkpOf(pkpPublicKey) : null,
+          (r) => ({
+            detail: `decrypted ${encrypted.fileName ?? 'a text'} for ${r.userAddress ?? 'the requester'} with shares of nodes ${r.nodes.join(', ')}`,
+            digest: `0x${encrypted.dataToEncryptHash}`,
+          }),
+          false,
+          async () => encryption().decrypt(encrypted, await authFor(services(), as), pkpPublicKey),
+        ),
+      ),
+    ceramicSession: ({ publicKey, resources, expiresInSecs, domain, payload, exportSession, as }) =>
+      mapErrors(() =>
+        logged(
+          'message',
+          pkpOf(publicKey),
+          // The session key's seed (r.session) stays out of the log.
+          (r) => ({
+            detail: `Ceramic session: ${r.did} delegated ${r.resources.join(' ')} to ${r.sessionDid} until ${r.expiresAt} (CACAO ${r.cacaoCid})`,
+          }),
+          false,
+          async () => {
+            const s = services();
+            const auth = await authFor(s, as);
+            const key = publicKey.startsWith('0x') ? publicKey : `0x${publicKey}`;
+            // Loaded on first use: did-session's DID stack would add a few hundred ms to every start.
+            const { createCeramicSession } = await import('../wallet/ceramic-session.ts');
+            return createCeramicSession({
+              publicKey: key,
+              chainId: supervisor.status().chain.chainId,
+              signPersonalMessage: async (message) => (await s.pkpWallet.signMessage(key, message, auth)).signature,
+              resources,
+              expiresInSecs,
+              domain,
+              payload,
+              exportSession,
+            });
+          },
+        ),
+      ),
   };
 }
 
@@ -352,6 +433,13 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
       );
     if (err instanceof ContractCallError) throw new ApiFailure('conflict', err.message);
     if (err instanceof WalletInputError) throw new ApiFailure('bad_request', `${err.field}: ${err.message}`);
+    if (err instanceof EncryptionInputError) throw new ApiFailure('bad_request', err.message);
+    if (err instanceof DecryptionRefusedError)
+      throw new ApiFailure(
+        err.invalid ? 'bad_request' : 'forbidden',
+        err.reasons.length ? `${err.message}\n${err.reasons.join('\n')}` : err.message,
+      );
+    if (err instanceof UnknownPkpError) throw new ApiFailure('not_found', err.message);
     throw err;
   }
 }

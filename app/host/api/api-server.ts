@@ -37,10 +37,38 @@ export interface ApiServerOptions {
   /** Called when a live client connects, to send it the current state at once. */
   onLiveConnect?: (send: (message: LiveMessage) => void) => void;
   maxBodyBytes?: number;
+  /** Limits that keep a flood of calls (a runaway script, a hostile page) from starving the nodes. */
+  limits?: Partial<ApiLimits>;
 }
+
+export interface ApiLimits {
+  /** Calls running at once, all connections together; more are refused at once with 429. */
+  concurrentCalls: number;
+  /** Calls running at once on one connection (HTTP pipelining); more are refused with 429. */
+  callsPerConnection: number;
+  /** Open TCP connections; the server drops further ones. */
+  connections: number;
+  /** Open live WebSockets. */
+  liveClients: number;
+}
+
+/**
+ * Every call that may reach the nodes holds a slot while it runs. 32 is far above what the UI
+ * or a script needs (the chaos load at 20 calls/s keeps 2 to 10 running) and far below what
+ * would queue minutes of work on the nodes. `status` needs no slot: the UI can always look.
+ */
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  concurrentCalls: 32,
+  callsPerConnection: 4,
+  connections: 256,
+  liveClients: 32,
+};
+const UNLIMITED_CALLS: ReadonlySet<ApiCallName> = new Set(['status']);
 
 const STATUS_OF: Record<ApiError['code'], number> = {
   bad_request: 400,
+  too_large: 413,
+  busy: 429,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -70,10 +98,15 @@ export class ApiServer {
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly options: ApiServerOptions;
+  private readonly limits: ApiLimits;
   private port = 0;
+  /** Calls running now, in all and per connection. */
+  private running = 0;
+  private readonly runningOn = new WeakMap<Duplex, number>();
 
   constructor(options: ApiServerOptions) {
     this.options = options;
+    this.limits = { ...DEFAULT_API_LIMITS, ...options.limits };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendError(res, 'internal', (err as Error).message);
@@ -81,6 +114,8 @@ export class ApiServer {
       });
     });
     this.server.requestTimeout = 60_000;
+    this.server.headersTimeout = 20_000;
+    this.server.maxConnections = this.limits.connections;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: 64 * 1024,
@@ -166,22 +201,48 @@ export class ApiServer {
         return sendError(res, 'unauthorized', 'this call needs the token the host printed at start-up');
       const name = url.pathname.slice('/api/'.length);
       if (!Object.hasOwn(apiCalls, name)) return sendError(res, 'not_found', `there is no API call named ${name}`);
-      return this.call(name as ApiCallName, req, res);
+      return this.limited(name as ApiCallName, req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 'bad_request', 'only GET is served here');
     return this.serveFile(url.pathname, res);
   }
 
-  private async call(name: ApiCallName, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let body: unknown;
-    try {
-      body = JSON.parse((await readBody(req, this.options.maxBodyBytes ?? 2 * 1024 * 1024)) || '{}');
-    } catch (err) {
+  /**
+   * Runs a call in a slot, or refuses it with 429 when the host or this connection already runs
+   * as many as it may. A slot is held until the handler has finished, even when the client
+   * went away: what counts is the work on the nodes, not the open requests.
+   */
+  private async limited(name: ApiCallName, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (UNLIMITED_CALLS.has(name)) return this.call(name, req, res);
+    const socket = req.socket;
+    const onSocket = this.runningOn.get(socket) ?? 0;
+    if (onSocket >= this.limits.callsPerConnection)
       return sendError(
         res,
-        'bad_request',
-        (err as Error).message.startsWith('body') ? (err as Error).message : 'the body is not valid JSON',
+        'busy',
+        `this connection already has ${onSocket} calls running; wait for their answers or use another connection`,
       );
+    if (this.running >= this.limits.concurrentCalls)
+      return sendError(res, 'busy', `the host is busy with ${this.running} calls; try again in a moment`);
+    this.running++;
+    this.runningOn.set(socket, onSocket + 1);
+    try {
+      await this.call(name, req, res);
+    } finally {
+      this.running--;
+      this.runningOn.set(socket, (this.runningOn.get(socket) ?? 1) - 1);
+    }
+  }
+
+  private async call(name: ApiCallName, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const limit = this.options.maxBodyBytes ?? 2 * 1024 * 1024;
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, limit)) || '{}');
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return sendError(res, 'too_large', err.message);
+      if (err instanceof BodyAborted) return;
+      return sendError(res, 'bad_request', 'the body is not valid JSON');
     }
     const parsed = apiCalls[name].input.safeParse(body);
     if (!parsed.success) {
@@ -244,28 +305,52 @@ export class ApiServer {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     if (!protocols.includes(LIVE_PROTOCOL) || !protocols.some((p) => this.hasToken(p)))
       return refuse(401, 'Unauthorized');
+    if (this.wss.clients.size >= this.limits.liveClients) return refuse(503, 'Service Unavailable');
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      // An oversized frame or a broken connection: ws closes the socket itself (1009 and the
+      // like); unhandled, the error would take the host down.
+      ws.on('error', () => undefined);
       ws.on('message', () => ws.close(1008, 'the live channel only sends'));
       this.options.onLiveConnect?.((message) => ws.send(JSON.stringify(message)));
     });
   }
 }
 
+class BodyTooLarge extends Error {}
+class BodyAborted extends Error {}
+
+/**
+ * The request body as text, at most `limit` bytes. The rest of a larger one is read and dropped,
+ * so that the client, still sending, gets the 413 instead of a broken pipe (requestTimeout
+ * bounds how long that may take).
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new BodyTooLarge(`the request body is larger than ${limit} bytes`);
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.resume();
+      return reject(tooLarge());
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let ended = false;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new Error(`body is larger than ${limit} bytes`));
-        req.destroy();
+        req.off('data', onData);
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    // A client that goes away mid-body ends the call (nothing runs for it).
+    req.on('close', () => ended || reject(new BodyAborted('the client closed the request')));
+    req.on('error', () => reject(new BodyAborted('the client closed the request')));
   });
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.ts';
 import { upCommand } from './up-command.ts';
+import { decryptCommand, encryptCommand } from './encryption-commands.ts';
 import { statusCommand } from './status-command.ts';
 import {
   faucetCommand,
@@ -18,6 +19,7 @@ import {
   mintGrantBurnCommand,
   verifyCommand,
 } from './action-commands.ts';
+import { ceramicSessionCommand } from './ceramic-commands.ts';
 
 /** A command; it may return an exit code (e.g. 1 for "verified: not valid"). */
 export type CommandHandler = (
@@ -138,10 +140,48 @@ const commands: Record<string, Command> = {
     },
     run: verifyCommand,
   },
+  encrypt: {
+    summary:
+      'encrypt --conditions FILE (--text T | --file F) [--out FILE] [--json]  encrypt under access control conditions',
+    options: {
+      json: { type: 'boolean' },
+      conditions: { type: 'string' },
+      text: { type: 'string' },
+      file: { type: 'string' },
+      out: { type: 'string' },
+      ...dataDirOption,
+    },
+    run: encryptCommand,
+  },
+  decrypt: {
+    summary: 'decrypt --in FILE [--pubkey HEX] [--out FILE] [--json]  decrypt if the conditions are met',
+    options: {
+      json: { type: 'boolean' },
+      in: { type: 'string' },
+      pubkey: { type: 'string' },
+      out: { type: 'string' },
+      ...dataDirOption,
+    },
+    run: decryptCommand,
+  },
+  'ceramic session': {
+    summary:
+      'ceramic session --pubkey HEX [--resources URI]... [--expires-in 7d] [--domain APP] [--export-session] [--json]  Ceramic did:pkh session for a PKP',
+    options: {
+      json: { type: 'boolean' },
+      pubkey: { type: 'string' },
+      resources: { type: 'string', multiple: true },
+      'expires-in': { type: 'string' },
+      domain: { type: 'string' },
+      'export-session': { type: 'boolean' },
+      ...dataDirOption,
+    },
+    run: ceramicSessionCommand,
+  },
 };
 
 /** Command groups: `litbox pkp mint` is the command "pkp mint". */
-const GROUPS = new Set(['pkp', 'action']);
+const GROUPS = new Set(['pkp', 'action', 'ceramic']);
 
 export function usage(): string {
   return ['usage: litbox <command> [options]', '', ...Object.values(commands).map((c) => `  litbox ${c.summary}`)].join(

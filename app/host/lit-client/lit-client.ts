@@ -9,17 +9,26 @@ import {
   type AuthSig,
   type Binding,
   type ExecuteJsNodeResponse,
+  type DecryptShareResponse,
   type ReleaseResponse,
 } from '../../shared/node-api.ts';
 import { blsShareFromLitJson, combineBlsShares, hashToG2, verifyBlsSignature } from '../../shared/threshold/bls.ts';
 import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
+import {
+  NotEnoughNodesForDecryptionError,
+  thresholdDecrypt,
+  type DecryptRequest,
+  type DecryptResult,
+} from './threshold-decryption.ts';
 
 /** Lit allows at most this many signatures per action run. */
 const MAX_ACTION_SIGNATURES = 10;
 /** A node's action timeout is 30 s; allow for the exchanges around it. */
 const ACTION_TIMEOUT_MS = 40_000;
+/** Runs of one executeJs when nodes drop out mid-run. */
+const EXECUTE_ATTEMPTS = 3;
 
 export interface ExecuteJsInput {
   code: string;
@@ -58,7 +67,14 @@ export class ActionFailedError extends Error {
 }
 
 /** Fewer than T nodes could take part. */
-export class NotEnoughNodesError extends Error {}
+export class NotEnoughNodesError extends Error {
+  /** Found before anything ran (too few nodes reachable): trying again at once would not help. */
+  readonly beforeRun: boolean;
+  constructor(message: string, options: { beforeRun?: boolean } = {}) {
+    super(message);
+    this.beforeRun = options.beforeRun ?? false;
+  }
+}
 /** The nodes refused the request itself (permission, unknown PKP, bad input). */
 export class SigningRefusedError extends Error {}
 
@@ -75,6 +91,14 @@ export interface PkpSignRequest {
 export interface PkpSignResult extends EcdsaSignature {
   /** The nodes whose shares made the signature. */
   nodes: number[];
+}
+
+/** The last signature this client combined: which nodes' shares made it, and when. */
+export interface LastSignature {
+  kind: 'pkpSign' | 'executeJs' | 'decrypt';
+  nodes: number[];
+  at: number;
+  publicKey: string | null;
 }
 
 export interface LitClientOptions {
@@ -164,6 +188,8 @@ export class LitClient {
   private readonly options: LitClientOptions;
   private readonly presignatures: PresignatureQueue;
   private readonly channels = new Map<string, NodeChannel>();
+  /** For the network page: the nodes that contributed to the latest signature or decryption. */
+  lastSignature: LastSignature | null = null;
 
   constructor(options: LitClientOptions) {
     this.options = options;
@@ -251,14 +277,17 @@ export class LitClient {
       const choice = await this.presignatures.take();
       if (!choice) {
         throw new NotEnoughNodesError(
-          `no presignature is held by ${this.options.threshold} reachable nodes: the network needs ${this.options.threshold} of ${this.options.nodeCount} nodes up (and a moment to make presignatures)`,
+          `not enough nodes: no presignature is held by ${this.options.threshold} reachable nodes; signing needs ${this.options.threshold} of ${this.options.nodeCount} nodes up (and a moment to make presignatures)`,
         );
       }
       const outcome = await this.tryOnce(choice.id, choice.holders, { ...request, publicKey });
-      if ('signature' in outcome) return outcome.signature;
+      if ('signature' in outcome) {
+        this.lastSignature = { kind: 'pkpSign', nodes: outcome.signature.nodes, at: Date.now(), publicKey };
+        return outcome.signature;
+      }
       lastProblem = outcome.retry;
     }
-    throw new NotEnoughNodesError(`signing failed after 4 attempts: ${lastProblem}`);
+    throw new NotEnoughNodesError(`not enough nodes: signing failed after 4 attempts: ${lastProblem}`);
   }
 
   private async tryOnce(
@@ -289,6 +318,9 @@ export class LitClient {
         return { retry: 'presignature already used' };
       this.presignatures.reset();
       const reachable = nodeCount - errors.filter((e) => e.status === 0).length;
+      // Holders of this presignature went down since the queue last looked; with T nodes
+      // still reachable, another presignature (held by nodes that are up) will do.
+      if (reachable >= threshold) return { retry: `only ${bindings.length} of its holders bound the presignature` };
       throw new NotEnoughNodesError(
         `not enough nodes: ${bindings.length} of ${nodeCount} nodes took part (${reachable} reachable), signing needs ${threshold}`,
       );
@@ -300,13 +332,17 @@ export class LitClient {
   /**
    * Asks the first T binders for their shares (each costs a node a curve multiplication);
    * only if those do not combine into a verified signature, asks the other binders too: with
-   * more than T shares a bad one shows and is left out.
+   * more than T shares a bad one shows and is left out. With `patienceMs`, binders that could
+   * not be reached are asked again until then: their bindings are durable, so a node that
+   * restarts meanwhile still gives its share (for executeJs, whose signatures cannot simply be
+   * tried again with another presignature).
    */
   private async releaseAndCombine(
     presignatureId: string,
     publicKey: string,
     toSign: string,
     bindings: readonly { node: NodeEndpoint; binding: Binding }[],
+    patienceMs = 0,
   ): Promise<{ signature: PkpSignResult } | { retry: string }> {
     const { threshold, nodeCount } = this.options;
     const timeout = this.options.requestTimeoutMs ?? 5_000;
@@ -327,11 +363,16 @@ export class LitClient {
         nodes: list.map((s) => s.node).sort((a, b) => a - b),
       };
     };
+    const unreachable = new Set<(typeof bindings)[number]>();
     const ask = (list: typeof bindings) =>
       Promise.allSettled(
         list.map((b) => this.channel(b.node).request<ReleaseResponse>('/pkp/sign/release', release, timeout)),
       ).then((results) =>
-        results.flatMap((r, i) => (r.status === 'fulfilled' && r.value.node === list[i]!.node.index ? [r.value] : [])),
+        results.flatMap((r, i) => {
+          if (r.status === 'rejected' && (r.reason as NodeCallError).status === 0) unreachable.add(list[i]!);
+          else unreachable.delete(list[i]!);
+          return r.status === 'fulfilled' && r.value.node === list[i]!.node.index ? [r.value] : [];
+        }),
       );
     const shares = await ask(bindings.slice(0, threshold));
     try {
@@ -340,6 +381,11 @@ export class LitClient {
       // fall through to the other binders
     }
     shares.push(...(await ask(bindings.slice(threshold))));
+    const deadline = Date.now() + patienceMs;
+    while (shares.length < threshold && unreachable.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      shares.push(...(await ask([...unreachable])));
+    }
     if (shares.length < threshold)
       return { retry: `only ${shares.length} usable shares from ${bindings.length} bound nodes` };
     try {
@@ -356,15 +402,32 @@ export class LitClient {
    * shares of nodes that bound the same digest and key.
    */
   async executeJs(request: ExecuteJsInput): Promise<ExecuteJsResult> {
+    // Nodes that drop out mid-run (a restart, a crash) can leave a run short of T answers or
+    // T shares. The run is then tried anew, like a person pressing Run again, as long as T
+    // nodes are reachable: with fewer, the first check fails at once.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.executeJsOnce(request);
+      } catch (err) {
+        if (!(err instanceof NotEnoughNodesError) || err.beforeRun || attempt >= EXECUTE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async executeJsOnce(request: ExecuteJsInput): Promise<ExecuteJsResult> {
     const { threshold, nodeCount } = this.options;
     const reachable = await this.reachableNodes();
     if (reachable.length < threshold)
       throw new NotEnoughNodesError(
         `not enough nodes: ${reachable.length} of ${nodeCount} reachable, a Lit Action with signatures needs ${threshold}`,
+        { beforeRun: true },
       );
     const offered: PresignatureChoice[] = [];
+    // Only presignatures that T of the reachable nodes hold can gather T bindings.
+    const up = new Set(reachable.map((n) => n.index));
+    const heldByEnough = (c: PresignatureChoice) => c.holders.filter((h) => up.has(h)).length >= threshold;
     for (let i = 0; i < MAX_ACTION_SIGNATURES; i++) {
-      const choice = await this.presignatures.take(i === 0 ? 15_000 : 0);
+      const choice = await this.presignatures.take(i === 0 ? 15_000 : 0, heldByEnough);
       if (!choice) break;
       offered.push(choice);
     }
@@ -425,31 +488,50 @@ export class LitClient {
       );
 
     const signatures: Record<string, PkpSignResult> = {};
-    const names = new Set(answers.flatMap((a) => Object.keys(a.answer.signatures)));
+    // A signature the nodes could not bind (say, a presignature this client thought fresh was
+    // used) must fail the run, not vanish from its result.
+    const names = new Set(
+      answers.flatMap((a) => [...Object.keys(a.answer.signatures), ...Object.keys(a.answer.signatureErrors ?? {})]),
+    );
     for (const name of names) {
       const entries = answers.flatMap((a) => {
         const sig = a.answer.signatures[name];
         return sig ? [{ node: a.node, sig }] : [];
       });
-      const target = mostCommon(
-        entries.map((e) => ({ id: e.sig.presignatureId, toSign: e.sig.toSign, publicKey: e.sig.publicKey })),
-      );
+      const target = entries.length
+        ? mostCommon(
+            entries.map((e) => ({ id: e.sig.presignatureId, toSign: e.sig.toSign, publicKey: e.sig.publicKey })),
+          )
+        : undefined;
       const agreeing = entries.filter(
         (e) =>
-          e.sig.presignatureId === target.id && e.sig.toSign === target.toSign && e.sig.publicKey === target.publicKey,
+          e.sig.presignatureId === target?.id && e.sig.toSign === target.toSign && e.sig.publicKey === target.publicKey,
       );
-      if (agreeing.length < threshold)
+      if (!target || agreeing.length < threshold) {
+        const refusals = answers.flatMap((a) => {
+          const reason = a.answer.signatureErrors?.[name];
+          return reason ? [`node ${a.node}: ${reason}`] : [];
+        });
+        if (refusals.length > 0) this.presignatures.reset();
         throw new NotEnoughNodesError(
-          `signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed`,
+          `not enough nodes: signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed${refusals.length ? ` (${refusals.join('; ')})` : ''}`,
         );
+      }
       const outcome = await this.releaseAndCombine(
         target.id,
         target.publicKey,
         target.toSign,
         agreeing.map((e) => ({ node: e.node, binding: e.sig.binding })),
+        this.options.requestTimeoutMs ?? 5_000,
       );
       if (!('signature' in outcome)) throw new NotEnoughNodesError(`signature "${name}": ${outcome.retry}`);
       signatures[name] = outcome.signature;
+      this.lastSignature = {
+        kind: 'executeJs',
+        nodes: outcome.signature.nodes,
+        at: Date.now(),
+        publicKey: target.publicKey,
+      };
     }
     return {
       signatures,
@@ -460,10 +542,42 @@ export class LitClient {
     };
   }
 
+  /**
+   * Threshold decryption of an access-controlled record: each node checks the conditions and
+   * gives its share; T shares make the key, here. See threshold-decryption.ts.
+   */
+  async decrypt(request: DecryptRequest): Promise<DecryptResult> {
+    const timeout = this.options.requestTimeoutMs ?? 5_000;
+    try {
+      const result = await thresholdDecrypt(
+        {
+          threshold: this.options.threshold,
+          nodeCount: this.options.nodeCount,
+          reachable: () => this.reachableNodes(),
+          askAll: (nodes, body) =>
+            settleWithQuorum(
+              nodes.map((node) => this.channel(node).request<DecryptShareResponse>('/decrypt/share', body, timeout)),
+              this.options.threshold,
+              QUORUM_GRACE_MS,
+            ),
+        },
+        request,
+      );
+      this.lastSignature = { kind: 'decrypt', nodes: result.nodes, at: Date.now(), publicKey: null };
+      return result;
+    } catch (err) {
+      if (err instanceof NotEnoughNodesForDecryptionError) throw new NotEnoughNodesError(err.message);
+      throw err;
+    }
+  }
+
   /** Nodes whose RPC channel opens now (a node that is down is left out at once). */
   private async reachableNodes(): Promise<NodeEndpoint[]> {
     const nodes = this.options.nodes();
-    const open = await Promise.allSettled(nodes.map((n) => this.channel(n).connect(1_000)));
+    // A node that is down refuses the connection at once; a busy one may take a while to accept.
+    const open = await Promise.allSettled(
+      nodes.map((n) => this.channel(n).connect(this.options.requestTimeoutMs ?? 5_000)),
+    );
     return nodes.filter((_, i) => open[i]!.status === 'fulfilled');
   }
 }

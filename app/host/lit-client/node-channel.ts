@@ -57,7 +57,8 @@ export class NodeChannel {
         this.socket = socket;
         resolve(socket);
       });
-      socket.once('error', () => reject(new NodeCallError(this.node.index, 0, 'unreachable', 'is unreachable')));
+      // Every error, not just the first: a later one (a reset, an oversized frame) must not go unhandled.
+      socket.on('error', () => reject(new NodeCallError(this.node.index, 0, 'unreachable', 'is unreachable')));
       socket.on('message', (data) => this.onMessage(String(data)));
       socket.once('close', () => {
         if (this.socket === socket) this.socket = undefined;

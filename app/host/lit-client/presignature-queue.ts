@@ -28,16 +28,21 @@ export class PresignatureQueue {
 
   /**
    * The next presignature; when none is known, asks the nodes again until `waitMs` passed
-   * (right after start-up the nodes are still making the first batch).
+   * (right after start-up the nodes are still making the first batch). Choices `usable` refuses
+   * (say, too many of their holders are down now) are dropped; the next refill offers them again.
    */
-  async take(waitMs = 15_000): Promise<PresignatureChoice | undefined> {
+  async take(
+    waitMs = 15_000,
+    usable: (choice: PresignatureChoice) => boolean = () => true,
+  ): Promise<PresignatureChoice | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
       if (this.queue.length < 32) {
         this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
         if (this.queue.length === 0) await this.refilling;
       }
-      const choice = this.queue.shift();
+      let choice = this.queue.shift();
+      while (choice && !usable(choice)) choice = this.queue.shift();
       if (choice) {
         this.handedOut.add(choice.id);
         return choice;
@@ -62,7 +67,8 @@ export class PresignatureQueue {
   private async refill(): Promise<void> {
     const reports = await Promise.allSettled(
       this.nodes().map((node) =>
-        callNode<unknown>(node, '/presign/available?limit=400', undefined, 2_000).then((r) =>
+        // Down nodes refuse at once; busy ones get as long as any node request.
+        callNode<unknown>(node, '/presign/available?limit=400', undefined, 5_000).then((r) =>
           PresignaturesAvailable.parse(r),
         ),
       ),

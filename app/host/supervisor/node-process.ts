@@ -11,6 +11,11 @@ export const NODE_ENTRY = fileURLToPath(new URL('../../nodes/main.ts', import.me
 export interface NodeProcessOptions {
   launch: NodeLaunchConfig;
   logFile: string;
+  /**
+   * V8's compile cache for the node program (NODE_COMPILE_CACHE). Seven nodes each compile the
+   * same ~1000 modules at every start; with the cache a start costs about a third less CPU.
+   */
+  compileCacheDir?: string;
   /** Restart backoff: first delay, doubled per quick failure, capped. */
   backoffMs?: { initial: number; max: number };
   readyTimeoutMs?: number;
@@ -60,15 +65,24 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     return this.state === 'up';
   }
 
-  /** Starts the node and resolves when it reports ready. */
-  async start(): Promise<void> {
+  /**
+   * Starts the node and resolves when it reports ready. The process starts at once; its launch
+   * config is sent when `launchWhen` resolves, so that loading the node program (the slow part
+   * of a start) overlaps whatever the config still waits for (the chain, the contracts).
+   */
+  async start(launchWhen?: Promise<void>): Promise<void> {
     this.wanted = true;
     clearTimeout(this.restartTimer);
     if (this.child) return;
-    await this.spawnOnce();
+    await this.spawnOnce(launchWhen);
   }
 
-  private spawnOnce(): Promise<void> {
+  /** Updates the launch config before it is sent (or for the next restart); nothing is sent now. */
+  setContracts(contracts: NonNullable<NodeLaunchConfig['contracts']>): void {
+    this.options.launch = { ...this.options.launch, contracts };
+  }
+
+  private spawnOnce(launchWhen: Promise<void> = Promise.resolve()): Promise<void> {
     const log = fs.openSync(this.options.logFile, 'a');
     const child = fork(NODE_ENTRY, [], {
       // LITBOX_NODE_PROFILE_DIR: write a V8 CPU profile per node process (performance work).
@@ -80,7 +94,12 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
       ],
       stdio: ['ignore', log, log, 'ipc'],
       serialization: 'json',
-      env: childEnvironment(),
+      env: {
+        ...childEnvironment(),
+        ...(this.options.compileCacheDir && !process.env.NODE_COMPILE_CACHE
+          ? { NODE_COMPILE_CACHE: this.options.compileCacheDir }
+          : {}),
+      },
     });
     fs.closeSync(log);
     this.child = child;
@@ -89,11 +108,19 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     const startedAt = Date.now();
 
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // A node that hangs at start-up is killed; the exit handler then restarts it.
-        child.kill('SIGKILL');
-        reject(new Error(`node ${this.index} did not report ready in time; see ${this.options.logFile}`));
-      }, this.options.readyTimeoutMs ?? 30_000);
+      let timer: NodeJS.Timeout | undefined;
+      void launchWhen.then(
+        () => {
+          if (this.child !== child || child.exitCode !== null || child.signalCode !== null) return;
+          child.send(this.options.launch);
+          timer = setTimeout(() => {
+            // A node that hangs at start-up is killed; the exit handler then restarts it.
+            child.kill('SIGKILL');
+            reject(new Error(`node ${this.index} did not report ready in time; see ${this.options.logFile}`));
+          }, this.options.readyTimeoutMs ?? 30_000);
+        },
+        (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
+      );
       child.on('message', (raw) => {
         const parsed = NodeToHostMessage.safeParse(raw);
         if (!parsed.success) return;
@@ -129,7 +156,6 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
       if (this.wanted) this.scheduleRestart(Date.now() - startedAt);
       this.emit('change');
     });
-    child.send(this.options.launch);
     return ready;
   }
 

@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { thresholdFor } from '../../shared/network.ts';
-import { AnvilProcess } from '../chain/anvil-process.ts';
+import { JournaledChain } from '../chain/journaled-chain.ts';
 import { isProcessAlive, type DataPaths } from '../data-dir.ts';
 import type { NetworkConfig } from '../network-config.ts';
 import { findFreePort } from '../ports.ts';
 import { NodeProcess } from './node-process.ts';
-import { ensureContracts } from '../chain/network-genesis.ts';
+import { userCompileCacheDir } from './compile-cache.ts';
+import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
 import { localChainProvider, type ContractAddresses } from '../../shared/contracts/index.ts';
 import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import path from 'node:path';
@@ -32,6 +33,8 @@ export interface SupervisorOptions {
   stateIntervalSeconds?: number;
   /** How often the block number is polled for live status (ms). */
   blockPollMs?: number;
+  /** Which nodes made the wallet's last signature (from its Lit client), for the status. */
+  lastSignature?: () => NetworkStatus['lastSignature'];
 }
 
 /**
@@ -40,7 +43,7 @@ export interface SupervisorOptions {
  */
 export class Supervisor extends EventEmitter<{ change: [] }> {
   readonly nodes: NodeProcess[] = [];
-  chain: AnvilProcess | undefined;
+  chain: JournaledChain | undefined;
   private blockNumber: number | null = null;
   private ready = false;
   private poller: NodeJS.Timeout | undefined;
@@ -67,23 +70,23 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     fs.mkdirSync(paths.logsDir, { recursive: true });
     await this.reapOrphanChain();
 
-    onProgress('starting the chain');
-    const chain = new AnvilProcess({
+    const chain = new JournaledChain({
       port: await findFreePort(),
+      gatewayPort: await findFreePort(),
+      journalFile: paths.chainJournal,
       chainId: network.chainId,
       stateFile: paths.chainState,
       stateIntervalSeconds: this.options.stateIntervalSeconds ?? 1,
       logFile: path.join(paths.logsDir, 'anvil.log'),
+      log: (message) =>
+        fs.appendFileSync(path.join(paths.logsDir, 'chain.log'), `${new Date().toISOString()} ${message}\n`),
+      onAnvilStart: (pid) => {
+        fs.writeFileSync(paths.chainPid, String(pid));
+        this.emit('change');
+      },
     });
     this.chain = chain;
-    await chain.start();
-    fs.writeFileSync(paths.chainPid, String(chain.pid));
-    chain.onExit(() => {
-      if (!this.stopping) this.emit('change');
-    });
-    await this.pollBlockNumber();
-    this.poller = setInterval(() => void this.pollBlockNumber(), this.options.blockPollMs ?? 500);
-
+    const compileCacheDir = userCompileCacheDir();
     for (let i = 1; i <= network.nodeCount; i++) {
       const node = new NodeProcess({
         launch: {
@@ -100,6 +103,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           auth: this.options.auth?.(),
         },
         logFile: path.join(paths.logsDir, `node-${i}.log`),
+        compileCacheDir,
       });
       node.on('change', () => this.emit('change'));
       node.on('port', (port) => {
@@ -108,33 +112,74 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
       });
       this.nodes.push(node);
     }
-    onProgress(`starting ${network.nodeCount} nodes`);
-    await Promise.all(this.nodes.map((node) => node.start()));
 
-    onProgress(network.contracts ? 'checking the contracts' : 'genesis: deploying the contracts');
+    // Loading the node program is most of a start (about 0.6–0.9 s of CPU per node, N of them
+    // on a small machine), so every node process starts now, while anvil starts and the
+    // recorded contracts are checked; each gets its launch config once those are done. On an
+    // existing data directory the config names the contracts, so a node joins the network
+    // within its own start instead of after all N reported in.
+    const recorded = network.contracts;
+    let launch!: { go: () => void; fail: (err: unknown) => void };
+    const launchWhen = new Promise<void>((go, fail) => (launch = { go, fail }));
+    onProgress(`starting the chain and ${network.nodeCount} nodes`);
+    const nodesUp = Promise.all(this.nodes.map((node) => node.start(launchWhen)));
+    nodesUp.catch(() => undefined); // awaited below; a failure before that must not go unhandled
     const provider = localChainProvider(chain.rpcUrl, network.chainId);
     try {
-      const { addresses } = await ensureContracts({
-        provider,
-        adminKey: this.options.adminKey,
-        recorded: network.contracts,
-        stateFile: paths.chainState,
-        nodes: this.nodes.map((node) => ({
-          address: node.address!,
-          endpoint: node.url,
-          signingKey: `0x${node.communicationKeys!.signingKey}`,
-          encryptionKey: `0x${node.communicationKeys!.encryptionKey}`,
-        })),
-      });
-      this.contracts = addresses;
-      if (JSON.stringify(network.contracts) !== JSON.stringify(addresses)) {
+      try {
+        await chain.start();
+        chain.onExit(() => {
+          if (!this.stopping) this.emit('change');
+        });
+        await this.pollBlockNumber();
+        this.poller = setInterval(() => void this.pollBlockNumber(), this.options.blockPollMs ?? 500);
+        if (recorded) {
+          onProgress('checking the contracts');
+          // A lost chain state is reported here, clearly, before any node tries to join it.
+          await ensureContracts({
+            provider,
+            adminKey: this.options.adminKey,
+            recorded,
+            stateFile: paths.chainState,
+            nodes: [],
+          });
+          this.contracts = recorded;
+          for (const node of this.nodes) node.setContracts(recorded);
+        }
+        launch.go();
+      } catch (err) {
+        launch.fail(err);
+        throw err;
+      }
+      await nodesUp;
+      const nodes = this.nodes.map((node) => ({
+        address: node.address!,
+        endpoint: node.url,
+        signingKey: `0x${node.communicationKeys!.signingKey}`,
+        encryptionKey: `0x${node.communicationKeys!.encryptionKey}`,
+      }));
+      if (recorded) {
+        // Gas money for the nodes' own transactions (key votes, endpoint moves), as at genesis.
+        await fundOnSandbox(
+          provider,
+          nodes.map((n) => n.address),
+        );
+      } else {
+        onProgress('genesis: deploying the contracts');
+        const { addresses } = await ensureContracts({
+          provider,
+          adminKey: this.options.adminKey,
+          stateFile: paths.chainState,
+          nodes,
+        });
+        this.contracts = addresses;
         network.contracts = addresses;
         this.options.saveNetwork();
+        for (const node of this.nodes) node.joinNetwork(addresses);
       }
     } finally {
       provider.destroy();
     }
-    for (const node of this.nodes) node.joinNetwork(this.contracts);
     this.healthPoller = setInterval(() => void this.pollNodeHealth(), 1_000);
     this.ready = true;
     this.emit('change');
@@ -229,6 +274,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
       nodeCount: this.nodeCount,
       threshold: this.threshold,
       dataDir: this.options.dataDir,
+      lastSignature: this.options.lastSignature?.() ?? null,
     };
   }
 

@@ -1,6 +1,15 @@
-import { ethers, Transaction, TypedDataEncoder, type JsonRpcProvider, type TypedDataField } from 'ethers';
+import { ethers, TypedDataEncoder, type JsonRpcProvider, type TypedDataField } from 'ethers';
+import type { PreparedTransaction } from '../../shared/api/contract.ts';
+import { explainContractError, type ContractAddresses } from '../../shared/contracts/index.ts';
 import type { LitClient } from '../lit-client/lit-client.ts';
-import type { PkpAuth, PkpTransactor } from './pkp-transactor.ts';
+import type { PkpAuth } from './pkp-transactor.ts';
+import {
+  decodeCall,
+  describeTransaction,
+  toPrepared,
+  unsignedTransaction,
+  type TransactionFields,
+} from './transaction-preview.ts';
 
 /** A person's mistake in a wallet request: shown next to the field, nothing is sent. */
 export class WalletInputError extends Error {
@@ -18,48 +27,126 @@ export interface TypedDataRequest {
   message: Record<string, unknown>;
 }
 
+/** A transaction as a person fills it in; whatever is left out the wallet fills. */
+export interface TransactionRequest {
+  to: string;
+  valueEth: string;
+  data?: string;
+}
+
+/** Fields of a transaction for another chain: nothing there can be read, so they come from the person. */
+export interface ForeignTransactionRequest extends TransactionRequest {
+  chainId: number;
+  nonce: number;
+  gasLimit?: number;
+  maxFeePerGasGwei?: string;
+}
+
+/** The tip we offer on the sandbox; the fee cap is twice the base fee plus the tip, as ethers does. */
+const PRIORITY_FEE = ethers.parseUnits('1', 'gwei');
+const DEFAULT_FOREIGN_MAX_FEE_GWEI = '30';
+
 /**
- * A PKP used as an Ethereum account: send ETH on the sandbox chain, sign EIP-191 messages and
- * EIP-712 typed data, or sign a transaction for another chain without sending it.
+ * A PKP used as an Ethereum account: preview and send transactions on the sandbox chain, sign
+ * EIP-191 messages and EIP-712 typed data, or sign a transaction for another chain without
+ * sending it. Every transaction is built once, shown as label/value rows, and signed exactly so.
  */
 export class PkpWalletService {
   private readonly provider: JsonRpcProvider;
   private readonly lit: LitClient;
-  private readonly transactor: PkpTransactor;
+  private readonly chainId: number;
+  private readonly contracts: ContractAddresses | null;
 
-  constructor(provider: JsonRpcProvider, lit: LitClient, transactor: PkpTransactor) {
+  constructor(
+    provider: JsonRpcProvider,
+    lit: LitClient,
+    options: { chainId: number; contracts: ContractAddresses | null },
+  ) {
     this.provider = provider;
     this.lit = lit;
-    this.transactor = transactor;
+    this.chainId = options.chainId;
+    this.contracts = options.contracts;
   }
 
-  /** Sends ETH from the PKP; refuses (before signing) a bad address or more than it holds. */
-  async send(publicKey: string, to: string, valueEth: string, auth: PkpAuth) {
-    if (!ethers.isAddress(to)) throw new WalletInputError('to', `"${to}" is not an Ethereum address`);
-    let value: bigint;
-    try {
-      value = ethers.parseEther(valueEth);
-    } catch {
-      throw new WalletInputError('value', `"${valueEth}" is not an amount of ETH`);
-    }
-    if (value <= 0n) throw new WalletInputError('value', 'the amount must be more than 0');
+  /**
+   * What a transaction will be, before anything is signed. Without a chain id it is a sandbox
+   * transaction (nonce, gas and fees filled in from the chain, checked against the balance);
+   * with one it is an export for that chain, built from the given fields.
+   */
+  async preview(publicKey: string, request: TransactionRequest & Partial<ForeignTransactionRequest>) {
     const from = ethers.computeAddress(publicKey);
-    const balance = await this.provider.getBalance(from);
-    // 21000 gas at the worst fee this sandbox asks, so the check holds with the fee included.
-    const block = await this.provider.getBlock('latest');
-    const fee = 21_000n * ((block?.baseFeePerGas ?? 1_000_000_000n) * 2n + 1n);
-    if (value + fee > balance)
-      throw new WalletInputError(
-        'value',
-        `the PKP holds ${ethers.formatEther(balance)} ETH; it cannot send ${valueEth} ETH plus the fee (top it up with the faucet)`,
-      );
-    const receipt = await this.transactor.send('send ETH', { publicKey }, { to: ethers.getAddress(to), value }, auth);
+    const broadcast = request.chainId === undefined;
+    const fields = broadcast
+      ? await this.fillSandboxTransaction(from, request)
+      : foreignTransaction({ ...request, chainId: request.chainId!, nonce: request.nonce ?? 0 });
+    const decoded = decodeCall(fields.to, fields.data, fields.value, this.contracts) ?? null;
+    return {
+      from,
+      transaction: toPrepared(fields),
+      broadcast,
+      decoded,
+      rows: describeTransaction({
+        from,
+        fields,
+        broadcast,
+        sandboxChainId: this.chainId,
+        addresses: this.contracts,
+        decoded: decoded ?? undefined,
+      }),
+    };
+  }
+
+  /**
+   * Sends a transaction from the PKP on the sandbox chain and waits for it to be mined. With
+   * `prepared` (from a preview) it signs exactly that nonce, gas and fee; otherwise it fills
+   * them in. Refuses, before signing, a bad address or more than the PKP holds.
+   */
+  async send(
+    publicKey: string,
+    to: string,
+    valueEth: string,
+    auth: PkpAuth,
+    options: {
+      data?: string;
+      prepared?: Pick<PreparedTransaction, 'nonce' | 'gasLimit' | 'maxFeePerGas' | 'maxPriorityFeePerGas'>;
+    } = {},
+  ) {
+    const from = ethers.computeAddress(publicKey);
+    const request = { to, valueEth, data: options.data };
+    const p = options.prepared;
+    const fields = p
+      ? await this.checkAffordable(from, {
+          ...parseRequest(request),
+          chainId: this.chainId,
+          nonce: p.nonce,
+          gasLimit: BigInt(p.gasLimit),
+          maxFeePerGas: BigInt(p.maxFeePerGas),
+          maxPriorityFeePerGas: BigInt(p.maxPriorityFeePerGas),
+        })
+      : await this.fillSandboxTransaction(from, request);
+    const unsigned = unsignedTransaction(fields);
+    const sig = await this.lit.pkpSign({ publicKey, toSign: unsigned.unsignedHash, ...auth });
+    unsigned.signature = ethers.Signature.from(sig.signature);
+    let receipt: ethers.TransactionReceipt | null;
+    try {
+      const hash = (await this.provider.send('eth_sendRawTransaction', [unsigned.serialized])) as string;
+      receipt = await this.provider.waitForTransaction(hash, 1, 30_000);
+    } catch (err) {
+      throw explainContractError(err, 'send');
+    }
+    if (!receipt) throw new Error(`the transaction ${unsigned.hash} was not mined within 30 s`);
+    if (receipt.status !== 1) throw new Error(`the transaction ${receipt.hash} reverted`);
     return {
       transactionHash: receipt.hash,
       blockNumber: receipt.blockNumber,
+      blockHash: receipt.blockHash,
       from,
-      to: ethers.getAddress(to),
-      valueWei: value.toString(),
+      to: fields.to,
+      valueWei: fields.value.toString(),
+      nonce: fields.nonce,
+      gasUsed: receipt.gasUsed.toString(),
+      effectiveGasPriceWei: receipt.gasPrice.toString(),
+      status: 'success' as const,
     };
   }
 
@@ -84,35 +171,106 @@ export class PkpWalletService {
   }
 
   /** A transaction for another chain, signed by the PKP and returned raw (nothing is sent). */
-  async signTransactionForChain(
-    publicKey: string,
-    tx: {
-      chainId: number;
-      to: string;
-      valueEth: string;
-      nonce: number;
-      gasLimit?: number;
-      maxFeePerGasGwei?: string;
-      data?: string;
-    },
-    auth: PkpAuth,
-  ) {
-    if (!Number.isSafeInteger(tx.chainId) || tx.chainId <= 0)
-      throw new WalletInputError('chainId', 'the chain id must be a positive whole number');
-    if (!ethers.isAddress(tx.to)) throw new WalletInputError('to', `"${tx.to}" is not an Ethereum address`);
-    const unsigned = Transaction.from({
-      type: 2,
-      chainId: tx.chainId,
-      nonce: tx.nonce,
-      to: ethers.getAddress(tx.to),
-      value: ethers.parseEther(tx.valueEth),
-      data: tx.data ?? '0x',
-      gasLimit: BigInt(tx.gasLimit ?? 21_000),
-      maxFeePerGas: ethers.parseUnits(tx.maxFeePerGasGwei ?? '30', 'gwei'),
-      maxPriorityFeePerGas: ethers.parseUnits('1', 'gwei'),
-    });
+  async signTransactionForChain(publicKey: string, tx: ForeignTransactionRequest, auth: PkpAuth) {
+    const unsigned = unsignedTransaction(foreignTransaction(tx));
     const sig = await this.lit.pkpSign({ publicKey, toSign: unsigned.unsignedHash, ...auth });
     unsigned.signature = ethers.Signature.from(sig.signature);
     return { rawTransaction: unsigned.serialized, hash: unsigned.hash!, from: unsigned.from! };
   }
+
+  /**
+   * Nonce (pending), gas (estimated, which also runs the call: a revert shows here with its
+   * reason, before anything is signed) and EIP-1559 fees from the sandbox chain.
+   */
+  private async fillSandboxTransaction(from: string, request: TransactionRequest): Promise<TransactionFields> {
+    const { to, value, data } = parseRequest(request);
+    const [balance, nonce, block] = await Promise.all([
+      this.provider.getBalance(from),
+      this.provider.getTransactionCount(from, 'pending'),
+      this.provider.getBlock('latest'),
+    ]);
+    const maxFeePerGas = (block?.baseFeePerGas ?? 1_000_000_000n) * 2n + PRIORITY_FEE;
+    // First with the least gas any transaction needs, so an unaffordable one gets our message, not the node's.
+    refuseUnaffordable(balance, value, 21_000n * maxFeePerGas, request.valueEth);
+    let estimate: bigint;
+    try {
+      estimate = await this.provider.estimateGas({ from, to, data, value });
+    } catch (err) {
+      throw explainContractError(err, 'the transaction');
+    }
+    const fields = {
+      chainId: this.chainId,
+      nonce,
+      to,
+      value,
+      data,
+      // A plain transfer costs exactly 21000; a contract call gets 20% headroom over the estimate.
+      gasLimit: estimate === 21_000n ? estimate : (estimate * 12n) / 10n,
+      maxFeePerGas,
+      maxPriorityFeePerGas: PRIORITY_FEE,
+    };
+    refuseUnaffordable(balance, value, fields.gasLimit * maxFeePerGas, request.valueEth);
+    return fields;
+  }
+
+  private async checkAffordable(from: string, fields: TransactionFields): Promise<TransactionFields> {
+    const balance = await this.provider.getBalance(from);
+    refuseUnaffordable(balance, fields.value, fields.gasLimit * fields.maxFeePerGas, ethers.formatEther(fields.value));
+    return fields;
+  }
+}
+
+/** Checks the address, the amount and the data a person typed. */
+function parseRequest(request: TransactionRequest): { to: string; value: bigint; data: string } {
+  if (!ethers.isAddress(request.to)) throw new WalletInputError('to', `"${request.to}" is not an Ethereum address`);
+  let value: bigint;
+  try {
+    value = ethers.parseEther(request.valueEth);
+  } catch {
+    throw new WalletInputError('value', `"${request.valueEth}" is not an amount of ETH`);
+  }
+  if (value < 0n) throw new WalletInputError('value', 'the amount cannot be negative');
+  const data = request.data ?? '0x';
+  if (!ethers.isHexString(data) || data.length % 2 !== 0)
+    throw new WalletInputError('data', 'the data must be hex bytes: 0x followed by pairs of hex digits');
+  if (value === 0n && data === '0x') throw new WalletInputError('value', 'the amount must be more than 0');
+  return { to: ethers.getAddress(request.to), value, data: data.toLowerCase() };
+}
+
+function refuseUnaffordable(balance: bigint, value: bigint, maxFee: bigint, valueEth: string): void {
+  if (value + maxFee > balance)
+    throw new WalletInputError(
+      'value',
+      `the PKP holds ${ethers.formatEther(balance)} ETH; it cannot send ${valueEth} ETH plus the fee (top it up with the faucet)`,
+    );
+}
+
+/** A transaction for another chain, from the fields a person gave (a gas limit is needed with data). */
+function foreignTransaction(tx: ForeignTransactionRequest): TransactionFields {
+  if (!Number.isSafeInteger(tx.chainId) || tx.chainId <= 0)
+    throw new WalletInputError('chainId', 'the chain id must be a positive whole number');
+  if (!Number.isSafeInteger(tx.nonce) || tx.nonce < 0)
+    throw new WalletInputError('nonce', 'the nonce must be a whole number, 0 or more');
+  const { to, value, data } = parseRequest(tx);
+  if (tx.gasLimit === undefined && data !== '0x')
+    throw new WalletInputError('gasLimit', 'a transaction with data needs a gas limit');
+  const gasLimit = BigInt(tx.gasLimit ?? 21_000);
+  if (gasLimit < 21_000n) throw new WalletInputError('gasLimit', 'the gas limit must be at least 21000');
+  let maxFeePerGas: bigint;
+  try {
+    maxFeePerGas = ethers.parseUnits(tx.maxFeePerGasGwei ?? DEFAULT_FOREIGN_MAX_FEE_GWEI, 'gwei');
+  } catch {
+    throw new WalletInputError('maxFeePerGasGwei', `"${tx.maxFeePerGasGwei}" is not an amount of gwei`);
+  }
+  if (maxFeePerGas <= 0n) throw new WalletInputError('maxFeePerGasGwei', 'the max fee per gas must be more than 0');
+  return {
+    chainId: tx.chainId,
+    nonce: tx.nonce,
+    to,
+    value,
+    data,
+    gasLimit,
+    maxFeePerGas,
+    maxPriorityFeePerGas: maxFeePerGas < PRIORITY_FEE ? maxFeePerGas : PRIORITY_FEE,
+  };
 }

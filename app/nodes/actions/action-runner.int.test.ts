@@ -642,20 +642,24 @@ describe('jsParams, console and the rest of the runtime', () => {
     expect(follower.callsOf('runOnceCollect')).toEqual([{ name: 'tx' }]);
   });
 
-  it('broadcastAndCollect returns every node value; decryptAndCombine says it is not available yet', async () => {
+  it('broadcastAndCollect returns every node value; decryptAndCombine passes its arguments to the node', async () => {
     const bindings = new RecordingBindings();
     bindings.otherNodesValues = ['b', 'c'];
+    bindings.decryptedText = 'plain';
     const result = await run(
       `const all = await Lit.Actions.broadcastAndCollect({ name: 'n', value: 'a' });
-       let d; try { await Lit.Actions.decryptAndCombine({ accessControlConditions: [], ciphertext: 'c', dataToEncryptHash: 'h', authSig: null, chain: 'litbox' }); } catch (e) { d = e.message; }
+       const d = await Lit.Actions.decryptAndCombine({ accessControlConditions: [], ciphertext: 'c', dataToEncryptHash: 'h', authSig: null, chain: 'litbox' });
        Lit.Actions.setResponse({ response: JSON.stringify({ all, d }) });`,
       null,
       bindings,
     );
     expect(JSON.parse(result.response ?? '')).toEqual({
       all: ['a', 'b', 'c'],
-      d: 'Lit.Actions.decryptAndCombine is not available yet in Litbox',
+      d: 'plain',
     });
+    expect(bindings.callsOf('decryptAndCombine')).toEqual([
+      { accessControlConditions: [], ciphertext: 'c', dataToEncryptHash: 'h', authSig: null, chain: 'litbox' },
+    ]);
   });
 
   it('setTimeout and clearTimeout work inside the run, and the run waits for pending timers', async () => {

@@ -216,38 +216,52 @@ export const PRELUDE_SOURCE = String.raw`'use strict';
   // Arguments for the host become fresh plain data here, in strict code, before any call into
   // isolated-vm: getters, proxies' traps and toJSON run now (as the action's own code), never
   // while an isolated-vm call is on the stack, and what is copied has only own data properties.
-  function toPlain(value, depth) {
+  // Their size is bounded too: a copy lands in the node's own heap, outside the isolate's
+  // memory limit, so a 200 MB string must not cross.
+  const MAX_ARGUMENT_UNITS = 16 * 1024 * 1024;
+  function spend(budget, units) {
+    budget.left -= units;
+    if (budget.left < 0) throw new TypeErrorCtor('the value is larger than 16 MB');
+  }
+  function toPlain(value, depth, budget) {
     if (value === null || value === undefined) return value;
     const type = typeof value;
-    if (type === 'string' || type === 'number' || type === 'boolean') return value;
-    if (type === 'bigint') return StringCtor(value);
+    if (type === 'string') { spend(budget, value.length); return value; }
+    if (type === 'number' || type === 'boolean') { spend(budget, 8); return value; }
+    if (type === 'bigint') return toPlain(StringCtor(value), depth, budget);
     if (type !== 'object') throw new TypeErrorCtor('a ' + type + ' cannot be passed to the runtime');
     if (depth > 32) throw new TypeErrorCtor('the value is nested more than 32 levels deep');
     if (isView(value)) {
       const tag = apply(objectToString, value, []);
+      spend(budget, tag === '[object DataView]' ? value.byteLength : value.length * 8);
       if (tag === '[object Uint8Array]') return new Uint8ArrayCtor(value);
       if (tag === '[object DataView]') return toBytes(value, 'a DataView');
       const out = [];
       for (let i = 0; i < value.length; i++) out[i] = value[i];
       return out;
     }
-    if (value instanceof ArrayBufferCtor) return toBytes(value, 'an ArrayBuffer');
+    if (value instanceof ArrayBufferCtor) {
+      const bytes = toBytes(value, 'an ArrayBuffer');
+      spend(budget, bytes.length);
+      return bytes;
+    }
     if (isArray(value)) {
       const out = [];
-      for (let i = 0; i < value.length; i++) out[i] = toPlain(value[i], depth + 1);
+      for (let i = 0; i < value.length; i++) { spend(budget, 8); out[i] = toPlain(value[i], depth + 1, budget); }
       return out;
     }
     const out = {};
     const names = keys(value);
     for (let i = 0; i < names.length; i++) {
-      defineProperty(out, names[i], { value: toPlain(value[names[i]], depth + 1), enumerable: true, writable: true, configurable: true });
+      spend(budget, 8 + names[i].length);
+      defineProperty(out, names[i], { value: toPlain(value[names[i]], depth + 1, budget), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
 
   function plainArgument(method, arg) {
     try {
-      return toPlain(arg, 0);
+      return toPlain(arg, 0, { left: MAX_ARGUMENT_UNITS });
     } catch (error) {
       const where = method === 'fetch' ? 'fetch' : 'Lit.Actions.' + method;
       throw new TypeErrorCtor(where + ': ' + (error instanceof ErrorCtor ? error.message : 'the argument cannot be passed'));

@@ -16,6 +16,8 @@ export interface RecordedCall {
 
 export class RecordingBindings implements ActionBindings {
   readonly calls: RecordedCall[] = [];
+  /** What decryptAndCombine answers (the node layer asks the network for real). */
+  decryptedText = 'decrypted';
   /** Permitted action CIDs per token id. */
   readonly permittedActions = new Map<bigint, string[]>();
   /** Permitted addresses per token id. */
@@ -118,7 +120,7 @@ export class RecordingBindings implements ActionBindings {
 
   async decryptAndCombine(args: DecryptAndCombineArgs): Promise<string> {
     this.calls.push({ method: 'decryptAndCombine', args });
-    throw new Error('Lit.Actions.decryptAndCombine is not available yet in Litbox');
+    return this.decryptedText;
   }
 
   async fetch(request: ActionFetchRequest): Promise<ActionFetchResponse> {

@@ -95,7 +95,7 @@ export interface ActionBindings {
   runOnceCollect(args: { name: string }): Promise<string>;
   /** broadcastAndCollect: every node's value for `name`, in node order. */
   broadcastAndCollect(args: { name: string; value: string }): Promise<string[]>;
-  /** May throw "decryptAndCombine is not available yet". */
+  /** The plaintext (UTF-8) once T nodes released shares; throws with every refusal otherwise. */
   decryptAndCombine(args: DecryptAndCombineArgs): Promise<string>;
   /** An HTTP request already checked against the allow-list; see allowListedFetch. */
   fetch(request: ActionFetchRequest): Promise<ActionFetchResponse>;

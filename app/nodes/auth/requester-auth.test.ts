@@ -7,7 +7,7 @@ import { RequesterAuth } from './requester-auth.ts';
 const wallet = new Wallet(Wallet.createRandom().privateKey);
 
 async function authSig(
-  overrides: Partial<{ domain: string; expirationTime: string | undefined; issuedAt: string }> = {},
+  overrides: Partial<{ domain: string; expirationTime: string | undefined; issuedAt: string; statement: string }> = {},
 ) {
   const now = Date.now();
   const fields = {
@@ -56,5 +56,15 @@ describe('SIWE auth sigs at a node', () => {
     await expect(
       auth.verifyAuthSig({ ...genuine, sig: await other.signMessage(genuine.signedMessage) }),
     ).rejects.toThrow(/does not match/);
+  });
+
+  it('takes the same auth sig again (a session), but refuses another message that reuses its nonce', async () => {
+    const auth = new RequesterAuth();
+    const first = await authSig();
+    expect(await auth.verifyAuthSig(first)).toBe(wallet.address);
+    expect(await auth.verifyAuthSig(first)).toBe(wallet.address);
+    await expect(auth.verifyAuthSig(await authSig({ statement: 'another message, same nonce' }))).rejects.toThrow(
+      /reuses the nonce/,
+    );
   });
 });

@@ -14,6 +14,8 @@ const MAX_CACHE = 10_000;
  */
 export class RequesterAuth {
   private readonly verified = new Map<string, { address: string; expiresAt: number }>();
+  /** Which auth sig each (address, SIWE nonce) belongs to, until that auth sig expires. */
+  private readonly nonces = new Map<string, { authSig: string; expiresAt: number }>();
 
   /** The address that signed the auth sig; throws 401 with the reason otherwise. */
   async verifyAuthSig(authSig: AuthSig): Promise<string> {
@@ -45,8 +47,31 @@ export class RequesterAuth {
     const address = getAddress(message.address);
     if (getAddress(authSig.address) !== address)
       throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig address does not match the signer');
+    // A nonce is used by one auth sig: the same auth sig may be shown again until it expires (it
+    // is a session), but another message carrying a nonce already seen is a replay.
+    this.rememberNonce(`${address}:${message.nonce}`, key, expiresAt);
     if (this.verified.size >= MAX_CACHE) this.verified.clear();
     this.verified.set(key, { address, expiresAt });
     return address;
+  }
+
+  private rememberNonce(nonce: string, authSig: string, expiresAt: number): void {
+    const now = Date.now();
+    const seen = this.nonces.get(nonce);
+    if (seen && seen.expiresAt > now && seen.authSig !== authSig)
+      throw new NodeRequestError(
+        401,
+        'reused_nonce',
+        'the auth sig reuses the nonce of another auth sig of this address; sign a new one with a fresh nonce',
+      );
+    if (this.nonces.size >= MAX_CACHE) {
+      for (const [k, v] of this.nonces) if (v.expiresAt <= now) this.nonces.delete(k);
+      // Still full: forget the oldest (a node keeps at most MAX_CACHE nonces in memory).
+      for (const k of this.nonces.keys()) {
+        if (this.nonces.size < MAX_CACHE) break;
+        this.nonces.delete(k);
+      }
+    }
+    this.nonces.set(nonce, { authSig, expiresAt });
   }
 }

@@ -50,4 +50,30 @@ export class ActionMailbox {
       });
     }
   }
+
+  /**
+   * Resolves with what arrived from `from` as soon as `enough` says so, all arrived, or the
+   * deadline passed (then with what is there; never rejects): for exchanges where a quorum
+   * suffices, so that one crashed node does not hold the others until the deadline.
+   */
+  async collectUntil(
+    requestId: string,
+    name: string,
+    from: readonly number[],
+    deadline: number,
+    enough: (values: ReadonlyMap<number, string>) => boolean,
+  ): Promise<Map<number, string>> {
+    const box = this.box(`${requestId}\u0000${name}`);
+    for (;;) {
+      const left = deadline - Date.now();
+      if (from.every((i) => box.values.has(i)) || enough(box.values) || left <= 0) return new Map(box.values);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        box.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
 }

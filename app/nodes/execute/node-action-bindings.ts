@@ -10,6 +10,14 @@ import type { VerifiedRequester } from '../auth/requester.ts';
 import { parseConditions } from '../../shared/conditions/access-control-conditions.ts';
 import { AuthSig } from '../../shared/node-api.ts';
 import { evaluateConditions } from '../conditions/evm-conditions.ts';
+import {
+  describeEncrypted,
+  ENCRYPTED_FORMAT,
+  EncryptedData,
+} from '../../shared/encryption/access-control-encryption.ts';
+import { openWithShares } from '../../shared/encryption/open-with-shares.ts';
+import { blsShareFromLitJson } from '../../shared/threshold/bls.ts';
+import { decryptionShare } from '../decryption/decryption-share.ts';
 
 /** The sandbox chain's name in Lit's `chain` arguments. */
 export const SANDBOX_CHAIN = 'litbox';
@@ -37,6 +45,7 @@ export function nodeActionBindings(
 ): ActionBindings {
   const { PKPPermissions } = ctx.chain.contracts;
   const leader = Math.min(...request.participants);
+  let decryptions = 0;
 
   const exchange = async (name: string, value: string): Promise<void> => {
     mailbox.put(request.requestId, name, ctx.index, value);
@@ -123,10 +132,95 @@ export function nodeActionBindings(
       );
       return [...request.participants].sort((a, b) => a - b).map((i) => values.get(i)!);
     },
-    async decryptAndCombine() {
-      throw new Error(
-        'decryptAndCombine is not available in this Litbox yet (access-controlled decryption comes next)',
+    async decryptAndCombine({ accessControlConditions, ciphertext, dataToEncryptHash, authSig, chain }) {
+      if (chain !== SANDBOX_CHAIN) throw new Error(`unknown chain "${chain}"; the sandbox chain is "${SANDBOX_CHAIN}"`);
+      const key = ctx.networkKey.ready();
+      if (!key) throw new Error('decryptAndCombine: the network key is not made yet');
+      const record = EncryptedData.safeParse({
+        format: ENCRYPTED_FORMAT,
+        networkPublicKey: key.publicKey.replace(/^0x/, '').toLowerCase(),
+        accessControlConditions,
+        dataToEncryptHash: dataToEncryptHash.replace(/^0x/, ''),
+        ciphertext,
+      });
+      if (!record.success)
+        throw new Error(
+          `decryptAndCombine: ${record.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      // The requester is who the request proved, or the auth sig the action passes.
+      let requester = request.requester;
+      if (authSig !== undefined && authSig !== null) {
+        const parsed = AuthSig.safeParse(authSig);
+        if (!parsed.success)
+          throw new Error('decryptAndCombine: authSig is not an auth sig {sig, derivedVia, signedMessage, address}');
+        const address = await ctx.auth.verifyAuthSig(parsed.data).catch((err: Error) => {
+          throw new Error(`decryptAndCombine: ${err.message}`);
+        });
+        requester = { address, authMethods: [] };
+      }
+      // Each node releases its own share only if the conditions hold for it, then the nodes
+      // running this request swap shares, each sealed for its one recipient (pairwise
+      // AES-GCM keys from the registered X25519 keys: no share travels in the clear), and
+      // each node combines T of them.
+      const name = `decrypt:${decryptions++}`;
+      const label = (from: number, to: number) => `decrypt-share:${request.requestId}:${name}:${from}->${to}`;
+      let mine: string | undefined;
+      let message: string;
+      try {
+        mine = (await decryptionShare(ctx, record.data, requester, undefined)).share;
+        const sealed: Record<string, string> = {};
+        for (const to of request.participants) {
+          const peer = ctx.peers.peer(to);
+          if (to === ctx.index || !peer) continue;
+          sealed[to] = ctx.crypto
+            .encryptFor(ctx.index, peer, Buffer.from(mine), label(ctx.index, to))
+            .toString('base64');
+        }
+        message = JSON.stringify({ sealed });
+      } catch (err) {
+        message = JSON.stringify({ refused: (err as Error).message });
+      }
+      await exchange(name, message);
+      const countShares = (values: ReadonlyMap<number, string>) =>
+        [...values.values()].filter((v) => v.startsWith('{"sealed"')).length;
+      const values = await mailbox.collectUntil(
+        request.requestId,
+        name,
+        request.participants,
+        Date.now() + EXCHANGE_TIMEOUT_MS,
+        (v) => countShares(v) > ctx.threshold, // T plus one spare, in case one share is bad
       );
+      const shares = [];
+      const refusals: string[] = [];
+      // In node order, so that every node words a refusal the same (their responses must agree).
+      for (const [node, value] of [...values].sort(([a], [b]) => a - b)) {
+        try {
+          const parsed = JSON.parse(value) as { sealed?: Record<string, string>; refused?: string };
+          if (parsed.sealed) {
+            const peer = ctx.peers.peer(node);
+            const entry = parsed.sealed[ctx.index];
+            const json =
+              node === ctx.index
+                ? mine!
+                : ctx.crypto
+                    .decryptFrom(ctx.index, peer!, Buffer.from(entry!, 'base64'), label(node, ctx.index))
+                    .toString();
+            const share = blsShareFromLitJson(json);
+            if (share.index === node) shares.push(share);
+          } else if (parsed.refused) refusals.push(`node ${node}: ${parsed.refused}`);
+        } catch {
+          refusals.push(`node ${node}: sent a malformed share`);
+        }
+      }
+      if (shares.length < ctx.threshold)
+        throw new Error(
+          `decryptAndCombine: ${shares.length} of ${request.participants.length} nodes gave a decryption share, ${ctx.threshold} are needed (${refusals.join('; ')})`,
+        );
+      const { identity } = describeEncrypted(record.data);
+      const { plaintext } = await openWithShares(record.data, identity, shares, ctx.threshold).catch((err: Error) => {
+        throw new Error(`decryptAndCombine: ${err.message}`);
+      });
+      return new TextDecoder().decode(plaintext);
     },
     fetch: fetchAllowed,
   };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
 import { NodeRequestError } from '../http-server.ts';
 import { statementDigest, type PeerCrypto, type PeerInfo } from './peer-crypto.ts';
@@ -68,4 +69,20 @@ export function openEnvelope<T>(
   } catch {
     throw new NodeRequestError(400, 'bad_envelope', 'the message body is not valid');
   }
+}
+
+/** Signed envelopes relayed inside another message (checked one by one when opened). */
+export const RelayedEnvelopes = z.array(z.unknown()).max(1024);
+/** Values sealed for one recipient, by sender index. */
+export const SealedValues = z.record(z.string(), z.instanceof(Uint8Array));
+
+/**
+ * The body of a message whose signature verified, checked against its shape: a registered
+ * node that is faulty or hostile can sign anything, and a wrong shape is a 400, not a crash.
+ */
+export function messageBody<T>(schema: z.ZodType<T>, body: unknown, kind: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new NodeRequestError(400, 'bad_message', `the ${kind} message does not have its expected shape`);
+  return parsed.data;
 }

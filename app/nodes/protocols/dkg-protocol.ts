@@ -6,7 +6,15 @@ import { NodeRequestError } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callAll, callPeer } from '../peers/peer-client.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
-import { openEnvelope, sealEnvelope, type SignedEnvelope } from '../peers/signed-envelope.ts';
+import { z } from 'zod';
+import {
+  messageBody,
+  openEnvelope,
+  RelayedEnvelopes,
+  SealedValues,
+  sealEnvelope,
+  type SignedEnvelope,
+} from '../peers/signed-envelope.ts';
 import { DKG_PURPOSES, type DkgPurpose } from './dkg-purposes.ts';
 
 /**
@@ -39,6 +47,12 @@ interface Confirmation {
   purpose: DkgPurpose['name'];
   pubkeys: string[];
 }
+const FinishBody = z.looseObject({ broadcasts: RelayedEnvelopes, sealed: SealedValues });
+const CommitBody = z.object({ confirmations: RelayedEnvelopes });
+const ConfirmationBody = z.object({
+  purpose: z.enum(['pkp', 'network']),
+  pubkeys: z.array(z.string().regex(/^0x[0-9a-f]+$/)).max(1024),
+});
 
 function purposeOf(ctx: NodeContext, req: DealRequest): DkgPurpose {
   const purpose = Object.hasOwn(DKG_PURPOSES, req?.purpose) ? DKG_PURPOSES[req.purpose] : undefined;
@@ -87,19 +101,20 @@ export function handleDkgDeal(ctx: NodeContext, raw: unknown): DealResponse {
 
 /** Participant: round 2. */
 export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope {
-  const { from, session, body } = openEnvelope<FinishRequest>(ctx.crypto, ctx.peers, raw, { kind: 'dkg/finish' });
+  const { from, session, body: message } = openEnvelope<unknown>(ctx.crypto, ctx.peers, raw, { kind: 'dkg/finish' });
   ctx.sessions.advance(session, from, 'dkg/finish', 'dkg/commit');
+  const body = messageBody(FinishBody, message, 'dkg/finish') as unknown as FinishRequest;
   const purpose = purposeOf(ctx, body);
   const perKey: ReceivedDkgDealing[][] = Array.from({ length: body.count }, () => []);
   for (const dealer of body.participants) {
-    const envelope = body.broadcasts?.find((b) => b?.from === dealer);
+    const envelope = body.broadcasts.find((b) => b?.from === dealer);
     if (!envelope) throw new NodeRequestError(400, 'missing_dealing', `no dealing from node ${dealer}`);
     const { body: broadcast } = openEnvelope<{ commitments: Uint8Array[][] }>(ctx.crypto, ctx.peers, envelope, {
       kind: 'dkg/broadcast',
       session,
       from: dealer,
     });
-    const sealed = body.sealed?.[dealer];
+    const sealed = Object.hasOwn(body.sealed, dealer) ? body.sealed[dealer] : undefined;
     if (!(sealed instanceof Uint8Array))
       throw new NodeRequestError(400, 'missing_dealing', `no shares from node ${dealer}`);
     let shares: bigint[];
@@ -145,19 +160,21 @@ export function handleDkgFinish(ctx: NodeContext, raw: unknown): SignedEnvelope 
 
 /** Participant: round 3. Commits only keys every node confirmed. */
 export async function handleDkgCommit(ctx: NodeContext, raw: unknown): Promise<{ committed: number }> {
-  const { from, session, body } = openEnvelope<{ confirmations: SignedEnvelope[] }>(ctx.crypto, ctx.peers, raw, {
+  const {
+    from,
+    session,
+    body: message,
+  } = openEnvelope<unknown>(ctx.crypto, ctx.peers, raw, {
     kind: 'dkg/commit',
   });
   ctx.sessions.advance(session, from, 'dkg/commit', undefined);
+  const body = messageBody(CommitBody, message, 'dkg/commit') as { confirmations: (SignedEnvelope | null)[] };
   let agreed: Confirmation | undefined;
   for (let node = 1; node <= ctx.nodeCount; node++) {
-    const envelope = body.confirmations?.find((c) => c?.from === node);
+    const envelope = body.confirmations.find((c) => c?.from === node);
     if (!envelope) throw new NodeRequestError(400, 'missing_confirmation', `node ${node} did not confirm`);
-    const { body: confirmation } = openEnvelope<Confirmation>(ctx.crypto, ctx.peers, envelope, {
-      kind: 'dkg/confirm',
-      session,
-      from: node,
-    });
+    const opened = openEnvelope<unknown>(ctx.crypto, ctx.peers, envelope, { kind: 'dkg/confirm', session, from: node });
+    const confirmation: Confirmation = messageBody(ConfirmationBody, opened.body, 'dkg/confirm');
     if (agreed && JSON.stringify(agreed) !== JSON.stringify(confirmation))
       throw new NodeRequestError(409, 'disagreement', `node ${node} computed different public keys`);
     agreed = confirmation;

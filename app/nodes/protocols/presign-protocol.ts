@@ -15,7 +15,15 @@ import { NodeRequestError } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callAll, callPeer } from '../peers/peer-client.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
-import { openEnvelope, sealEnvelope, type SignedEnvelope } from '../peers/signed-envelope.ts';
+import { z } from 'zod';
+import {
+  messageBody,
+  openEnvelope,
+  RelayedEnvelopes,
+  SealedValues,
+  sealEnvelope,
+  type SignedEnvelope,
+} from '../peers/signed-envelope.ts';
 
 /**
  * Presignatures in batches among the nodes that are up (at least T of them), relayed by the
@@ -38,6 +46,8 @@ interface Round2Request {
   broadcasts: SignedEnvelope[];
   sealed: Record<string, Uint8Array>;
 }
+const Round2Body = z.object({ params: z.unknown(), broadcasts: RelayedEnvelopes, sealed: SealedValues });
+const FinishBody = z.object({ messages: RelayedEnvelopes });
 
 const pending = new Map<string, { state: PresignRound1State; at: number }>();
 
@@ -86,18 +96,25 @@ export function handlePresignDeal(ctx: NodeContext, raw: unknown): DealResponse 
 
 /** Participant, round 2: checks every dealing addressed to it, then publishes its v values. */
 export function handlePresignRound2(ctx: NodeContext, raw: unknown): SignedEnvelope {
-  const { from, session, body } = openEnvelope<Round2Request>(ctx.crypto, ctx.peers, raw, { kind: 'presign/round2' });
+  const {
+    from,
+    session,
+    body: message,
+  } = openEnvelope<unknown>(ctx.crypto, ctx.peers, raw, {
+    kind: 'presign/round2',
+  });
   ctx.sessions.advance(session, from, 'presign/round2', 'presign/finish');
+  const body = messageBody(Round2Body, message, 'presign/round2') as Round2Request;
   checkParams(ctx, body.params, session);
   const received = body.params.participants.map((dealer) => {
-    const envelope = body.broadcasts?.find((b) => b?.from === dealer);
+    const envelope = body.broadcasts.find((b) => b?.from === dealer);
     if (!envelope) throw new NodeRequestError(400, 'missing_dealing', `no dealing from node ${dealer}`);
     const { body: broadcast } = openEnvelope<PresignDealingBroadcast>(ctx.crypto, ctx.peers, envelope, {
       kind: 'presign/broadcast',
       session,
       from: dealer,
     });
-    const sealed = body.sealed?.[dealer];
+    const sealed = Object.hasOwn(body.sealed, dealer) ? body.sealed[dealer] : undefined;
     if (!(sealed instanceof Uint8Array))
       throw new NodeRequestError(400, 'missing_dealing', `no values from node ${dealer}`);
     let shares: PresignPrivateShares;
@@ -126,15 +143,20 @@ export function handlePresignRound2(ctx: NodeContext, raw: unknown): SignedEnvel
 
 /** Participant, round 3: μ, w, and the batch stored durably. */
 export function handlePresignFinish(ctx: NodeContext, raw: unknown): { stored: number } {
-  const { from, session, body } = openEnvelope<{ messages: SignedEnvelope[] }>(ctx.crypto, ctx.peers, raw, {
+  const {
+    from,
+    session,
+    body: message,
+  } = openEnvelope<unknown>(ctx.crypto, ctx.peers, raw, {
     kind: 'presign/finish',
   });
   ctx.sessions.advance(session, from, 'presign/finish', undefined);
+  const body = messageBody(FinishBody, message, 'presign/finish') as { messages: (SignedEnvelope | null)[] };
   const entry = pending.get(session);
   if (!entry) throw new NodeRequestError(409, 'unknown_batch', `no round-1 state for batch ${session}`);
   pending.delete(session);
   const messages = entry.state.params.participants.map((node) => {
-    const envelope = body.messages?.find((m) => m?.from === node);
+    const envelope = body.messages.find((m) => m?.from === node);
     if (!envelope) throw new NodeRequestError(400, 'missing_round2', `no round-2 message from node ${node}`);
     return openEnvelope<PresignRound2Message>(ctx.crypto, ctx.peers, envelope, {
       kind: 'presign/v',

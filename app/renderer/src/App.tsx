@@ -1,21 +1,33 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { hostClient, subscribeLive, takeToken } from './host-connection.ts';
+import { NavigationContext, SECTIONS, sectionOf, type Route } from './navigation.ts';
 import { NetworkDashboard } from './network/NetworkDashboard.tsx';
 import { PkpsPage } from './pkps/PkpsPage.tsx';
-import { ActionsPage } from './actions/ActionsPage.tsx';
-import { VerifyPage } from './actions/VerifyPage.tsx';
+import { PkpDetailPage } from './pkps/detail/PkpDetailPage.tsx';
+import { ActionsSection } from './actions/ActionsSection.tsx';
 import { ActivityPage } from './activity/ActivityPage.tsx';
+import { EncryptionPage } from './encryption/EncryptionPage.tsx';
+import { SettingsPage } from './settings/SettingsPage.tsx';
+import { Onboarding } from './onboarding/Onboarding.tsx';
+import { useTheme } from './ui/theme.ts';
 
-const PAGES = ['Network', 'PKPs', 'Actions', 'Verify', 'Activity'] as const;
-type Page = (typeof PAGES)[number];
+/** Set once the person opened the wallet from the welcome screen. */
+const WELCOMED_KEY = 'litbox.welcomed';
 
 export function App() {
   const token = useMemo(takeToken, []);
+  const [theme, setTheme] = useTheme();
   const [status, setStatus] = useState<NetworkStatus | undefined>();
   const [connected, setConnected] = useState(false);
-  const [page, setPage] = useState<Page>('Network');
+  const [route, setRoute] = useState<Route>({ section: 'network' });
+  const [entered, setEntered] = useState(false);
+  const [forceWelcome, setForceWelcome] = useState(false);
+  const [welcomed, setWelcomed] = useState(() => localStorage.getItem(WELCOMED_KEY) === 'yes');
   const client = useMemo(() => (token ? hostClient(token) : undefined), [token]);
+  const mainRef = useRef<HTMLElement>(null);
+  const place = route.section === 'pkp' ? `pkp:${route.publicKey}` : sectionOf(route);
+  const lastPlace = useRef(place);
 
   useEffect(() => {
     if (!token) return;
@@ -27,6 +39,24 @@ export function App() {
       setConnected,
     );
   }, [token]);
+
+  // A new page takes the focus to its heading, so keyboard and screen reader users start there.
+  useEffect(() => {
+    if (lastPlace.current === place) return;
+    lastPlace.current = place;
+    const heading = mainRef.current?.querySelector('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [place]);
+
+  const enter = useCallback(() => {
+    localStorage.setItem(WELCOMED_KEY, 'yes');
+    setWelcomed(true);
+    setForceWelcome(false);
+    setEntered(true);
+  }, []);
 
   if (!token || !client) {
     return (
@@ -40,42 +70,93 @@ export function App() {
     );
   }
 
+  if (!entered)
+    return <Onboarding status={status} client={client} welcomed={welcomed} force={forceWelcome} onDone={enter} />;
+
+  const ready = status?.ready === true;
+  const upCount = status?.nodes.filter((n) => n.up).length ?? 0;
   return (
-    <div className="shell">
-      <header className="topbar">
-        <span className="brand">Litbox</span>
-        <span className={connected ? 'pill ok' : 'pill bad'} aria-live="polite">
-          {connected ? 'connected to host' : 'host unreachable, retrying'}
-        </span>
-      </header>
-      <nav className="tabs" aria-label="Sections">
-        {PAGES.map((name) => (
-          <button
-            key={name}
-            type="button"
-            className="tab"
-            aria-current={page === name ? 'page' : undefined}
-            onClick={() => setPage(name)}
-          >
-            {name}
-          </button>
-        ))}
-      </nav>
-      <main className="page">
-        {!status ? (
-          <p>Connecting to the Litbox host…</p>
-        ) : page === 'Network' ? (
-          <NetworkDashboard status={status} client={client} />
-        ) : page === 'PKPs' ? (
-          <PkpsPage client={client} networkReady={status.ready} />
-        ) : page === 'Actions' ? (
-          <ActionsPage client={client} networkReady={status.ready} />
-        ) : page === 'Verify' ? (
-          <VerifyPage client={client} />
-        ) : (
-          <ActivityPage client={client} />
-        )}
-      </main>
-    </div>
+    <NavigationContext.Provider value={setRoute}>
+      <div className="shell">
+        <a
+          className="skip-link"
+          href="#main"
+          onClick={(e) => {
+            e.preventDefault();
+            mainRef.current?.focus();
+          }}
+        >
+          Skip to content
+        </a>
+        <header className="topbar">
+          <span className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Litbox
+          </span>
+          <span className="spacer" />
+          {status ? (
+            <span className="muted" data-testid="topbar-network">
+              {ready ? 'sandbox ready' : 'sandbox starting…'} · {upCount}/{status.nodeCount} nodes up · threshold{' '}
+              {status.threshold}
+            </span>
+          ) : null}
+          <span className={connected ? 'pill ok' : 'pill bad'} aria-live="polite">
+            {connected ? 'connected to host' : 'host unreachable, retrying'}
+          </span>
+        </header>
+        <div className="body">
+          <nav className="sidenav" aria-label="Sections">
+            <ul>
+              {SECTIONS.map((item) => (
+                <li key={item.section}>
+                  <button
+                    type="button"
+                    className="nav-item"
+                    aria-current={sectionOf(route) === item.section ? 'page' : undefined}
+                    onClick={() => setRoute(item.route)}
+                  >
+                    {item.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <main id="main" className="page" ref={mainRef} tabIndex={-1}>
+            {!status ? (
+              <p>Connecting to the Litbox host…</p>
+            ) : route.section === 'network' ? (
+              <NetworkDashboard status={status} client={client} />
+            ) : route.section === 'pkps' ? (
+              <PkpsPage client={client} networkReady={ready} />
+            ) : route.section === 'pkp' ? (
+              <PkpDetailPage
+                key={route.publicKey}
+                client={client}
+                status={status}
+                publicKey={route.publicKey}
+                tab={route.tab}
+              />
+            ) : route.section === 'actions' ? (
+              <ActionsSection client={client} networkReady={ready} tab={route.tab} />
+            ) : route.section === 'encryption' ? (
+              <EncryptionPage client={client} networkReady={ready} />
+            ) : route.section === 'activity' ? (
+              <ActivityPage client={client} initialQuery={route.query} />
+            ) : (
+              <SettingsPage
+                client={client}
+                status={status}
+                theme={theme}
+                onTheme={setTheme}
+                onShowWelcome={() => {
+                  setForceWelcome(true);
+                  setEntered(false);
+                }}
+              />
+            )}
+          </main>
+        </div>
+      </div>
+    </NavigationContext.Provider>
   );
 }

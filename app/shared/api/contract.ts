@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContractAddresses } from '../contracts/addresses.ts';
+import { EncryptedData, MAX_PLAINTEXT_BYTES } from '../encryption/encrypted-data.ts';
 
 /**
  * The one API contract between the host and every caller (renderer, CLI, tests).
@@ -29,6 +30,15 @@ export const ChainStatus = z.object({
 });
 export type ChainStatus = z.infer<typeof ChainStatus>;
 
+/** The last signature (or decryption) the host's Lit client combined: which nodes' shares made it. */
+export const LastSignature = z.object({
+  kind: z.enum(['pkpSign', 'executeJs', 'decrypt']),
+  nodes: z.array(z.number().int()),
+  at: z.number(),
+  publicKey: z.string().nullable(),
+});
+export type LastSignature = z.infer<typeof LastSignature>;
+
 export const NetworkStatus = z.object({
   /** True once the chain and every node answered after start-up. */
   ready: z.boolean(),
@@ -41,6 +51,8 @@ export const NetworkStatus = z.object({
   contracts: ContractAddresses.nullable(),
   /** The network's BLS12-381 key (48-byte compressed G1, hex), made by DKG at genesis. */
   networkPublicKey: z.string().nullable(),
+  /** Null until the wallet made its first signature since start-up. */
+  lastSignature: LastSignature.nullable(),
 });
 export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
@@ -138,7 +150,175 @@ export const MintGrantBurnVerdict = z.object({
 
 export const NodeIndexInput = z.object({ index: z.number().int().min(1) }).strict();
 
+const AddressText = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address');
+const EthText = z.string().regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 0.25');
+const WeiText = z.string().regex(/^\d+$/, 'must be a whole number (wei)');
+const HexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'must be hex bytes: 0x followed by pairs of hex digits');
+const ScopeIds = z.array(z.number().int());
+
+/** A PKP as the chain knows it: owner, balance, who may sign with it, and its history from events. */
+export const PkpDetails = z.object({
+  tokenId: z.string(),
+  publicKey: z.string(),
+  ethAddress: z.string(),
+  balanceWei: z.string(),
+  /** "wallet", "self", "burned", or the owner's address. */
+  owner: z.string(),
+  /** The zero address once burned. */
+  ownerAddress: z.string(),
+  /** Auth methods other than Lit Actions and permitted addresses (those have their own lists). */
+  authMethods: z.array(
+    z.object({
+      authMethodType: z.number().int(),
+      typeName: z.string(),
+      id: z.string(),
+      userPubkey: z.string(),
+      scopes: ScopeIds,
+    }),
+  ),
+  actions: z.array(z.object({ ipfsId: z.string(), id: z.string(), scopes: ScopeIds })),
+  /** The owner first (always permitted, no scope needed), then permitted addresses. */
+  addresses: z.array(z.object({ address: z.string(), isOwner: z.boolean(), permitted: z.boolean(), scopes: ScopeIds })),
+  history: z.array(
+    z.object({
+      blockNumber: z.number().int(),
+      /** Block time, ms since 1970. */
+      at: z.number(),
+      transactionHash: z.string(),
+      event: z.string(),
+      description: z.string(),
+    }),
+  ),
+});
+
+/** An EIP-1559 transaction with every field filled in: exactly what the PKP is asked to sign. */
+export const PreparedTransaction = z.object({
+  chainId: z.number().int().positive(),
+  nonce: z.number().int().min(0),
+  to: AddressText,
+  valueWei: WeiText,
+  data: HexData,
+  gasLimit: WeiText,
+  maxFeePerGas: WeiText,
+  maxPriorityFeePerGas: WeiText,
+});
+export type PreparedTransaction = z.infer<typeof PreparedTransaction>;
+
+/** Calldata decoded with the ABI of a known contract (the PKP contracts). */
+export const DecodedCall = z.object({
+  contract: z.string(),
+  functionName: z.string(),
+  signature: z.string(),
+  args: z.array(z.object({ name: z.string(), type: z.string(), value: z.string() })),
+});
+export type DecodedCall = z.infer<typeof DecodedCall>;
+
+/** A transaction from a PKP, as a person fills it in (nonce, gas and fees may be left to the host). */
+const PkpTransactionRequest = z.object({
+  publicKey: PublicKeyText,
+  to: AddressText,
+  valueEth: EthText,
+  data: HexData.optional(),
+});
+
+/** A CACAO (chain-agnostic object capability) as @didtools/cacao reads it: header, payload, signature. */
+export const CacaoJson = z.object({
+  h: z.object({ t: z.string() }),
+  p: z.object({
+    domain: z.string(),
+    iss: z.string(),
+    aud: z.string(),
+    version: z.string(),
+    nonce: z.string(),
+    iat: z.string(),
+    nbf: z.string().optional(),
+    exp: z.string().optional(),
+    statement: z.string().optional(),
+    requestId: z.string().optional(),
+    resources: z.array(z.string()).optional(),
+  }),
+  s: z.object({ t: z.string(), s: z.string() }).optional(),
+});
+
+/** A Ceramic sign-in for a PKP, as did-session makes one: a did:pkh CACAO delegating to a session key. */
+export const CeramicSessionInput = z
+  .object({
+    publicKey: PublicKeyText,
+    /** What the session may write (did-session's resources): ceramic://* (the default) or stream URIs. */
+    resources: z.array(z.string().min(1).max(2048)).min(1).max(64).optional(),
+    /** Lifetime from now; did-session's default is a week. */
+    expiresInSecs: z.number().int().min(60).optional(),
+    /** The app asking, the SIWE domain ("litbox" when left out). */
+    domain: z.string().min(1).max(255).optional(),
+    /** A JSON object for the session key to sign (a JWS whose `cap` header names the CACAO). */
+    payload: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Also return the serialized did-session (DIDSession.fromSession reads it). It holds the
+     * session key's seed: a secret for the caller (the CLI, a dapp), never shown in the UI or logged.
+     */
+    exportSession: z.boolean().optional(),
+    as: SignAs.optional(),
+  })
+  .strict();
+
+export const CeramicSession = z.object({
+  /** did:pkh:eip155:<chain id>:<PKP address> */
+  did: z.string(),
+  /** The session key's did:key (Ed25519). */
+  sessionDid: z.string(),
+  cacao: CacaoJson,
+  /** The CACAO block's CID (dag-cbor): JWS headers carry it as cap = ipfs://<cid>. */
+  cacaoCid: z.string(),
+  expiresAt: z.string(),
+  resources: z.array(z.string()),
+  jws: z
+    .object({
+      payload: z.string(),
+      signatures: z.array(z.object({ protected: z.string(), signature: z.string() })),
+    })
+    .optional(),
+  session: z.string().optional(),
+});
+export type CeramicSession = z.infer<typeof CeramicSession>;
+
 /** Every call: its input and output schema. Calls are POST /api/<name> with a JSON body. */
+export const EncryptInput = z
+  .object({
+    /** Lit's accessControlConditions JSON; the sandbox chain is "litbox". */
+    conditions: z.array(z.unknown()).min(1).max(32),
+    text: z.string().max(MAX_PLAINTEXT_BYTES).optional(),
+    dataBase64: z
+      .string()
+      .max(Math.ceil(MAX_PLAINTEXT_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]*=*$/, 'must be base64')
+      .optional(),
+    fileName: z.string().min(1).max(255).optional(),
+  })
+  .strict()
+  .refine((v) => (v.text === undefined) !== (v.dataBase64 === undefined), 'give either text or dataBase64');
+
+export const DecryptInput = z
+  .object({
+    encrypted: EncryptedData,
+    /** Who asks (default: the wallet account's auth sig). */
+    as: SignAs.optional(),
+    /** Ask as this PKP: its address is :userAddress; `as` must be permitted on it. */
+    pkpPublicKey: PublicKeyText.optional(),
+  })
+  .strict();
+
+export const DecryptOutput = z.object({
+  /** The plaintext as UTF-8 text, when it is valid UTF-8. */
+  text: z.string().optional(),
+  dataBase64: z.string(),
+  fileName: z.string().optional(),
+  /** The nodes whose shares made the key, and the address whose conditions they checked. */
+  nodes: z.array(z.number().int()),
+  userAddress: z.string().nullable(),
+  nodeMs: z.record(z.string(), z.number()),
+  combineMs: z.number(),
+});
+
 export const apiCalls = {
   status: { input: Empty, output: NetworkStatus },
   stopNode: { input: NodeIndexInput, output: NetworkStatus },
@@ -228,6 +408,14 @@ export const apiCalls = {
         publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
         to: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address'),
         valueEth: z.string().regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 0.25'),
+        data: HexData.optional(),
+        /** The nonce, gas and fees a preview filled in: the transaction is then signed exactly so. */
+        prepared: PreparedTransaction.pick({
+          nonce: true,
+          gasLimit: true,
+          maxFeePerGas: true,
+          maxPriorityFeePerGas: true,
+        }).optional(),
         as: SignAs.optional(),
       })
       .strict(),
@@ -237,8 +425,50 @@ export const apiCalls = {
       from: z.string(),
       to: z.string(),
       valueWei: z.string(),
+      /** The mined receipt. */
+      blockHash: z.string(),
+      nonce: z.number().int(),
+      gasUsed: z.string(),
+      effectiveGasPriceWei: z.string(),
+      status: z.literal('success'),
     }),
   },
+  /** What a PKP transaction will be, before anything is signed: filled-in fields and label/value rows. */
+  pkpTransactionPreview: {
+    input: PkpTransactionRequest.extend({
+      /** Another chain than the sandbox's: the transaction can only be exported, so nonce, gas and fee come from here. */
+      chainId: z.number().int().positive().optional(),
+      nonce: z.number().int().min(0).optional(),
+      gasLimit: z.number().int().positive().optional(),
+      maxFeePerGasGwei: z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be an amount of gwei like 30')
+        .optional(),
+    }).strict(),
+    output: z.object({
+      from: z.string(),
+      transaction: PreparedTransaction,
+      /** True for a sandbox transaction (confirming broadcasts it); false for an export (signed only). */
+      broadcast: z.boolean(),
+      rows: z.array(z.object({ label: z.string(), value: z.string() })),
+      decoded: DecodedCall.nullable(),
+    }),
+  },
+  /** Signs a transaction for any chain id and returns it raw; nothing is broadcast. */
+  pkpSignTransactionForChain: {
+    input: PkpTransactionRequest.extend({
+      chainId: z.number().int().positive(),
+      nonce: z.number().int().min(0),
+      gasLimit: z.number().int().positive().optional(),
+      maxFeePerGasGwei: z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be an amount of gwei like 30')
+        .optional(),
+      as: SignAs.optional(),
+    }).strict(),
+    output: z.object({ rawTransaction: z.string(), hash: z.string(), from: z.string() }),
+  },
+  pkpDetails: { input: z.object({ publicKey: PublicKeyText }).strict(), output: PkpDetails },
   pkpSignMessage: {
     input: z
       .object({
@@ -307,6 +537,11 @@ export const apiCalls = {
       .strict(),
     output: MintGrantBurnVerdict,
   },
+  /** Encrypts a text or a file (base64) to the network key under access control conditions. */
+  encrypt: { input: EncryptInput, output: EncryptedData },
+  /** Asks the nodes for decryption shares (each checks the conditions) and opens the record. */
+  decrypt: { input: DecryptInput, output: DecryptOutput },
+  ceramicSession: { input: CeramicSessionInput, output: CeramicSession },
 } as const;
 
 export type ApiCalls = typeof apiCalls;
@@ -316,7 +551,17 @@ export type ApiOutput<N extends ApiCallName> = z.infer<ApiCalls[N]['output']>;
 
 /** What the server answers when a call fails: a code a program can branch on, a message a person can act on. */
 export const ApiError = z.object({
-  code: z.enum(['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unavailable', 'internal']),
+  code: z.enum([
+    'bad_request',
+    'unauthorized',
+    'forbidden',
+    'not_found',
+    'conflict',
+    'too_large',
+    'busy',
+    'unavailable',
+    'internal',
+  ]),
   message: z.string(),
 });
 export type ApiError = z.infer<typeof ApiError>;

@@ -89,3 +89,41 @@ function checkShape(list: ConditionList): void {
   });
   if (list.length % 2 === 0) throw new Error('malformed access control conditions: the list ends with an operator');
 }
+
+/**
+ * The conditions in canonical form: fixed key order, optional fields dropped, so that the
+ * same conditions always hash the same, whoever wrote the JSON and in whatever key order.
+ * The encryption identity is built from the SHA-256 of JSON.stringify of this.
+ */
+export function canonicalConditions(list: ConditionList): unknown[] {
+  return list.map((item): unknown => {
+    if (Array.isArray(item)) return canonicalConditions(item);
+    if ('operator' in item) return { operator: item.operator };
+    if ('functionAbi' in item)
+      return {
+        contractAddress: item.contractAddress,
+        functionName: item.functionName,
+        functionParams: item.functionParams,
+        functionAbi: {
+          name: item.functionAbi.name,
+          inputs: item.functionAbi.inputs.map((p) => ({ name: p.name, type: p.type })),
+          outputs: item.functionAbi.outputs.map((p) => ({ name: p.name, type: p.type })),
+          stateMutability: item.functionAbi.stateMutability,
+        },
+        chain: item.chain,
+        returnValueTest: {
+          key: item.returnValueTest.key ?? '',
+          comparator: item.returnValueTest.comparator,
+          value: item.returnValueTest.value,
+        },
+      };
+    return {
+      contractAddress: item.contractAddress,
+      chain: item.chain,
+      standardContractType: item.standardContractType,
+      method: item.method,
+      parameters: item.parameters,
+      returnValueTest: { comparator: item.returnValueTest.comparator, value: item.returnValueTest.value },
+    };
+  });
+}

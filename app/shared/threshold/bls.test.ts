@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { degreeFor, thresholdFor } from '../network.ts';
 import {
   BLS_SIGNATURE_DST,
+  combineBlsSharesScaled,
+  integerLagrangeWeights,
   blsShareFromLitJson,
   blsShareToLitJson,
   blsSignShare,
@@ -16,6 +18,7 @@ import {
 } from './bls.ts';
 import { bls12381G1CompressedBytes, bls12381G1Group } from './groups.ts';
 import { NotEnoughSharesError } from './shamir.ts';
+import { lagrangeCoefficients } from './lagrange.ts';
 import { simulateDkg } from './simulation.ts';
 
 // N = 7: t = 2, T = 5, so the network key is a degree T-1 = 4 sharing.
@@ -91,12 +94,31 @@ describe('threshold BLS (N=7, T=5)', () => {
     const json = blsShareToLitJson(shares[4] as BlsSignatureShare);
     const parsed = JSON.parse(json) as { ProofOfPossession: { identifier: string; value: string } };
     expect(Object.keys(parsed)).toEqual(['ProofOfPossession']);
-    expect(parsed.ProofOfPossession.identifier).toBe('00'.repeat(31) + '05');
+    // Little-endian, as blsful serialises identifiers: index 5 is 05 00 … 00.
+    expect(parsed.ProofOfPossession.identifier).toBe('05' + '00'.repeat(31));
     expect(parsed.ProofOfPossession.value).toMatch(/^[0-9a-f]{192}$/);
     const back = blsShareFromLitJson(json);
     expect(back.index).toBe(5);
     expect(back.signature.equals((shares[4] as BlsSignatureShare).signature)).toBe(true);
     expect(() => blsShareFromLitJson('{"ProofOfPossession":{"identifier":"00","value":"zz"}}')).toThrow();
     expect(() => blsShareFromLitJson('{"SomethingElse":{}}')).toThrow(/ProofOfPossession/);
+    // A big-endian identifier is another (huge) x-coordinate, not node 5.
+    const bigEndian = json.replace('05' + '00'.repeat(31), '00'.repeat(31) + '05');
+    expect(() => blsShareFromLitJson(bigEndian)).toThrow(/node index/);
+  });
+
+  it('combines with small integer weights: λ_j = w_j / D exactly, and D·σ pairs like σ', () => {
+    const Fr = bls12381G1Group.Fn;
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 12 }), (indices) => {
+        const { weights, denominator } = integerLagrangeWeights(indices);
+        expect(denominator > 0n).toBe(true);
+        const expected = lagrangeCoefficients(Fr, indices);
+        weights.forEach((w, i) => expect(Fr.div(Fr.create(w), Fr.create(denominator))).toBe(expected[i]));
+      }),
+      { numRuns: 200 },
+    );
+    const { scaled, denominator } = combineBlsSharesScaled(shares.slice(1, 1 + T), T);
+    expect(scaled.equals(combineBlsShares(shares.slice(1, 1 + T), T).multiply(denominator))).toBe(true);
   });
 });

@@ -6,11 +6,9 @@
 // The same shares are Lit's decryption shares when m is an encryption identity.
 import type { Fp2 } from '@noble/curves/abstract/tower.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
-import { pippenger } from '@noble/curves/abstract/curve.js';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { bls12381G1Group, type GroupPoint } from './groups.ts';
-import { lagrangeCoefficients } from './lagrange.ts';
 import { assertDistinctIndices, assertNodeIndex, scalarFromHex, scalarToHex } from './scalar.ts';
 import { NotEnoughSharesError } from './shamir.ts';
 
@@ -76,30 +74,67 @@ export function verifyBlsSignature(
  * first when a node might be faulty, and always verify the result.
  */
 export function combineBlsShares(shares: readonly BlsSignatureShare[], threshold: number): G2Point {
+  const { scaled, denominator } = combineBlsSharesScaled(shares, threshold);
+  return denominator === 1n ? scaled : scaled.multiplyUnsafe(Fr.inv(Fr.create(denominator)));
+}
+
+/**
+ * D·σ and D, for a small positive integer D: the Lagrange weights at 0 of small node indices
+ * are fractions with small numerators and denominators, so with a common denominator D every
+ * weight D·λ_j is a small integer and the combination costs a few short (variable-time: all
+ * inputs are public) multiplications instead of full-size ones. A caller that pairs σ with
+ * a G1 point P can use e(D⁻¹·P, D·σ) and never multiply in G2 by a full-size scalar.
+ */
+export function combineBlsSharesScaled(
+  shares: readonly BlsSignatureShare[],
+  threshold: number,
+): { scaled: G2Point; denominator: bigint } {
   if (shares.length < threshold) throw new NotEnoughSharesError(threshold, shares.length);
   const used = shares.slice(0, threshold);
-  const weights = lagrangeCoefficients(
-    Fr,
-    used.map((s) => s.index),
-  );
-  return pippenger(
-    G2,
-    used.map((s) => s.signature),
-    weights,
-  );
+  const { weights, denominator } = integerLagrangeWeights(used.map((s) => s.index));
+  const scaled = used.reduce((sum, share, i) => {
+    const w = weights[i]!;
+    const term = share.signature.multiplyUnsafe(w < 0n ? -w : w);
+    return w < 0n ? sum.subtract(term) : sum.add(term);
+  }, G2.ZERO);
+  return { scaled, denominator };
+}
+
+/** λ_j(0) = weights[j] / denominator, exactly, for distinct node indices (denominator > 0). */
+export function integerLagrangeWeights(indices: readonly number[]): { weights: bigint[]; denominator: bigint } {
+  assertDistinctIndices(indices);
+  const xs = indices.map(BigInt);
+  const fractions = xs.map((xj) => {
+    let num = 1n;
+    let den = 1n;
+    for (const xm of xs)
+      if (xm !== xj) {
+        num *= xm;
+        den *= xm - xj;
+      }
+    return { num, den };
+  });
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+  const denominator = fractions.reduce((d, f) => {
+    const abs = f.den < 0n ? -f.den : f.den;
+    return (d / gcd(d, abs)) * abs;
+  }, 1n);
+  return { weights: fractions.map((f) => (f.num * denominator) / f.den), denominator };
 }
 
 /**
  * A share in the JSON form Lit's client reads:
  * {"ProofOfPossession":{"identifier":"<32-byte scalar hex>","value":"<96-byte G2 hex>"}}.
- * TODO: the identifier is the node index as a 32-byte BIG-endian scalar for now; confirm the
- * byte order (and whether it is the plain index) against Lit's blsful/vsss-rs serialisation.
+ * The identifier is the share's x-coordinate, here the node index, as a LITTLE-endian
+ * 32-byte scalar (blsful's serialisation: identifiers Lit's nodes send have a first hex byte
+ * above the field order's top byte, which only little-endian allows). Checked by combining a
+ * published Lit share set at those identifiers into a signature its network key verifies.
  */
 export function blsShareToLitJson(share: BlsSignatureShare): string {
   assertNodeIndex(share.index);
   return JSON.stringify({
     ProofOfPossession: {
-      identifier: scalarToHex(Fr, BigInt(share.index)),
+      identifier: littleEndianHex(scalarToHex(Fr, BigInt(share.index))),
       value: bytesToHex(share.signature.toBytes(true)),
     },
   });
@@ -112,12 +147,18 @@ export function blsShareFromLitJson(json: string): BlsSignatureShare {
   if (typeof inner?.identifier !== 'string' || typeof inner.value !== 'string') {
     throw new TypeError('expected {"ProofOfPossession":{"identifier":"…","value":"…"}}');
   }
-  const index = scalarFromHex(Fr, inner.identifier);
+  const index = scalarFromHex(Fr, littleEndianHex(inner.identifier.replace(/^0x/i, '')));
   if (index < 1n || index > 0xffffffffn) throw new RangeError('share identifier is not a node index');
   const signature = G2.fromHex(inner.value);
   signature.assertValidity();
   assertDistinctIndices([Number(index)]);
   return { index: Number(index), signature };
+}
+
+/** Reverses the byte order of a hex string (big-endian ⇄ little-endian). */
+function littleEndianHex(hex: string): string {
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) throw new RangeError('share identifier must be hex bytes');
+  return (hex.match(/../g) ?? []).reverse().join('');
 }
 
 /** e(key, H(m)) == e(G1, σ), computed as one product e(−G1, σ)·e(key, H(m)) == 1. */

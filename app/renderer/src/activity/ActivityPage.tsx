@@ -5,8 +5,8 @@ import type { ApiOutput } from '../../../shared/api/contract.ts';
 type Entry = ApiOutput<'activity'>['entries'][number];
 
 /** Everything the wallet did, newest first, searchable; kept in the host's SQLite file. */
-export function ActivityPage({ client }: { client: ApiClient }) {
-  const [query, setQuery] = useState('');
+export function ActivityPage({ client, initialQuery = '' }: { client: ApiClient; initialQuery?: string }) {
+  const [query, setQuery] = useState(initialQuery);
   const [entries, setEntries] = useState<Entry[]>([]);
   const [error, setError] = useState<string | undefined>();
 
@@ -29,6 +29,7 @@ export function ActivityPage({ client }: { client: ApiClient }) {
       <label className="row">
         Search{' '}
         <input
+          type="search"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           placeholder="kind, PKP, hash…"

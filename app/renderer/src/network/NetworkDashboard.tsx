@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ethers } from 'ethers';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { NetworkStatus } from '../../../shared/api/contract.ts';
 
@@ -7,11 +8,25 @@ interface Props {
   client: ApiClient;
 }
 
-/** The network at a glance: the chain, the threshold, and every node, updated live. */
+const KIND_NAMES: Record<string, string> = {
+  pkpSign: 'PKP signature',
+  executeJs: 'Lit Action signature',
+  decrypt: 'decryption',
+};
+
+/**
+ * The network at a glance: the chain, the threshold, every node (updated live) with which of
+ * them gave a share to the last signature. Stop nodes to see the threshold at work: with fewer
+ * than T up, signing fails; any T of them sign.
+ */
 export function NetworkDashboard({ status, client }: Props) {
   const [busyNode, setBusyNode] = useState<number | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [trying, setTrying] = useState(false);
+  const [trial, setTrial] = useState<{ ok: boolean; text: string } | undefined>();
   const upCount = status.nodes.filter((n) => n.up).length;
+  const last = status.lastSignature;
+  const contributed = new Set(last?.nodes ?? []);
 
   const toggle = async (index: number, up: boolean) => {
     setBusyNode(index);
@@ -22,6 +37,31 @@ export function NetworkDashboard({ status, client }: Props) {
       setError((err as Error).message);
     } finally {
       setBusyNode(undefined);
+    }
+  };
+
+  /** Signs a fresh random digest with the first PKP, so the table shows whose shares made it. */
+  const trySignature = async () => {
+    setTrying(true);
+    setTrial(undefined);
+    try {
+      const { pkps } = await client.call('pkpList', {});
+      const pkp = pkps.find((p) => p.owner === 'wallet');
+      if (!pkp) {
+        setTrial({ ok: false, text: 'Mint a PKP on the PKPs page first: the test signs with one the wallet owns.' });
+        return;
+      }
+      const digest = ethers.hexlify(ethers.randomBytes(32));
+      const sig = await client.call('pkpSign', { publicKey: pkp.publicKey, toSign: digest, as: { wallet: true } });
+      const recovered = ethers.recoverAddress(digest, sig.signature);
+      setTrial({
+        ok: recovered === pkp.ethAddress,
+        text: `Nodes ${sig.nodes.join(', ')} signed a random digest with ${pkp.ethAddress}; the signature recovers to ${recovered}.`,
+      });
+    } catch (err) {
+      setTrial({ ok: false, text: (err as Error).message });
+    } finally {
+      setTrying(false);
     }
   };
 
@@ -57,17 +97,53 @@ export function NetworkDashboard({ status, client }: Props) {
           </dd>
         </div>
       </dl>
+
+      <div className="card" aria-labelledby="last-signature-heading">
+        <h2 id="last-signature-heading">Last signature</h2>
+        {last ? (
+          <p data-testid="last-signature">
+            {KIND_NAMES[last.kind] ?? last.kind}
+            {last.publicKey ? (
+              <>
+                {' '}
+                with <span className="mono">{ethers.computeAddress(last.publicKey)}</span>
+              </>
+            ) : null}{' '}
+            at {new Date(last.at).toLocaleTimeString()}: shares from nodes{' '}
+            <strong data-testid="last-signature-nodes">{last.nodes.join(', ')}</strong> ({last.nodes.length} of{' '}
+            {status.nodeCount}; any {status.threshold} suffice).
+          </p>
+        ) : (
+          <p className="muted" data-testid="last-signature">
+            No signature since the host started.
+          </p>
+        )}
+        <div className="row">
+          <button type="button" onClick={() => void trySignature()} disabled={trying} data-testid="try-signature">
+            {trying ? 'Signing…' : 'Sign a test digest'}
+          </button>
+          <span className="muted">Stop a few nodes first to see which ones still sign, and when it stops working.</span>
+        </div>
+        {trial ? (
+          <p role="status" className={trial.ok ? 'notice ok' : 'notice bad'} data-testid="try-signature-result">
+            {trial.text}
+          </p>
+        ) : null}
+      </div>
+
       {error ? (
-        <p role="alert" className="error">
+        <p role="alert" className="notice bad">
           {error}
         </p>
       ) : null}
-      <table className="nodes">
+      <table className="nodes" style={{ marginTop: '1.25rem' }}>
         <caption>Threshold nodes</caption>
         <thead>
           <tr>
             <th scope="col">Node</th>
             <th scope="col">State</th>
+            <th scope="col">Last signature</th>
+            <th scope="col">Keys / presignatures</th>
             <th scope="col">Restarts</th>
             <th scope="col">Address</th>
             <th scope="col">Endpoint</th>
@@ -78,12 +154,20 @@ export function NetworkDashboard({ status, client }: Props) {
         </thead>
         <tbody>
           {status.nodes.map((node) => (
-            <tr key={node.index} data-testid={`node-${node.index}`}>
+            <tr
+              key={node.index}
+              data-testid={`node-${node.index}`}
+              className={contributed.has(node.index) ? 'contributed' : undefined}
+            >
               <td>{node.index}</td>
               <td>
                 <span className={node.up ? 'pill ok' : 'pill bad'} data-testid="node-state">
                   {node.up ? 'up' : 'down'}
                 </span>
+              </td>
+              <td data-testid="node-contributed">{contributed.has(node.index) ? 'gave a share' : '–'}</td>
+              <td>
+                {node.keysReady ?? '–'} / {node.presignaturesFresh ?? '–'}
               </td>
               <td data-testid="node-restarts">{node.restarts}</td>
               <td className="mono">{node.address ?? '–'}</td>

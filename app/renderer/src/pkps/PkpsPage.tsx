@@ -3,6 +3,7 @@ import type { ApiClient } from '../../../shared/api/client.ts';
 import type { Account, Pkp, PkpSignature, SignAs } from '../../../shared/api/contract.ts';
 import { authenticateWithPasskey, registerPasskey } from '../passkeys/index.ts';
 import { AccountsPanel } from './AccountsPanel.tsx';
+import { useNavigate } from '../navigation.ts';
 
 interface Props {
   client: ApiClient;
@@ -19,6 +20,7 @@ function randomDigest(): string {
 
 /** The wallet's PKPs: mint one, see them listed, sign a 32-byte digest with one. */
 export function PkpsPage({ client, networkReady }: Props) {
+  const navigate = useNavigate();
   const [pkps, setPkps] = useState<Pkp[]>([]);
   const [minting, setMinting] = useState(false);
   const [mintError, setMintError] = useState<string | undefined>();
@@ -121,7 +123,8 @@ export function PkpsPage({ client, networkReady }: Props) {
       <h1 id="pkps-heading">PKPs</h1>
       <p className="muted">
         Programmable Key Pairs: keys the nodes made together by distributed key generation. No one holds a whole private
-        key; any {networkReady ? 'T' : ''} nodes together can sign.
+        key; any T nodes together can sign. Open a PKP to see its permissions and history, send ETH from it, or sign
+        messages with it.
       </p>
       <div className="row">
         <button type="button" onClick={() => void mint()} disabled={!networkReady || minting} data-testid="mint-pkp">
@@ -163,7 +166,7 @@ export function PkpsPage({ client, networkReady }: Props) {
             <th scope="col">Public key</th>
             <th scope="col">Owner</th>
             <th scope="col">
-              <span className="visually-hidden">Passkey</span>
+              <span className="visually-hidden">Open, add a passkey</span>
             </th>
           </tr>
         </thead>
@@ -184,13 +187,24 @@ export function PkpsPage({ client, networkReady }: Props) {
                 <td className="mono">{pkp.publicKey}</td>
                 <td data-testid="pkp-owner">{pkp.owner === 'self' ? 'itself' : (pkp.owner ?? '–')}</td>
                 <td>
-                  <button
-                    type="button"
-                    onClick={() => void addPasskey(pkp)}
-                    aria-label={`Add a passkey to ${pkp.ethAddress}`}
-                  >
-                    Add passkey
-                  </button>
+                  <div className="row" style={{ margin: 0 }}>
+                    <button
+                      type="button"
+                      className="primary"
+                      onClick={() => navigate({ section: 'pkp', publicKey: pkp.publicKey, tab: 'overview' })}
+                      aria-label={`Open ${pkp.ethAddress}`}
+                      data-testid="open-pkp"
+                    >
+                      Open
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => void addPasskey(pkp)}
+                      aria-label={`Add a passkey to ${pkp.ethAddress}`}
+                    >
+                      Add passkey
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))

@@ -1,0 +1,164 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ethers, hexlify, randomBytes } from 'ethers';
+import WebSocket from 'ws';
+import { LIVE_PATH, LIVE_PROTOCOL } from '../../shared/api/contract.ts';
+import { cidV0 } from '../../shared/cid/index.ts';
+import { createApiClient } from '../../shared/api/client.ts';
+import { startHost, type RunningHost } from '../host.ts';
+import { waitForPools } from '../testing/network-probe.ts';
+import { tempDataDir } from '../testing/spawn-cli.ts';
+import { DEFAULT_API_LIMITS } from './api-server.ts';
+
+// The host API keeps a flood of calls from piling work onto the nodes: calls beyond the limits
+// are refused at once (429), the nodes go on serving, and nothing is left broken afterwards.
+
+let host: RunningHost;
+let pkp: { publicKey: string; ethAddress: string };
+
+beforeAll(async () => {
+  host = await startHost({
+    dataDir: tempDataDir('litbox-api-limits-'),
+    nodeCount: 3,
+    port: 0,
+    pools: { keys: 1, presignatures: 40 },
+  });
+  await waitForPools(host, 1, 20);
+  pkp = await host.wallet.pkps.mint();
+}, 180_000);
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+/** An action that keeps every node's sandbox busy for a while. */
+const BUSY_ACTION =
+  'const end = Date.now() + 250; while (Date.now() < end); Lit.Actions.setResponse({ response: "done" });';
+
+function post(name: string, body: unknown): Promise<{ status: number; ms: number; json: unknown }> {
+  const started = performance.now();
+  return fetch(`${host.url}/api/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(body),
+  }).then(async (res) => ({ status: res.status, ms: performance.now() - started, json: await res.json() }));
+}
+
+const signDirectly = async () => {
+  const toSign = hexlify(randomBytes(32));
+  const sig = await host.wallet.lit.pkpSign({
+    publicKey: pkp.publicKey,
+    toSign,
+    authSig: await host.wallet.account.authSig(),
+  });
+  expect(ethers.recoverAddress(toSign, sig.signature)).toBe(pkp.ethAddress);
+};
+
+describe('host API limits', () => {
+  it('refuses calls beyond the limit at once, while the nodes keep signing, and serves normally after', async () => {
+    const flood = 4 * DEFAULT_API_LIMITS.concurrentCalls;
+    const answers = Promise.all(Array.from({ length: flood }, () => post('actionRun', { code: BUSY_ACTION })));
+
+    // Meanwhile: the UI can look, and the nodes sign for another client without waiting for the flood.
+    await new Promise((r) => setTimeout(r, 200));
+    const looked = performance.now();
+    expect((await post('status', {})).status).toBe(200);
+    expect(performance.now() - looked).toBeLessThan(2_000);
+    const signed = performance.now();
+    await signDirectly();
+    const signMs = performance.now() - signed;
+
+    const results = await answers;
+    const refused = results.filter((r) => r.status === 429);
+    const ran = results.filter((r) => r.status === 200);
+    expect(ran.length + refused.length).toBe(flood);
+    // No more ran than the limit allows at once, give or take calls that finished while the flood arrived.
+    expect(ran.length).toBeGreaterThanOrEqual(DEFAULT_API_LIMITS.concurrentCalls);
+    expect(ran.length).toBeLessThan(flood / 2);
+    expect(refused[0]!.json).toMatchObject({ error: { code: 'busy', message: expect.stringMatching(/host is busy/) } });
+    const slowestRefusal = Math.max(...refused.map((r) => r.ms));
+    const fastestRun = Math.min(...ran.map((r) => r.ms));
+    expect(slowestRefusal).toBeLessThan(fastestRun + 1_000);
+    expect(signMs).toBeLessThan(10_000);
+
+    // Afterwards: every node is up (none crashed or restarted), and a call goes through.
+    const status = host.supervisor.status();
+    expect(status.nodes.every((n) => n.up && n.restarts === 0)).toBe(true);
+    const after = await post('pkpSign', { publicKey: pkp.publicKey, toSign: hexlify(randomBytes(32)) });
+    expect(after.status).toBe(200);
+  });
+
+  it('runs at most a few pipelined calls per connection and refuses the rest', async () => {
+    const count = DEFAULT_API_LIMITS.callsPerConnection + 4;
+    const port = Number(new URL(host.url).port);
+    const body = JSON.stringify({ code: BUSY_ACTION });
+    const request = [
+      'POST /api/actionRun HTTP/1.1',
+      `Host: localhost:${port}`,
+      `Authorization: Bearer ${host.token}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(request.repeat(count));
+    const statuses = await new Promise<number[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only got: ${received.slice(0, 500)}`)), 60_000);
+      socket.on('data', () => {
+        const codes = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+        if (codes.length === count) {
+          clearTimeout(timer);
+          resolve(codes);
+        }
+      });
+    });
+    socket.destroy();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(DEFAULT_API_LIMITS.callsPerConnection);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(count - DEFAULT_API_LIMITS.callsPerConnection);
+    expect(received).toContain('this connection already has');
+  });
+
+  it('refuses a body over the size limit with 413, unread, and keeps nothing of it', async () => {
+    const huge = `// ${'x'.repeat(3 * 1024 * 1024)}`;
+    const answer = await post('actionSave', { code: huge });
+    expect(answer.status).toBe(413);
+    expect(answer.json).toMatchObject({ error: { code: 'too_large', message: expect.stringMatching(/larger than/) } });
+    expect(host.wallet.actions.get(cidV0(huge))).toBeUndefined();
+    // The same call with a body under the limit goes through.
+    const small = await createApiClient({ baseUrl: host.url, token: host.token }).call('actionSave', { code: '// ok' });
+    expect(host.wallet.actions.get(small.ipfsId)).toBe('// ok');
+  });
+
+  it('refuses live WebSockets beyond the limit', async () => {
+    const wsUrl = host.url.replace('http', 'ws') + LIVE_PATH;
+    const open = () =>
+      new Promise<{ ws: WebSocket; outcome: string }>((resolve) => {
+        const ws = new WebSocket(wsUrl, [LIVE_PROTOCOL, host.token], { origin: host.url });
+        ws.once('message', () => resolve({ ws, outcome: 'open' }));
+        ws.once('unexpected-response', (_req, res) => resolve({ ws, outcome: `refused ${res.statusCode}` }));
+        ws.once('error', () => resolve({ ws, outcome: 'error' }));
+      });
+    const clients = [];
+    for (let i = 0; i < DEFAULT_API_LIMITS.liveClients; i++) clients.push(await open());
+    expect(clients.every((c) => c.outcome === 'open')).toBe(true);
+    const extra = await open();
+    expect(extra.outcome).toBe('refused 503');
+    // Closed before the next test opens another.
+    await Promise.all(clients.map((c) => new Promise((resolve) => (c.ws.once('close', resolve), c.ws.close()))));
+  });
+
+  it('closes a live WebSocket that sends an oversized frame, and stays up', async () => {
+    const ws = new WebSocket(host.url.replace('http', 'ws') + LIVE_PATH, [LIVE_PROTOCOL, host.token], {
+      origin: host.url,
+    });
+    await new Promise((resolve) => ws.once('message', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send('x'.repeat(256 * 1024));
+    expect(await closed).toBe(1009);
+    expect((await post('status', {})).status).toBe(200);
+  });
+});

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JsonRpcProvider, parseEther, toQuantity, Wallet } from 'ethers';
+import { findFreePort } from '../ports.ts';
+import { JournaledChain } from './journaled-chain.ts';
+
+// anvil's first dev account (public test mnemonic); funded at every fresh start.
+const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+
+const dirs: string[] = [];
+const chains: JournaledChain[] = [];
+
+afterEach(async () => {
+  await Promise.all(chains.splice(0).map((c) => c.stop().catch(() => undefined)));
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function chainIn(dir: string, stateIntervalSeconds: number): Promise<JournaledChain> {
+  const chain = new JournaledChain({
+    port: await findFreePort(),
+    gatewayPort: await findFreePort(),
+    chainId: 31337,
+    stateFile: path.join(dir, 'anvil-state.json'),
+    stateIntervalSeconds,
+    journalFile: path.join(dir, 'journal.sqlite'),
+  });
+  chains.push(chain);
+  await chain.start();
+  return chain;
+}
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-journal-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('the journaled chain', () => {
+  it('replays mined transactions and balance changes that a SIGKILLed anvil never saved', async () => {
+    const dir = tempDir();
+    // A state interval far longer than the test: whatever happens here is never saved by anvil.
+    const chain = await chainIn(dir, 3600);
+    const provider = new JsonRpcProvider(chain.rpcUrl, 31337, { staticNetwork: true });
+    const wallet = new Wallet(DEV_KEY, provider);
+    const to = Wallet.createRandom().address;
+    const hashes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      // Explicit nonces: ethers caches a nonce read for 250 ms, shorter than a mined transaction here.
+      const tx = await wallet.sendTransaction({ to, value: parseEther('1'), nonce: i });
+      expect((await tx.wait())?.status).toBe(1);
+      hashes.push(tx.hash);
+    }
+    const topUp = Wallet.createRandom().address;
+    await provider.send('anvil_setBalance', [topUp, toQuantity(parseEther('42'))]);
+    // A refused write is not journaled (it would fail again at every replay).
+    await expect(provider.send('eth_sendRawTransaction', ['0x1234'])).rejects.toThrow();
+
+    const anvilPid = chain.pid;
+    chain.kill();
+    await chain.recovered();
+    expect(chain.pid).not.toBe(anvilPid);
+    expect(chain.restarts).toBe(1);
+
+    for (const hash of hashes) expect((await provider.getTransactionReceipt(hash))?.status).toBe(1);
+    expect(await provider.getBalance(to)).toBe(parseEther('3'));
+    expect(await provider.getBalance(topUp)).toBe(parseEther('42'));
+    // The nonce continues: a new transaction from the same account is mined.
+    const next = await wallet.sendTransaction({ to, value: 1n, nonce: 3 });
+    expect((await next.wait())?.status).toBe(1);
+    provider.destroy();
+  });
+
+  it('replays nothing the saved state already has, and keeps working across restarts', async () => {
+    const dir = tempDir();
+    const first = await chainIn(dir, 1);
+    let provider = new JsonRpcProvider(first.rpcUrl, 31337, { staticNetwork: true });
+    const to = Wallet.createRandom().address;
+    const sent = await new Wallet(DEV_KEY, provider).sendTransaction({ to, value: 5n });
+    await sent.wait();
+    provider.destroy();
+    await first.stop(); // clean stop: anvil writes its state
+
+    const second = await chainIn(dir, 1);
+    provider = new JsonRpcProvider(second.rpcUrl, 31337, { staticNetwork: true });
+    expect(await provider.getBalance(to)).toBe(5n); // once, not replayed on top of the saved state
+    expect((await provider.getTransactionReceipt(sent.hash))?.status).toBe(1);
+    provider.destroy();
+  });
+});

@@ -1,0 +1,338 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { keccak256 } from 'ethers';
+import { AnvilProcess, type AnvilOptions } from './anvil-process.ts';
+import { ChainJournal, type JournalEntry } from './chain-journal.ts';
+
+/** Requests that change the chain: journaled before they reach anvil, replayed after a crash. */
+const WRITE_METHODS = new Set([
+  'eth_sendRawTransaction',
+  'eth_sendTransaction',
+  'anvil_setBalance',
+  'anvil_setCode',
+  'anvil_setNonce',
+  'anvil_setStorageAt',
+  'anvil_mine',
+  'evm_mine',
+]);
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** A journal entry this old whose transaction anvil has is in anvil's saved state (it saves every second). */
+const DURABLE_AFTER_MS = 30_000;
+
+interface RpcCall {
+  id?: unknown;
+  method?: unknown;
+  params?: unknown;
+}
+
+export interface JournaledChainOptions extends AnvilOptions {
+  /** Where everyone reaches the chain (the journaling gateway in front of anvil). */
+  gatewayPort: number;
+  journalFile: string;
+  log?: (message: string) => void;
+  /** Called with anvil's pid each time it starts (the pid file lets a later host reap an orphan). */
+  onAnvilStart?: (pid: number) => void;
+}
+
+/**
+ * The embedded chain behind a journaling JSON-RPC gateway. anvil keeps its state in a file it
+ * rewrites every second, so a SIGKILL can lose up to a second of blocks, among them
+ * transactions the host already reported mined. Every process reaches the chain through
+ * this gateway instead: it writes each state-changing request to a durable journal before
+ * forwarding it (one at a time, so the journal order is anvil's order), and when anvil
+ * comes back from its state file (restarted here at once, or at the next start) it replays
+ * what the restored chain lacks: every entry after the newest one whose transaction the
+ * chain still has. Raw transactions replay to the same hashes.
+ */
+export class JournaledChain {
+  readonly rpcUrl: string;
+  private readonly options: JournaledChainOptions;
+  private readonly journal: ChainJournal;
+  private anvil: AnvilProcess;
+  private server: http.Server | undefined;
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly exitListeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
+  private stopping = false;
+  private restarting: Promise<void> | undefined;
+  private killedPid: number | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  /** Restarts of anvil after a crash (for the status). */
+  restarts = 0;
+
+  constructor(options: JournaledChainOptions) {
+    this.options = options;
+    this.rpcUrl = `http://127.0.0.1:${options.gatewayPort}`;
+    fs.mkdirSync(path.dirname(options.journalFile), { recursive: true });
+    this.journal = new ChainJournal(options.journalFile);
+    this.anvil = new AnvilProcess(options);
+  }
+
+  get pid(): number | undefined {
+    return this.anvil.pid;
+  }
+
+  get running(): boolean {
+    return this.anvil.running;
+  }
+
+  /** anvil's own URL (tests that must bypass the journal). */
+  get anvilUrl(): string {
+    return this.anvil.rpcUrl;
+  }
+
+  /** Starts anvil, replays what its state lacks, then opens the gateway. */
+  async start(timeoutMs = 20_000): Promise<void> {
+    await this.startAnvil(timeoutMs);
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.gatewayPort, '127.0.0.1', () => resolve());
+    });
+    const port = (this.server.address() as AddressInfo).port;
+    if (port !== this.options.gatewayPort) throw new Error('the chain gateway did not get its port');
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), DURABLE_AFTER_MS);
+    this.pruneTimer.unref();
+  }
+
+  private async startAnvil(timeoutMs: number): Promise<void> {
+    const stateFile = this.options.stateFile;
+    const fresh = stateFile !== undefined && !fs.existsSync(stateFile);
+    this.anvil = new AnvilProcess(this.options);
+    await this.anvil.start(timeoutMs);
+    if (this.anvil.pid !== undefined) this.options.onAnvilStart?.(this.anvil.pid);
+    if (fresh && !this.journal.reachesGenesis()) {
+      // Without the state file, only a journal that reaches back to genesis can rebuild the
+      // chain; replaying the tail of a pruned one would build nonsense. The host then reports
+      // the lost state clearly.
+      this.options.log?.('chain: the state file is missing and the journal does not reach genesis: nothing replayed');
+      return this.watchExit();
+    }
+    const replayed = await this.replay();
+    if (replayed > 0) this.options.log?.(`chain: replayed ${replayed} journaled requests the saved state lacked`);
+    this.watchExit();
+  }
+
+  private watchExit(): void {
+    this.anvil.onExit((code, signal) => {
+      for (const listener of this.exitListeners) listener(code, signal);
+      if (this.stopping) return;
+      // Writes wait behind the restart: nothing may reach the new anvil before the replay.
+      const job: Promise<void> = this.writeQueue
+        .then(() => this.restartAfterCrash())
+        .finally(() => {
+          if (this.restarting === job) this.restarting = undefined;
+        });
+      this.restarting = job;
+      this.writeQueue = job.catch(() => undefined);
+    });
+  }
+
+  private async restartAfterCrash(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      this.restarts++;
+      this.options.log?.('chain: anvil exited; restarting it from its state file and the journal');
+      try {
+        await this.startAnvil(20_000);
+        return;
+      } catch (err) {
+        this.options.log?.(`chain: restart failed: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** Resolves once a crashed (or killed) anvil is back and replayed (tests, chaos runs). */
+  async recovered(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.restarting) await this.restarting.catch(() => undefined);
+      const back = this.killedPid === undefined || this.anvil.pid !== this.killedPid;
+      if (back && !this.restarting && this.anvil.running && (await this.anvilAnswers())) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`the chain did not come back within ${timeoutMs} ms`);
+  }
+
+  private async anvilAnswers(): Promise<boolean> {
+    try {
+      await this.anvil.rpc('eth_chainId');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Replays, in order, every journal entry after the newest one whose transaction the chain
+   * has. Entries are applied one at a time in journal order, so the saved state holds a
+   * prefix of the journal: everything up to that transaction is in it.
+   */
+  private async replay(): Promise<number> {
+    const entries = this.journal.entriesNewestFirst();
+    const missing: JournalEntry[] = [];
+    for (const entry of entries) {
+      if (entry.txHashes.length > 0 && (await this.hasAnyTransaction(entry.txHashes))) break;
+      missing.push(entry);
+    }
+    for (const entry of missing.reverse()) {
+      const answer = await this.forward(entry.body).catch((err: Error) => ({ text: '', error: err.message }));
+      if ('error' in answer) throw new Error(`chain journal replay failed: ${answer.error}`);
+    }
+    return missing.length;
+  }
+
+  private async hasAnyTransaction(hashes: readonly string[]): Promise<boolean> {
+    for (const hash of hashes) if ((await this.anvil.rpc('eth_getTransactionReceipt', [hash])) !== null) return true;
+    return false;
+  }
+
+  /** Forgets entries the saved state surely holds (older than DURABLE_AFTER_MS, transaction on chain). */
+  private async prune(): Promise<void> {
+    if (!this.anvil.running) return;
+    const cutoff = Date.now() - DURABLE_AFTER_MS;
+    for (const entry of this.journal.entriesNewestFirst()) {
+      if (entry.at > cutoff || entry.txHashes.length === 0) continue;
+      if (await this.hasAnyTransaction(entry.txHashes)) {
+        // Keep this one as the anchor the next replay starts after.
+        this.journal.forgetUpTo(entry.seq - 1);
+        return;
+      }
+    }
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const reply = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(text);
+    };
+    if (req.method !== 'POST') return reply(405, '{"error":"JSON-RPC over POST only"}');
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      return reply(413, JSON.stringify({ error: (err as Error).message }));
+    }
+    let calls: RpcCall[] = [];
+    try {
+      const parsed: unknown = JSON.parse(body);
+      calls = (Array.isArray(parsed) ? parsed : [parsed]) as RpcCall[];
+    } catch {
+      // not JSON: anvil answers with its own parse error
+    }
+    const writes = calls.filter((c) => typeof c?.method === 'string' && WRITE_METHODS.has(c.method));
+    const answer =
+      writes.length === 0 ? await this.forwardOrUnavailable(body, calls) : await this.journaled(body, calls, writes);
+    reply(200, answer);
+  }
+
+  /** One write at a time: journal, forward, and drop the entry again if anvil refused it. */
+  private journaled(body: string, calls: RpcCall[], writes: RpcCall[]): Promise<string> {
+    const run = async () => {
+      const hashes = writes.flatMap((c) => {
+        const raw = Array.isArray(c.params) ? c.params[0] : undefined;
+        return c.method === 'eth_sendRawTransaction' && typeof raw === 'string' && /^0x[0-9a-fA-F]+$/.test(raw)
+          ? [keccak256(raw)]
+          : [];
+      });
+      const seq = this.journal.append(body, hashes);
+      const answer = await this.forward(body).catch(() => undefined);
+      if (!answer) {
+        this.journal.remove(seq); // never reached a live anvil: the caller gets an error
+        return unavailable(calls);
+      }
+      if (allFailed(answer.text)) this.journal.remove(seq);
+      return answer.text;
+    };
+    const result = this.writeQueue.then(run, run);
+    this.writeQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async forwardOrUnavailable(body: string, calls: RpcCall[]): Promise<string> {
+    const answer = await this.forward(body).catch(() => undefined);
+    return answer ? answer.text : unavailable(calls);
+  }
+
+  private async forward(body: string): Promise<{ text: string }> {
+    const res = await fetch(this.anvil.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    return { text: await res.text() };
+  }
+
+  /** One JSON-RPC call through the gateway. */
+  async rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    const res = await fetch(this.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const body = (await res.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  }
+
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  /** Simulates a crash of anvil (tests and chaos runs); the gateway restarts it. */
+  kill(): void {
+    this.killedPid = this.anvil.pid;
+    this.anvil.kill();
+  }
+
+  /** Clean stop: anvil writes its state; the journal is kept for the next start. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.pruneTimer);
+    await this.restarting?.catch(() => undefined);
+    await this.writeQueue.catch(() => undefined);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+    await this.anvil.stop(graceMs);
+    this.journal.close();
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** JSON-RPC errors for every call while anvil is down (restarting). */
+function unavailable(calls: RpcCall[]): string {
+  const error = (id: unknown) => ({
+    jsonrpc: '2.0',
+    id: id ?? null,
+    error: { code: -32000, message: 'the chain is restarting; try again in a moment' },
+  });
+  return JSON.stringify(calls.length === 1 || calls.length === 0 ? error(calls[0]?.id) : calls.map((c) => error(c.id)));
+}
+
+function allFailed(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const answers = (Array.isArray(parsed) ? parsed : [parsed]) as { error?: unknown }[];
+    return answers.length > 0 && answers.every((a) => a?.error !== undefined);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type RunningHost } from './host.ts';
+import { chaosTable, runChaos, type ChaosReport } from './testing/chaos-run.ts';
+import { waitForPools } from './testing/network-probe.ts';
+import { tempDataDir } from './testing/spawn-cli.ts';
+
+// The short chaos run (`npm run chaos` is the long one): a steady load of pkpSign and executeJs
+// while nodes are stopped, killed and restarted, never more than N−T at once; then one node
+// more than the network tolerates; then all back.
+
+const N = 7;
+let host: RunningHost;
+let report: ChaosReport;
+
+beforeAll(async () => {
+  host = await startHost({
+    dataDir: tempDataDir('litbox-chaos-'),
+    nodeCount: N,
+    port: 0,
+    pools: { keys: 1, presignatures: 200 },
+  });
+  await waitForPools(host, 1, 100, 120_000);
+  report = await runChaos({
+    host,
+    ratePerSecond: 10,
+    phases: { allUpMs: 3_000, chaosMs: 20_000, outageMs: 4_000, recoveryMs: 5_000 },
+    seed: Number(process.env.CHAOS_SEED ?? 20260901),
+    pauseMs: { min: 300, max: 1_500 },
+    downMs: { min: 500, max: 2_500 },
+  });
+  console.log(chaosTable(report));
+}, 240_000);
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+const phase = (name: string) => report.phases.find((p) => p.phase === name)!;
+
+describe('chaos under load', () => {
+  it('loses no request while at most N−T nodes are down, stopped or killed at random', () => {
+    const chaos = phase('chaos: ≤ N−T down');
+    expect(report.events.filter((e) => e.action !== 'start').length).toBeGreaterThanOrEqual(4);
+    expect(report.maxDownAtOnce).toBeGreaterThanOrEqual(1);
+    expect(report.maxDownAtOnce).toBeLessThanOrEqual(N - host.supervisor.threshold);
+    expect(chaos.requests).toBeGreaterThan(150);
+    expect(chaos.failures).toEqual({});
+    expect(phase('all up').failed).toBe(0);
+  });
+
+  it('with N−T+1 down, fails every request fast, saying there are not enough nodes', () => {
+    const outage = phase('N−T+1 down');
+    expect(outage.requests).toBeGreaterThan(20);
+    expect(outage.succeeded).toBe(0);
+    for (const message of Object.keys(outage.failures)) expect(message).toMatch(/^not enough nodes/);
+    // Far within the Lit client's 5 s per-node timeout: nobody waits for a node that is gone.
+    expect(outage.maxMs).toBeLessThan(5_000);
+  });
+
+  it('resumes by itself once the nodes are back, and then loses nothing', () => {
+    expect(report.resumedAfterMs).not.toBeNull();
+    expect(report.resumedAfterMs!).toBeLessThan(report.restartMs + 5_000);
+    const back = phase('nodes back');
+    expect(back.requests).toBeGreaterThan(30);
+    expect(back.failures).toEqual({});
+    expect(host.supervisor.status().nodes.every((n) => n.up)).toBe(true);
+  });
+});

@@ -1,0 +1,157 @@
+import {
+  DecryptionFailedError,
+  describeEncrypted,
+  type EncryptedData,
+} from '../../shared/encryption/access-control-encryption.ts';
+import { NotEnoughSharesToDecryptError, openWithShares } from '../../shared/encryption/open-with-shares.ts';
+import type { AuthMethodProof, AuthSig, DecryptShareResponse } from '../../shared/node-api.ts';
+import { blsShareFromLitJson, type BlsSignatureShare } from '../../shared/threshold/bls.ts';
+import type { NodeEndpoint } from './node-request.ts';
+import { NodeCallError } from './node-request.ts';
+
+export interface DecryptRequest {
+  encrypted: EncryptedData;
+  authSig?: AuthSig;
+  authMethods?: AuthMethodProof[];
+  /** Ask as this PKP (its address is :userAddress), proved by auth methods it permits. */
+  pkpPublicKey?: string;
+}
+
+export interface DecryptResult {
+  plaintext: Uint8Array;
+  /** The nodes whose shares made the key. */
+  nodes: number[];
+  /** The address the nodes checked the conditions for. */
+  userAddress: string | null;
+  /** Per node: its own time for the share (auth, conditions, share). */
+  nodeMs: Record<number, number>;
+  /** Client time to parse and combine the shares and open the ciphertext. */
+  combineMs: number;
+}
+
+/**
+ * The request cannot be decrypted as asked: the nodes refused (conditions not met, not
+ * permitted), or the record itself is bad (`invalid`: malformed, tampered, wrong network).
+ */
+export class DecryptionRefusedError extends Error {
+  readonly reasons: string[];
+  readonly invalid: boolean;
+  constructor(message: string, options: { reasons?: string[]; invalid?: boolean } = {}) {
+    super(message);
+    this.reasons = options.reasons ?? [];
+    this.invalid = options.invalid ?? false;
+  }
+}
+
+/** Why a node gave no share, when no node had anything better to say. */
+const REFUSAL_CODES = new Set([
+  'conditions_not_met',
+  'conditions_error',
+  'not_permitted',
+  'wrong_network_key',
+  'bad_conditions',
+  'bad_ciphertext',
+  'bad_request',
+  'bad_auth_sig',
+  'expired_auth_sig',
+  'bad_auth_method',
+  'unsupported_auth_method',
+]);
+
+export interface DecryptionTransport {
+  threshold: number;
+  nodeCount: number;
+  /** Nodes whose channel opens now. */
+  reachable(): Promise<NodeEndpoint[]>;
+  /** One request per node, resolving once T answered (plus a short grace for spares). */
+  askAll(nodes: NodeEndpoint[], body: unknown): Promise<PromiseSettledResult<DecryptShareResponse>[]>;
+}
+
+/**
+ * Threshold decryption from the client's side: every reachable node checks the request and
+ * the conditions itself and answers with its share or its reason; T shares are combined here
+ * into the key, and the ciphertext opened and checked against its data hash.
+ */
+export async function thresholdDecrypt(
+  transport: DecryptionTransport,
+  request: DecryptRequest,
+): Promise<DecryptResult> {
+  const { threshold, nodeCount } = transport;
+  let identity: string;
+  try {
+    identity = describeEncrypted(request.encrypted).identity;
+  } catch (err) {
+    throw new DecryptionRefusedError((err as Error).message, { invalid: true });
+  }
+  const nodes = await transport.reachable();
+  if (nodes.length < threshold)
+    throw new NotEnoughNodesForDecryptionError(
+      `not enough nodes: ${nodes.length} of ${nodeCount} reachable, decryption needs ${threshold}`,
+    );
+  const settled = await transport.askAll(nodes, {
+    encrypted: request.encrypted,
+    ...(request.authSig ? { authSig: request.authSig } : {}),
+    ...(request.authMethods?.length ? { authMethods: request.authMethods } : {}),
+    ...(request.pkpPublicKey ? { pkpPublicKey: request.pkpPublicKey } : {}),
+  });
+
+  const shares: BlsSignatureShare[] = [];
+  const nodeMs: Record<number, number> = {};
+  const refusals: { node: number; code: string; message: string }[] = [];
+  let userAddress: string | null = null;
+  // Client time from here: parsing the shares (subgroup checks), combining, opening.
+  const started = performance.now();
+  // Results come in the order they settled: each names its node.
+  const asked = new Set(nodes.map((n) => n.index));
+  for (const result of settled) {
+    if (result.status === 'rejected') {
+      const err = result.reason as Error;
+      refusals.push({
+        node: err instanceof NodeCallError ? err.node : 0,
+        code: err instanceof NodeCallError ? err.code : 'error',
+        message: err.message,
+      });
+      continue;
+    }
+    const node = result.value.node;
+    try {
+      const share = blsShareFromLitJson(result.value.share);
+      if (share.index !== node || !asked.has(node) || nodeMs[node] !== undefined) throw new Error('not its share');
+      shares.push(share);
+      nodeMs[node] = result.value.elapsedMs;
+      userAddress = result.value.userAddress;
+    } catch {
+      refusals.push({ node, code: 'bad_share', message: 'sent a malformed share' });
+    }
+  }
+  if (shares.length < threshold) {
+    refusals.sort((a, b) => a.node - b.node);
+    const reasons = refusals.map((r) => `node ${r.node}: ${r.message}`);
+    const refused = refusals.filter((r) => REFUSAL_CODES.has(r.code));
+    if (refused.length > nodes.length - threshold) {
+      // Too many nodes refused the request itself for T shares to be possible: say why.
+      const first = refused[0]!;
+      const why = refused.every((r) => r.code === first.code)
+        ? first.message.replace(/ \(node \d+, block \d+\)$/, '')
+        : 'the nodes refused';
+      throw new DecryptionRefusedError(
+        `${why}: ${shares.length} of ${nodes.length} nodes gave a decryption share, ${threshold} are needed`,
+        { reasons, invalid: refused.every((r) => r.code === 'wrong_network_key' || r.code.startsWith('bad_c')) },
+      );
+    }
+    throw new NotEnoughNodesForDecryptionError(
+      `not enough nodes: ${shares.length} of ${nodeCount} gave a decryption share, ${threshold} are needed (${reasons.join('; ')})`,
+    );
+  }
+  try {
+    const opened = await openWithShares(request.encrypted, identity, shares, threshold);
+    return { ...opened, userAddress, nodeMs, combineMs: performance.now() - started };
+  } catch (err) {
+    if (err instanceof DecryptionFailedError) throw new DecryptionRefusedError(err.message, { invalid: true });
+    if (err instanceof NotEnoughSharesToDecryptError) throw new NotEnoughNodesForDecryptionError(err.message);
+    throw err;
+  }
+}
+
+/** Fewer than T nodes could give a share (down, or a bad share without a spare). */
+export class NotEnoughNodesForDecryptionError extends Error {}

@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ethers } from 'ethers';
+import type { ApiClient } from '../../../../shared/api/client.ts';
+import type { Account, ApiOutput, NetworkStatus } from '../../../../shared/api/contract.ts';
+import { useNavigate, type PkpTab } from '../../navigation.ts';
+import { OverviewPanel } from './OverviewPanel.tsx';
+import { SendPanel } from './SendPanel.tsx';
+import { ExportPanel } from './ExportPanel.tsx';
+import { SignMessagePanel } from './SignMessagePanel.tsx';
+import { SignTypedDataPanel } from './SignTypedDataPanel.tsx';
+import { CeramicPanel } from './CeramicPanel.tsx';
+
+export type PkpDetails = ApiOutput<'pkpDetails'>;
+
+/** What every tab of a PKP's page works with. */
+export interface PkpContext {
+  client: ApiClient;
+  details: PkpDetails;
+  status: NetworkStatus;
+  walletAddress: string;
+  accounts: Account[];
+  /** Reads the PKP from the chain again (after a transaction or a permission change). */
+  refresh: () => Promise<void>;
+}
+
+const TABS: { tab: PkpTab; label: string }[] = [
+  { tab: 'overview', label: 'Overview' },
+  { tab: 'send', label: 'Send' },
+  { tab: 'message', label: 'Sign message' },
+  { tab: 'typed-data', label: 'Sign typed data' },
+  { tab: 'export', label: 'Export transaction' },
+  { tab: 'ceramic', label: 'Ceramic' },
+];
+
+/** One PKP as an account: what the chain knows about it, and what it can sign. */
+export function PkpDetailPage({
+  client,
+  status,
+  publicKey,
+  tab,
+}: {
+  client: ApiClient;
+  status: NetworkStatus;
+  publicKey: string;
+  tab: PkpTab;
+}) {
+  const navigate = useNavigate();
+  const [details, setDetails] = useState<PkpDetails | undefined>();
+  const [walletAddress, setWalletAddress] = useState<string | undefined>();
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [error, setError] = useState<string | undefined>();
+
+  const refresh = useCallback(async () => {
+    try {
+      const [d, w, a] = await Promise.all([
+        client.call('pkpDetails', { publicKey }),
+        client.call('wallet', {}),
+        client.call('accounts', {}),
+      ]);
+      setDetails(d);
+      setWalletAddress(w.address);
+      setAccounts(a.accounts);
+      setError(undefined);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, [client, publicKey]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const address = ethers.computeAddress(publicKey);
+  const context = details && walletAddress ? { client, details, status, walletAddress, accounts, refresh } : undefined;
+  return (
+    <section aria-labelledby="pkp-heading">
+      <p className="breadcrumb">
+        <button type="button" className="link" onClick={() => navigate({ section: 'pkps' })}>
+          ← All PKPs
+        </button>
+      </p>
+      <h1 id="pkp-heading">
+        PKP <span className="mono">{address}</span>
+      </h1>
+      <nav className="subnav" aria-label="This PKP">
+        {TABS.map((t) => (
+          <button
+            key={t.tab}
+            type="button"
+            aria-current={tab === t.tab ? 'page' : undefined}
+            onClick={() => navigate({ section: 'pkp', publicKey, tab: t.tab })}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      {error ? (
+        <p role="alert" className="notice bad">
+          {error}
+        </p>
+      ) : null}
+      {!context ? (
+        error ? null : (
+          <p className="muted">Reading the PKP from the chain…</p>
+        )
+      ) : tab === 'overview' ? (
+        <OverviewPanel {...context} />
+      ) : tab === 'send' ? (
+        <SendPanel {...context} />
+      ) : tab === 'message' ? (
+        <SignMessagePanel {...context} />
+      ) : tab === 'typed-data' ? (
+        <SignTypedDataPanel {...context} />
+      ) : tab === 'export' ? (
+        <ExportPanel {...context} />
+      ) : (
+        <CeramicPanel {...context} />
+      )}
+    </section>
+  );
+}

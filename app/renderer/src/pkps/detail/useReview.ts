@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import type { ApiOutput } from '../../../../shared/api/contract.ts';
+import { splitFieldErrors } from '../../ui/field-errors.ts';
+
+export type Preview = ApiOutput<'pkpTransactionPreview'>;
+export type FieldErrors = Record<string, string | undefined>;
+
+/**
+ * The review-then-confirm pattern of the transaction forms: local checks first (nothing is
+ * sent while any fails), then the host's preview, whose own field errors land next to the
+ * fields too (`fieldOf` maps the host's field names to the form's).
+ */
+export function useReview(fieldOf: Record<string, string>) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<string | undefined>();
+  const [preview, setPreview] = useState<Preview | undefined>();
+  const [reviewing, setReviewing] = useState(false);
+
+  const review = async (checks: FieldErrors, ask: () => Promise<Preview>) => {
+    setError(undefined);
+    setPreview(undefined);
+    setErrors(checks);
+    if (Object.values(checks).some((e) => e !== undefined)) return;
+    setReviewing(true);
+    try {
+      setPreview(await ask());
+    } catch (err) {
+      const split = splitFieldErrors((err as Error).message, Object.keys(fieldOf));
+      const mapped: FieldErrors = {};
+      for (const [field, message] of Object.entries(split.fields)) mapped[fieldOf[field]!] = message;
+      setErrors(mapped);
+      setError(split.other);
+    } finally {
+      setReviewing(false);
+    }
+  };
+
+  return { errors, error, preview, reviewing, review, close: () => setPreview(undefined) };
+}
