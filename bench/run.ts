@@ -6,6 +6,7 @@ import { ethers, hexlify, randomBytes } from 'ethers';
 import { connectContracts, KEY_TYPE, localChainProvider } from '../app/shared/contracts/index.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
 import { benchDecryption, type DecryptionFigures } from './decryption-bench.ts';
+import { measureStartup } from './startup-time.ts';
 
 /**
  * `npm run bench`: threshold signing figures for N = 7 and N = 10 on this machine, printed as
@@ -176,6 +177,8 @@ function nobleBaseline(): number {
   return count / 2;
 }
 
+// Start-up first, on a machine the network benchmarks have not warmed up yet.
+const startup = process.env.BENCH_STARTUP === '0' ? [] : await measureStartup();
 const rows = [];
 for (const n of (process.env.BENCH_NODES ?? '7,10').split(',').map(Number)) {
   console.error(`bench: N = ${n} …`);
@@ -205,5 +208,10 @@ for (const r of rows) {
   console.log(
     `| ${f(d.encryptP50)} | ${f(d.nodeShareP50)} | ${f(d.combineP50)} / ${f(d.combineP95)} (target ≤ 40) | ${f(d.decryptP50)} |`,
   );
+}
+if (startup.length) {
+  console.log('\nStart-up: opening the app to a usable wallet (N = 7)\n');
+  console.log('| case | ms | detail |\n|---|---|---|');
+  for (const r of startup) console.log(`| ${r.case} | ${r.ms} | ${r.detail ?? ''} |`);
 }
 console.log(`\nBaseline: one process signing with @noble/curves: ${f(baseline, 0)} signatures/s\n`);

@@ -245,11 +245,24 @@ export class JournaledChain {
         return unavailable(calls);
       }
       if (allFailed(answer.text)) this.journal.remove(seq);
+      // anvil can answer a raw transaction a moment before it mines it; the next write (and the
+      // caller) must see it mined, or the journal's order would not be the chain's.
+      else await this.untilMined(hashes);
       return answer.text;
     };
     const result = this.writeQueue.then(run, run);
     this.writeQueue = result.catch(() => undefined);
     return result;
+  }
+
+  private async untilMined(hashes: readonly string[], timeoutMs = 2_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const hash of hashes)
+      while (Date.now() < deadline) {
+        const receipt = await this.anvil.rpc('eth_getTransactionReceipt', [hash]).catch(() => null);
+        if (receipt !== null) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
   }
 
   private async forwardOrUnavailable(body: string, calls: RpcCall[]): Promise<string> {

@@ -16,6 +16,7 @@ import { blsShareFromLitJson, combineBlsShares, hashToG2, verifyBlsSignature } f
 import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
+import { settleWithQuorum } from './quorum.ts';
 import {
   NotEnoughNodesForDecryptionError,
   thresholdDecrypt,
@@ -25,6 +26,12 @@ import {
 
 /** Lit allows at most this many signatures per action run. */
 const MAX_ACTION_SIGNATURES = 10;
+/**
+ * Presignatures offered to a run before knowing how many it signs: most actions sign once or
+ * not at all, and each one offered is out of the pool while the run lasts. A run that needs
+ * more is run again with as many as it asked for.
+ */
+const OFFERED_PRESIGNATURES = 2;
 /** A node's action timeout is 30 s; allow for the exchanges around it. */
 const ACTION_TIMEOUT_MS = 40_000;
 /** Runs of one executeJs when nodes drop out mid-run. */
@@ -111,40 +118,6 @@ export interface LitClientOptions {
 
 /** Once T nodes bound, how long to wait for the others (spares for a bad share). */
 const QUORUM_GRACE_MS = 5;
-
-/**
- * Like Promise.allSettled, but resolves `graceMs` after `quorum` promises fulfilled, with
- * whatever has settled by then (a hung node cannot hold a request up to its timeout).
- */
-function settleWithQuorum<T>(
-  promises: Promise<T>[],
-  quorum: number,
-  graceMs: number,
-): Promise<PromiseSettledResult<T>[]> {
-  return new Promise((resolve) => {
-    const results: PromiseSettledResult<T>[] = [];
-    let fulfilled = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = () => {
-      clearTimeout(timer);
-      resolve([...results]);
-    };
-    promises.forEach((p) =>
-      p.then(
-        (value) => {
-          results.push({ status: 'fulfilled', value });
-          if (++fulfilled === quorum && results.length < promises.length) timer = setTimeout(finish, graceMs);
-          if (results.length === promises.length) finish();
-        },
-        (reason: unknown) => {
-          results.push({ status: 'rejected', reason });
-          if (results.length === promises.length) finish();
-        },
-      ),
-    );
-    if (promises.length === 0) finish();
-  });
-}
 
 /** The value most of `values` have (compared as JSON). */
 function mostCommon<T>(values: readonly T[]): T {
@@ -405,29 +378,41 @@ export class LitClient {
     // Nodes that drop out mid-run (a restart, a crash) can leave a run short of T answers or
     // T shares. The run is then tried anew, like a person pressing Run again, as long as T
     // nodes are reachable: with fewer, the first check fails at once.
+    let offer = OFFERED_PRESIGNATURES;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.executeJsOnce(request);
+        return await this.executeJsOnce(request, offer);
       } catch (err) {
+        const wanted = err instanceof ActionFailedError && err.kind === 'limit' ? presignaturesWanted(err.message) : 0;
+        if (wanted > offer && wanted <= MAX_ACTION_SIGNATURES && attempt < EXECUTE_ATTEMPTS) {
+          offer = wanted;
+          continue;
+        }
         if (!(err instanceof NotEnoughNodesError) || err.beforeRun || attempt >= EXECUTE_ATTEMPTS) throw err;
       }
     }
   }
 
-  private async executeJsOnce(request: ExecuteJsInput): Promise<ExecuteJsResult> {
+  private async executeJsOnce(request: ExecuteJsInput, offer: number): Promise<ExecuteJsResult> {
     const { threshold, nodeCount } = this.options;
-    const reachable = await this.reachableNodes();
+    const problems: string[] = [];
+    const reachable = await this.reachableNodes(problems);
     if (reachable.length < threshold)
       throw new NotEnoughNodesError(
-        `not enough nodes: ${reachable.length} of ${nodeCount} reachable, a Lit Action with signatures needs ${threshold}`,
+        `not enough nodes: ${reachable.length} of ${nodeCount} reachable, a Lit Action with signatures needs ${threshold} (${problems.join('; ')})`,
         { beforeRun: true },
       );
     const offered: PresignatureChoice[] = [];
     // Only presignatures that T of the reachable nodes hold can gather T bindings.
     const up = new Set(reachable.map((n) => n.index));
-    const heldByEnough = (c: PresignatureChoice) => c.holders.filter((h) => up.has(h)).length >= threshold;
-    for (let i = 0; i < MAX_ACTION_SIGNATURES; i++) {
-      const choice = await this.presignatures.take(i === 0 ? 15_000 : 0, heldByEnough);
+    const liveHolders = (c: PresignatureChoice) => c.holders.filter((h) => up.has(h)).length;
+    for (let i = 0; i < offer; i++) {
+      // The one most reachable nodes hold: a node dropping out mid-run then still leaves T.
+      const choice = await this.presignatures.take(
+        i === 0 ? 15_000 : 0,
+        (c) => liveHolders(c) >= threshold,
+        liveHolders,
+      );
       if (!choice) break;
       offered.push(choice);
     }
@@ -451,6 +436,8 @@ export class LitClient {
     const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
     const used = new Set(answers.flatMap((a) => Object.values(a.answer.signatures).map((s) => s.presignatureId)));
+    // Unused ones go back even when a node did not answer: should it have bound one, it refuses
+    // that presignature later (each node binds it once) and the others still make T.
     this.presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
     if (answers.length === 0) {
       const first = failures[0];
@@ -510,7 +497,7 @@ export class LitClient {
       if (!target || agreeing.length < threshold) {
         const refusals = answers.flatMap((a) => {
           const reason = a.answer.signatureErrors?.[name];
-          return reason ? [`node ${a.node}: ${reason}`] : [];
+          return reason ? [`node ${a.answer.node}: ${reason}`] : [];
         });
         if (refusals.length > 0) this.presignatures.reset();
         throw new NotEnoughNodesError(
@@ -571,15 +558,38 @@ export class LitClient {
     }
   }
 
-  /** Nodes whose RPC channel opens now (a node that is down is left out at once). */
-  private async reachableNodes(): Promise<NodeEndpoint[]> {
+  /**
+   * Nodes whose RPC channel opens now (a node that is down is left out at once); why each
+   * other node was left out goes into `problems`.
+   */
+  private async reachableNodes(problems: string[] = []): Promise<NodeEndpoint[]> {
     const nodes = this.options.nodes();
-    // A node that is down refuses the connection at once; a busy one may take a while to accept.
-    const open = await Promise.allSettled(
-      nodes.map((n) => this.channel(n).connect(this.options.requestTimeoutMs ?? 5_000)),
+    // A node that is down refuses the connection at once; a busy one may take a while to
+    // accept: once T are open, the others get a moment more, not the whole timeout.
+    const open = await settleWithQuorum(
+      nodes.map((n) =>
+        this.channel(n)
+          .connect(this.options.requestTimeoutMs ?? 5_000)
+          .then(() => n),
+      ),
+      this.options.threshold,
+      200,
     );
-    return nodes.filter((_, i) => open[i]!.status === 'fulfilled');
+    const reachable = open.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = new Map(
+      open.flatMap((r) =>
+        r.status === 'rejected' ? [[(r.reason as NodeCallError).node, (r.reason as Error).message]] : [],
+      ),
+    );
+    for (const n of nodes)
+      if (!reachable.includes(n)) problems.push(`node ${n.index} ${failed.get(n.index) ?? 'was still connecting'}`);
+    return reachable.sort((a, b) => a.index - b.index);
   }
+}
+
+/** From a node's "the action made N signatures; the request offered M presignatures": N. */
+function presignaturesWanted(message: string): number {
+  return Number(/the action made (\d+) signatures; the request offered \d+ presignatures/.exec(message)?.[1] ?? 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { PresignaturesAvailable } from '../../shared/node-api.ts';
 import { callNode, type NodeEndpoint } from './node-request.ts';
+import { settleWithQuorum } from './quorum.ts';
 
 export interface PresignatureChoice {
   id: string;
@@ -30,10 +31,12 @@ export class PresignatureQueue {
    * The next presignature; when none is known, asks the nodes again until `waitMs` passed
    * (right after start-up the nodes are still making the first batch). Choices `usable` refuses
    * (say, too many of their holders are down now) are dropped; the next refill offers them again.
+   * With `score`, the best-scoring of the next few is taken (say, the one most live nodes hold).
    */
   async take(
     waitMs = 15_000,
     usable: (choice: PresignatureChoice) => boolean = () => true,
+    score?: (choice: PresignatureChoice) => number,
   ): Promise<PresignatureChoice | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
@@ -41,8 +44,7 @@ export class PresignatureQueue {
         this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
         if (this.queue.length === 0) await this.refilling;
       }
-      let choice = this.queue.shift();
-      while (choice && !usable(choice)) choice = this.queue.shift();
+      const choice = this.pick(usable, score);
       if (choice) {
         this.handedOut.add(choice.id);
         return choice;
@@ -51,6 +53,18 @@ export class PresignatureQueue {
       if (Date.now() >= deadline || this.lastAnswered < this.threshold) return undefined;
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+
+  private pick(
+    usable: (choice: PresignatureChoice) => boolean,
+    score: ((choice: PresignatureChoice) => number) | undefined,
+  ): PresignatureChoice | undefined {
+    this.queue = this.queue.filter((c, i) => i >= 64 || usable(c));
+    let best = 0;
+    if (score)
+      for (let i = 1; i < Math.min(this.queue.length, 64); i++)
+        if (score(this.queue[i]!) > score(this.queue[best]!)) best = i;
+    return this.queue.splice(best, 1)[0];
   }
 
   /** Presignatures offered but not used (an action signed less than offered) go back first. */
@@ -65,13 +79,16 @@ export class PresignatureQueue {
   }
 
   private async refill(): Promise<void> {
-    const reports = await Promise.allSettled(
+    // Down nodes refuse at once; once T answered, a busy one gets a second more, not the whole
+    // timeout (a presignature it holds is then offered without it).
+    const reports = await settleWithQuorum(
       this.nodes().map((node) =>
-        // Down nodes refuse at once; busy ones get as long as any node request.
         callNode<unknown>(node, '/presign/available?limit=400', undefined, 5_000).then((r) =>
           PresignaturesAvailable.parse(r),
         ),
       ),
+      this.threshold,
+      1_000,
     );
     this.lastAnswered = reports.filter((r) => r.status === 'fulfilled').length;
     const holders = new Map<string, number[]>();

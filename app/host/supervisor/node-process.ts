@@ -1,12 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { NodeToHostMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import { childEnvironment } from '../child-environment.ts';
+import { nodeEntry } from './node-entry.ts';
 
-/** Where the node program lives; the host runs it with the same Node binary it runs on. */
-export const NODE_ENTRY = fileURLToPath(new URL('../../nodes/main.ts', import.meta.url));
 
 export interface NodeProcessOptions {
   launch: NodeLaunchConfig;
@@ -84,7 +82,8 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
 
   private spawnOnce(launchWhen: Promise<void> = Promise.resolve()): Promise<void> {
     const log = fs.openSync(this.options.logFile, 'a');
-    const child = fork(NODE_ENTRY, [], {
+    // The host runs the node program with the same Node binary it runs on.
+    const child = fork(nodeEntry(), [], {
       // LITBOX_NODE_PROFILE_DIR: write a V8 CPU profile per node process (performance work).
       execArgv: [
         '--no-node-snapshot',

@@ -50,12 +50,14 @@ export interface ChaosReport {
   ratePerSecond: number;
   seed: number;
   phases: PhaseFigures[];
-  /** Chaos events: what was done to which node, when (ms from the start of the chaos phase). */
+  /** Chaos events: what was done to which node, when (ms from the start of the load). */
   events: { atMs: number; node: number; action: 'stop' | 'kill' | 'start' }[];
   /** The most nodes down at once during the chaos phase. */
   maxDownAtOnce: number;
   /** The most requests in flight at once (the host API refuses calls beyond its limit). */
   maxInFlight: number;
+  /** The slowest requests, with what happened to them. */
+  slowest: { phase: PhaseName; kind: string; atMs: number; ms: number; error?: string }[];
   /** How long the stopped nodes took to start again (until every one reported ready). */
   restartMs: number;
   /** From the moment the stopped nodes were started again to the end of the first request that succeeded. */
@@ -182,8 +184,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let maxDownAtOnce = 0;
   const recoveries: Promise<void>[] = [];
   const note = (node: number, action: 'stop' | 'kill' | 'start') => {
-    events.push({ atMs: Math.round(performance.now() - chaosStart), node, action });
-    log(`  ${((performance.now() - chaosStart) / 1000).toFixed(1)} s: ${action} node ${node}`);
+    events.push({ atMs: Math.round(performance.now() - loadStart), node, action });
+    log(`  ${((performance.now() - loadStart) / 1000).toFixed(1)} s: ${action} node ${node}`);
   };
   while (performance.now() - chaosStart < phases.chaosMs) {
     await sleep(between(options.pauseMs ?? { min: 300, max: 2_500 }));
@@ -272,6 +274,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     events,
     maxDownAtOnce,
     maxInFlight,
+    slowest: [...samples]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 8)
+      .map((s) => ({
+        phase: s.phase,
+        kind: s.kind,
+        atMs: Math.round(s.startedAt - loadStart),
+        ms: Math.round(s.ms),
+        ...(s.error ? { error: s.error.slice(0, 160) } : {}),
+      })),
     restartMs: Math.round(backAt - startingAt),
     resumedAfterMs: firstSuccess === null ? null : Math.round(firstSuccess - startingAt),
   };
@@ -317,5 +329,10 @@ export function chaosTable(report: ChaosReport): string {
   ];
   for (const p of report.phases)
     for (const [message, count] of Object.entries(p.failures)) lines.push(`  ${p.phase}: ${count}× ${message}`);
+  lines.push('Slowest requests:');
+  for (const s of report.slowest)
+    lines.push(
+      `  ${s.ms} ms, ${s.kind} at ${(s.atMs / 1000).toFixed(1)} s (${s.phase})${s.error ? `: ${s.error}` : ''}`,
+    );
   return lines.join('\n');
 }

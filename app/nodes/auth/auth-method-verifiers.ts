@@ -3,10 +3,18 @@ import type { NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import { webAuthnAuthMethodId } from '../../shared/webauthn/index.ts';
 import type { NodeChain } from '../chain/node-chain.ts';
 import { NodeRequestError } from '../http-server.ts';
-import { GoogleJwtError, GoogleJwtVerifier } from './google-jwt/verify-google-jwt.ts';
 import type { AuthMethodVerifier, VerifiedAuthMethod } from './requester.ts';
-import { isPasskeyError, PasskeyReplayGuard, verifyPasskeyAssertion } from './webauthn/index.ts';
 import { recentBlockHashes } from './webauthn/recent-blocks.ts';
+import type * as GoogleJwt from './google-jwt/verify-google-jwt.ts';
+import type * as WebAuthn from './webauthn/index.ts';
+
+// The JWT (jose) and WebAuthn (@simplewebauthn/server, its ASN.1 parsers) libraries are a
+// quarter of a node's modules: loaded at the first request that needs them, not at start-up,
+// where N nodes load at once on a small machine.
+type GoogleJwtModule = typeof GoogleJwt;
+type WebAuthnModule = typeof WebAuthn;
+const loadGoogleJwt = (): Promise<GoogleJwtModule> => import('./google-jwt/verify-google-jwt.ts');
+const loadWebAuthn = (): Promise<WebAuthnModule> => import('./webauthn/index.ts');
 
 type AuthConfig = NonNullable<NodeLaunchConfig['auth']>;
 
@@ -28,11 +36,19 @@ function idOf(accessToken: string): string {
 export function authMethodVerifiers(config: AuthConfig | undefined, chain: NodeChain): Map<number, AuthMethodVerifier> {
   const verifiers = new Map<number, AuthMethodVerifier>();
   if (config?.oidc && config.oidc.issuers.length > 0 && config.oidc.audiences.length > 0) {
-    const google = new GoogleJwtVerifier({ trustedIssuers: config.oidc.issuers, audiences: config.oidc.audiences });
+    const { issuers, audiences } = config.oidc;
+    // One verifier (it caches the issuers' key sets), made at the first token.
+    let google:
+      Promise<{ module: GoogleJwtModule; verifier: InstanceType<GoogleJwtModule['GoogleJwtVerifier']> }> | undefined;
     verifiers.set(AUTH_METHOD_TYPE.GoogleJwt, {
       async verify(token): Promise<VerifiedAuthMethod> {
+        google ??= loadGoogleJwt().then((module) => ({
+          module,
+          verifier: new module.GoogleJwtVerifier({ trustedIssuers: issuers, audiences }),
+        }));
+        const { module, verifier } = await google;
         try {
-          const jwt = await google.verify(token);
+          const jwt = await verifier.verify(token);
           return {
             authMethodType: AUTH_METHOD_TYPE.GoogleJwt,
             id: jwt.authMethodId,
@@ -40,7 +56,7 @@ export function authMethodVerifiers(config: AuthConfig | undefined, chain: NodeC
             appId: jwt.appId,
           };
         } catch (err) {
-          if (err instanceof GoogleJwtError)
+          if (err instanceof module.GoogleJwtError)
             throw new NodeRequestError(
               401,
               'bad_auth_method',
@@ -53,10 +69,12 @@ export function authMethodVerifiers(config: AuthConfig | undefined, chain: NodeC
   }
   if (config?.webauthn) {
     const { origins, rpId } = config.webauthn;
-    const replayGuard = new PasskeyReplayGuard();
+    let replayGuard: InstanceType<WebAuthnModule['PasskeyReplayGuard']> | undefined;
     const counters = new Map<string, number>();
     verifiers.set(AUTH_METHOD_TYPE.WebAuthn, {
       async verify(accessToken): Promise<VerifiedAuthMethod> {
+        const { isPasskeyError, PasskeyReplayGuard, verifyPasskeyAssertion } = await loadWebAuthn();
+        replayGuard ??= new PasskeyReplayGuard();
         try {
           const verified = await verifyPasskeyAssertion({
             assertion: accessToken,

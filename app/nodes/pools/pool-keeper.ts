@@ -27,6 +27,8 @@ export class PoolKeeper {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
+  private presignCheckedAt = 0;
+  private presignAgain = false;
 
   constructor(ctx: NodeContext, targets: PoolTargets) {
     this.ctx = ctx;
@@ -87,26 +89,43 @@ export class PoolKeeper {
     return true;
   }
 
+  /**
+   * Presignatures are usable only while T live nodes hold them fresh. A node's own count is not
+   * that: a node that was down while the others signed still counts the presignatures they used
+   * as fresh. So the leader looks at which ids the live nodes list and counts those T of them
+   * share; a batch starts when that is below half the target.
+   */
   private async keepPresignatures(live: PeerInfo[]): Promise<boolean> {
     if (live.length < this.ctx.threshold) return false;
-    const counts = await Promise.all(
+    // Listing the pools costs every node a query: once a second is enough, unless a batch just ran.
+    if (!this.presignAgain && Date.now() - this.presignCheckedAt < 1_000) return false;
+    this.presignCheckedAt = Date.now();
+    this.presignAgain = false;
+    const lists = await Promise.all(
       live.map(async (p) => {
         try {
-          const res = await fetch(`${p.endpoint}/presign/count`, { signal: AbortSignal.timeout(2_000) });
-          return ((await res.json()) as { fresh: number }).fresh;
+          const res = await fetch(`${p.endpoint}/presign/available?limit=${this.targets.presignatures}`, {
+            signal: AbortSignal.timeout(2_000),
+          });
+          return ((await res.json()) as { ids: string[] }).ids;
         } catch {
           return undefined; // a node that does not answer says nothing about the pools
         }
       }),
     );
-    const known = counts.filter((c): c is number => c !== undefined);
-    if (known.length < this.ctx.threshold || Math.min(...known) >= this.targets.presignatures / 2) return false;
+    const known = lists.filter((ids): ids is string[] => Array.isArray(ids));
+    if (known.length < this.ctx.threshold) return false;
+    const holders = new Map<string, number>();
+    for (const ids of known) for (const id of ids) holders.set(id, (holders.get(id) ?? 0) + 1);
+    const usable = [...holders.values()].filter((n) => n >= this.ctx.threshold).length;
+    if (usable >= this.targets.presignatures / 2) return false;
     const started = performance.now();
     await runPresignBatch(this.ctx, live, this.targets.presignBatch);
     const ms = performance.now() - started;
     this.ctx.log(
       `made ${this.targets.presignBatch} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / this.targets.presignBatch).toFixed(2)} ms each)`,
     );
-    return Math.min(...known) + this.targets.presignBatch < this.targets.presignatures;
+    this.presignAgain = usable + this.targets.presignBatch < this.targets.presignatures;
+    return this.presignAgain;
   }
 }

@@ -77,9 +77,16 @@ export class PresignStore {
     })();
   }
 
+  /**
+   * The newest fresh presignatures first. A node that was down while others used presignatures
+   * still holds those as fresh (it never saw their bindings); they are the older ones, so
+   * listing the newest keeps them from crowding out the ones the other nodes still hold.
+   */
   freshIds(limit: number): string[] {
     return (
-      this.db.prepare(`SELECT id FROM presignatures WHERE status = 'fresh' ORDER BY created_at LIMIT ?`).all(limit) as {
+      this.db
+        .prepare(`SELECT id FROM presignatures WHERE status = 'fresh' ORDER BY created_at DESC LIMIT ?`)
+        .all(limit) as {
         id: string;
       }[]
     ).map((r) => r.id);
