@@ -23,7 +23,9 @@ const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31
 const FAIL_FAST_MS = 5_000;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `litbox-chaos-${nodeCount}-`));
-console.error(`chaos: N = ${nodeCount}, ${rate} requests/s, ${chaosSeconds} s of chaos, seed ${seed}; data in ${dataDir}`);
+console.error(
+  `chaos: N = ${nodeCount}, ${rate} requests/s, ${chaosSeconds} s of chaos, seed ${seed}; data in ${dataDir}`,
+);
 const host = await startHost({
   dataDir,
   nodeCount,
@@ -45,7 +47,6 @@ try {
 } finally {
   await host.stop();
 }
-fs.rmSync(dataDir, { recursive: true, force: true });
 
 console.log(`\nChaos under load on this machine (${os.cpus().length} cores)\n`);
 console.log(chaosTable(report));
@@ -63,6 +64,9 @@ if (Object.keys(outage.failures).some((m) => !/not enough nodes/i.test(m)))
 if (outage.maxMs > FAIL_FAST_MS) broken.push(`a request took ${outage.maxMs.toFixed(0)} ms to fail with N−T+1 down`);
 if (report.resumedAfterMs === null) broken.push('service did not resume after the nodes came back');
 if (broken.length > 0) {
-  console.log(`\nBROKEN: ${broken.join('; ')}`);
+  console.log(`\nBROKEN: ${broken.join('; ')}\nThe nodes' logs are kept in ${dataDir}/logs.`);
   process.exitCode = 1;
-} else console.log('\nAll promises kept.');
+} else {
+  console.log('\nAll promises kept.');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

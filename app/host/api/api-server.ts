@@ -53,12 +53,13 @@ export interface ApiLimits {
 }
 
 /**
- * Every call that may reach the nodes holds a slot while it runs. 32 is far above what the UI
- * or a script needs (the chaos load at 20 calls/s keeps 2 to 10 running) and far below what
- * would queue minutes of work on the nodes. `status` needs no slot: the UI can always look.
+ * Every call that may reach the nodes holds a slot while it runs. 64 is far above what the UI
+ * or a script needs (`npm run chaos`, 20 calls/s while nodes die, peaks at 30 to 40 running
+ * when a run waits for a restarted node) and far below what would queue minutes of work on
+ * the nodes. `status` needs no slot: the UI can always look.
  */
 export const DEFAULT_API_LIMITS: ApiLimits = {
-  concurrentCalls: 32,
+  concurrentCalls: 64,
   callsPerConnection: 4,
   connections: 256,
   liveClients: 32,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonRpcProvider, parseEther, toQuantity, Wallet } from 'ethers';
 import { findFreePort } from '../ports.ts';
+import { ChainJournal } from './chain-journal.ts';
 import { JournaledChain } from './journaled-chain.ts';
 
 // anvil's first dev account (public test mnemonic); funded at every fresh start.
@@ -54,8 +55,13 @@ describe('the journaled chain', () => {
     }
     const topUp = Wallet.createRandom().address;
     await provider.send('anvil_setBalance', [topUp, toQuantity(parseEther('42'))]);
-    // A refused write is not journaled (it would fail again at every replay).
+    // A refused write is not journaled (it would fail again at every replay); a malformed one
+    // (odd-length hex) is refused by anvil and does not disturb the gateway.
     await expect(provider.send('eth_sendRawTransaction', ['0x1234'])).rejects.toThrow();
+    await expect(provider.send('eth_sendRawTransaction', ['0x123'])).rejects.toThrow();
+    const journal = new ChainJournal(path.join(dir, 'journal.sqlite'));
+    expect(journal.count()).toBe(4); // three transactions and the balance change
+    journal.close();
 
     const anvilPid = chain.pid;
     chain.kill();

@@ -19,8 +19,8 @@ const WRITE_METHODS = new Set([
 ]);
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** A journal entry this old whose transaction anvil has is in anvil's saved state (it saves every second). */
-const DURABLE_AFTER_MS = 30_000;
+/** A journal entry this many state intervals old whose transaction anvil has is in anvil's saved state. */
+const DURABLE_AFTER_INTERVALS = 30;
 
 interface RpcCall {
   id?: unknown;
@@ -86,7 +86,16 @@ export class JournaledChain {
   /** Starts anvil, replays what its state lacks, then opens the gateway. */
   async start(timeoutMs = 20_000): Promise<void> {
     await this.startAnvil(timeoutMs);
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = http.createServer((req, res) =>
+      this.handle(req, res).catch((err: Error) => {
+        // A request that broke the gateway (say, the journal's disk is full) fails alone.
+        this.options.log?.(`chain gateway: ${err.message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'the chain gateway failed' } }),
+        );
+      }),
+    );
     this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -94,7 +103,7 @@ export class JournaledChain {
     });
     const port = (this.server.address() as AddressInfo).port;
     if (port !== this.options.gatewayPort) throw new Error('the chain gateway did not get its port');
-    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), DURABLE_AFTER_MS);
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), this.durableAfterMs);
     this.pruneTimer.unref();
   }
 
@@ -111,7 +120,10 @@ export class JournaledChain {
       this.options.log?.('chain: the state file is missing and the journal does not reach genesis: nothing replayed');
       return this.watchExit();
     }
-    const replayed = await this.replay();
+    const replayed = await this.replay().catch(async (err: unknown) => {
+      await this.anvil.stop(); // a retry starts a new anvil on this port
+      throw err;
+    });
     if (replayed > 0) this.options.log?.(`chain: replayed ${replayed} journaled requests the saved state lacked`);
     this.watchExit();
   }
@@ -181,6 +193,7 @@ export class JournaledChain {
     for (const entry of missing.reverse()) {
       const answer = await this.forward(entry.body).catch((err: Error) => ({ text: '', error: err.message }));
       if ('error' in answer) throw new Error(`chain journal replay failed: ${answer.error}`);
+      await this.untilMined(entry.txHashes); // in journal order, as live
     }
     return missing.length;
   }
@@ -190,10 +203,14 @@ export class JournaledChain {
     return false;
   }
 
-  /** Forgets entries the saved state surely holds (older than DURABLE_AFTER_MS, transaction on chain). */
+  private get durableAfterMs(): number {
+    return DURABLE_AFTER_INTERVALS * 1000 * (this.options.stateIntervalSeconds ?? 1);
+  }
+
+  /** Forgets entries the saved state surely holds (many state intervals old, transaction on chain). */
   private async prune(): Promise<void> {
     if (!this.anvil.running) return;
-    const cutoff = Date.now() - DURABLE_AFTER_MS;
+    const cutoff = Date.now() - this.durableAfterMs;
     for (const entry of this.journal.entriesNewestFirst()) {
       if (entry.at > cutoff || entry.txHashes.length === 0) continue;
       if (await this.hasAnyTransaction(entry.txHashes)) {
@@ -234,7 +251,8 @@ export class JournaledChain {
     const run = async () => {
       const hashes = writes.flatMap((c) => {
         const raw = Array.isArray(c.params) ? c.params[0] : undefined;
-        return c.method === 'eth_sendRawTransaction' && typeof raw === 'string' && /^0x[0-9a-fA-F]+$/.test(raw)
+        // Whole bytes only: anything else is not a transaction, and anvil refuses it below.
+        return c.method === 'eth_sendRawTransaction' && typeof raw === 'string' && /^0x([0-9a-fA-F]{2})+$/.test(raw)
           ? [keccak256(raw)]
           : [];
       });
@@ -255,12 +273,17 @@ export class JournaledChain {
     return result;
   }
 
+  /** Waits (up to `timeoutMs`) until anvil mined these transactions; a transaction anvil keeps pending (a nonce gap) is logged. */
   private async untilMined(hashes: readonly string[], timeoutMs = 2_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const hash of hashes)
-      while (Date.now() < deadline) {
+      for (;;) {
         const receipt = await this.anvil.rpc('eth_getTransactionReceipt', [hash]).catch(() => null);
         if (receipt !== null) break;
+        if (Date.now() >= deadline) {
+          this.options.log?.(`chain gateway: ${hash} is still pending after ${timeoutMs} ms`);
+          return;
+        }
         await new Promise((r) => setTimeout(r, 2));
       }
   }

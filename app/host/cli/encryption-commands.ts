@@ -27,8 +27,9 @@ function readJson(file: string, what: string): unknown {
 function writeOut(file: string, data: string | Uint8Array): void {
   try {
     // Written whole to a temporary name, then renamed: no half-written file on a crash.
+    // Readable by this user only: it may be a decrypted secret.
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, data);
+    fs.writeFileSync(tmp, data, { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch (err) {
     throw new CliError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
@@ -38,11 +39,12 @@ function writeOut(file: string, data: string | Uint8Array): void {
 /**
  * `litbox encrypt --conditions FILE (--text T | --file F) [--out FILE] [--json]`: encrypts to
  * the network key under the conditions; prints (or writes) the encrypted record as JSON.
+ * `--text -` reads the text from stdin, which keeps a secret out of the process list.
  */
 export const encryptCommand: CommandHandler = async (values: Values) => {
   const conditionsFile = values.conditions as string | undefined;
   if (!conditionsFile) throw new CliError('give the access control conditions: --conditions FILE (JSON)', 2);
-  const text = values.text as string | undefined;
+  const text = values.text === '-' ? fs.readFileSync(0, 'utf8') : (values.text as string | undefined);
   const file = values.file as string | undefined;
   if ((text === undefined) === (file === undefined)) throw new CliError('give either --text TEXT or --file FILE', 2);
   const conditions = readJson(conditionsFile, 'conditions file');

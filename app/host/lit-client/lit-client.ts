@@ -116,6 +116,8 @@ export interface LitClientOptions {
   requestTimeoutMs?: number;
 }
 
+/** Once T nodes gave decryption shares, how long to wait for spares (a bad share costs a retry otherwise). */
+const DECRYPTION_GRACE_MS = 30;
 /** Once T nodes bound, how long to wait for the others (spares for a bad share). */
 const QUORUM_GRACE_MS = 5;
 
@@ -342,7 +344,9 @@ export class LitClient {
         list.map((b) => this.channel(b.node).request<ReleaseResponse>('/pkp/sign/release', release, timeout)),
       ).then((results) =>
         results.flatMap((r, i) => {
-          if (r.status === 'rejected' && (r.reason as NodeCallError).status === 0) unreachable.add(list[i]!);
+          // Unreachable, or restarted and not yet back in the network (503): worth asking again.
+          const status = r.status === 'rejected' ? (r.reason as NodeCallError).status : 200;
+          if (status === 0 || status === 503) unreachable.add(list[i]!);
           else unreachable.delete(list[i]!);
           return r.status === 'fulfilled' && r.value.node === list[i]!.node.index ? [r.value] : [];
         }),
@@ -545,7 +549,7 @@ export class LitClient {
             settleWithQuorum(
               nodes.map((node) => this.channel(node).request<DecryptShareResponse>('/decrypt/share', body, timeout)),
               this.options.threshold,
-              QUORUM_GRACE_MS,
+              DECRYPTION_GRACE_MS,
             ),
         },
         request,

@@ -56,7 +56,9 @@ export interface ChaosReport {
   maxDownAtOnce: number;
   /** The most requests in flight at once (the host API refuses calls beyond its limit). */
   maxInFlight: number;
-  /** The slowest requests, with what happened to them. */
+  /** Restarted nodes that found their port taken and moved to another. */
+  portMoves: number;
+  /** The slowest requests, and the first that failed while they should not, with what happened to them. */
   slowest: { phase: PhaseName; kind: string; atMs: number; ms: number; error?: string }[];
   /** How long the stopped nodes took to start again (until every one reported ready). */
   restartMs: number;
@@ -159,6 +161,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   })();
 
   const nodeUp = (index: number) => supervisor.status().nodes[index - 1]!.up;
+  // A node that restarts and finds its port taken moves to another (and says so in Staking).
+  let portMoves = 0;
+  for (const node of supervisor.nodes)
+    node.on('port', (port) => {
+      portMoves++;
+      log(`  node ${node.index} moved to port ${port}`);
+    });
   const allUp = () => supervisor.status().nodes.every((n) => n.up);
 
   // Measured phase lengths (the nominal ones, plus whatever stopping and starting took).
@@ -274,16 +283,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     events,
     maxDownAtOnce,
     maxInFlight,
-    slowest: [...samples]
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, 8)
-      .map((s) => ({
-        phase: s.phase,
-        kind: s.kind,
-        atMs: Math.round(s.startedAt - loadStart),
-        ms: Math.round(s.ms),
-        ...(s.error ? { error: s.error.slice(0, 160) } : {}),
-      })),
+    portMoves,
+    slowest: [
+      ...[...samples].sort((a, b) => b.ms - a.ms).slice(0, 8),
+      // And every failure where none should be, to see what the chaos had just done.
+      ...samples.filter((s) => s.error && (s.phase === 'chaos: ≤ N−T down' || s.phase === 'all up')).slice(0, 10),
+    ].map((s) => ({
+      phase: s.phase,
+      kind: s.kind,
+      atMs: Math.round(s.startedAt - loadStart),
+      ms: Math.round(s.ms),
+      ...(s.error ? { error: s.error.slice(0, 160) } : {}),
+    })),
     restartMs: Math.round(backAt - startingAt),
     resumedAfterMs: firstSuccess === null ? null : Math.round(firstSuccess - startingAt),
   };
@@ -324,12 +335,12 @@ export function chaosTable(report: ChaosReport): string {
         `| ${p.phase} | ${p.seconds} | ${p.requests} | ${p.failed} | ${f(p.p50Ms)} | ${f(p.p95Ms)} | ${f(p.maxMs)} |`,
     ),
     '',
-    `Chaos: ${report.events.filter((e) => e.action === 'stop').length} stops and ${report.events.filter((e) => e.action === 'kill').length} SIGKILLs, at most ${report.maxDownAtOnce} nodes down at once; at most ${report.maxInFlight} requests in flight.`,
+    `Chaos: ${report.events.filter((e) => e.action === 'stop').length} stops and ${report.events.filter((e) => e.action === 'kill').length} SIGKILLs, at most ${report.maxDownAtOnce} nodes down at once; at most ${report.maxInFlight} requests in flight; ${report.portMoves} restarted nodes found their port taken and moved.`,
     `The ${report.nodeCount - report.threshold + 1} stopped nodes took ${(report.restartMs / 1000).toFixed(1)} s to start again; the first request succeeded ${report.resumedAfterMs === null ? 'never (!)' : `${(report.resumedAfterMs / 1000).toFixed(1)} s`} after they were started.`,
   ];
   for (const p of report.phases)
     for (const [message, count] of Object.entries(p.failures)) lines.push(`  ${p.phase}: ${count}× ${message}`);
-  lines.push('Slowest requests:');
+  lines.push('Slowest requests, and failures where none should be:');
   for (const s of report.slowest)
     lines.push(
       `  ${s.ms} ms, ${s.kind} at ${(s.atMs / 1000).toFixed(1)} s (${s.phase})${s.error ? `: ${s.error}` : ''}`,

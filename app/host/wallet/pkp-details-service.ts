@@ -1,6 +1,7 @@
 import { ethers, type JsonRpcProvider, type Log } from 'ethers';
 import type { ApiOutput } from '../../shared/api/contract.ts';
 import {
+  authMethodScopeName,
   AUTH_METHOD_TYPE,
   cidFromActionId,
   contractInterface,
@@ -19,7 +20,6 @@ export class UnknownPkpError extends Error {}
 
 /** Scope ids 0..2 as PKPPermissions numbers them; getPermittedAuthMethodScopes reads this many. */
 const SCOPE_COUNT = 3;
-const SCOPE_NAMES: Record<number, string> = { 0: 'NoPermissions', 1: 'SignAnything', 2: 'PersonalSign' };
 const TYPE_NAMES = new Map<number, string>(Object.entries(AUTH_METHOD_TYPE).map(([name, type]) => [type, name]));
 
 export function authMethodTypeName(type: number): string {
@@ -191,7 +191,7 @@ function describeEvent(e: LitboxEvent): string {
     case 'PermittedAuthMethodScopeRemoved': {
       const scope = Number(a.scopeId as bigint);
       const verb = e.name === 'PermittedAuthMethodScopeAdded' ? 'granted' : 'revoked';
-      return `${verb} scope ${SCOPE_NAMES[scope] ?? scope} to ${describeAuthMethod(a.authMethodType as bigint, a.id as string)}`;
+      return `${verb} scope ${authMethodScopeName(Number(scope))} to ${describeAuthMethod(a.authMethodType as bigint, a.id as string)}`;
     }
     default:
       return String(e.name);

@@ -47,7 +47,16 @@ function substitute(value: string, user: string | undefined): string {
 async function evaluateCondition(c: Condition, user: string | undefined, provider: Provider): Promise<boolean> {
   const expected = substitute(c.returnValueTest.value, user);
   if ('functionAbi' in c) {
-    const contract = new Contract(c.contractAddress, [{ ...c.functionAbi, type: 'function' }], provider);
+    // Exactly the fields the encryption identity hashes (canonicalConditions), nothing else.
+    const abi = c.functionAbi;
+    const fragment = {
+      type: 'function',
+      name: abi.name,
+      stateMutability: abi.stateMutability,
+      inputs: abi.inputs.map((p) => ({ name: p.name, type: p.type })),
+      outputs: abi.outputs.map((p) => ({ name: p.name, type: p.type })),
+    };
+    const contract = new Contract(c.contractAddress, [fragment], provider);
     const args = c.functionParams.map((p) => substitute(p, user));
     const out = await contract.getFunction(c.functionName).staticCallResult(...args);
     const key = c.returnValueTest.key ?? '';

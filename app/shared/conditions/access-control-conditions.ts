@@ -30,7 +30,18 @@ export const EvmBasicCondition = z
   })
   .strict();
 
-const AbiParam = z.object({ name: z.string().max(64), type: z.string().max(64) }).passthrough();
+/**
+ * A view function's parameter: only elementary types. The encryption identity hashes {name,
+ * type} of each; a tuple's `components` would change the call without changing the hash.
+ */
+const AbiParam = z
+  .object({
+    name: z.string().max(64),
+    type: z
+      .string()
+      .regex(/^(u?int\d{0,3}|address|bool|string|bytes\d{0,2})(\[\d*\])*$/, 'only elementary ABI types (no tuples)'),
+  })
+  .passthrough();
 
 export const EvmContractCondition = z
   .object({

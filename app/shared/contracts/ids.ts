@@ -28,6 +28,11 @@ export const AUTH_METHOD_SCOPE = {
 } as const;
 export type AuthMethodScope = (typeof AUTH_METHOD_SCOPE)[keyof typeof AUTH_METHOD_SCOPE];
 
+/** A scope's name as Lit writes it ("SignAnything"), or "scope N" for one we do not know. */
+export function authMethodScopeName(scope: number): string {
+  return Object.entries(AUTH_METHOD_SCOPE).find(([, value]) => value === scope)?.[0] ?? `scope ${scope}`;
+}
+
 /** PubkeyRouter key types; the network makes ECDSA (secp256k1) keys only. */
 export const KEY_TYPE = { BLS: 1, ECDSA: 2 } as const;
 

@@ -17,6 +17,7 @@ export {
   KEY_TYPE,
   actionIdFromCid,
   addressAuthMethodIdBytes,
+  authMethodScopeName,
   authMethodId,
   cidFromActionId,
   ethAddressFromPubkey,

@@ -128,6 +128,21 @@ describe('access-controlled encryption (IBE to the network key, AES-GCM)', () =>
         data: new Uint8Array(1),
       }),
     ).rejects.toThrow(/network public key/);
+    // A tuple's components are not in the identity's hash, so tuples are refused outright.
+    const tupleCall = {
+      contractAddress: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      functionName: 'f',
+      functionParams: ['1'],
+      functionAbi: {
+        name: 'f',
+        stateMutability: 'view',
+        inputs: [{ name: 'x', type: 'tuple', components: [{ name: 'a', type: 'uint256' }] }],
+        outputs: [{ name: '', type: 'bool' }],
+      },
+      chain: 'litbox',
+      returnValueTest: { key: '', comparator: '=', value: 'true' },
+    };
+    expect(() => parseConditions([tupleCall])).toThrow(/only elementary ABI types/);
   });
 });
 

@@ -127,8 +127,8 @@ export function integerLagrangeWeights(indices: readonly number[]): { weights: b
  * {"ProofOfPossession":{"identifier":"<32-byte scalar hex>","value":"<96-byte G2 hex>"}}.
  * The identifier is the share's x-coordinate, here the node index, as a LITTLE-endian
  * 32-byte scalar (blsful's serialisation: identifiers Lit's nodes send have a first hex byte
- * above the field order's top byte, which only little-endian allows). Checked by combining a
- * published Lit share set at those identifiers into a signature its network key verifies.
+ * above the field order's top byte, which only little-endian allows). Checked once by hand:
+ * a share set Lit publishes, combined at those identifiers, verifies under its network key.
  */
 export function blsShareToLitJson(share: BlsSignatureShare): string {
   assertNodeIndex(share.index);

@@ -24,8 +24,14 @@ function readAsBase64(file: File): Promise<string> {
   });
 }
 
-function downloadUrl(data: BlobPart, type: string): string {
-  return URL.createObjectURL(new Blob([data], { type }));
+/** An object URL for a download link, made once per content and revoked when it changes or the link goes. */
+function useDownloadUrl(data: BlobPart | undefined, type: string): string | undefined {
+  const url = useMemo(
+    () => (data === undefined ? undefined : URL.createObjectURL(new Blob([data], { type }))),
+    [data, type],
+  );
+  useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
+  return url;
 }
 
 /** The API's message: the first line says what happened, the others (one per node) why. */
@@ -178,7 +184,8 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
   };
 
   const setRow = (i: number, row: ConditionRow) => setRows(rows.map((r, j) => (j === i ? row : r)));
-  const record = result ? JSON.stringify(result, null, 2) : '';
+  const record = useMemo(() => (result ? JSON.stringify(result, null, 2) : ''), [result]);
+  const recordUrl = useDownloadUrl(result ? record : undefined, 'application/json');
 
   return (
     <form className="card" aria-labelledby="encrypt-heading" onSubmit={(e) => void encrypt(e)} noValidate>
@@ -311,7 +318,7 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
           <p className="ok-text">Encrypted. Anyone may hold this record; only who meets the conditions can open it.</p>
           <textarea className="mono" rows={8} readOnly value={record} aria-label="Encrypted record" />
           <p className="row">
-            <a href={downloadUrl(record, 'application/json')} download={`${result.fileName ?? 'text'}.litbox.json`}>
+            <a href={recordUrl} download={`${result.fileName ?? 'text'}.litbox.json`}>
               Download the record
             </a>
             <button type="button" className="link" onClick={() => void navigator.clipboard?.writeText(record)}>
@@ -332,6 +339,11 @@ function DecryptForm({ client, networkReady }: { client: ApiClient; networkReady
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Decrypted>();
   const [refusal, setRefusal] = useState<{ summary: string; reasons: string[] }>();
+  const plainBytes = useMemo(
+    () => (result ? Uint8Array.from(atob(result.dataBase64), (c) => c.charCodeAt(0)) : undefined),
+    [result],
+  );
+  const plainUrl = useDownloadUrl(plainBytes, 'application/octet-stream');
 
   useEffect(() => {
     if (!networkReady) return;
@@ -433,13 +445,7 @@ function DecryptForm({ client, networkReady }: { client: ApiClient; networkReady
               {result.text}
             </pre>
           ) : (
-            <a
-              href={downloadUrl(
-                Uint8Array.from(atob(result.dataBase64), (c) => c.charCodeAt(0)),
-                'application/octet-stream',
-              )}
-              download={result.fileName ?? 'decrypted.bin'}
-            >
+            <a href={plainUrl} download={result.fileName ?? 'decrypted.bin'}>
               Save {result.fileName ?? 'the decrypted file'}
             </a>
           )}

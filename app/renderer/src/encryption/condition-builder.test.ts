@@ -52,7 +52,7 @@ describe('the encryption form’s condition builder', () => {
     );
     expect(conditions).toBeUndefined();
     expect(errors[0]).toEqual({ value: 'Enter an amount of ETH, like 1 or 0.5.' });
-    expect(errors[1]?.value).toMatch(/Not an address/);
+    expect(errors[1]?.value).toMatch(/Not an Ethereum address/);
     expect(errors[2]?.contract).toMatch(/checksum/);
     expect(errors[2]?.tokenId).toMatch(/whole number/);
     expect(errors[3]?.signature).toMatch(/view or pure/);

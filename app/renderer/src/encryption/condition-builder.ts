@@ -1,4 +1,5 @@
 import { ethers } from 'ethers';
+import { checkAddress } from '../pkps/wallet-checks.ts';
 
 /**
  * The encryption form's conditions, one row per condition, turned into Lit's
@@ -39,10 +40,9 @@ export type RowErrors = Partial<Record<'value' | 'contract' | 'tokenId' | 'signa
 
 const CHAIN = 'litbox';
 
+/** The wallet's address check, with a message for a condition's field. */
 function checkAddressText(text: string): string | undefined {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text.trim())) return 'Not an address: 0x followed by 40 hex digits.';
-  if (!ethers.isAddress(text.trim())) return 'The capital letters do not match the checksum: check for a typo.';
-  return undefined;
+  return text.trim() === '' ? 'Enter an address.' : checkAddress(text.trim());
 }
 
 /** One row as a Lit condition, or the errors to show next to its fields. */

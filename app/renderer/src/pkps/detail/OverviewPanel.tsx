@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ethers } from 'ethers';
 import type { ApiInput } from '../../../../shared/api/contract.ts';
+import { authMethodScopeName } from '../../../../shared/contracts/ids.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { Rows } from '../../ui/Rows.tsx';
 import { FaucetButton } from '../FaucetButton.tsx';
@@ -10,10 +11,8 @@ import type { PkpContext, PkpDetails } from './PkpDetailPage.tsx';
 
 type Change = ApiInput<'pkpPermissionChange'>['change'];
 
-const SCOPE_NAMES: Record<number, string> = { 0: 'NoPermissions', 1: 'SignAnything', 2: 'PersonalSign' };
-
 function scopeText(scopes: number[]): string {
-  return scopes.length ? scopes.map((s) => SCOPE_NAMES[s] ?? `scope ${s}`).join(', ') : 'no scopes';
+  return scopes.length ? scopes.map(authMethodScopeName).join(', ') : 'no scopes';
 }
 
 export function ownerText(details: PkpDetails): string {
