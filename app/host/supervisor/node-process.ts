@@ -5,7 +5,6 @@ import { NodeToHostMessage, type NodeLaunchConfig } from '../../shared/node-ipc.
 import { childEnvironment } from '../child-environment.ts';
 import { nodeEntry } from './node-entry.ts';
 
-
 export interface NodeProcessOptions {
   launch: NodeLaunchConfig;
   logFile: string;
