@@ -164,7 +164,7 @@ describe('ID tokens (GoogleJwt)', () => {
 
   it('alg none is refused by every node', async () => {
     const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`;
-    await expectRefusedByEveryNode(pkp.publicKey, jwtProof(token), /alg_not_allowed|malformed/);
+    await expectRefusedByEveryNode(pkp.publicKey, jwtProof(token), /alg_not_allowed/);
   });
 
   it('HS256 signed with the issuer’s public key as the secret is refused by every node', async () => {
@@ -282,7 +282,7 @@ describe('passkey assertions (WebAuthn)', () => {
   it('a fresh assertion is accepted by every node, and the same assertion again by none', async () => {
     const fresh = assertion(await host.wallet.passkeys.loginChallenge());
     await expectAcceptedByEveryNode(pkp.publicKey, fresh);
-    await expectRefusedByEveryNode(pkp.publicKey, fresh, /replayed_assertion|counter/);
+    await expectRefusedByEveryNode(pkp.publicKey, fresh, /replayed_assertion/);
   });
 
   it('a stale challenge (a block hash long gone) is refused by every node', async () => {

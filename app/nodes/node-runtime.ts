@@ -67,7 +67,13 @@ export class NodeRuntime {
   async joinNetwork(contracts: ContractAddresses, port: number): Promise<void> {
     if (this.ctx) return;
     const { config } = this;
-    const chain = new NodeChain(config.chainRpcUrl, config.chainId, contracts, this.identity.chainKey);
+    const chain = new NodeChain(
+      config.chainRpcUrl,
+      config.chainId,
+      contracts,
+      this.identity.chainKey,
+      config.chainReadRpcUrl,
+    );
     await chain.startBlockWatch();
     const peers = new PeerDirectory(() => chain.loadPeers());
     await peers.refresh();

@@ -138,6 +138,11 @@ export const ExecuteJsNodeResponse = z.object({
   signatures: z.record(z.string(), ExecuteJsNodeSignature),
   /** Signatures this node could not bind, and why. */
   signatureErrors: z.record(z.string(), z.string()).optional(),
+  /**
+   * What the run did beyond this node (fetch, runOnce, broadcastAndCollect, decryptAndCombine):
+   * a client must not run such an action again on its own, or the effects would repeat.
+   */
+  effects: z.array(z.string()).optional(),
 });
 export type ExecuteJsNodeResponse = z.infer<typeof ExecuteJsNodeResponse>;
 

@@ -56,7 +56,7 @@ const signDirectly = async () => {
 
 describe('host API limits', () => {
   it('refuses calls beyond the limit at once, while the nodes keep signing, and serves normally after', async () => {
-    const flood = 4 * DEFAULT_API_LIMITS.concurrentCalls;
+    const flood = 2 * DEFAULT_API_LIMITS.concurrentCalls;
     const answers = Promise.all(Array.from({ length: flood }, () => post('actionRun', { code: BUSY_ACTION })));
 
     // Meanwhile: the UI can look, and the nodes sign for another client without waiting for the flood.
@@ -74,7 +74,7 @@ describe('host API limits', () => {
     expect(ran.length + refused.length).toBe(flood);
     // No more ran than the limit allows at once, give or take calls that finished while the flood arrived.
     expect(ran.length).toBeGreaterThanOrEqual(DEFAULT_API_LIMITS.concurrentCalls);
-    expect(ran.length).toBeLessThan(flood / 2);
+    expect(ran.length).toBeLessThanOrEqual(DEFAULT_API_LIMITS.concurrentCalls + 8);
     expect(refused[0]!.json).toMatchObject({ error: { code: 'busy', message: expect.stringMatching(/host is busy/) } });
     const slowestRefusal = Math.max(...refused.map((r) => r.ms));
     const fastestRun = Math.min(...ran.map((r) => r.ms));

@@ -32,6 +32,11 @@ const MAX_ACTION_SIGNATURES = 10;
  * more is run again with as many as it asked for.
  */
 const OFFERED_PRESIGNATURES = 2;
+/**
+ * Errors of runs whose action reached outside the nodes (fetch, runOnce, broadcastAndCollect,
+ * decryptAndCombine): executeJs never runs those again by itself, as their effects would repeat.
+ */
+const runsWithEffects = new WeakSet<Error>();
 /** A node's action timeout is 30 s; allow for the exchanges around it. */
 const ACTION_TIMEOUT_MS = 40_000;
 /** Runs of one executeJs when nodes drop out mid-run. */
@@ -381,18 +386,21 @@ export class LitClient {
   async executeJs(request: ExecuteJsInput): Promise<ExecuteJsResult> {
     // Nodes that drop out mid-run (a restart, a crash) can leave a run short of T answers or
     // T shares. The run is then tried anew, like a person pressing Run again, as long as T
-    // nodes are reachable: with fewer, the first check fails at once.
+    // nodes are reachable (with fewer, the first check fails at once) and the action did
+    // nothing outside the nodes: a run that fetched or used runOnce fails instead.
     let offer = OFFERED_PRESIGNATURES;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.executeJsOnce(request, offer);
       } catch (err) {
+        // Run again only an action that did nothing outside the nodes (see runsWithEffects).
+        if (runsWithEffects.has(err as Error) || attempt >= EXECUTE_ATTEMPTS) throw err;
         const wanted = err instanceof ActionFailedError && err.kind === 'limit' ? presignaturesWanted(err.message) : 0;
-        if (wanted > offer && wanted <= MAX_ACTION_SIGNATURES && attempt < EXECUTE_ATTEMPTS) {
+        if (wanted > offer && wanted <= MAX_ACTION_SIGNATURES) {
           offer = wanted;
           continue;
         }
-        if (!(err instanceof NotEnoughNodesError) || err.beforeRun || attempt >= EXECUTE_ATTEMPTS) throw err;
+        if (!(err instanceof NotEnoughNodesError) || err.beforeRun) throw err;
       }
     }
   }
@@ -439,98 +447,109 @@ export class LitClient {
     );
     const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
-    const used = new Set(answers.flatMap((a) => Object.values(a.answer.signatures).map((s) => s.presignatureId)));
-    // Unused ones go back even when a node did not answer: should it have bound one, it refuses
-    // that presignature later (each node binds it once) and the others still make T.
-    this.presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
-    if (answers.length === 0) {
-      const first = failures[0];
-      throw first && first.status >= 400 && first.status < 500
-        ? new SigningRefusedError(`node ${first.node} refused: ${first.message}`)
-        : new NotEnoughNodesError(`no node answered the Lit Action (${failures.map((f) => f.message).join('; ')})`);
-    }
-
-    if (answers.length < threshold)
-      throw new NotEnoughNodesError(
-        `not enough nodes: ${answers.length} of ${nodeCount} answered the Lit Action, ${threshold} are needed (${failures.map((f) => `node ${f.node} ${f.message}`).join('; ')})`,
-      );
-    const perNode = answers.map(({ answer }) => ({
-      node: answer.node,
-      response: answer.response,
-      logs: answer.logs,
-      error: answer.error,
-      signatures: Object.keys(answer.signatures),
-    }));
-    // What the network says is what at least T nodes say; a plurality is not enough.
-    const error = agreedBy(
-      answers.map((a) => a.answer.error),
-      threshold,
-    );
-    const logs = mostCommon(answers.map((a) => a.answer.logs));
-    if (error.agreed && error.value) throw new ActionFailedError(error.value.kind, error.value.message, logs, perNode);
-    const succeeded = answers.filter((a) => !a.answer.error);
-    const response = agreedBy(
-      succeeded.map((a) => a.answer.response),
-      threshold,
-    );
-    if (!error.agreed || !response.agreed)
-      throw new NotEnoughNodesError(
-        `the nodes disagree about the action's outcome: no answer was given by ${threshold} nodes (${perNode.map((n) => `node ${n.node}: ${n.error ? n.error.message : (n.response ?? '(no response)')}`).join('; ')})`,
-      );
-
-    const signatures: Record<string, PkpSignResult> = {};
-    // A signature the nodes could not bind (say, a presignature this client thought fresh was
-    // used) must fail the run, not vanish from its result.
-    const names = new Set(
-      answers.flatMap((a) => [...Object.keys(a.answer.signatures), ...Object.keys(a.answer.signatureErrors ?? {})]),
-    );
-    for (const name of names) {
-      const entries = answers.flatMap((a) => {
-        const sig = a.answer.signatures[name];
-        return sig ? [{ node: a.node, sig }] : [];
-      });
-      const target = entries.length
-        ? mostCommon(
-            entries.map((e) => ({ id: e.sig.presignatureId, toSign: e.sig.toSign, publicKey: e.sig.publicKey })),
-          )
-        : undefined;
-      const agreeing = entries.filter(
-        (e) =>
-          e.sig.presignatureId === target?.id && e.sig.toSign === target.toSign && e.sig.publicKey === target.publicKey,
-      );
-      if (!target || agreeing.length < threshold) {
-        const refusals = answers.flatMap((a) => {
-          const reason = a.answer.signatureErrors?.[name];
-          return reason ? [`node ${a.answer.node}: ${reason}`] : [];
-        });
-        if (refusals.length > 0) this.presignatures.reset();
-        throw new NotEnoughNodesError(
-          `not enough nodes: signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed${refusals.length ? ` (${refusals.join('; ')})` : ''}`,
-        );
+    // A run whose action reached outside the nodes (fetch, runOnce, …) is never run again by
+    // the client: its effects would happen twice.
+    const effectful = answers.some((a) => (a.answer.effects?.length ?? 0) > 0);
+    try {
+      const used = new Set(answers.flatMap((a) => Object.values(a.answer.signatures).map((s) => s.presignatureId)));
+      // Unused ones go back even when a node did not answer: should it have bound one, it refuses
+      // that presignature later (each node binds it once) and the others still make T.
+      this.presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
+      if (answers.length === 0) {
+        const first = failures[0];
+        throw first && first.status >= 400 && first.status < 500
+          ? new SigningRefusedError(`node ${first.node} refused: ${first.message}`)
+          : new NotEnoughNodesError(`no node answered the Lit Action (${failures.map((f) => f.message).join('; ')})`);
       }
-      const outcome = await this.releaseAndCombine(
-        target.id,
-        target.publicKey,
-        target.toSign,
-        agreeing.map((e) => ({ node: e.node, binding: e.sig.binding })),
-        this.options.requestTimeoutMs ?? 5_000,
+
+      if (answers.length < threshold)
+        throw new NotEnoughNodesError(
+          `not enough nodes: ${answers.length} of ${nodeCount} answered the Lit Action, ${threshold} are needed (${failures.map((f) => `node ${f.node} ${f.message}`).join('; ')})`,
+        );
+      const perNode = answers.map(({ answer }) => ({
+        node: answer.node,
+        response: answer.response,
+        logs: answer.logs,
+        error: answer.error,
+        signatures: Object.keys(answer.signatures),
+      }));
+      // What the network says is what at least T nodes say; a plurality is not enough.
+      const error = agreedBy(
+        answers.map((a) => a.answer.error),
+        threshold,
       );
-      if (!('signature' in outcome)) throw new NotEnoughNodesError(`signature "${name}": ${outcome.retry}`);
-      signatures[name] = outcome.signature;
-      this.lastSignature = {
-        kind: 'executeJs',
-        nodes: outcome.signature.nodes,
-        at: Date.now(),
-        publicKey: target.publicKey,
+      const logs = mostCommon(answers.map((a) => a.answer.logs));
+      if (error.agreed && error.value)
+        throw new ActionFailedError(error.value.kind, error.value.message, logs, perNode);
+      const succeeded = answers.filter((a) => !a.answer.error);
+      const response = agreedBy(
+        succeeded.map((a) => a.answer.response),
+        threshold,
+      );
+      if (!error.agreed || !response.agreed)
+        throw new NotEnoughNodesError(
+          `the nodes disagree about the action's outcome: no answer was given by ${threshold} nodes (${perNode.map((n) => `node ${n.node}: ${n.error ? n.error.message : (n.response ?? '(no response)')}`).join('; ')})`,
+        );
+
+      const signatures: Record<string, PkpSignResult> = {};
+      // A signature the nodes could not bind (say, a presignature this client thought fresh was
+      // used) must fail the run, not vanish from its result.
+      const names = new Set(
+        answers.flatMap((a) => [...Object.keys(a.answer.signatures), ...Object.keys(a.answer.signatureErrors ?? {})]),
+      );
+      for (const name of names) {
+        const entries = answers.flatMap((a) => {
+          const sig = a.answer.signatures[name];
+          return sig ? [{ node: a.node, sig }] : [];
+        });
+        const target = entries.length
+          ? mostCommon(
+              entries.map((e) => ({ id: e.sig.presignatureId, toSign: e.sig.toSign, publicKey: e.sig.publicKey })),
+            )
+          : undefined;
+        const agreeing = entries.filter(
+          (e) =>
+            e.sig.presignatureId === target?.id &&
+            e.sig.toSign === target.toSign &&
+            e.sig.publicKey === target.publicKey,
+        );
+        if (!target || agreeing.length < threshold) {
+          const refusals = answers.flatMap((a) => {
+            const reason = a.answer.signatureErrors?.[name];
+            return reason ? [`node ${a.answer.node}: ${reason}`] : [];
+          });
+          if (refusals.length > 0) this.presignatures.reset();
+          throw new NotEnoughNodesError(
+            `not enough nodes: signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed${refusals.length ? ` (${refusals.join('; ')})` : ''}`,
+          );
+        }
+        const outcome = await this.releaseAndCombine(
+          target.id,
+          target.publicKey,
+          target.toSign,
+          agreeing.map((e) => ({ node: e.node, binding: e.sig.binding })),
+          this.options.requestTimeoutMs ?? 5_000,
+        );
+        if (!('signature' in outcome)) throw new NotEnoughNodesError(`signature "${name}": ${outcome.retry}`);
+        signatures[name] = outcome.signature;
+        this.lastSignature = {
+          kind: 'executeJs',
+          nodes: outcome.signature.nodes,
+          at: Date.now(),
+          publicKey: target.publicKey,
+        };
+      }
+      return {
+        signatures,
+        response: response.value,
+        logs,
+        ipfsId: answers[0]!.answer.ipfsId,
+        nodes: perNode,
       };
+    } catch (err) {
+      if (effectful && err instanceof Error) runsWithEffects.add(err);
+      throw err;
     }
-    return {
-      signatures,
-      response: response.value,
-      logs,
-      ipfsId: answers[0]!.answer.ipfsId,
-      nodes: perNode,
-    };
   }
 
   /**

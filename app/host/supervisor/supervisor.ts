@@ -96,6 +96,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           port: network.nodePorts[i - 1]!,
           dir: paths.nodeDir(i),
           chainRpcUrl: chain.rpcUrl,
+          // Reads skip the gateway: the host's event loop stays free for the Lit client.
+          chainReadRpcUrl: chain.anvilUrl,
           chainId: network.chainId,
           storageKey: this.options.storageKeyOf(i),
           pools: this.options.pools,

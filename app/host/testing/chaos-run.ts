@@ -58,6 +58,8 @@ export interface ChaosReport {
   maxInFlight: number;
   /** Restarted nodes that found their port taken and moved to another. */
   portMoves: number;
+  /** Restarts the supervisor made beyond the SIGKILLs the chaos sent: nodes that died by themselves. */
+  unexpectedRestarts: number;
   /** The slowest requests, and the first that failed while they should not, with what happened to them. */
   slowest: { phase: PhaseName; kind: string; atMs: number; ms: number; error?: string }[];
   /** How long the stopped nodes took to start again (until every one reported ready). */
@@ -145,7 +147,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
 
   // Open-loop load: one request every 1/rate seconds, whether earlier ones finished or not.
+  // Paused only between phases, so that no request runs across two of them.
   let loadRunning = true;
+  let paused = false;
   const load = (async () => {
     const interval = 1000 / ratePerSecond;
     const start = performance.now();
@@ -153,6 +157,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const wait = start + k * interval - performance.now();
       if (wait > 0) await sleep(wait);
       if (!loadRunning) break;
+      if (paused) continue;
       const request = oneRequest(k % 2 === 0 ? 'pkpSign' : 'executeJs');
       inFlight.add(request);
       maxInFlight = Math.max(maxInFlight, inFlight.size);
@@ -160,7 +165,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
   })();
 
+  const betweenPhases = async (next: () => Promise<void>) => {
+    paused = true;
+    await Promise.all([...inFlight]);
+    await next();
+    paused = false;
+  };
   const nodeUp = (index: number) => supervisor.status().nodes[index - 1]!.up;
+  const restartsBefore = supervisor.status().nodes.reduce((sum, n) => sum + n.restarts, 0);
   // A node that restarts and finds its port taken moves to another (and says so in Staking).
   let portMoves = 0;
   for (const node of supervisor.nodes)
@@ -246,18 +258,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   lengths['chaos: ≤ N−T down'] = performance.now() - chaosStart;
 
   // One node more than the network tolerates: every request must fail, fast and clearly.
-  phase = 'N−T+1 down';
   const victims = Array.from({ length: tolerated + 1 }, (_, i) => nodeCount - i);
-  log(`phase "${phase}": nodes ${victims.join(', ')} stopped for ${phases.outageMs / 1000} s`);
-  const outageAt = performance.now();
-  await Promise.all(victims.map((i) => supervisor.node(i).stop()));
+  let outageAt = 0;
+  await betweenPhases(async () => {
+    phase = 'N−T+1 down';
+    log(`phase "${phase}": nodes ${victims.join(', ')} stopped for ${phases.outageMs / 1000} s`);
+    outageAt = performance.now();
+    await Promise.all(victims.map((i) => supervisor.node(i).stop()));
+  });
   await sleep(phases.outageMs);
 
   // The nodes come back; the service must resume without anyone doing anything else.
-  phase = 'nodes starting';
-  const startingAt = performance.now();
-  lengths['N−T+1 down'] = startingAt - outageAt;
-  log(`phase "${phase}": nodes ${victims.join(', ')} started again`);
+  let startingAt = 0;
+  await betweenPhases(async () => {
+    phase = 'nodes starting';
+    startingAt = performance.now();
+    lengths['N−T+1 down'] = startingAt - outageAt;
+    log(`phase "${phase}": nodes ${victims.join(', ')} started again`);
+  });
   await Promise.all(victims.map((i) => supervisor.node(i).start()));
   phase = 'nodes back';
   const backAt = performance.now();
@@ -284,6 +302,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     maxDownAtOnce,
     maxInFlight,
     portMoves,
+    unexpectedRestarts:
+      supervisor.status().nodes.reduce((sum, n) => sum + n.restarts, 0) -
+      restartsBefore -
+      events.filter((e) => e.action === 'kill').length,
     slowest: [
       ...[...samples].sort((a, b) => b.ms - a.ms).slice(0, 8),
       // And every failure where none should be, to see what the chaos had just done.
@@ -335,7 +357,7 @@ export function chaosTable(report: ChaosReport): string {
         `| ${p.phase} | ${p.seconds} | ${p.requests} | ${p.failed} | ${f(p.p50Ms)} | ${f(p.p95Ms)} | ${f(p.maxMs)} |`,
     ),
     '',
-    `Chaos: ${report.events.filter((e) => e.action === 'stop').length} stops and ${report.events.filter((e) => e.action === 'kill').length} SIGKILLs, at most ${report.maxDownAtOnce} nodes down at once; at most ${report.maxInFlight} requests in flight; ${report.portMoves} restarted nodes found their port taken and moved.`,
+    `Chaos: ${report.events.filter((e) => e.action === 'stop').length} stops and ${report.events.filter((e) => e.action === 'kill').length} SIGKILLs, at most ${report.maxDownAtOnce} nodes down at once; at most ${report.maxInFlight} requests in flight; ${report.portMoves} restarted nodes found their port taken and moved; ${report.unexpectedRestarts} nodes died by themselves.`,
     `The ${report.nodeCount - report.threshold + 1} stopped nodes took ${(report.restartMs / 1000).toFixed(1)} s to start again; the first request succeeded ${report.resumedAfterMs === null ? 'never (!)' : `${(report.resumedAfterMs / 1000).toFixed(1)} s`} after they were started.`,
   ];
   for (const p of report.phases)

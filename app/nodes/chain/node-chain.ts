@@ -21,11 +21,18 @@ export class NodeChain {
   private blockPoll: NodeJS.Timeout | undefined;
   readonly provider: ReturnType<typeof localChainProvider>;
 
-  constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet) {
-    this.provider = localChainProvider(rpcUrl, chainId);
+  private readonly writeProvider: ReturnType<typeof localChainProvider>;
+
+  /**
+   * Transactions go to `rpcUrl` (the host's journaling gateway); reads to `readUrl` (anvil
+   * itself) when given: they are most of the traffic and change nothing.
+   */
+  constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet, readUrl = rpcUrl) {
+    this.provider = localChainProvider(readUrl, chainId);
+    this.writeProvider = readUrl === rpcUrl ? this.provider : localChainProvider(rpcUrl, chainId);
     this.addresses = addresses;
     this.contracts = connectContracts(addresses, this.provider);
-    this.signer = new NonceManager(chainKey.connect(this.provider));
+    this.signer = new NonceManager(chainKey.connect(this.writeProvider));
     this.writer = connectContracts(addresses, this.signer);
   }
 
@@ -72,5 +79,6 @@ export class NodeChain {
   close(): void {
     clearInterval(this.blockPoll);
     this.provider.destroy();
+    if (this.writeProvider !== this.provider) this.writeProvider.destroy();
   }
 }

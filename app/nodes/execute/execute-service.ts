@@ -39,6 +39,7 @@ export class ExecuteService {
       throw new NodeRequestError(400, 'cid_mismatch', `the code hashes to ${ipfsId}, not to ${req.ipfsId}`);
     const requester = await verifyRequester(ctx.auth, ctx.authMethodVerifiers, req);
 
+    const effects = new Set<string>();
     const result = await this.runner.execute({
       code: req.code,
       ipfsId,
@@ -56,9 +57,11 @@ export class ExecuteService {
         this.mailbox,
         { requestId: req.requestId, ipfsId, requester, participants },
         this.fetchAllowed,
+        effects,
       ),
     });
     const answer: ExecuteJsNodeResponse = { node: ctx.index, ipfsId, logs: result.logs, signatures: {} };
+    if (effects.size > 0) answer.effects = [...effects].sort();
     if (result.response !== undefined) answer.response = result.response;
     if (result.error) return { ...answer, error: { kind: result.error.kind, message: result.error.message } };
 

@@ -42,6 +42,8 @@ export function nodeActionBindings(
   mailbox: ActionMailbox,
   request: RequestContext,
   fetchAllowed: (r: ActionFetchRequest) => Promise<ActionFetchResponse>,
+  /** Filled with the effectful calls the run made (see ExecuteJsNodeResponse.effects). */
+  effects: Set<string> = new Set(),
 ): ActionBindings {
   const { PKPPermissions } = ctx.chain.contracts;
   const leader = Math.min(...request.participants);
@@ -112,8 +114,12 @@ export function nodeActionBindings(
     async runOnceIsLeader() {
       return ctx.index === leader;
     },
-    runOnceBroadcast: ({ name, value }) => exchange(`runOnce:${name}`, value),
+    runOnceBroadcast: ({ name, value }) => {
+      effects.add('runOnce');
+      return exchange(`runOnce:${name}`, value);
+    },
     async runOnceCollect({ name }) {
+      effects.add('runOnce');
       const values = await mailbox.collect(
         request.requestId,
         `runOnce:${name}`,
@@ -123,6 +129,7 @@ export function nodeActionBindings(
       return values.get(leader)!;
     },
     async broadcastAndCollect({ name, value }) {
+      effects.add('broadcastAndCollect');
       await exchange(`collect:${name}`, value);
       const values = await mailbox.collect(
         request.requestId,
@@ -133,6 +140,7 @@ export function nodeActionBindings(
       return [...request.participants].sort((a, b) => a - b).map((i) => values.get(i)!);
     },
     async decryptAndCombine({ accessControlConditions, ciphertext, dataToEncryptHash, authSig, chain }) {
+      effects.add('decryptAndCombine');
       if (chain !== SANDBOX_CHAIN) throw new Error(`unknown chain "${chain}"; the sandbox chain is "${SANDBOX_CHAIN}"`);
       const key = ctx.networkKey.ready();
       if (!key) throw new Error('decryptAndCombine: the network key is not made yet');
@@ -222,6 +230,9 @@ export function nodeActionBindings(
       });
       return new TextDecoder().decode(plaintext);
     },
-    fetch: fetchAllowed,
+    fetch: (r) => {
+      effects.add('fetch');
+      return fetchAllowed(r);
+    },
   };
 }
