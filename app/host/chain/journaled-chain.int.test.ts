@@ -18,8 +18,9 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function chainIn(dir: string, stateIntervalSeconds: number): Promise<JournaledChain> {
+async function chainIn(dir: string, stateIntervalSeconds: number, pruneAfterMs?: number): Promise<JournaledChain> {
   const chain = new JournaledChain({
+    ...(pruneAfterMs !== undefined ? { pruneAfterMs } : {}),
     port: await findFreePort(),
     gatewayPort: await findFreePort(),
     chainId: 31337,
@@ -92,6 +93,51 @@ describe('the journaled chain', () => {
     provider = new JsonRpcProvider(second.rpcUrl, 31337, { staticNetwork: true });
     expect(await provider.getBalance(to)).toBe(5n); // once, not replayed on top of the saved state
     expect((await provider.getTransactionReceipt(sent.hash))?.status).toBe(1);
+    provider.destroy();
+  });
+
+  it('survives a state file anvil was killed while rewriting: the last good copy plus the journal', async () => {
+    const dir = tempDir();
+    // Prune (and keep a good copy of the state) every 300 ms instead of every 30 s.
+    const first = await chainIn(dir, 1, 300);
+    let provider = new JsonRpcProvider(first.rpcUrl, 31337, { staticNetwork: true });
+    const wallet = new Wallet(DEV_KEY, provider);
+    const to = Wallet.createRandom().address;
+    const early = await wallet.sendTransaction({ to, value: 1n, nonce: 0 });
+    await early.wait();
+    const stateFile = path.join(dir, 'anvil-state.json');
+    await expect.poll(() => fs.existsSync(`${stateFile}.backup`), { timeout: 10_000 }).toBe(true);
+    const late = await wallet.sendTransaction({ to, value: 2n, nonce: 1 });
+    await late.wait();
+    provider.destroy();
+    await first.stop();
+    // What a SIGKILL in the middle of anvil's save leaves behind.
+    fs.writeFileSync(stateFile, '');
+
+    const second = await chainIn(dir, 1, 300);
+    provider = new JsonRpcProvider(second.rpcUrl, 31337, { staticNetwork: true });
+    expect((await provider.getTransactionReceipt(early.hash))?.status).toBe(1);
+    expect((await provider.getTransactionReceipt(late.hash))?.status).toBe(1);
+    expect(await provider.getBalance(to)).toBe(3n);
+    expect(fs.readdirSync(dir).some((f) => f.startsWith('anvil-state.json.damaged-'))).toBe(true);
+    provider.destroy();
+  });
+
+  it('rebuilds from a journal that reaches genesis when the damaged state file has no good copy yet', async () => {
+    const dir = tempDir();
+    const first = await chainIn(dir, 1);
+    let provider = new JsonRpcProvider(first.rpcUrl, 31337, { staticNetwork: true });
+    const to = Wallet.createRandom().address;
+    const sent = await new Wallet(DEV_KEY, provider).sendTransaction({ to, value: 7n, nonce: 0 });
+    await sent.wait();
+    provider.destroy();
+    await first.stop();
+    fs.writeFileSync(path.join(dir, 'anvil-state.json'), '{"block":'); // cut short mid-save
+
+    const second = await chainIn(dir, 1);
+    provider = new JsonRpcProvider(second.rpcUrl, 31337, { staticNetwork: true });
+    expect((await provider.getTransactionReceipt(sent.hash))?.status).toBe(1);
+    expect(await provider.getBalance(to)).toBe(7n);
     provider.destroy();
   });
 });

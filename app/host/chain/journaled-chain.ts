@@ -33,6 +33,8 @@ export interface JournaledChainOptions extends AnvilOptions {
   gatewayPort: number;
   journalFile: string;
   log?: (message: string) => void;
+  /** How old a journal entry must be before pruning may drop it (default: 30 state intervals; tests shorten it). */
+  pruneAfterMs?: number;
   /** Called with anvil's pid each time it starts (the pid file lets a later host reap an orphan). */
   onAnvilStart?: (pid: number) => void;
 }
@@ -109,6 +111,7 @@ export class JournaledChain {
 
   private async startAnvil(timeoutMs: number): Promise<void> {
     const stateFile = this.options.stateFile;
+    if (stateFile) this.setAsideDamagedState(stateFile);
     const fresh = stateFile !== undefined && !fs.existsSync(stateFile);
     this.anvil = new AnvilProcess(this.options);
     await this.anvil.start(timeoutMs);
@@ -204,12 +207,41 @@ export class JournaledChain {
   }
 
   private get durableAfterMs(): number {
-    return DURABLE_AFTER_INTERVALS * 1000 * (this.options.stateIntervalSeconds ?? 1);
+    return this.options.pruneAfterMs ?? DURABLE_AFTER_INTERVALS * 1000 * (this.options.stateIntervalSeconds ?? 1);
   }
 
   /** Forgets entries the saved state surely holds (many state intervals old, transaction on chain). */
+  /**
+   * anvil rewrites its state file in place: a SIGKILL in the middle leaves it empty or cut
+   * short, and anvil then refuses to start. Such a file is set aside and the last good copy
+   * (see prune) put back; the journal replays everything after it.
+   */
+  private setAsideDamagedState(stateFile: string): void {
+    if (!fs.existsSync(stateFile) || loadsAsJson(stateFile)) return;
+    fs.renameSync(stateFile, `${stateFile}.damaged-${Date.now()}`);
+    const backup = `${stateFile}.backup`;
+    if (fs.existsSync(backup) && loadsAsJson(backup)) {
+      fs.copyFileSync(backup, stateFile);
+      this.options.log?.('chain: the state file was damaged (anvil killed while saving); restored the last good copy');
+    } else
+      this.options.log?.('chain: the state file was damaged (anvil killed while saving) and there is no good copy');
+  }
+
+  /**
+   * Keeps a good copy of anvil's state file, then forgets journal entries that copy surely
+   * holds (older than many state intervals, transaction on chain): the copy plus the rest of
+   * the journal can always rebuild the chain.
+   */
   private async prune(): Promise<void> {
     if (!this.anvil.running) return;
+    const stateFile = this.options.stateFile;
+    if (stateFile) {
+      if (!fs.existsSync(stateFile) || !loadsAsJson(stateFile)) return; // mid-save: next time
+      const tmp = `${stateFile}.backup.tmp`;
+      fs.copyFileSync(stateFile, tmp);
+      if (!loadsAsJson(tmp)) return; // anvil rewrote it while we copied
+      fs.renameSync(tmp, `${stateFile}.backup`);
+    }
     const cutoff = Date.now() - this.durableAfterMs;
     for (const entry of this.journal.entriesNewestFirst()) {
       if (entry.at > cutoff || entry.txHashes.length === 0) continue;
@@ -351,6 +383,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function loadsAsJson(file: string): boolean {
+  try {
+    JSON.parse(fs.readFileSync(file, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** JSON-RPC errors for every call while anvil is down (restarting). */
