@@ -564,9 +564,13 @@ export class LitClient {
           threshold: this.options.threshold,
           nodeCount: this.options.nodeCount,
           reachable: () => this.reachableNodes(),
-          askAll: (nodes, body) =>
+          askAll: (nodes, body, accept) =>
             settleWithQuorum(
-              nodes.map((node) => this.channel(node).request<DecryptShareResponse>('/decrypt/share', body, timeout)),
+              nodes.map((node) =>
+                this.channel(node)
+                  .request<DecryptShareResponse>('/decrypt/share', body, timeout)
+                  .then((answer) => accept(answer, node)),
+              ),
               this.options.threshold,
               DECRYPTION_GRACE_MS,
             ),

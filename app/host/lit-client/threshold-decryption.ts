@@ -25,7 +25,7 @@ export interface DecryptResult {
   userAddress: string | null;
   /** Per node: its own time for the share (auth, conditions, share). */
   nodeMs: Record<number, number>;
-  /** Client time to parse and combine the shares and open the ciphertext. */
+  /** Client time, with T shares in hand, to combine them and open the ciphertext (parsing is done as they arrive). */
   combineMs: number;
 }
 
@@ -64,7 +64,12 @@ export interface DecryptionTransport {
   /** Nodes whose channel opens now. */
   reachable(): Promise<NodeEndpoint[]>;
   /** One request per node, resolving once T answered (plus a short grace for spares). */
-  askAll(nodes: NodeEndpoint[], body: unknown): Promise<PromiseSettledResult<DecryptShareResponse>[]>;
+  /** One request per node; `accept` runs on each answer as it arrives (a throw makes it a failure). */
+  askAll<T>(
+    nodes: NodeEndpoint[],
+    body: unknown,
+    accept: (answer: DecryptShareResponse, node: NodeEndpoint) => T,
+  ): Promise<PromiseSettledResult<T>[]>;
 }
 
 /**
@@ -88,21 +93,35 @@ export async function thresholdDecrypt(
     throw new NotEnoughNodesForDecryptionError(
       `not enough nodes: ${nodes.length} of ${nodeCount} reachable, decryption needs ${threshold}`,
     );
-  const settled = await transport.askAll(nodes, {
-    encrypted: request.encrypted,
-    ...(request.authSig ? { authSig: request.authSig } : {}),
-    ...(request.authMethods?.length ? { authMethods: request.authMethods } : {}),
-    ...(request.pkpPublicKey ? { pkpPublicKey: request.pkpPublicKey } : {}),
-  });
+  // Each share is parsed (a G2 decompression and subgroup check, ~2 ms) the moment it arrives,
+  // while later nodes are still working: a malformed one does not count towards the T.
+  const asked = new Set(nodes.map((n) => n.index));
+  const accept = (answer: DecryptShareResponse, node: NodeEndpoint) => {
+    let share: BlsSignatureShare;
+    try {
+      share = blsShareFromLitJson(answer.share);
+    } catch {
+      throw new NodeCallError(node.index, 200, 'bad_share', 'sent a malformed share');
+    }
+    if (share.index !== node.index || answer.node !== node.index || !asked.has(node.index))
+      throw new NodeCallError(node.index, 200, 'bad_share', 'sent a share for another node');
+    return { answer, share };
+  };
+  const settled = await transport.askAll(
+    nodes,
+    {
+      encrypted: request.encrypted,
+      ...(request.authSig ? { authSig: request.authSig } : {}),
+      ...(request.authMethods?.length ? { authMethods: request.authMethods } : {}),
+      ...(request.pkpPublicKey ? { pkpPublicKey: request.pkpPublicKey } : {}),
+    },
+    accept,
+  );
 
   const shares: BlsSignatureShare[] = [];
   const nodeMs: Record<number, number> = {};
   const refusals: { node: number; code: string; message: string }[] = [];
   let userAddress: string | null = null;
-  // Client time from here: parsing the shares (subgroup checks), combining, opening.
-  const started = performance.now();
-  // Results come in the order they settled: each names its node.
-  const asked = new Set(nodes.map((n) => n.index));
   for (const result of settled) {
     if (result.status === 'rejected') {
       const err = result.reason as Error;
@@ -113,16 +132,11 @@ export async function thresholdDecrypt(
       });
       continue;
     }
-    const node = result.value.node;
-    try {
-      const share = blsShareFromLitJson(result.value.share);
-      if (share.index !== node || !asked.has(node) || nodeMs[node] !== undefined) throw new Error('not its share');
-      shares.push(share);
-      nodeMs[node] = result.value.elapsedMs;
-      userAddress = result.value.userAddress;
-    } catch {
-      refusals.push({ node, code: 'bad_share', message: 'sent a malformed share' });
-    }
+    const { answer, share } = result.value;
+    if (nodeMs[share.index] !== undefined) continue; // one share per node
+    shares.push(share);
+    nodeMs[share.index] = answer.elapsedMs;
+    userAddress = answer.userAddress;
   }
   if (shares.length < threshold) {
     refusals.sort((a, b) => a.node - b.node);
@@ -143,6 +157,8 @@ export async function thresholdDecrypt(
       `not enough nodes: ${shares.length} of ${nodeCount} gave a decryption share, ${threshold} are needed (${reasons.join('; ')})`,
     );
   }
+  // Client time from here, with T shares in hand: combining them and opening the record.
+  const started = performance.now();
   try {
     const opened = await openWithShares(request.encrypted, identity, shares, threshold);
     return { ...opened, userAddress, nodeMs, combineMs: performance.now() - started };
