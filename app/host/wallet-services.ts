@@ -81,6 +81,8 @@ export async function startWalletServices(options: {
     nodeCount: options.nodeCount,
     threshold: thresholdFor(options.nodeCount),
   });
+  // In the background: a failure here only means the first request does this work itself.
+  void lit.warmUp().catch(() => undefined);
   const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
   const activity = new ActivityLog(options.activityFile);
   const pkpTransactor = new PkpTransactor(provider, lit, options.chainId);

@@ -186,6 +186,15 @@ export class LitClient {
     return channel;
   }
 
+  /**
+   * Opens the channel to every node and learns the presignatures they hold, so that the first
+   * signature after start-up does not pay for either (call it once the network is up).
+   */
+  async warmUp(): Promise<void> {
+    await this.reachableNodes();
+    await this.presignatures.prefetch();
+  }
+
   close(): void {
     for (const channel of this.channels.values()) channel.close();
     this.channels.clear();

@@ -78,6 +78,13 @@ export class PresignatureQueue {
     this.queue = [];
   }
 
+  /** Learns which presignatures the nodes hold now, so the first request does not wait for it. */
+  async prefetch(): Promise<void> {
+    if (this.queue.length > 0) return;
+    this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
+    await this.refilling;
+  }
+
   private async refill(): Promise<void> {
     // Down nodes refuse at once; once T answered, a busy one gets a second more, not the whole
     // timeout (a presignature it holds is then offered without it).
