@@ -106,7 +106,11 @@ export async function startWalletServices(options: {
       },
     }),
     faucet,
-    pkpWallet: new PkpWalletService(provider, lit, { chainId: options.chainId, contracts: options.contracts }),
+    pkpWallet: new PkpWalletService(provider, lit, {
+      chainId: options.chainId,
+      contracts: options.contracts,
+      transactor: pkpTransactor,
+    }),
     pkpDetails: new PkpDetailsService(contracts, options.contracts, provider),
     activity,
     signIn: options.signIn,

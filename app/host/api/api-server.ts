@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { BodyAborted, BodyTooLarge, readRequestBody } from '../http-body.ts';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -239,7 +240,7 @@ export class ApiServer {
     const limit = this.options.maxBodyBytes ?? 2 * 1024 * 1024;
     let body: unknown;
     try {
-      body = JSON.parse((await readBody(req, limit)) || '{}');
+      body = JSON.parse((await readRequestBody(req, limit)) || '{}');
     } catch (err) {
       if (err instanceof BodyTooLarge) return sendError(res, 'too_large', err.message);
       if (err instanceof BodyAborted) return;
@@ -315,44 +316,6 @@ export class ApiServer {
       this.options.onLiveConnect?.((message) => ws.send(JSON.stringify(message)));
     });
   }
-}
-
-class BodyTooLarge extends Error {}
-class BodyAborted extends Error {}
-
-/**
- * The request body as text, at most `limit` bytes. The rest of a larger one is read and dropped,
- * so that the client, still sending, gets the 413 instead of a broken pipe (requestTimeout
- * bounds how long that may take).
- */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const tooLarge = () => new BodyTooLarge(`the request body is larger than ${limit} bytes`);
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      req.resume();
-      return reject(tooLarge());
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let ended = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => {
-      ended = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    // A client that goes away mid-body ends the call (nothing runs for it).
-    req.on('close', () => ended || reject(new BodyAborted('the client closed the request')));
-    req.on('error', () => reject(new BodyAborted('the client closed the request')));
-  });
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

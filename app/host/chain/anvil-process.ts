@@ -89,18 +89,12 @@ export class AnvilProcess {
   }
 
   /** One JSON-RPC call; throws with the node's message on an RPC error. */
-  async rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
-    const res = await fetch(this.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
+  rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    return jsonRpc<T>(this.rpcUrl, method, params);
   }
 
-  private async answers(): Promise<boolean> {
+  /** True when anvil answers JSON-RPC now. */
+  async answers(): Promise<boolean> {
     try {
       await this.rpc('eth_chainId');
       return true;
@@ -130,6 +124,18 @@ export class AnvilProcess {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
     this.child?.once('exit', listener);
   }
+}
+
+/** One JSON-RPC call; throws with the node's message on an RPC error. */
+export async function jsonRpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,7 +3,8 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { keccak256 } from 'ethers';
-import { AnvilProcess, type AnvilOptions } from './anvil-process.ts';
+import { BodyTooLarge, readRequestBody } from '../http-body.ts';
+import { AnvilProcess, jsonRpc, type AnvilOptions } from './anvil-process.ts';
 import { ChainJournal, type JournalEntry } from './chain-journal.ts';
 
 /** Requests that change the chain: journaled before they reach anvil, replayed after a crash. */
@@ -166,19 +167,10 @@ export class JournaledChain {
     while (Date.now() < deadline) {
       if (this.restarting) await this.restarting.catch(() => undefined);
       const back = this.killedPid === undefined || this.anvil.pid !== this.killedPid;
-      if (back && !this.restarting && this.anvil.running && (await this.anvilAnswers())) return;
+      if (back && !this.restarting && this.anvil.running && (await this.anvil.answers())) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`the chain did not come back within ${timeoutMs} ms`);
-  }
-
-  private async anvilAnswers(): Promise<boolean> {
-    try {
-      await this.anvil.rpc('eth_chainId');
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -261,9 +253,10 @@ export class JournaledChain {
     if (req.method !== 'POST') return reply(405, '{"error":"JSON-RPC over POST only"}');
     let body: string;
     try {
-      body = await readBody(req);
+      body = await readRequestBody(req, MAX_BODY_BYTES);
     } catch (err) {
-      return reply(413, JSON.stringify({ error: (err as Error).message }));
+      if (err instanceof BodyTooLarge) return reply(413, JSON.stringify({ error: err.message }));
+      return; // the client went away
     }
     let calls: RpcCall[] = [];
     try {
@@ -335,15 +328,8 @@ export class JournaledChain {
   }
 
   /** One JSON-RPC call through the gateway. */
-  async rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
-    const res = await fetch(this.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
+  rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    return jsonRpc<T>(this.rpcUrl, method, params);
   }
 
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
@@ -367,22 +353,6 @@ export class JournaledChain {
     await this.anvil.stop(graceMs);
     this.journal.close();
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function loadsAsJson(file: string): boolean {

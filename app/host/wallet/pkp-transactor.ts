@@ -48,12 +48,30 @@ export class PkpTransactor {
         maxPriorityFeePerGas: 1n,
         maxFeePerGas: base * 2n + 1n,
       });
-      const sig = await this.lit.pkpSign({ publicKey: from.publicKey, toSign: unsigned.unsignedHash, ...auth });
-      unsigned.signature = ethers.Signature.from(sig.signature);
-      const hash = (await this.provider.send('eth_sendRawTransaction', [unsigned.serialized])) as string;
-      const receipt = await this.provider.waitForTransaction(hash, 1, 30_000);
-      if (!receipt || receipt.status !== 1) throw new Error(`${what}: the transaction ${hash} reverted`);
+      const receipt = await this.signAndBroadcast(from.publicKey, unsigned, auth, what);
+      if (!receipt || receipt.status !== 1) throw new Error(`${what}: the transaction ${unsigned.hash} reverted`);
       return receipt;
+    } catch (err) {
+      throw explainContractError(err, what);
+    }
+  }
+
+  /**
+   * Signs a filled-in transaction with the PKP through the network, broadcasts it and waits
+   * (30 s) for its receipt: null when it was not mined in time. A refused broadcast is explained
+   * as a contract error (`what` failed: …); a refused signature is thrown as the Lit client threw it.
+   */
+  async signAndBroadcast(
+    publicKey: string,
+    unsigned: Transaction,
+    auth: PkpAuth,
+    what: string,
+  ): Promise<TransactionReceipt | null> {
+    const sig = await this.lit.pkpSign({ publicKey, toSign: unsigned.unsignedHash, ...auth });
+    unsigned.signature = ethers.Signature.from(sig.signature);
+    try {
+      const hash = (await this.provider.send('eth_sendRawTransaction', [unsigned.serialized])) as string;
+      return await this.provider.waitForTransaction(hash, 1, 30_000);
     } catch (err) {
       throw explainContractError(err, what);
     }

@@ -2,7 +2,7 @@ import { ethers, TypedDataEncoder, type JsonRpcProvider, type TypedDataField } f
 import type { PreparedTransaction } from '../../shared/api/contract.ts';
 import { explainContractError, type ContractAddresses } from '../../shared/contracts/index.ts';
 import type { LitClient } from '../lit-client/lit-client.ts';
-import type { PkpAuth } from './pkp-transactor.ts';
+import type { PkpAuth, PkpTransactor } from './pkp-transactor.ts';
 import {
   decodeCall,
   describeTransaction,
@@ -56,16 +56,18 @@ export class PkpWalletService {
   private readonly lit: LitClient;
   private readonly chainId: number;
   private readonly contracts: ContractAddresses | null;
+  private readonly transactor: PkpTransactor;
 
   constructor(
     provider: JsonRpcProvider,
     lit: LitClient,
-    options: { chainId: number; contracts: ContractAddresses | null },
+    options: { chainId: number; contracts: ContractAddresses | null; transactor: PkpTransactor },
   ) {
     this.provider = provider;
     this.lit = lit;
     this.chainId = options.chainId;
     this.contracts = options.contracts;
+    this.transactor = options.transactor;
   }
 
   /**
@@ -125,15 +127,7 @@ export class PkpWalletService {
         })
       : await this.fillSandboxTransaction(from, request);
     const unsigned = unsignedTransaction(fields);
-    const sig = await this.lit.pkpSign({ publicKey, toSign: unsigned.unsignedHash, ...auth });
-    unsigned.signature = ethers.Signature.from(sig.signature);
-    let receipt: ethers.TransactionReceipt | null;
-    try {
-      const hash = (await this.provider.send('eth_sendRawTransaction', [unsigned.serialized])) as string;
-      receipt = await this.provider.waitForTransaction(hash, 1, 30_000);
-    } catch (err) {
-      throw explainContractError(err, 'send');
-    }
+    const receipt = await this.transactor.signAndBroadcast(publicKey, unsigned, auth, 'send');
     if (!receipt) throw new Error(`the transaction ${unsigned.hash} was not mined within 30 s`);
     if (receipt.status !== 1) throw new Error(`the transaction ${receipt.hash} reverted`);
     return {
