@@ -31,6 +31,7 @@ import { startHost, WALLET_CLIENT_ID, type RunningHost } from './host.ts';
 import { callNode, type NodeEndpoint } from './lit-client/node-request.ts';
 import { SIGNING_KEY_FILE, type IssuerSigningJwk } from './oidc/signing-key.ts';
 import { chainProvider, waitForPools } from './testing/network-probe.ts';
+import { freshPresignatureIds } from './testing/fresh-presignatures.ts';
 import { tempDataDir } from './testing/spawn-cli.ts';
 
 // The attacks on the ways a requester proves who it is (issue 9, item 5), each sent to every
@@ -66,10 +67,8 @@ const digest = () => hexlify(randomBytes(32));
 
 /** A presignature every node holds and none has bound: an attack that got through would bind it. */
 async function freshPresignature(): Promise<string> {
-  const lists = await Promise.all(
-    nodes.map((n) => callNode<{ ids: string[] }>(n, '/presign/available?limit=200', undefined, 5_000)),
-  );
-  const id = lists[0]!.ids.find((candidate) => lists.every((l) => l.ids.includes(candidate)));
+  const lists = await Promise.all(nodes.map((n) => freshPresignatureIds(host, n.index, 200)));
+  const id = lists[0]!.find((candidate) => lists.every((l) => l.includes(candidate)));
   if (!id) throw new Error('no presignature is held by every node');
   return id;
 }
@@ -105,10 +104,8 @@ async function expectRefusedByEveryNode(publicKey: string, proof: Proof, reason:
     expect([401, 403], `node ${a.node}: ${a.status} ${a.code} ${a.message}`).toContain(a.status);
     expect(`${a.code}: ${a.message}`, `node ${a.node}`).toMatch(reason);
   }
-  const after = await Promise.all(
-    nodes.map((n) => callNode<{ ids: string[] }>(n, '/presign/available?limit=1000', undefined, 5_000)),
-  );
-  for (const list of after) expect(list.ids).toContain(presignatureId);
+  const after = await Promise.all(nodes.map((n) => freshPresignatureIds(host, n.index)));
+  for (const list of after) expect(list).toContain(presignatureId);
 }
 
 async function expectAcceptedByEveryNode(publicKey: string, proof: Proof): Promise<void> {

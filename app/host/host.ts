@@ -16,6 +16,7 @@ import { loadOrCreateNetworkConfig, reclaimNodePorts, writeNetworkConfig } from 
 import { Supervisor } from './supervisor/supervisor.ts';
 import { loadOrCreateAdminKey, loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
 import { openVault } from './vault/open-vault.ts';
+import { hostClientKey } from '../shared/host-client-key.ts';
 import { startLocalIssuer, type LocalIssuer } from './oidc/local-issuer.ts';
 import { SignInService } from './auth/sign-in-service.ts';
 import { GOOGLE_ISSUERS } from '../shared/oidc-issuers.ts';
@@ -181,6 +182,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       contracts: sup.contracts!,
       vault,
       nodeCount: network.nodeCount,
+      nodeClientKey: (index) => hostClientKey(nodeStorageKey(masterKey, index).toString('base64')),
       actionsDir: paths.actionsDir,
       activityFile: paths.hostDb,
       signIn: new SignInService({

@@ -15,6 +15,7 @@ import { NotEnoughNodesError, SigningRefusedError } from './lit-client/lit-clien
 import { callNode } from './lit-client/node-request.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 import { chainProvider, waitFor, waitForPools } from './testing/network-probe.ts';
+import { freshPresignatureIds } from './testing/fresh-presignatures.ts';
 import { tempDataDir } from './testing/spawn-cli.ts';
 import { auditPresignatureBindings } from './testing/presignature-audit.ts';
 import { KeychainVault } from './vault/keychain-vault.ts';
@@ -148,8 +149,7 @@ contract Recover { function signer(bytes32 h, uint8 v, bytes32 r, bytes32 s) ext
     const toSign = digest();
     const authSig = await host.wallet.account.authSig();
     const nodes = host.supervisor.status().nodes.map((n) => ({ index: n.index, url: n.url }));
-    const ids = await callNode<{ ids: string[] }>(nodes[0]!, '/presign/available?limit=50', undefined, 2000);
-    const presignatureId = ids.ids.at(-1)!;
+    const presignatureId = (await freshPresignatureIds(host, nodes[0]!.index, 50)).at(-1)!;
     const bindings = await Promise.all(
       nodes.map((n) =>
         callNode<{ binding: unknown }>(

@@ -55,6 +55,8 @@ export async function startWalletServices(options: {
   contracts: ContractAddresses;
   vault: SecretVault;
   nodeCount: number;
+  /** Each node's host client key: the Lit client shows it to learn which presignatures are fresh. */
+  nodeClientKey?: (index: number) => string;
   actionsDir: string;
   /** The host's SQLite file for the activity log. */
   activityFile: string;
@@ -70,7 +72,7 @@ export async function startWalletServices(options: {
   let nodes: NodeEndpoint[] = [];
   const loadNodes = async () => {
     const registered = await contracts.Staking.getNodes();
-    nodes = registered.map((n, i) => ({ index: i + 1, url: n.endpoint }));
+    nodes = registered.map((n, i) => ({ index: i + 1, url: n.endpoint, clientKey: options.nodeClientKey?.(i + 1) }));
   };
   await loadNodes();
   const refresh = setInterval(() => void loadNodes().catch(() => undefined), 5_000);

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { z } from 'zod';
 import { WebSocketServer } from 'ws';
@@ -14,12 +15,20 @@ export class NodeRequestError extends Error {
   }
 }
 
-export type RouteHandler = (body: string, url: URL) => Promise<unknown> | unknown;
+/** Who sent a request, as far as the transport tells: the host's own Lit client, or anyone. */
+export interface Caller {
+  /** It presented the host client key (see app/shared/host-client-key.ts). */
+  host: boolean;
+}
+
+export type RouteHandler = (body: string, url: URL, caller: Caller) => Promise<unknown> | unknown;
 
 export interface Route {
   method: 'GET' | 'POST';
   path: string;
   handler: RouteHandler;
+  /** Answered only to the host's own client (401 to anyone else). */
+  hostOnly?: boolean;
   /** Serialiser of the answer (the default is JSON). */
   encode?: (value: unknown) => string;
 }
@@ -30,8 +39,9 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
  * The node's HTTP surface on 127.0.0.1. Every route answers JSON; any error becomes a 4xx/5xx
  * with {error: {code, message}}, never a crash.
  */
-export function createNodeServer(routes: readonly Route[]): http.Server {
+export function createNodeServer(routes: readonly Route[], options: { hostClientKey?: string } = {}): http.Server {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const callerOf = hostClientCheck(options.hostClientKey);
   const server = http.createServer((req, res) => {
     // Only programs on this machine talk to a node: a browser page (it sends an Origin) or a
     // request addressed to another name (DNS rebinding) is refused before anything runs.
@@ -46,8 +56,11 @@ export function createNodeServer(routes: readonly Route[]): http.Server {
     const route = table.get(`${req.method} ${url.pathname}`);
     if (!route)
       return sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } });
+    const caller = callerOf(req);
+    if (route.hostOnly && !caller.host)
+      return sendJson(res, 401, { error: { code: 'host_only', message: `${url.pathname} answers only the host's client` } });
     readBody(req)
-      .then((body) => route.handler(body, url))
+      .then((body) => route.handler(body, url, caller))
       .then(
         (value) => sendText(res, 200, (route.encode ?? JSON.stringify)(value ?? null)),
         (err: unknown) => {
@@ -61,8 +74,17 @@ export function createNodeServer(routes: readonly Route[]): http.Server {
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
-  serveRpc(server, table);
+  serveRpc(server, table, callerOf);
   return server;
+}
+
+/** Whether a request carries the host client key (compared in constant time). */
+function hostClientCheck(key: string | undefined): (req: http.IncomingMessage) => Caller {
+  const expected = key ? Buffer.from(`Bearer ${key}`) : undefined;
+  return (req) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return { host: !!expected && given.length === expected.length && timingSafeEqual(given, expected) };
+  };
 }
 
 /**
@@ -70,13 +92,19 @@ export function createNodeServer(routes: readonly Route[]): http.Server {
  * instead of an HTTP exchange, which at a hundred signatures a second is most of the
  * difference. Browsers are refused (they always send an Origin; our clients never do).
  */
-function serveRpc(server: http.Server, table: Map<string, Route>): void {
+function serveRpc(
+  server: http.Server,
+  table: Map<string, Route>,
+  callerOf: (req: http.IncomingMessage) => Caller,
+): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req, socket, head) => {
     if (req.url !== NODE_RPC_PATH || refuseForeign(server, req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // The channel's caller is fixed when it opens: the host's client shows its key on the upgrade.
+    const caller = callerOf(req);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // A frame over the size limit, or a broken connection: ws closes the socket itself (1009
       // and the like) and reports it here; unhandled, the error would take the whole node down.
@@ -97,8 +125,14 @@ function serveRpc(server: http.Server, table: Map<string, Route>): void {
             status: 404,
             error: { code: 'not_found', message: `no route ${request.path}` },
           });
+        if (route.hostOnly && !caller.host)
+          return reply({
+            id: request.id,
+            status: 401,
+            error: { code: 'host_only', message: `${request.path} answers only the host's client` },
+          });
         Promise.resolve()
-          .then(() => route.handler(request.body, new URL(request.path, 'http://node')))
+          .then(() => route.handler(request.body, new URL(request.path, 'http://node'), caller))
           .then(
             (value) => reply({ id: request.id, status: 200, result: value ?? null }),
             (err: unknown) => {

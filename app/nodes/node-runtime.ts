@@ -21,6 +21,9 @@ import { PresignStore } from './presign/presign-store.ts';
 import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg-protocol.ts';
 import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
 import { handleBind, handleRelease } from './signing/sign-routes.ts';
+import { BindLimiter } from './signing/bind-limiter.ts';
+import { hostClientKey } from '../shared/host-client-key.ts';
+import { handlePresignAvailable } from './protocols/presign-protocol.ts';
 import { handleAttest } from './network-key/attest-route.ts';
 import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
@@ -37,6 +40,7 @@ export class NodeRuntime {
   private readonly keys: KeyShareStore;
   private readonly networkKey: NetworkKeyStore;
   private readonly presigs: PresignStore;
+  private readonly bindLimiter = new BindLimiter();
   private readonly startedAt = Date.now();
   private ctx: NodeContext | undefined;
   private keeper: PoolKeeper | undefined;
@@ -49,7 +53,7 @@ export class NodeRuntime {
     this.keys = new KeyShareStore(store.db, store.box);
     this.networkKey = new NetworkKeyStore(store.db, store.box);
     this.presigs = new PresignStore(store.db, store.box);
-    this.server = createNodeServer(this.routes());
+    this.server = createNodeServer(this.routes(), { hostClientKey: hostClientKey(config.storageKey) });
   }
 
   get address(): string {
@@ -135,15 +139,22 @@ export class NodeRuntime {
     return [
       { method: 'GET', path: '/health', handler: () => this.health() },
       { method: 'GET', path: '/presign/count', handler: () => ({ fresh: this.presigs.countFresh() }) },
+      // Which presignatures are fresh is told only to the host's client (and to peers, below):
+      // anyone who knew the ids could bind them to messages of their own and spoil them.
       {
         method: 'GET',
         path: '/presign/available',
+        hostOnly: true,
         handler: (_body, url) => ({
           node: this.config.index,
           ids: this.presigs.freshIds(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100))),
         }),
       },
-      { method: 'POST', path: '/pkp/sign/bind', handler: (body) => handleBind(this.context(), body) },
+      {
+        method: 'POST',
+        path: '/pkp/sign/bind',
+        handler: (body, _url, caller) => handleBind(this.context(), body, caller, this.bindLimiter),
+      },
       { method: 'POST', path: '/pkp/sign/release', handler: (body) => handleRelease(this.context(), body) },
       {
         method: 'POST',
@@ -162,6 +173,7 @@ export class NodeRuntime {
       peerRoute('/peer/presign/deal', handlePresignDeal),
       peerRoute('/peer/presign/round2', handlePresignRound2),
       peerRoute('/peer/presign/finish', handlePresignFinish),
+      peerRoute('/peer/presign/available', handlePresignAvailable),
     ];
   }
 

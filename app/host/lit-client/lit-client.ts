@@ -87,6 +87,11 @@ export class NotEnoughNodesError extends Error {
     this.beforeRun = options.beforeRun ?? false;
   }
 }
+/**
+ * The presignatures tried had been bound to other messages (someone else is using the pool up):
+ * the network is up, but cannot sign this moment. Reported as unavailable, like too few nodes.
+ */
+export class PresignaturesSpoiledError extends NotEnoughNodesError {}
 /** The nodes refused the request itself (permission, unknown PKP, bad input). */
 export class SigningRefusedError extends Error {}
 
@@ -148,6 +153,13 @@ function tally<T>(values: readonly T[]): { value: T; count: number }[] {
   return [...counts.values()].sort((a, b) => b.count - a.count);
 }
 
+/** A node's answers that mean the presignature is spent there (another binding, or none). */
+const SPENT = new Set(['presignature_used', 'unknown_presignature', 'released']);
+/** pkpSign attempts when nodes go down mid-request. */
+const SIGN_ATTEMPTS = 4;
+/** Presignatures found already spent that one pkpSign may skip before giving up. */
+const MAX_SPOILED_PRESIGNATURES = 16;
+
 /** Errors that mean "this request will not be signed", whichever presignature we try. */
 const REFUSALS = new Set([
   'not_permitted',
@@ -180,7 +192,9 @@ export class LitClient {
     const key = `${node.index}@${node.url}`;
     let channel = this.channels.get(key);
     if (!channel) {
-      channel = new NodeChannel(node);
+      // A node that comes back may have lost nothing (its presignatures are durable) but the
+      // others signed meanwhile: what it holds fresh is worth asking again.
+      channel = new NodeChannel(node, () => this.presignatures.refresh());
       this.channels.set(key, channel);
     }
     return channel;
@@ -193,6 +207,16 @@ export class LitClient {
   async warmUp(): Promise<void> {
     await this.reachableNodes();
     await this.presignatures.prefetch();
+  }
+
+  /** The nodes as this client reaches them (with the host client key each knows it by). */
+  nodeEndpoints(): readonly NodeEndpoint[] {
+    return this.options.nodes();
+  }
+
+  /** The presignatures this client would offer now, with their holders (for tests and audits). */
+  freshPresignatures(): Promise<readonly PresignatureChoice[]> {
+    return this.presignatures.peek();
   }
 
   close(): void {
@@ -261,8 +285,12 @@ export class LitClient {
     if (!/^(0x)?04[0-9a-fA-F]{128}$/.test(request.publicKey))
       throw new SigningRefusedError('publicKey must be a 65-byte uncompressed secp256k1 key (0x04…)');
     const publicKey = `0x${request.publicKey.replace(/^0x/, '').toLowerCase()}`;
-    let lastProblem = '';
-    for (let attempt = 0; attempt < 4; attempt++) {
+    const problems: string[] = [];
+    let spoiled = 0;
+    // A presignature someone else bound meanwhile costs a retry, not the request: it is dropped
+    // and the view refreshed. Such retries are cheap (one bind round that failed at once), so
+    // they get a budget of their own beside the attempts that nodes going down may cost.
+    for (let attempt = 0; attempt < SIGN_ATTEMPTS + spoiled && spoiled <= MAX_SPOILED_PRESIGNATURES; attempt++) {
       const choice = await this.presignatures.take();
       if (!choice) {
         throw new NotEnoughNodesError(
@@ -274,16 +302,23 @@ export class LitClient {
         this.lastSignature = { kind: 'pkpSign', nodes: outcome.signature.nodes, at: Date.now(), publicKey };
         return outcome.signature;
       }
-      lastProblem = outcome.retry;
+      if (outcome.spoiled) spoiled++;
+      problems.push(outcome.retry);
     }
-    throw new NotEnoughNodesError(`not enough nodes: signing failed after 4 attempts: ${lastProblem}`);
+    if (spoiled > MAX_SPOILED_PRESIGNATURES)
+      throw new PresignaturesSpoiledError(
+        `signing failed: ${spoiled} presignatures in a row had already been bound to other messages at some of their nodes (another requester is using up this network's presignatures; the nodes refill the pool, try again shortly): ${problems.at(-1)}`,
+      );
+    throw new NotEnoughNodesError(
+      `not enough nodes: signing failed after ${problems.length} attempts: ${problems.join('; ')}`,
+    );
   }
 
   private async tryOnce(
     presignatureId: string,
     holders: number[],
     request: PkpSignRequest,
-  ): Promise<{ signature: PkpSignResult } | { retry: string }> {
+  ): Promise<{ signature: PkpSignResult } | { retry: string; spoiled?: boolean }> {
     const { threshold, nodeCount } = this.options;
     const timeout = this.options.requestTimeoutMs ?? 5_000;
     const nodes = this.options.nodes().filter((n) => holders.includes(n.index));
@@ -303,9 +338,17 @@ export class LitClient {
       // 401/403: the request itself was refused (auth or permission): no other presignature helps.
       const refusal = errors.find((e) => REFUSALS.has(e.code) || e.status === 401 || e.status === 403);
       if (refusal) throw new SigningRefusedError(`node ${refusal.node} refused: ${refusal.message}`);
-      if (errors.some((e) => e.code === 'presignature_used' || e.code === 'unknown_presignature'))
-        return { retry: 'presignature already used' };
-      this.presignatures.reset();
+      // A holder no longer had it fresh: bound to another message (by anyone with a PKP), or
+      // not there. This one is spent; the others the client believes in may be too.
+      const gone = errors.filter((e) => SPENT.has(e.code));
+      if (gone.length > 0) {
+        this.presignatures.refresh();
+        return {
+          spoiled: true,
+          retry: `presignature ${presignatureId} was no longer fresh at node${gone.length > 1 ? 's' : ''} ${gone.map((e) => `${e.node} (${e.message})`).join(', ')}`,
+        };
+      }
+      this.presignatures.refresh();
       const reachable = nodeCount - errors.filter((e) => e.status === 0).length;
       // Holders of this presignature went down since the queue last looked; with T nodes
       // still reachable, another presignature (held by nodes that are up) will do.
@@ -527,7 +570,7 @@ export class LitClient {
             const reason = a.answer.signatureErrors?.[name];
             return reason ? [`node ${a.answer.node}: ${reason}`] : [];
           });
-          if (refusals.length > 0) this.presignatures.reset();
+          if (refusals.length > 0) this.presignatures.refresh();
           throw new NotEnoughNodesError(
             `not enough nodes: signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed${refusals.length ? ` (${refusals.join('; ')})` : ''}`,
           );

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { NODE_RPC_PATH, type NodeRpcResponse } from '../../shared/node-api.ts';
-import { NodeCallError, type NodeEndpoint } from './node-request.ts';
+import { clientHeaders, NodeCallError, type NodeEndpoint } from './node-request.ts';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -19,9 +19,14 @@ export class NodeChannel {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly node: NodeEndpoint;
+  private readonly onReopen: () => void;
+  /** Whether a socket was ever open: the next one to open means the node came back. */
+  private wasOpen = false;
 
-  constructor(node: NodeEndpoint) {
+  /** `onReopen`: called when the channel opens again after it dropped (the node restarted, say). */
+  constructor(node: NodeEndpoint, onReopen: () => void = () => {}) {
     this.node = node;
+    this.onReopen = onReopen;
   }
 
   get endpoint(): NodeEndpoint {
@@ -52,9 +57,12 @@ export class NodeChannel {
     this.opening ??= new Promise<WebSocket>((resolve, reject) => {
       const socket = new WebSocket(`${this.node.url.replace(/^http/, 'ws')}${NODE_RPC_PATH}`, {
         handshakeTimeout: timeoutMs,
+        headers: clientHeaders(this.node),
       });
       socket.once('open', () => {
         this.socket = socket;
+        if (this.wasOpen) this.onReopen();
+        this.wasOpen = true;
         resolve(socket);
       });
       // Every error, not just the first: a later one (a reset, an oversized frame) must not go unhandled.

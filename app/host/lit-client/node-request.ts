@@ -1,3 +1,4 @@
+import { hostClientAuthorization } from '../../shared/host-client-key.ts';
 import { NodeErrorBody } from '../../shared/node-api.ts';
 
 /** A node answered with an error (status ≥ 400) or not at all (status 0). */
@@ -16,6 +17,13 @@ export class NodeCallError extends Error {
 export interface NodeEndpoint {
   index: number;
   url: string;
+  /** The host client key this node knows the host's client by (app/shared/host-client-key.ts). */
+  clientKey?: string;
+}
+
+/** The Authorization header that shows a node this is the host's own client. */
+export function clientHeaders(node: NodeEndpoint): Record<string, string> {
+  return node.clientKey ? { authorization: hostClientAuthorization(node.clientKey) } : {};
 }
 
 /** One JSON request to one node, with a timeout; every failure is a NodeCallError. */
@@ -29,7 +37,7 @@ export async function callNode<T>(
   try {
     res = await fetch(`${node.url}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      headers: { ...clientHeaders(node), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

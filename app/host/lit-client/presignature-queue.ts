@@ -4,19 +4,33 @@ import { settleWithQuorum } from './quorum.ts';
 
 export interface PresignatureChoice {
   id: string;
-  /** Nodes that hold it. */
+  /** Nodes that hold it fresh, durably (each listed it from its own database). */
   holders: number[];
 }
 
+/** How long what the nodes said stays believed; after that a refresh runs in the background. */
+const FRESH_FOR_MS = 2_000;
+/** Refreshes that something went wrong asked for run at most this often. */
+const MIN_REFRESH_GAP_MS = 250;
+
 /**
- * The client's view of which presignatures the nodes hold: ids that at least T reachable
- * nodes report as fresh, handed out once each. Which presignature a request uses is the
- * client's choice; the nodes' bindings, not this queue, make reuse impossible.
+ * The client's view of which presignatures the nodes hold: ids that at least T nodes report as
+ * fresh, handed out once each. Only the host's client can ask (nodes tell the ids to no one
+ * else: see node-runtime.ts). Which presignature a request uses is the client's choice; the
+ * nodes' bindings, not this queue, make reuse impossible.
+ *
+ * What a node says is a fact about its own durable store (it lists a presignature only once
+ * the batch is committed there), so a node killed before its copy was durable is never named
+ * as a holder. The view is refreshed every FRESH_FOR_MS while in use, when a node comes back,
+ * and when a request met a presignature a holder no longer had fresh; a refresh replaces the
+ * holders of every queued presignature and drops those fewer than T nodes still hold.
  */
 export class PresignatureQueue {
   private queue: PresignatureChoice[] = [];
   private handedOut = new Set<string>();
   private refilling: Promise<void> | undefined;
+  private refreshedAt = 0;
+  private refreshWanted = false;
   /** How many nodes answered the last availability query. */
   private lastAnswered = 0;
   private readonly nodes: () => readonly NodeEndpoint[];
@@ -40,8 +54,11 @@ export class PresignatureQueue {
   ): Promise<PresignatureChoice | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      if (this.queue.length < 32) {
-        this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
+      const stale = Date.now() - this.refreshedAt > FRESH_FOR_MS;
+      if (this.queue.length < 32 || stale || this.refreshWanted) {
+        if (this.refreshWanted && Date.now() - this.refreshedAt < MIN_REFRESH_GAP_MS) {
+          // asked for recently: the refresh after this one will do
+        } else this.startRefill();
         if (this.queue.length === 0) await this.refilling;
       }
       const choice = this.pick(usable, score);
@@ -53,6 +70,11 @@ export class PresignatureQueue {
       if (Date.now() >= deadline || this.lastAnswered < this.threshold) return undefined;
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+
+  private startRefill(): void {
+    this.refreshWanted = false;
+    this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
   }
 
   private pick(
@@ -73,45 +95,75 @@ export class PresignatureQueue {
     this.queue.unshift(...choices);
   }
 
-  /** Forget what we believed (after a node restarted, say). */
+  /**
+   * What we believe is out of date (a holder no longer had a presignature fresh, a node came
+   * back): the next take refreshes the view, without waiting for it while the queue has any.
+   */
+  refresh(): void {
+    this.refreshWanted = true;
+  }
+
+  /** Forget what we believed: the next take waits for the nodes' answers. */
   reset(): void {
     this.queue = [];
+    this.refreshWanted = true;
   }
 
   /** Learns which presignatures the nodes hold now, so the first request does not wait for it. */
   async prefetch(): Promise<void> {
     if (this.queue.length > 0) return;
-    this.refilling ??= this.refill().finally(() => (this.refilling = undefined));
+    this.startRefill();
     await this.refilling;
   }
 
   private async refill(): Promise<void> {
-    // Down nodes refuse at once; once T answered, a busy one gets a second more, not the whole
+    const asked = Date.now();
+    // Down nodes refuse at once; once T answered, a busy one gets a moment more, not the whole
     // timeout (a presignature it holds is then offered without it).
     const reports = await settleWithQuorum(
       this.nodes().map((node) =>
-        callNode<unknown>(node, '/presign/available?limit=400', undefined, 5_000).then((r) =>
+        callNode<unknown>(node, '/presign/available?limit=1000', undefined, 5_000).then((r) =>
           PresignaturesAvailable.parse(r),
         ),
       ),
       this.threshold,
-      1_000,
+      300,
     );
-    this.lastAnswered = reports.filter((r) => r.status === 'fulfilled').length;
+    const answered = reports.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    this.lastAnswered = answered.length;
+    this.refreshedAt = asked;
+    if (answered.length < this.threshold) return; // too little known to judge what is queued
     const holders = new Map<string, number[]>();
-    for (const report of reports) {
-      if (report.status !== 'fulfilled') continue;
-      for (const id of report.value.ids) {
+    for (const report of answered)
+      for (const id of report.ids) {
         const list = holders.get(id) ?? [];
-        list.push(report.value.node);
+        list.push(report.node);
         holders.set(id, list);
       }
+    const holdersOf = (id: string) => (holders.get(id) ?? []).sort((a, b) => a - b);
+    const silent = this.nodes()
+      .map((n) => n.index)
+      .filter((i) => !answered.some((r) => r.node === i));
+    // A queued presignature keeps its place with the holders known now; one that fewer than T
+    // still hold (used meanwhile, by this client or anyone) is dropped. A node that did not
+    // answer stays a holder of what it listed before: it may be busy, not empty.
+    const kept: PresignatureChoice[] = [];
+    for (const c of this.queue) {
+      const now = [...holdersOf(c.id), ...c.holders.filter((h) => silent.includes(h))].sort((a, b) => a - b);
+      if (now.length >= this.threshold) kept.push({ id: c.id, holders: now });
     }
-    const queued = new Set(this.queue.map((c) => c.id));
-    for (const [id, nodes] of holders) {
-      if (nodes.length >= this.threshold && !queued.has(id) && !this.handedOut.has(id))
-        this.queue.push({ id, holders: nodes });
+    const queued = new Set(kept.map((c) => c.id));
+    for (const [id] of holders) {
+      const list = holdersOf(id);
+      if (list.length >= this.threshold && !queued.has(id) && !this.handedOut.has(id)) kept.push({ id, holders: list });
     }
+    this.queue = kept;
     if (this.handedOut.size > 100_000) this.handedOut = new Set();
+  }
+
+  /** For tests: the presignatures the client would offer now (ids and holders), without taking any. */
+  async peek(): Promise<readonly PresignatureChoice[]> {
+    await this.prefetch();
+    return [...this.queue];
   }
 }

@@ -2,7 +2,7 @@ import { KEY_TYPE } from '../../shared/contracts/index.ts';
 import type { NodeContext } from '../node-context.ts';
 import { runDkgBatch } from '../protocols/dkg-protocol.ts';
 import { NETWORK_KEY, PKP_KEYS } from '../protocols/dkg-purposes.ts';
-import { runPresignBatch } from '../protocols/presign-protocol.ts';
+import { askPresignAvailable, runPresignBatch } from '../protocols/presign-protocol.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
 
 export interface PoolTargets {
@@ -104,10 +104,7 @@ export class PoolKeeper {
     const lists = await Promise.all(
       live.map(async (p) => {
         try {
-          const res = await fetch(`${p.endpoint}/presign/available?limit=${this.targets.presignatures}`, {
-            signal: AbortSignal.timeout(2_000),
-          });
-          return ((await res.json()) as { ids: string[] }).ids;
+          return (await askPresignAvailable(this.ctx, p, this.targets.presignatures)).ids;
         } catch {
           return undefined; // a node that does not answer says nothing about the pools
         }

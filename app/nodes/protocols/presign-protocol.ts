@@ -204,3 +204,25 @@ export async function runPresignBatch(
   await callAll(participants, (p) => callPeer<{ stored: number }>(p, '/peer/presign/finish', finish));
   return count;
 }
+
+/** How old a request for a peer's fresh presignatures may be (its session is its time). */
+const AVAILABLE_MAX_AGE_MS = 30_000;
+
+/**
+ * A peer's fresh presignatures, for the leader keeping the pool full. Only registered nodes
+ * (signed, recent requests) learn ids; the public routes do not tell them.
+ */
+export function handlePresignAvailable(ctx: NodeContext, raw: unknown): { node: number; ids: string[] } {
+  const { session, body } = openEnvelope<{ limit: number }>(ctx.crypto, ctx.peers, raw, { kind: 'presign/available' });
+  const sentAt = Number(session.split(':')[0]);
+  if (!Number.isFinite(sentAt) || Math.abs(Date.now() - sentAt) > AVAILABLE_MAX_AGE_MS)
+    throw new NodeRequestError(400, 'stale_request', 'the request for fresh presignatures is too old');
+  const limit = Math.min(1000, Math.max(1, Number(body?.limit) || 100));
+  return { node: ctx.index, ids: ctx.presigs.freshIds(limit) };
+}
+
+/** Asks a peer which presignatures it holds fresh. */
+export function askPresignAvailable(ctx: NodeContext, peer: PeerInfo, limit: number): Promise<{ ids: string[] }> {
+  const session = `${Date.now()}:${randomBytes(6).toString('hex')}`;
+  return callPeer(peer, '/peer/presign/available', sealEnvelope(ctx.crypto, ctx.index, 'presign/available', session, { limit }), 2_000);
+}

@@ -3,7 +3,8 @@ import { signShare } from '../../shared/threshold/ecdsa.ts';
 import { BindRequest, ReleaseRequest, type ReleaseResponse } from '../../shared/node-api.ts';
 import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
 import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
-import { NodeRequestError, parseRequest } from '../http-server.ts';
+import { NodeRequestError, parseRequest, type Caller } from '../http-server.ts';
+import type { BindLimiter } from './bind-limiter.ts';
 import type { NodeContext } from '../node-context.ts';
 import { statementDigest } from '../peers/peer-crypto.ts';
 
@@ -48,7 +49,12 @@ function readyShare(ctx: NodeContext, publicKey: string) {
   return share;
 }
 
-export async function handleBind(ctx: NodeContext, body: string) {
+/** One name per requester, for its bind budget. */
+function requesterKey(r: VerifiedRequester): string {
+  return r.address ?? r.authMethods.map((m) => `${m.authMethodType}:${m.userId}`).join(',');
+}
+
+export async function handleBind(ctx: NodeContext, body: string, caller: Caller, limiter: BindLimiter) {
   const req = parseRequest(BindRequest, body);
   const publicKey = normalizeKey(req.publicKey);
   const share = readyShare(ctx, publicKey);
@@ -59,6 +65,8 @@ export async function handleBind(ctx: NodeContext, body: string) {
       'not_permitted',
       `${describeRequester(requester)} may not sign with this PKP (not its owner, nor permitted with the SignAnything scope)`,
     );
+  // The host API limits the wallet's own client; anyone else binds slowly (bind-limiter.ts).
+  if (!caller.host) limiter.take(requesterKey(requester));
   await ctx.presigs.bind(req.presignatureId, share.tokenId, req.toSign.toLowerCase());
   return { binding: { node: ctx.index, tags: bindingTags(ctx, req.presignatureId, share.tokenId, req.toSign) } };
 }
