@@ -17,6 +17,7 @@ import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
 import { settleWithQuorum } from './quorum.ts';
+import { RetryBudget } from './retry-budget.ts';
 import {
   NotEnoughNodesForDecryptionError,
   thresholdDecrypt,
@@ -180,6 +181,8 @@ export class LitClient {
   private readonly options: LitClientOptions;
   private readonly presignatures: PresignatureQueue;
   private readonly channels = new Map<string, NodeChannel>();
+  /** Retries after nodes dropped out mid-request, bounded so that they cannot pile up. */
+  private readonly retries = new RetryBudget();
   /** For the network page: the nodes that contributed to the latest signature or decryption. */
   lastSignature: LastSignature | null = null;
 
@@ -287,10 +290,16 @@ export class LitClient {
     const publicKey = `0x${request.publicKey.replace(/^0x/, '').toLowerCase()}`;
     const problems: string[] = [];
     let spoiled = 0;
+    this.retries.earn();
     // A presignature someone else bound meanwhile costs a retry, not the request: it is dropped
     // and the view refreshed. Such retries are cheap (one bind round that failed at once), so
     // they get a budget of their own beside the attempts that nodes going down may cost.
+    let lastSpoiled = false;
     for (let attempt = 0; attempt < SIGN_ATTEMPTS + spoiled && spoiled <= MAX_SPOILED_PRESIGNATURES; attempt++) {
+      if (attempt > 0 && !lastSpoiled && !this.retries.spend()) {
+        problems.push('no retry now: too many requests are failing for retries to help');
+        break;
+      }
       const choice = await this.presignatures.take();
       if (!choice) {
         throw new NotEnoughNodesError(
@@ -302,8 +311,9 @@ export class LitClient {
         this.lastSignature = { kind: 'pkpSign', nodes: outcome.signature.nodes, at: Date.now(), publicKey };
         return outcome.signature;
       }
-      if (outcome.spoiled) spoiled++;
       problems.push(outcome.retry);
+      lastSpoiled = outcome.spoiled === true;
+      if (lastSpoiled) spoiled++;
     }
     if (spoiled > MAX_SPOILED_PRESIGNATURES)
       throw new PresignaturesSpoiledError(
@@ -441,6 +451,7 @@ export class LitClient {
     // nodes are reachable (with fewer, the first check fails at once) and the action did
     // nothing outside the nodes: a run that fetched or used runOnce fails instead.
     let offer = OFFERED_PRESIGNATURES;
+    this.retries.earn();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.executeJsOnce(request, offer);
@@ -452,7 +463,7 @@ export class LitClient {
           offer = wanted;
           continue;
         }
-        if (!(err instanceof NotEnoughNodesError) || err.beforeRun) throw err;
+        if (!(err instanceof NotEnoughNodesError) || err.beforeRun || !this.retries.spend()) throw err;
       }
     }
   }

@@ -1,3 +1,4 @@
+import { thresholdFor } from '../../shared/network.ts';
 import path from 'node:path';
 import { NodeStore } from '../../nodes/node-store.ts';
 import { PresignStore } from '../../nodes/presign/presign-store.ts';
@@ -13,11 +14,13 @@ import { loadOrCreateMasterKey, nodeStorageKey } from '../vault/network-keys.ts'
 export async function auditPresignatureBindings(
   dataDir: string,
   nodeCount: number,
-): Promise<{ bindings: number; doubleBound: string[] }> {
+): Promise<{ bindings: number; doubleBound: string[]; releasedForTwo: string[]; quorumForTwo: string[] }> {
   const master = await loadOrCreateMasterKey(await KeychainVault.open(dataDir));
   const seen = new Map<string, string>();
   const doubleBound: string[] = [];
   let bindings = 0;
+  // Per presignature: which nodes bound it to which target, and which released a share.
+  const targets = new Map<string, Map<string, { bound: number; released: number }>>();
   for (let i = 1; i <= nodeCount; i++) {
     const store = new NodeStore(path.join(dataDir, 'nodes', `node-${i}`), nodeStorageKey(master, i));
     try {
@@ -27,10 +30,27 @@ export async function auditPresignatureBindings(
         if (earlier !== undefined && earlier !== target) doubleBound.push(`${b.id} (node ${i})`);
         seen.set(b.id, target);
         bindings++;
+        const byTarget = targets.get(b.id) ?? new Map<string, { bound: number; released: number }>();
+        const count = byTarget.get(target) ?? { bound: 0, released: 0 };
+        count.bound++;
+        if (b.released) count.released++;
+        byTarget.set(target, count);
+        targets.set(b.id, byTarget);
       }
     } finally {
       store.close();
     }
   }
-  return { bindings, doubleBound };
+  // With a requester binding at some nodes what others bound to another message (anyone with
+  // a PKP can), doubleBound is not empty, and that is harmless; what must never be is shares
+  // released for two messages, or T bindings gathered by two.
+  const threshold = thresholdFor(nodeCount);
+  const releasedForTwo: string[] = [];
+  const quorumForTwo: string[] = [];
+  for (const [id, byTarget] of targets) {
+    const counts = [...byTarget.values()];
+    if (counts.filter((c) => c.released > 0).length > 1) releasedForTwo.push(id);
+    if (counts.filter((c) => c.bound >= threshold).length > 1) quorumForTwo.push(id);
+  }
+  return { bindings, doubleBound, releasedForTwo, quorumForTwo };
 }

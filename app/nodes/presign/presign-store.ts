@@ -176,14 +176,20 @@ export class PresignStore {
       }, 50).unref();
   }
 
-  /** Every binding this node ever made (for audits: no presignature bound twice). */
-  bindings(): { id: string; tokenId: string; digest: string }[] {
+  /**
+   * Every binding this node ever made, and whether its share went out (for audits: no
+   * presignature gave shares for two messages).
+   */
+  bindings(): { id: string; tokenId: string; digest: string; released: boolean }[] {
     return (
-      this.db.prepare(`SELECT id, bound_token, bound_digest FROM presignatures WHERE status != 'fresh'`).all() as {
+      this.db
+        .prepare(`SELECT id, bound_token, bound_digest, status FROM presignatures WHERE status != 'fresh'`)
+        .all() as {
         id: string;
         bound_token: string;
         bound_digest: string;
+        status: string;
       }[]
-    ).map((r) => ({ id: r.id, tokenId: r.bound_token, digest: r.bound_digest }));
+    ).map((r) => ({ id: r.id, tokenId: r.bound_token, digest: r.bound_digest, released: r.status === 'released' }));
   }
 }

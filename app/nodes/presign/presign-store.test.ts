@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Presignature } from '../../shared/threshold/presign.ts';
+import { NodeRequestError } from '../http-server.ts';
+import { NodeStore } from '../node-store.ts';
+import { PresignStore } from './presign-store.ts';
+
+// The bind-once rule on a real SQLite file: a presignature is bound to one (key, digest), for
+// good, across a reopen (a restart); binding it to anything else is refused with what happened.
+
+const key = randomBytes(32);
+let dir: string;
+let stores: NodeStore[] = [];
+
+function open(): PresignStore {
+  const store = new NodeStore(dir, key);
+  stores.push(store);
+  return new PresignStore(store.db, store.box);
+}
+
+function presignature(id: string, at: number): Presignature {
+  return {
+    id,
+    batchId: 'ps-test',
+    position: at,
+    participants: [1, 2, 3],
+    t: 1,
+    R: new Uint8Array(65).fill(at),
+    w: BigInt(at + 7),
+    z2: BigInt(at + 11),
+  } as Presignature;
+}
+
+async function refusal(p: Promise<unknown>): Promise<NodeRequestError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(NodeRequestError);
+  return err as NodeRequestError;
+}
+
+afterEach(() => {
+  for (const s of stores) s.close();
+  stores = [];
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('presignature store', () => {
+  it('binds a presignature once: the same pair again is a retry, another pair is refused, for good', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
+    const presigs = open();
+    presigs.saveBatch([presignature('ps-test:0', 0), presignature('ps-test:1', 1)]);
+    expect(presigs.freshIds(10).sort()).toEqual(['ps-test:0', 'ps-test:1']);
+
+    await presigs.bind('ps-test:0', '42', '0xaa');
+    await presigs.bind('ps-test:0', '42', '0xaa'); // a retry of the same binding
+    const other = await refusal(presigs.bind('ps-test:0', '42', '0xbb'));
+    expect(other.status).toBe(409);
+    expect(other.code).toBe('presignature_used');
+    expect((await refusal(presigs.bind('ps-test:0', '43', '0xaa'))).code).toBe('presignature_used');
+    const unknown = await refusal(presigs.bind('ps-nope:0', '42', '0xaa'));
+    expect([unknown.status, unknown.code]).toEqual([404, 'unknown_presignature']);
+    expect(presigs.freshIds(10)).toEqual(['ps-test:1']);
+    expect(presigs.boundTo('ps-test:0', '42', '0xaa').w).toBe(7n);
+    expect(() => presigs.boundTo('ps-test:0', '42', '0xbb')).toThrow(/bound to another message/);
+
+    // Binds that arrive together share a commit; each still gets its own answer.
+    const together = await Promise.allSettled([
+      presigs.bind('ps-test:1', '42', '0xcc'),
+      presigs.bind('ps-test:1', '42', '0xdd'),
+    ]);
+    expect(together.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+
+    // A restart (the file reopened) keeps every binding: nothing can be bound anew.
+    for (const s of stores) s.close();
+    stores = [];
+    const reopened = open();
+    expect(reopened.freshIds(10)).toEqual([]);
+    expect((await refusal(reopened.bind('ps-test:0', '42', '0xbb'))).code).toBe('presignature_used');
+    await reopened.bind('ps-test:1', '42', '0xcc');
+    expect(reopened.bindings().sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
+      { id: 'ps-test:0', tokenId: '42', digest: '0xaa', released: false },
+      { id: 'ps-test:1', tokenId: '42', digest: '0xcc', released: false },
+    ]);
+  });
+
+  it('wipes a released presignature: its binding stays, its secret is gone', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
+    const presigs = open();
+    presigs.saveBatch([presignature('ps-test:0', 0)]);
+    await presigs.bind('ps-test:0', '42', '0xaa');
+    presigs.markReleased('ps-test:0');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(presigs.bindings()).toEqual([{ id: 'ps-test:0', tokenId: '42', digest: '0xaa', released: true }]);
+    expect(() => presigs.boundTo('ps-test:0', '42', '0xaa')).toThrow(/already used and wiped/);
+    expect((await refusal(presigs.bind('ps-test:0', '42', '0xbb'))).code).toBe('presignature_used');
+  });
+});
