@@ -31,13 +31,14 @@ const cpuHogs = Number(process.env.CHAOS_CPU_HOGS ?? 0);
 const P95_TARGET_MS = cpuHogs > 0 ? 3_000 : 1_000;
 const RESUME_TARGET_MS = 2_000;
 
-const hogs = Array.from({ length: cpuHogs }, () =>
-  spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
-);
+const hogs = Array.from({ length: cpuHogs }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 process.on('exit', () => hogs.forEach((h) => h.kill('SIGKILL')));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `litbox-chaos-${nodeCount}-`));
 console.error(
-  `chaos: N = ${nodeCount}, ${rate} requests/s, ${chaosSeconds} s of chaos, seed ${seed}, ${cpuHogs} CPU-bound processes beside; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; data in ${dataDir}`,
+  `chaos: N = ${nodeCount}, ${rate} requests/s, ${chaosSeconds} s of chaos, seed ${seed}, ${cpuHogs} CPU-bound processes beside; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; data in ${dataDir}`,
 );
 const host = await startHost({
   dataDir,
@@ -63,7 +64,10 @@ try {
 }
 
 console.log(
-  `\nChaos under load on this machine (${os.cpus().length} cores, ${cpuHogs} CPU-bound processes beside, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})\n`,
+  `\nChaos under load on this machine (${os.cpus().length} cores, ${cpuHogs} CPU-bound processes beside, load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})\n`,
 );
 console.log(chaosTable(report));
 if (process.env.CHAOS_JSON) fs.writeFileSync(process.env.CHAOS_JSON, JSON.stringify(report, null, 2));

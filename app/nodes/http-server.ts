@@ -58,7 +58,9 @@ export function createNodeServer(routes: readonly Route[], options: { hostClient
       return sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } });
     const caller = callerOf(req);
     if (route.hostOnly && !caller.host)
-      return sendJson(res, 401, { error: { code: 'host_only', message: `${url.pathname} answers only the host's client` } });
+      return sendJson(res, 401, {
+        error: { code: 'host_only', message: `${url.pathname} answers only the host's client` },
+      });
     readBody(req)
       .then((body) => route.handler(body, url, caller))
       .then(

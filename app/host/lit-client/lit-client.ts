@@ -317,7 +317,7 @@ export class LitClient {
     }
     if (spoiled > MAX_SPOILED_PRESIGNATURES)
       throw new PresignaturesSpoiledError(
-        `signing failed: ${spoiled} presignatures in a row had already been bound to other messages at some of their nodes (another requester is using up this network's presignatures; the nodes refill the pool, try again shortly): ${problems.at(-1)}`,
+        `signing failed: ${spoiled} of the presignatures it tried had already been bound to other messages at some of their nodes (another requester is using up this network's presignatures; the nodes refill the pool, try again shortly): ${problems.at(-1)}`,
       );
     throw new NotEnoughNodesError(
       `not enough nodes: signing failed after ${problems.length} attempts: ${problems.join('; ')}`,

@@ -224,5 +224,10 @@ export function handlePresignAvailable(ctx: NodeContext, raw: unknown): { node: 
 /** Asks a peer which presignatures it holds fresh. */
 export function askPresignAvailable(ctx: NodeContext, peer: PeerInfo, limit: number): Promise<{ ids: string[] }> {
   const session = `${Date.now()}:${randomBytes(6).toString('hex')}`;
-  return callPeer(peer, '/peer/presign/available', sealEnvelope(ctx.crypto, ctx.index, 'presign/available', session, { limit }), 2_000);
+  return callPeer(
+    peer,
+    '/peer/presign/available',
+    sealEnvelope(ctx.crypto, ctx.index, 'presign/available', session, { limit }),
+    2_000,
+  );
 }

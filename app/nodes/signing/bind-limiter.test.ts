@@ -16,7 +16,7 @@ function refusal(take: () => void): string | undefined {
 }
 
 describe('bind limiter', () => {
-  it("gives each requester its burst, then its rate, and refuses beyond it with 429", () => {
+  it('gives each requester its burst, then its rate, and refuses beyond it with 429', () => {
     let now = 0;
     const limiter = new BindLimiter(limits, () => now);
     for (let i = 0; i < 3; i++) expect(refusal(() => limiter.take('0xaa'))).toBeUndefined();
@@ -37,8 +37,7 @@ describe('bind limiter', () => {
   });
 
   it('a refused bind costs no budget', () => {
-    let now = 0;
-    const limiter = new BindLimiter(limits, () => now);
+    const limiter = new BindLimiter(limits, () => 0);
     for (let i = 0; i < 3; i++) limiter.take('0xaa');
     for (let i = 0; i < 10; i++) expect(refusal(() => limiter.take('0xaa'))).toBeDefined();
     expect(refusal(() => limiter.take('0xbb'))).toBeUndefined(); // the shared budget kept its 2

@@ -51,7 +51,11 @@ export class BindLimiter {
         `${requester} binds presignatures faster than ${this.limits.perRequester.perSecond} a second; try again shortly`,
       );
     if (this.shared.tokens < 1)
-      throw new NodeRequestError(429, 'rate_limited', 'too many presignature binds from outside the host; try again shortly');
+      throw new NodeRequestError(
+        429,
+        'rate_limited',
+        'too many presignature binds from outside the host; try again shortly',
+      );
     own.tokens--;
     this.shared.tokens--;
   }
