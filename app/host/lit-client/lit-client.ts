@@ -542,6 +542,12 @@ export class LitClient {
         threshold,
       );
       const logs = mostCommon(answers.map((a) => a.answer.logs));
+      // The action signs more than we could offer because too few presignatures were at hand
+      // (T nodes up but the pool not yet refilled): that is the network's state, not the action's.
+      if (error.agreed && error.value?.kind === 'limit' && offered.length < offer)
+        throw new NotEnoughNodesError(
+          `not enough nodes: the action signs, and only ${offered.length} presignatures held by ${threshold} reachable nodes were at hand (the nodes make more while ${threshold} are up; try again shortly)`,
+        );
       if (error.agreed && error.value)
         throw new ActionFailedError(error.value.kind, error.value.message, logs, perNode);
       const succeeded = answers.filter((a) => !a.answer.error);
