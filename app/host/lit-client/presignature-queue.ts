@@ -103,12 +103,6 @@ export class PresignatureQueue {
     this.refreshWanted = true;
   }
 
-  /** Forget what we believed: the next take waits for the nodes' answers. */
-  reset(): void {
-    this.queue = [];
-    this.refreshWanted = true;
-  }
-
   /** Learns which presignatures the nodes hold now, so the first request does not wait for it. */
   async prefetch(): Promise<void> {
     if (this.queue.length > 0) return;
