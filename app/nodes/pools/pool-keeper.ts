@@ -115,7 +115,14 @@ export class PoolKeeper {
     const holders = new Map<string, number>();
     for (const ids of known) for (const id of ids) holders.set(id, (holders.get(id) ?? 0) + 1);
     const usable = [...holders.values()].filter((n) => n >= this.ctx.threshold).length;
-    if (usable >= this.targets.presignatures / 2) return false;
+    // A live node that missed the batches (it was slow or down when another node briefly led)
+    // holds few of them; the next batch, among every live node, gives it its share. Bounded, so
+    // that a node that can never take part does not make batches pile up on the others.
+    const fewestHeld = Math.min(
+      ...known.map((ids) => ids.filter((id) => holders.get(id)! >= this.ctx.threshold).length),
+    );
+    const starved = fewestHeld < this.targets.presignatures / 2 && usable < 2 * this.targets.presignatures;
+    if (usable >= this.targets.presignatures / 2 && !starved) return false;
     const started = performance.now();
     await runPresignBatch(this.ctx, live, this.targets.presignBatch);
     const ms = performance.now() - started;
