@@ -74,8 +74,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let api: ApiServer | undefined;
   let stopWallet = (): void => {};
   let stopIssuer = async (): Promise<void> => {};
+  let signIn: SignInService | undefined;
   let apiPort = 0;
   const cleanUp = async () => {
+    // First: a sign-in left open in a browser must not keep its loopback listener (or the process) alive.
+    signIn?.close();
     stopWallet();
     removeRuntimeInfo(paths.runtime);
     await api?.close();
@@ -171,6 +174,26 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }, 25);
     });
 
+    const localIssuer = issuer;
+    signIn = new SignInService({
+      local: {
+        issuer: issuer.issuer,
+        clientId: WALLET_CLIENT_ID,
+        // The local issuer honours only the sign-ins this host starts.
+        announce: (request) => localIssuer.expectAuthorization(request),
+      },
+      ...(google
+        ? {
+            google: {
+              issuer: GOOGLE_ISSUERS[0]!.issuer,
+              clientId: google.clientId,
+              // Google's desktop clients carry a "secret" that is not one; it comes from the environment, never argv.
+              clientSecret: process.env.LITBOX_GOOGLE_CLIENT_SECRET,
+            },
+          }
+        : {}),
+    });
+
     // Written before the network is up, so that `status` can report start-up progress.
     writeRuntimeInfo(paths.runtime, { pid: process.pid, port, url: server.url, token });
     options.onListening?.(server.url, token);
@@ -183,19 +206,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       nodeCount: network.nodeCount,
       actionsDir: paths.actionsDir,
       activityFile: paths.hostDb,
-      signIn: new SignInService({
-        local: { issuer: issuer.issuer, clientId: WALLET_CLIENT_ID },
-        ...(google
-          ? {
-              google: {
-                issuer: GOOGLE_ISSUERS[0]!.issuer,
-                clientId: google.clientId,
-                // Google's desktop clients carry a "secret" that is not one; it comes from the environment, never argv.
-                clientSecret: process.env.LITBOX_GOOGLE_CLIENT_SECRET,
-              },
-            }
-          : {}),
-      }),
+      signIn,
       uiOrigins: () => [`http://localhost:${apiPort}`],
     });
     started.wallet = wallet;

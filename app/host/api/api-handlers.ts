@@ -10,6 +10,7 @@ import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
 import { ApiFailure, type ApiHandlers } from './api-server.ts';
+import { SignInFailure } from '../auth/sign-in-service.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
 export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletServices | undefined): ApiHandlers {
@@ -167,6 +168,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         const session = await services().signIn.finish(id);
         return { sub: session.sub, email: session.email, authMethodId: session.authMethodId };
       }),
+    signInCancel: async ({ id }) => ({ cancelled: services().signIn.cancel(id) }),
     accounts: async () => ({
       accounts: services()
         .signIn.current()
@@ -440,6 +442,12 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
         err.reasons.length ? `${err.message}\n${err.reasons.join('\n')}` : err.message,
       );
     if (err instanceof UnknownPkpError) throw new ApiFailure('not_found', err.message);
+    if (err instanceof SignInFailure)
+      // 409 only for "not yet": the UI asks again on that one.
+      throw new ApiFailure(
+        err.kind === 'unknown' ? 'not_found' : err.kind === 'pending' ? 'conflict' : 'bad_request',
+        err.message,
+      );
     throw err;
   }
 }

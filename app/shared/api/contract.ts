@@ -332,6 +332,11 @@ export const apiCalls = {
     output: z.object({ id: z.string(), url: z.string() }),
   },
   signInFinish: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Account },
+  /** Ends a started sign-in (Cancel, or its window closed): the host stops listening for it. */
+  signInCancel: {
+    input: z.object({ id: z.string().min(1).max(64) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
   accounts: { input: Empty, output: z.object({ accounts: z.array(Account) }) },
   pkpMintForAccount: {
     input: z.object({ account: z.string().min(1).max(255), sendPkpToItself: z.boolean().default(true) }).strict(),
