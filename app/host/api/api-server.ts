@@ -76,7 +76,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   concurrentCalls: 64,
   callsPerConnection: 4,
   connections: 256,
-  unprovenConnections: 64,
+  unprovenConnections: 128,
   liveClients: 32,
   firstByteMs: 2_000,
   headersMs: 5_000,
@@ -89,7 +89,12 @@ interface ConnectionState {
   proven: boolean;
   /** Requests on it that have not been answered yet. */
   inFlight: number;
+  /** performance.now() when it was accepted. */
+  openedAt: number;
 }
+
+/** A connection this young is never pushed out: the UI's and the CLI's send their request at once. */
+const NEW_CONNECTION_GRACE_MS = 250;
 const UNLIMITED_CALLS: ReadonlySet<ApiCallName> = new Set(['status']);
 
 const STATUS_OF: Record<ApiError['code'], number> = {
@@ -153,7 +158,7 @@ export class ApiServer {
         });
       },
     );
-    // A hard ceiling on file descriptors; the classes below keep the unproven far under it.
+    // A hard ceiling on file descriptors; admit() keeps the unproven within their own limit.
     this.server.maxConnections = this.limits.connections + this.limits.unprovenConnections + 1;
     this.server.on('connection', (socket: Socket) => this.admit(socket));
     this.wss = new WebSocketServer({
@@ -209,15 +214,16 @@ export class ApiServer {
   }
 
   /**
-   * A new connection: it counts as unproven until it shows the token. When the unproven are
-   * at their limit, the one that has waited longest without a request in progress goes (one
-   * that never sent a byte first), so whoever holds idle sockets loses them, and the UI's or
-   * the CLI's connection, which asks at once, gets in.
+   * A new connection: it counts as unproven until it shows the token. Beyond the limit of
+   * unproven connections, the one that has waited longest without a request in progress goes,
+   * one that never sent a byte first, and one older than a moment before a younger one (the
+   * UI's and the CLI's connections ask at once). So whoever holds idle sockets loses them, and
+   * the person's own connection gets in. The new connection itself is refused only when every
+   * unproven one is in the middle of a request.
    */
   private admit(socket: Socket): void {
-    const state: ConnectionState = { proven: false, inFlight: 0 };
     if (this.unproven >= this.limits.unprovenConnections) {
-      const victim = this.evictionCandidate();
+      const victim = this.evictionCandidate(performance.now() - NEW_CONNECTION_GRACE_MS) ?? this.evictionCandidate();
       if (!victim) {
         socket.destroy();
         return;
@@ -225,20 +231,25 @@ export class ApiServer {
       this.forget(victim);
       victim.destroy();
     }
-    this.connections.set(socket, state);
+    this.connections.set(socket, { proven: false, inFlight: 0, openedAt: performance.now() });
     this.unproven++;
-    socket.once('close', () => this.forget(socket));
     // A socket that never says anything is closed long before headersTimeout would see it.
     const silent = setTimeout(() => {
       if (socket.bytesRead === 0) socket.destroy();
     }, this.limits.firstByteMs);
     silent.unref();
-    socket.once('close', () => clearTimeout(silent));
+    socket.once('close', () => {
+      clearTimeout(silent);
+      this.forget(socket);
+    });
   }
 
-  private evictionCandidate(): Socket | undefined {
+  /** The oldest unproven connection with no request in progress (opened before `openedBefore`). */
+  private evictionCandidate(openedBefore = Infinity): Socket | undefined {
     let idle: Socket | undefined;
     for (const [socket, state] of this.connections) {
+      // Oldest first: once one is too young, so are all after it.
+      if (state.openedAt > openedBefore) break;
       if (state.proven || state.inFlight > 0) continue;
       if (socket.bytesRead === 0) return socket;
       idle ??= socket;
