@@ -311,7 +311,7 @@ describe('local OpenID Connect issuer', () => {
   });
 });
 
-describe('only the host\'s own sign-in is honoured', () => {
+describe("only the host's own sign-in is honoured", () => {
   /** What another program on the machine does: its own listener, its own request, the real page. */
   async function outsiderAsksForAlice(tamper?: (url: URL) => void) {
     const endpoints = await discoverIssuer(issuer.issuer);
@@ -328,7 +328,7 @@ describe('only the host\'s own sign-in is honoured', () => {
     return { browser, code: await code, receiver };
   }
 
-  it('refuses another program that asks for alice\'s code with its own request', async () => {
+  it("refuses another program that asks for alice's code with its own request", async () => {
     const { browser, code } = await outsiderAsksForAlice();
     expect(browser.status).toBe(403);
     expect(browser.body).toContain('not started by Litbox');
@@ -337,7 +337,7 @@ describe('only the host\'s own sign-in is honoured', () => {
     expect((code as OidcLoginError).reason).toBe('timeout');
   });
 
-  it('refuses the host\'s genuine request sent to a foreign redirect port, and after the host\'s sign-in ended', async () => {
+  it("refuses the host's genuine request sent to a foreign redirect port, and after the host's sign-in ended", async () => {
     // The host's sign-in, announced and in progress.
     const endpoints = await discoverIssuer(issuer.issuer);
     const hostReceiver = await startLoopbackReceiver({ timeoutMs: 10_000 });

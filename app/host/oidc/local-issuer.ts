@@ -67,7 +67,10 @@ export interface ExpectedAuthorization {
 const expectationKey = (e: ExpectedAuthorization) => JSON.stringify([e.clientId, e.redirectUri, e.codeChallenge]);
 
 /** Why an authorization request is not honoured, or undefined when the host's own flow announced it. */
-function refusalOf(params: URLSearchParams | Record<string, unknown>, expected: ReadonlySet<string>): string | undefined {
+function refusalOf(
+  params: URLSearchParams | Record<string, unknown>,
+  expected: ReadonlySet<string>,
+): string | undefined {
   const get = (name: string): unknown => (params instanceof URLSearchParams ? params.get(name) : params[name]);
   if (get('request') != null || get('request_uri') != null)
     return 'request objects are not accepted here; start the sign-in from Litbox';
