@@ -136,7 +136,6 @@ export async function exchangeCode(input: {
   request: AuthorizationRequest;
   code: string;
   clientSecret?: string;
-  signal?: AbortSignal;
 }): Promise<IdTokenResult> {
   const body = new URLSearchParams({
     grant_type: 'authorization_code',
@@ -154,14 +153,11 @@ export async function exchangeCode(input: {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body,
       redirect: 'error',
-      signal: input.signal
-        ? AbortSignal.any([input.signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)])
-        : AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
     status = response.status;
     json = (await response.json()) as Record<string, unknown>;
   } catch (cause) {
-    if (input.signal?.aborted) throw new OidcLoginError('cancelled', 'the sign-in was cancelled', { cause });
     throw new OidcLoginError(
       'token_exchange_failed',
       `the token endpoint did not answer: ${(cause as Error).message}`,
@@ -372,7 +368,7 @@ export async function loopbackLogin(input: {
       request,
       code,
       ...(input.clientSecret ? { clientSecret: input.clientSecret } : {}),
-      ...(signal ? { signal } : {}),
+      // Not cancelled from here on: the person chose an account (closing the window now keeps it).
     });
   } finally {
     withdraw?.();
