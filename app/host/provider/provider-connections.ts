@@ -26,11 +26,13 @@ export class ProviderConnections {
   }
 
   get(client: string): ConnectedClient | undefined {
+    if (!this.db.open) return undefined; // the host is stopping
     const row = this.db.prepare('SELECT * FROM provider_connections WHERE client = ?').get(client) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   list(): ConnectedClient[] {
+    if (!this.db.open) return [];
     return (this.db.prepare('SELECT * FROM provider_connections ORDER BY connected_at').all() as Row[]).map(fromRow);
   }
 
