@@ -40,9 +40,10 @@ const DAPP_HTML = `<!doctype html><meta charset="utf-8"><title>Test dapp</title>
     const found = window.findLitbox();
     if (!found) return { error: { code: 0, message: 'Litbox was not announced' } };
     try {
-      return { result: await found.provider.request({ method, params }) };
+      const result = await found.provider.request({ method, params });
+      return { result, at: Date.now() };
     } catch (err) {
-      return { error: { code: err.code, message: err.message } };
+      return { error: { code: err.code, message: err.message }, at: Date.now() };
     }
   };
 </script>`;
@@ -119,7 +120,7 @@ afterAll(async () => {
 function dappCall(
   method: string,
   params?: unknown,
-): Promise<{ result?: unknown; error?: { code: number; message: string } }> {
+): Promise<{ result?: unknown; error?: { code: number; message: string }; at?: number }> {
   return dapp.evaluate(
     ([m, p]) => (window as unknown as { call: (m: string, p: unknown) => Promise<never> }).call(m as string, p),
     [method, params] as const,
@@ -172,31 +173,42 @@ describe('a dapp in Chromium with the Litbox extension', () => {
     expect(await connecting).toEqual({ result: [pkp.ethAddress] });
   });
 
-  it('sends a transaction the person approves; it is mined (prompt and receipt times printed)', async () => {
+  it('sends transactions the person approves; they are mined (prompt and receipt times printed)', async () => {
+    // The person looks at Litbox (the desktop app's window); the dapp's tab is behind it.
+    await litbox.bringToFront();
     const to = ethers.Wallet.createRandom().address;
-    const shown = dialogShown('transaction');
-    const askedAt = await dapp.evaluate(() => Date.now());
-    const sending = dappCall('eth_sendTransaction', [{ from: pkp.ethAddress, to, value: '0x2386f26fc10000' }]);
-    const shownAt = await shown;
-    const dialog = litbox.getByRole('dialog', { name: 'Send this transaction?' });
-    expect(await rowValue(dialog, 'To')).toBe(to);
-    expect(await rowValue(dialog, 'Value')).toBe('0.01 ETH');
-    await litbox.screenshot({ path: screenshotPath('provider-send') });
-    const approvedAt = Date.now();
-    await litbox.getByTestId('confirm').click();
-    const sent = await sending;
-    const receipt = await chain.provider.getTransactionReceipt(sent.result as string);
-    const minedMs = Date.now() - approvedAt;
-    expect(receipt?.status).toBe(1);
-    expect(receipt?.from).toBe(pkp.ethAddress);
-    expect(await chain.provider.getBalance(to)).toBe(ethers.parseEther('0.01'));
+    const promptMs: number[] = [];
+    const minedMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const shown = dialogShown('transaction');
+      const askedAt = await dapp.evaluate(() => Date.now());
+      const sending = dappCall('eth_sendTransaction', [{ from: pkp.ethAddress, to, value: '0x2386f26fc10000' }]);
+      const shownAt = await shown;
+      const dialog = litbox.getByRole('dialog', { name: 'Send this transaction?' });
+      expect(await rowValue(dialog, 'To')).toBe(to);
+      expect(await rowValue(dialog, 'Value')).toBe('0.01 ETH');
+      if (i === 0) await litbox.screenshot({ path: screenshotPath('provider-send') });
+      // The click's own time in the page, so Playwright's round trips are not counted.
+      const approvedAt = await litbox.evaluate(() => {
+        const at = Date.now();
+        (document.querySelector('[data-testid="confirm"]') as HTMLButtonElement).click();
+        return at;
+      });
+      const sent = await sending;
+      const receipt = await chain.provider.getTransactionReceipt(sent.result as string);
+      expect(receipt?.status).toBe(1);
+      expect(receipt?.from).toBe(pkp.ethAddress);
+      promptMs.push(shownAt - askedAt);
+      minedMs.push(sent.at! - approvedAt);
+    }
+    expect(await chain.provider.getBalance(to)).toBe(ethers.parseEther('0.03'));
     console.log(
       `extension timings (load ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(
           ' ',
-        )}): eth_sendTransaction → prompt shown ${shownAt - askedAt} ms; approve click → mined receipt ${minedMs} ms`,
+        )}): eth_sendTransaction in the dapp → prompt shown in Litbox ${promptMs.join(', ')} ms; approve click → mined hash in the dapp ${minedMs.join(', ')} ms`,
     );
   });
 
@@ -218,6 +230,18 @@ describe('a dapp in Chromium with the Litbox extension', () => {
     await shown;
     await litbox.getByTestId('cancel').click();
     expect((await signing).error?.code).toBe(4001);
+  });
+
+  it('lists the dapp under connected sites in Settings; Disconnect takes its accounts away', async () => {
+    await litbox.getByRole('button', { name: 'Settings', exact: true }).click();
+    const site = litbox.getByTestId('connected-site');
+    await site.waitFor();
+    expect(await site.textContent()).toContain(new URL(dapp.url()).origin);
+    expect(await site.textContent()).toContain(pkp.ethAddress);
+    await litbox.screenshot({ path: screenshotPath('provider-connected-sites'), fullPage: true });
+    await site.getByTestId('disconnect').click();
+    await site.waitFor({ state: 'detached' });
+    expect(await dappCall('eth_accounts')).toMatchObject({ result: [] });
   });
 
   it('reports disconnected (4900) when Litbox is not running, and the page keeps working', async () => {

@@ -38,9 +38,13 @@ export const upCommand: CommandHandler = async (values) => {
       throw new CliError(`--allow-fetch takes an http(s) URL prefix, like https://api.example.com/ (got ${prefix})`, 2);
   }
   const toParent = values['report-to-parent'] === true && typeof process.send === 'function';
-  const providerPort = values['provider-port'] === undefined ? undefined : parsePort(values['provider-port'] as string);
-  if (providerPort === 0)
-    throw new CliError('--provider-port needs a port from 1 to 65535 (dapps and the extension keep it)', 2);
+  const providerPortText = values['provider-port'] as string | undefined;
+  const providerPort = providerPortText === undefined ? undefined : Number(providerPortText);
+  if (providerPort !== undefined && (!Number.isInteger(providerPort) || providerPort < 1 || providerPort > 65535))
+    throw new CliError(
+      `--provider-port needs a port from 1 to 65535 (dapps and the extension keep it); got ${providerPortText}`,
+      2,
+    );
   const approveAllFrom = values['approve-all-from'] as string | undefined;
   if (approveAllFrom !== undefined && (!LOCAL_NAME.test(approveAllFrom) || approveAllFrom === 'unknown'))
     throw new CliError(

@@ -193,34 +193,42 @@ describe('the wallet provider with clients nobody here wrote', () => {
     expect(await connecting).toEqual([otherPkp.ethAddress]);
     const signer = await provider.getSigner(otherPkp.ethAddress);
 
-    // Sending: from eth_sendTransaction to the prompt in the UI's live channel, and from approval to the mined receipt.
+    // The signer's own path: it estimates gas through the endpoint, then eth_sendTransaction.
     const to = ethers.Wallet.createRandom().address;
+    const viaSigner = signer.sendTransaction({ to, value: 1000n });
+    const first = await nextPending(client, 'transaction');
+    expect(first.rows.find((r) => r.label === 'To')?.value).toBe(to);
+    expect(first.account?.address).toBe(otherPkp.ethAddress);
+    await api.call('providerDecide', { id: first.id, approve: true });
+    expect((await (await viaSigner).wait())?.status).toBe(1);
+
+    // Timed: from the eth_sendTransaction request to the prompt in the UI's live channel, and
+    // from the approval to the mined receipt (the endpoint answers once the receipt is there).
     const promptMs: number[] = [];
     const minedMs: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const seen = pushes.length;
       const asked = performance.now();
-      const sending = signer.sendTransaction({ to, value: 1000n });
+      const sending = provider.send('eth_sendTransaction', [
+        { from: otherPkp.ethAddress, to, value: '0x3e8' },
+      ]) as Promise<string>;
       const prompt = await nextPending(client, 'transaction');
-      const shownAt = pushes.slice(seen).find((p) => p.state.pending.some((r) => r.id === prompt.id))!.at;
-      promptMs.push(shownAt - asked);
-      expect(prompt.rows.find((r) => r.label === 'To')?.value).toBe(to);
-      expect(prompt.account?.address).toBe(otherPkp.ethAddress);
+      promptMs.push(pushes.slice(seen).find((p) => p.state.pending.some((r) => r.id === prompt.id))!.at - asked);
       const approved = performance.now();
       await api.call('providerDecide', { id: prompt.id, approve: true });
-      const tx = await sending;
-      const receipt = await tx.wait();
+      const hash = await sending;
       minedMs.push(performance.now() - approved);
-      expect(receipt?.status).toBe(1);
+      expect((await host.wallet.provider.getTransactionReceipt(hash))?.status).toBe(1);
     }
-    expect(await host.wallet.provider.getBalance(to)).toBe(3000n);
+    expect(await host.wallet.provider.getBalance(to)).toBe(6000n);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0);
     console.log(
-      `provider timings (uptime: ${os
+      `provider timings (load ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(
           ' ',
-        )}): eth_sendTransaction → prompt ${promptMs.map((m) => m.toFixed(0)).join(', ')} ms; approve → mined receipt ${minedMs.map((m) => m.toFixed(0)).join(', ')} ms`,
+        )}): eth_sendTransaction → prompt pushed ${promptMs.map((m) => m.toFixed(0)).join(', ')} ms (median ${median(promptMs)}); approve → mined receipt ${minedMs.map((m) => m.toFixed(0)).join(', ')} ms (median ${median(minedMs)})`,
     );
 
     const signing = signer.signMessage('hello from ethers');
