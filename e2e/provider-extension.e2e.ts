@@ -157,7 +157,7 @@ describe('a dapp in Chromium with the Litbox extension', () => {
     expect(info.name).toBe('Litbox');
     expect(info.rdns).toBe('dev.litbox');
     expect(info.icon).toMatch(/^data:image\/svg\+xml;base64,/);
-    expect(await dappCall('eth_accounts')).toEqual({ result: [] });
+    expect(await dappCall('eth_accounts')).toMatchObject({ result: [] });
     expect((await dappCall('eth_blockNumber')).error?.code).toBe(4100);
   });
 
@@ -170,7 +170,7 @@ describe('a dapp in Chromium with the Litbox extension', () => {
     await litbox.getByTestId(`approval-pkp-${pkp.ethAddress}`).check();
     await litbox.screenshot({ path: screenshotPath('provider-connect') });
     await litbox.getByTestId('confirm').click();
-    expect(await connecting).toEqual({ result: [pkp.ethAddress] });
+    expect(await connecting).toMatchObject({ result: [pkp.ethAddress] });
   });
 
   it('sends transactions the person approves; they are mined (prompt and receipt times printed)', async () => {

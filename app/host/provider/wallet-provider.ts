@@ -10,7 +10,7 @@ import {
 } from '../../shared/provider/provider-wire.ts';
 import type { ActivityKind, ActivityLog } from '../activity/activity-log.ts';
 import type { PkpAuth } from '../wallet/pkp-transactor.ts';
-import type { PkpWalletService, TypedDataRequest } from '../wallet/pkp-wallet-service.ts';
+import { WalletInputError, type PkpWalletService, type TypedDataRequest } from '../wallet/pkp-wallet-service.ts';
 import type { ApprovalDecision, ApprovalQueue } from './approval-queue.ts';
 import { invalidParams, ProviderRpcError, rejected, unauthorized, unsupported } from './provider-error.ts';
 import type { ProviderConnections } from './provider-connections.ts';
@@ -235,7 +235,7 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
     return [
       {
         parentCapability: 'eth_accounts',
-        invoker: client.local ? client.id : client.id,
+        invoker: client.id,
         date: this.o.connections.get(client.id)?.connectedAt ?? Date.now(),
         caveats: [{ type: 'restrictReturnedAccounts', value: accounts.map((a) => a.address) }],
       },
@@ -340,9 +340,10 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
       return result;
     } catch (err) {
       this.record(client.label, kind, address, 'failed', (err as Error).message);
-      throw err instanceof ProviderRpcError
-        ? err
-        : new ProviderRpcError(PROVIDER_ERRORS.internal, (err as Error).message);
+      if (err instanceof ProviderRpcError) throw err;
+      // The chain moved since the preview (the balance, a revert): the client's input, nothing signed.
+      if (err instanceof WalletInputError) throw invalidParams(`${err.field}: ${err.message}`);
+      throw new ProviderRpcError(PROVIDER_ERRORS.internal, (err as Error).message);
     }
   }
 
