@@ -182,7 +182,7 @@ describe('the wallet provider with clients nobody here wrote', () => {
     ).toBe(true);
   });
 
-  it("ethers' JsonRpcSigner, as a named client the person approves, sends, signs a message and typed data; the prompt shows within the target", async () => {
+  it("ethers' JsonRpcSigner, as a named client the person approves, sends, signs a message and typed data (prompt and receipt times printed)", async () => {
     const client = 'local:ethers-script';
     const provider = new ethers.JsonRpcProvider(`${endpoint}/?name=ethers-script`, 31337, { staticNetwork: true });
     // Before the person connects it, the client sees no account.
