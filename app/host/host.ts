@@ -233,6 +233,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     stopProvider = () => provider.close();
     // The approval prompt appears from this push: no debounce, the person is waiting for it.
     provider.provider.on('change', () => server.broadcast({ type: 'provider', state: provider.provider.state() }));
+    server.broadcast({ type: 'provider', state: provider.provider.state() });
     if (
       network.providerPort === undefined ||
       (options.providerPort !== undefined && provider.port === options.providerPort)

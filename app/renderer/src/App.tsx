@@ -12,7 +12,7 @@ import { SettingsPage } from './settings/SettingsPage.tsx';
 import { Onboarding } from './onboarding/Onboarding.tsx';
 import { useTheme } from './ui/theme.ts';
 import { ApprovalPrompt } from './approvals/ApprovalPrompt.tsx';
-import type { ProviderState } from '../../shared/provider/provider-wire.ts';
+import { setProviderState } from './approvals/provider-store.ts';
 
 /** Set once the person opened the wallet from the welcome screen. */
 const WELCOMED_KEY = 'litbox.welcomed';
@@ -21,7 +21,6 @@ export function App() {
   const token = useMemo(takeToken, []);
   const [theme, setTheme] = useTheme();
   const [status, setStatus] = useState<NetworkStatus | undefined>();
-  const [providerState, setProviderState] = useState<ProviderState | undefined>();
   const [connected, setConnected] = useState(false);
   const [route, setRoute] = useState<Route>({ section: 'network' });
   const [entered, setEntered] = useState(false);
@@ -126,7 +125,7 @@ export function App() {
             </ul>
           </nav>
           <main id="main" className="page" ref={mainRef} tabIndex={-1}>
-            <ApprovalPrompt client={client} state={providerState} />
+            <ApprovalPrompt client={client} />
             {!status ? (
               <p>Connecting to the Litbox host…</p>
             ) : route.section === 'network' ? (

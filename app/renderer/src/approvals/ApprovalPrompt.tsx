@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { Account, Pkp } from '../../../shared/api/contract.ts';
-import type { PendingApproval, ProviderState } from '../../../shared/provider/provider-wire.ts';
+import type { PendingApproval } from '../../../shared/provider/provider-wire.ts';
+import { useProviderState } from './provider-store.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Rows } from '../ui/Rows.tsx';
 import { SignerField, signAsFor } from '../pkps/SignerField.tsx';
@@ -21,7 +22,8 @@ const TITLES: Record<PendingApproval['kind'], string> = {
  * one at a time, oldest first, on the same confirmation dialog and rows as the PKP pages. Shown
  * over every page, as soon as the host pushes the queue. Also says when `--approve-all-from` is on.
  */
-export function ApprovalPrompt({ client, state }: { client: ApiClient; state: ProviderState | undefined }) {
+export function ApprovalPrompt({ client }: { client: ApiClient }) {
+  const state = useProviderState();
   const request = state?.pending[0];
   return (
     <>

@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { ProviderState } from '../../../shared/provider/provider-wire.ts';
+import { useProviderState } from './provider-store.ts';
 
 /**
  * Settings: the wallet provider's address, how to add the browser companion, and the sites and
  * local programs the person connected, each with the PKPs it sees and a Disconnect button.
  */
 export function ConnectedSites({ client }: { client: ApiClient }) {
-  const [state, setState] = useState<ProviderState | undefined>();
+  const [fetched, setState] = useState<ProviderState | undefined>();
+  const live = useProviderState();
+  // The live push when there is one (it follows every change); the fetched state until then.
+  const state = live ?? fetched;
   const [error, setError] = useState<string | undefined>();
   const refresh = useCallback(
     () =>
