@@ -45,6 +45,9 @@ export class ProviderServer {
     });
     this.server.requestTimeout = 10 * 60_000; // an approval may wait minutes
     this.server.headersTimeout = 20_000;
+    // Longer than clients keep idle connections (undici: 4 s), so the client is the one to close
+    // them: with Node's 5 s default a loaded machine races and the client reads ECONNRESET.
+    this.server.keepAliveTimeout = 15_000;
     this.server.maxConnections = 256;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
     this.server.on('upgrade', (req, socket, head) => {
