@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { NetworkStatus } from '../app/shared/api/contract.ts';
+import { createApiClient } from '../app/shared/api/client.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
 import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
@@ -39,6 +40,9 @@ describe('the network dashboard in Chromium', () => {
     const status = JSON.parse(
       (await runCliProcess(['status', '--json', '--data-dir', dataDir])).stdout,
     ) as NetworkStatus;
+    // Cheat methods are off on the chain's RPC until the person turns them on (Settings).
+    const api = createApiClient({ baseUrl: sandbox.baseUrl, token: sandbox.token });
+    await api.call('setChainCheats', { enabled: true });
     await fetch(status.chain.rpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -7,7 +7,7 @@ import { findFreePort } from '../ports.ts';
 import { ChainJournal } from './chain-journal.ts';
 import { JournaledChain } from './journaled-chain.ts';
 
-// anvil's first dev account (public test mnemonic); funded at every fresh start.
+// A test account, funded on the host's private path when a chain is new (anvil has no dev accounts).
 const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
 const dirs: string[] = [];
@@ -21,7 +21,7 @@ afterEach(async () => {
 async function chainIn(dir: string, stateIntervalSeconds: number, pruneAfterMs?: number): Promise<JournaledChain> {
   const chain = new JournaledChain({
     ...(pruneAfterMs !== undefined ? { pruneAfterMs } : {}),
-    port: await findFreePort(),
+    ipcDir: path.join(dir, 'ipc'),
     gatewayPort: await findFreePort(),
     chainId: 31337,
     stateFile: path.join(dir, 'anvil-state.json'),
@@ -29,7 +29,9 @@ async function chainIn(dir: string, stateIntervalSeconds: number, pruneAfterMs?:
     journalFile: path.join(dir, 'journal.sqlite'),
   });
   chains.push(chain);
+  const fresh = !fs.existsSync(path.join(dir, 'anvil-state.json'));
   await chain.start();
+  if (fresh) await chain.rpc('anvil_setBalance', [new Wallet(DEV_KEY).address, toQuantity(parseEther('1000'))]);
   return chain;
 }
 
@@ -55,13 +57,14 @@ describe('the journaled chain', () => {
       hashes.push(tx.hash);
     }
     const topUp = Wallet.createRandom().address;
-    await provider.send('anvil_setBalance', [topUp, toQuantity(parseEther('42'))]);
+    // A cheat on the host's private path (the faucet's): journaled too.
+    await chain.rpc('anvil_setBalance', [topUp, toQuantity(parseEther('42'))]);
     // A refused write is not journaled (it would fail again at every replay); a malformed one
     // (odd-length hex) is refused by anvil and does not disturb the gateway.
     await expect(provider.send('eth_sendRawTransaction', ['0x1234'])).rejects.toThrow();
     await expect(provider.send('eth_sendRawTransaction', ['0x123'])).rejects.toThrow();
     const journal = new ChainJournal(path.join(dir, 'journal.sqlite'));
-    expect(journal.count()).toBe(4); // three transactions and the balance change
+    expect(journal.count()).toBe(5); // the funding, three transactions and the balance change
     journal.close();
 
     const anvilPid = chain.pid;
