@@ -51,10 +51,11 @@ let namespaceSupport: boolean | undefined;
 export function privateNetworkNamespaceAvailable(): boolean {
   if (process.platform !== 'linux') return false;
   if (process.env.LITBOX_CHAIN_ISOLATION === 'loopback-port') return false; // tests of the fallback
-  namespaceSupport ??= spawnSync('unshare', ['--user', '--map-root-user', '--net', 'true'], {
-    stdio: 'ignore',
-    timeout: 5_000,
-  }).status === 0;
+  namespaceSupport ??=
+    spawnSync('unshare', ['--user', '--map-root-user', '--net', 'true'], {
+      stdio: 'ignore',
+      timeout: 5_000,
+    }).status === 0;
   return namespaceSupport;
 }
 
@@ -95,7 +96,9 @@ export class AnvilProcess {
 
   constructor(options: AnvilOptions) {
     this.options = options;
-    const { socketPath, privateDir } = options.ipcPath ? { socketPath: options.ipcPath } : privateIpcEndpoint(undefined);
+    const { socketPath, privateDir } = options.ipcPath
+      ? { socketPath: options.ipcPath }
+      : privateIpcEndpoint(undefined);
     this.ipcPath = socketPath;
     this.privateDir = privateDir;
     this.client = new IpcRpcClient(socketPath);

@@ -303,7 +303,12 @@ export class JournaledChain {
 
   /** An ethers provider on the private path (the host's wallet services, genesis). */
   provider(chainId: number, pollingIntervalMs = 50): BodyRpcProvider {
-    return new BodyRpcProvider('the host chain gateway', (body) => this.privateRequest(body), chainId, pollingIntervalMs);
+    return new BodyRpcProvider(
+      'the host chain gateway',
+      (body) => this.privateRequest(body),
+      chainId,
+      pollingIntervalMs,
+    );
   }
 
   private async request(body: string, from: { outside: boolean }): Promise<string> {
@@ -321,9 +326,7 @@ export class JournaledChain {
     if (from.outside) {
       const cheats = this.options.cheatsAllowed?.() ?? false;
       const refused = calls.map((c) =>
-        c.id === undefined || c.id === null
-          ? 'calls need an id'
-          : refusedMethod(c.method as string, cheats),
+        c.id === undefined || c.id === null ? 'calls need an id' : refusedMethod(c.method as string, cheats),
       );
       if (refused.some((r) => r !== undefined)) {
         // Nothing of a batch with a refused call runs: a batch is one request.

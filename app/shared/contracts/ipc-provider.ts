@@ -126,7 +126,12 @@ export class BodyRpcProvider extends JsonRpcProvider {
     onDestroy: () => void = () => undefined,
   ) {
     const network = Network.from(chainId);
-    super(label, network, { staticNetwork: network, cacheTimeout: -1, batchMaxCount: 1, pollingInterval: pollingIntervalMs });
+    super(label, network, {
+      staticNetwork: network,
+      cacheTimeout: -1,
+      batchMaxCount: 1,
+      pollingInterval: pollingIntervalMs,
+    });
     this.pollingInterval = pollingIntervalMs;
     this.sendBody = sendBody;
     this.onDestroy = onDestroy;
@@ -145,7 +150,11 @@ export class BodyRpcProvider extends JsonRpcProvider {
 }
 
 /** A provider straight to anvil over its IPC socket: for Litbox's own processes only. */
-export function ipcChainProvider(socketPath: string, chainId: number | bigint, pollingIntervalMs = 50): BodyRpcProvider {
+export function ipcChainProvider(
+  socketPath: string,
+  chainId: number | bigint,
+  pollingIntervalMs = 50,
+): BodyRpcProvider {
   const client = new IpcRpcClient(socketPath);
   return new BodyRpcProvider(
     `ipc:${socketPath}`,
