@@ -143,4 +143,45 @@ describe('the journaled chain', () => {
     expect(await provider.getBalance(to)).toBe(7n);
     provider.destroy();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'without a private network namespace (macOS, Windows): anvil on a random loopback port, no CORS, no accounts, text/plain refused',
+    async () => {
+      process.env.LITBOX_CHAIN_ISOLATION = 'loopback-port';
+      let chain: JournaledChain;
+      try {
+        chain = await chainIn(tempDir(), 1);
+      } finally {
+        delete process.env.LITBOX_CHAIN_ISOLATION;
+      }
+      expect(chain.isolation).toBe('loopback-port');
+      // Find anvil's port from its own sockets (Linux /proc), as a local attacker would by scanning.
+      const inodes = fs
+        .readdirSync(`/proc/${chain.pid}/fd`)
+        .map((fd) => /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${chain.pid}/fd/${fd}`))?.[1])
+        .filter(Boolean);
+      const port = fs
+        .readFileSync('/proc/self/net/tcp', 'utf8')
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => cols[3] === '0A' && inodes.includes(cols[9]))
+        .map((cols) => parseInt(cols[1]!.split(':')[1]!, 16))[0];
+      expect(port).toBeDefined();
+      const ask = (contentType: string, method: string) =>
+        fetch(`http://127.0.0.1:${port}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, origin: 'http://evil.example' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+        });
+      const accounts = await ask('application/json', 'eth_accounts');
+      expect(accounts.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await accounts.json()).toMatchObject({ result: [] });
+      // What a web page can send without a preflight: refused by anvil.
+      expect(await (await ask('text/plain', 'evm_mine')).json()).toMatchObject({ error: { code: -32600 } });
+      // The gateway works the same in front of it.
+      const provider = new JsonRpcProvider(chain.rpcUrl, 31337, { staticNetwork: true });
+      expect(await provider.getBalance(new Wallet(DEV_KEY).address)).toBe(parseEther('1000'));
+      provider.destroy();
+    },
+  );
 });
