@@ -195,6 +195,8 @@ export class AnvilProcess {
     }
     this.child = undefined;
     this.client.close();
+    // A socket left behind is not data: remove it so the data directory holds only files.
+    if (process.platform !== 'win32') fs.rmSync(this.ipcPath, { force: true });
     if (this.privateDir) fs.rmSync(this.privateDir, { recursive: true, force: true });
   }
 
