@@ -1,12 +1,4 @@
-import module from 'node:module';
-import { userCompileCacheDir } from './supervisor/compile-cache.ts';
-
-// V8's compiled code, cached across starts: loading the host's modules is most of its start-up.
-// Enabled before anything else is imported, so the rest comes through the cache.
-// Only in the user's own cache folder (never the shared default under the temp directory).
-const compileCacheDir = userCompileCacheDir();
-if (compileCacheDir) module.enableCompileCache(compileCacheDir);
-const { runCli } = await import('./cli/run-cli.ts');
-
-// `npm run --silent litbox -- <command>`; see cli/run-cli.ts for the commands.
-process.exitCode = await runCli(process.argv.slice(2));
+// The CLI from source (`node app/host/cli.ts …`): tests and the desktop shell run this.
+// `npx litbox` and `npm run litbox` go through bin/litbox.mjs, which runs the bundle
+// (out/cli, `npm run build:cli`) when it is up to date; see cli/run-cli.ts for the commands.
+await import('./cli/cli-main.ts');

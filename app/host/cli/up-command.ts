@@ -13,7 +13,8 @@ export function parsePort(value: string | undefined): number {
 }
 
 /**
- * `litbox up`: runs the sandbox until interrupted. Prints the UI address, then `ready`.
+ * `litbox up`: runs the sandbox until interrupted. Prints the UI address, then `ready` once every
+ * verb works (network key agreed, a routed key for a mint, presignatures on T nodes).
  * With --report-to-parent (the Electron shell), the address and token go over IPC instead
  * of stdout.
  */
@@ -50,10 +51,7 @@ export const upCommand: CommandHandler = async (values) => {
       else console.log(`Litbox UI: ${url}/#token=${token}`);
     },
   });
-  if (toParent) process.send?.({ type: 'ready' });
-  else console.log('ready');
-
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (): void => {
       if (stopping) {
@@ -70,4 +68,18 @@ export const upCommand: CommandHandler = async (values) => {
     process.on('SIGTERM', stop);
     if (toParent) process.on('disconnect', stop);
   });
+
+  // The desktop shell shows its window once the network is up (the UI shows the pools filling);
+  // a script gets `ready` only when every verb works: the network key, a key, presignatures.
+  if (toParent) process.send?.({ type: 'ready' });
+  await Promise.race([
+    stopped,
+    host.supervisor
+      .untilUsable((waiting) => console.error(`litbox: ${waiting}`), Infinity)
+      .then(() => {
+        if (toParent) process.send?.({ type: 'usable' });
+        else console.log('ready');
+      }),
+  ]);
+  await stopped;
 };
