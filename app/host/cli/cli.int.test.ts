@@ -86,11 +86,15 @@ describe('litbox CLI on bad input', () => {
   });
 });
 
-/** The system's `node` when it is older than 24 (a bare `node` on this machine is v20). */
+/** A `node` on PATH outside node_modules older than 24 (the bare `node` on this machine is v20). */
 function olderSystemNode(): string | undefined {
-  const out = spawnSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8' });
-  const version = out.stdout?.trim();
-  return version && Number(version.split('.')[0]) < 24 ? 'node' : undefined;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const node = path.join(dir, 'node');
+    if (dir.includes('node_modules') || !fs.existsSync(node)) continue;
+    const version = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.trim();
+    return version && Number(version.split('.')[0]) < 24 ? node : undefined;
+  }
+  return undefined;
 }
 
 describe('litbox launcher (bin/litbox.mjs, what npx litbox runs)', () => {

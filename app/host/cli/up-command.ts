@@ -1,6 +1,5 @@
 import { parseNodeCount } from '../../shared/network.ts';
 import { defaultDataDir } from '../data-dir.ts';
-import { startHost } from '../host.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 
@@ -39,6 +38,9 @@ export const upCommand: CommandHandler = async (values) => {
   }
   const toParent = values['report-to-parent'] === true && typeof process.send === 'function';
 
+  // The host's modules load only once the arguments are known to be good: a mistyped flag
+  // answers at once, even on a busy machine.
+  const { startHost } = await import('../host.ts');
   const host = await startHost({
     dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
     nodeCount,
