@@ -16,7 +16,7 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   runOnNode24(ROOT, fileURLToPath(import.meta.url), args);
 } else {
   const bundle = `${ROOT}out/cli/litbox.mjs`;
-  await import(pathToFileURL(bundleIsCurrent(bundle) ? bundle : `${ROOT}app/host/cli.ts`).href);
+  await import(pathToFileURL(bundleIsCurrent(bundle) ? bundle : `${ROOT}app/host/cli/cli-main.ts`).href);
 }
 
 /** The bundle is current when it is newer than the lockfile and every source it was made from. */

@@ -1,4 +1,6 @@
-// The CLI from source (`node app/host/cli.ts …`): tests and the desktop shell run this.
-// `npx litbox` and `npm run litbox` go through bin/litbox.mjs, which runs the bundle
-// (out/cli, `npm run build:cli`) when it is up to date; see cli/run-cli.ts for the commands.
-await import('./cli/cli-main.ts');
+// The CLI entry the desktop shell and the tests start (`node app/host/cli.ts …`). It goes
+// through the same launcher as `npx litbox`: the bundle in out/cli when that is current (the
+// host then loads a few chunks instead of ~1,000 modules), else the source
+// (cli/cli-main.ts). See cli/run-cli.ts for the commands.
+const launcher = new URL('../../bin/litbox.mjs', import.meta.url).href;
+await import(launcher);
