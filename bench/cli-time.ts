@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,21 +21,38 @@ interface Sample {
   code: number | null;
 }
 
-function runOnce(command: string, args: string[]): Sample {
+/** Runs one command (asynchronously: the host answering it may live in this very process). */
+function runOnce(command: string, args: string[]): Promise<Sample> {
   const started = performance.now();
-  const out = TIME
-    ? spawnSync(TIME, ['-f', 'cpu %U %S', command, ...args], { cwd: REPO_ROOT, encoding: 'utf8' })
-    : spawnSync(command, args, { cwd: REPO_ROOT, encoding: 'utf8' });
-  const wallMs = performance.now() - started;
-  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(out.stderr ?? '');
-  return { wallMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, code: out.status };
+  const child = TIME
+    ? spawn(TIME, ['-f', 'cpu %U %S', command, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+      resolve({
+        wallMs: performance.now() - started,
+        cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN,
+        code,
+      });
+    }),
+  );
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-function measure(label: string, command: string, args: string[], runs: number, target?: string): Omit<Figure, 'part'> {
-  runOnce(command, args); // the first call fills V8's compile cache
-  const samples = Array.from({ length: runs }, () => runOnce(command, args));
+async function measure(
+  label: string,
+  command: string,
+  args: string[],
+  runs: number,
+  target?: string,
+): Promise<Omit<Figure, 'part'>> {
+  await runOnce(command, args); // the first call fills V8's compile cache
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await runOnce(command, args));
   const wall = median(samples.map((s) => s.wallMs));
   const cpu = median(samples.map((s) => s.cpuMs));
   return {
@@ -48,17 +65,21 @@ function measure(label: string, command: string, args: string[], runs: number, t
 }
 
 /** The CLI's cost against a running host on `dataDir` (and, without one, on an empty directory). */
-export function measureCli(options: { dataDir: string; pkpPublicKey: string; runs?: number }): Omit<Figure, 'part'>[] {
+export async function measureCli(options: {
+  dataDir: string;
+  pkpPublicKey: string;
+  runs?: number;
+}): Promise<Omit<Figure, 'part'>[]> {
   const runs = options.runs ?? 7;
   const node = process.execPath;
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-cli-bench-'));
   const digest = `0x${'ab'.repeat(32)}`;
   try {
     const rows = [
-      measure('node -e 0 (Node 24, for comparison)', node, ['-e', '0'], runs),
-      measure('litbox status, no host running', node, [LAUNCHER, 'status', '--data-dir', empty], runs),
-      measure('litbox status', node, [LAUNCHER, 'status', '--data-dir', options.dataDir], runs, '≤ 300'),
-      measure(
+      await measure('node -e 0 (Node 24, for comparison)', node, ['-e', '0'], runs),
+      await measure('litbox status, no host running', node, [LAUNCHER, 'status', '--data-dir', empty], runs),
+      await measure('litbox status', node, [LAUNCHER, 'status', '--data-dir', options.dataDir], runs, '≤ 300'),
+      await measure(
         'litbox pkp sign',
         node,
         [LAUNCHER, 'pkp', 'sign', '--pubkey', options.pkpPublicKey, '--digest', digest, '--data-dir', options.dataDir],
@@ -70,7 +91,7 @@ export function measureCli(options: { dataDir: string; pkpPublicKey: string; run
     const systemNode = spawnSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.trim();
     if (systemNode && Number(systemNode.split('.')[0]) < 24)
       rows.push(
-        measure(
+        await measure(
           `litbox status started by the system Node ${systemNode}`,
           'node',
           [LAUNCHER, 'status', '--data-dir', options.dataDir],
@@ -78,7 +99,7 @@ export function measureCli(options: { dataDir: string; pkpPublicKey: string; run
         ),
       );
     rows.push(
-      measure(
+      await measure(
         'npm run --silent litbox -- status',
         'npm',
         ['run', '--silent', 'litbox', '--', 'status', '--data-dir', options.dataDir],

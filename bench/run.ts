@@ -98,7 +98,7 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
 
     if (withCli && pkps[0])
       await part('CLI, whole process', async () =>
-        report('CLI', measureCli({ dataDir, pkpPublicKey: pkps[0]!.publicKey })),
+        report('CLI', await measureCli({ dataDir, pkpPublicKey: pkps[0]!.publicKey })),
       );
 
     const pkp = pkps[0];
