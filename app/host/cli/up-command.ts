@@ -37,6 +37,22 @@ export const upCommand: CommandHandler = async (values) => {
       throw new CliError(`--allow-fetch takes an http(s) URL prefix, like https://api.example.com/ (got ${prefix})`, 2);
   }
   const toParent = values['report-to-parent'] === true && typeof process.send === 'function';
+  const providerPortText = values['provider-port'] as string | undefined;
+  const providerPort = providerPortText === undefined ? undefined : Number(providerPortText);
+  if (providerPort !== undefined && (!Number.isInteger(providerPort) || providerPort < 1 || providerPort > 65535))
+    throw new CliError(
+      `--provider-port needs a port from 1 to 65535 (dapps and the extension keep it); got ${providerPortText}`,
+      2,
+    );
+  const approveAllFrom = values['approve-all-from'] as string | undefined;
+  // Loaded only when the flag is given: `up --nodes 2` answers without the host's modules.
+  const localName =
+    approveAllFrom === undefined ? undefined : (await import('../provider/wallet-provider.ts')).LOCAL_NAME;
+  if (approveAllFrom !== undefined && (!localName!.test(approveAllFrom) || approveAllFrom === 'unknown'))
+    throw new CliError(
+      `--approve-all-from takes the name a local client gives in http://127.0.0.1:PORT/?name=NAME (letters, digits, . _ -; not "unknown"), got ${approveAllFrom}`,
+      2,
+    );
 
   // The host's modules load only once the arguments are known to be good: a mistyped flag
   // answers at once, even on a busy machine.
@@ -47,12 +63,21 @@ export const upCommand: CommandHandler = async (values) => {
     port,
     fetchAllowList: allowFetch,
     googleClientId: values['google-client-id'] as string | undefined,
+    providerPort,
+    approveAllFrom,
     onProgress: (step) => console.error(`litbox: ${step}`),
     onListening: (url, token) => {
       if (toParent) process.send?.({ type: 'listening', url, token });
       else console.log(`Litbox UI: ${url}/#token=${token}`);
     },
   });
+  if (!toParent) {
+    console.log(`Litbox wallet provider: ${host.provider.url}`);
+    if (approveAllFrom)
+      console.log(
+        `approving every request from the local client "${approveAllFrom}" without asking (--approve-all-from)`,
+      );
+  }
   const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (): void => {
