@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { runCliProcess, tempDataDir } from '../testing/spawn-cli.ts';
 
 /** Processes whose command line mentions a path: what a failed start could leave behind. */
@@ -82,5 +83,65 @@ describe('litbox CLI on bad input', () => {
     expect(result.code).toBe(1);
     expect(oneLine(result.stderr)).toContain(`no Litbox host is running on ${dataDir}`);
     expect(result.stdout).toBe('');
+  });
+});
+
+/** A `node` on PATH outside node_modules older than 24 (the bare `node` on this machine is v20). */
+function olderSystemNode(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const node = path.join(dir, 'node');
+    if (dir.includes('node_modules') || !fs.existsSync(node)) continue;
+    const version = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.trim();
+    return version && Number(version.split('.')[0]) < 24 ? node : undefined;
+  }
+  return undefined;
+}
+
+describe('litbox launcher (bin/litbox.mjs, what npx litbox runs)', () => {
+  it('prints the usage with every command, wait included', async () => {
+    const result = await runCliProcess(['help'], 60_000, { via: 'launcher' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('litbox wait [--timeout S]');
+    expect(result.stdout).toContain('litbox pkp sign');
+  });
+
+  it('runs the source when asked, with the same answer', async () => {
+    const dataDir = tempDataDir();
+    const result = await runCliProcess(['status', '--data-dir', dataDir], 60_000, {
+      via: 'launcher',
+      env: { LITBOX_CLI_ENTRY: 'source' },
+    });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toContain(`no Litbox host is running on ${dataDir}`);
+  });
+
+  it.runIf(olderSystemNode())('started by an older Node, runs itself on the project Node 24', async () => {
+    const dataDir = tempDataDir();
+    // The TypeScript source runs only on Node 24 (type stripping): an answer proves the re-run.
+    const result = await runCliProcess(['status', '--json', '--data-dir', dataDir], 60_000, {
+      via: 'launcher',
+      node: olderSystemNode(),
+      env: { LITBOX_CLI_ENTRY: 'source' },
+    });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toContain(`no Litbox host is running on ${dataDir}`);
+  });
+});
+
+describe('litbox wait', () => {
+  it('gives up after --timeout with a JSON line saying not ready, and exit code 1', async () => {
+    const dataDir = tempDataDir();
+    const result = await runCliProcess(['wait', '--timeout', '0.5', '--data-dir', dataDir]);
+    expect(result.code).toBe(1);
+    const line = JSON.parse(result.stdout.trim()) as { ready: boolean; waitedMs: number };
+    expect(line.ready).toBe(false);
+    expect(line.waitedMs).toBeGreaterThanOrEqual(500);
+    expect(result.stderr).toContain(`waiting for a Litbox host to start on ${dataDir}`);
+  });
+
+  it('refuses a timeout that is not a number of seconds', async () => {
+    const result = await runCliProcess(['wait', '--timeout', 'soon']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toMatch(/--timeout takes a number of seconds/);
   });
 });

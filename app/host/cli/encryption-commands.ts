@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeBase64, encodeBase64 } from 'ethers';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 import { connectToHost } from './status-command.ts';
@@ -54,7 +53,7 @@ export const encryptCommand: CommandHandler = async (values: Values) => {
     conditions,
     ...(text !== undefined
       ? { text }
-      : { dataBase64: encodeBase64(readFile(file!, 'file')), fileName: path.basename(file!) }),
+      : { dataBase64: readFile(file!, 'file').toString('base64'), fileName: path.basename(file!) }),
   });
   const json = JSON.stringify(record, null, values.json ? undefined : 2);
   const out = values.out as string | undefined;
@@ -81,7 +80,7 @@ export const decryptCommand: CommandHandler = async (values: Values) => {
     ...(pubkey ? { pkpPublicKey: pubkey } : {}),
   });
   const out = values.out as string | undefined;
-  if (out) writeOut(out, decodeBase64(result.dataBase64));
+  if (out) writeOut(out, Buffer.from(result.dataBase64, 'base64'));
   if (values.json) {
     const { nodeMs: _nodeMs, combineMs: _combineMs, ...shown } = result;
     return console.log(JSON.stringify(out ? { ...shown, out } : shown));

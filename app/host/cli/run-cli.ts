@@ -1,26 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.ts';
-import { upCommand } from './up-command.ts';
-import { decryptCommand, encryptCommand } from './encryption-commands.ts';
-import { statusCommand } from './status-command.ts';
-import {
-  faucetCommand,
-  pkpListCommand,
-  pkpMintCommand,
-  pkpPermitCommand,
-  pkpSendCommand,
-  pkpSignCommand,
-  pkpSignMessageCommand,
-} from './pkp-commands.ts';
-import {
-  actionCidCommand,
-  actionGrantCommand,
-  actionRunCommand,
-  mintGrantBurnCommand,
-  verifyCommand,
-} from './action-commands.ts';
-import { ceramicSessionCommand } from './ceramic-commands.ts';
-
 /** A command; it may return an exit code (e.g. 1 for "verified: not valid"). */
 export type CommandHandler = (
   values: Record<string, string | boolean | undefined>,
@@ -30,7 +9,8 @@ export type CommandHandler = (
 interface Command {
   summary: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run: CommandHandler;
+  /** Loaded only when the command runs: `status` must not pay for the host's modules. */
+  load: () => Promise<CommandHandler>;
 }
 
 const dataDirOption = { 'data-dir': { type: 'string' } } as const;
@@ -49,27 +29,32 @@ const commands: Record<string, Command> = {
       ...dataDirOption,
       'report-to-parent': { type: 'boolean' },
     },
-    run: upCommand,
+    load: async () => (await import('./up-command.ts')).upCommand,
+  },
+  wait: {
+    summary: 'wait [--timeout S] [--data-dir DIR]         wait until every verb works; prints one JSON line',
+    options: { timeout: { type: 'string' }, ...dataDirOption },
+    load: async () => (await import('./wait-command.ts')).waitCommand,
   },
   status: {
     summary: 'status [--json] [--data-dir DIR]             show the running network',
     options: { json: { type: 'boolean' }, ...dataDirOption },
-    run: statusCommand,
+    load: async () => (await import('./status-command.ts')).statusCommand,
   },
   'pkp mint': {
     summary: 'pkp mint [--json]                            mint a PKP with the wallet account',
     options: { json: { type: 'boolean' }, ...dataDirOption },
-    run: pkpMintCommand,
+    load: async () => (await import('./pkp-commands.ts')).pkpMintCommand,
   },
   'pkp list': {
     summary: "pkp list [--json]                            list the wallet account's PKPs",
     options: { json: { type: 'boolean' }, ...dataDirOption },
-    run: pkpListCommand,
+    load: async () => (await import('./pkp-commands.ts')).pkpListCommand,
   },
   'pkp sign': {
     summary: 'pkp sign --pubkey HEX --digest HEX32 [--json] sign a 32-byte digest with a PKP',
     options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, digest: { type: 'string' }, ...dataDirOption },
-    run: pkpSignCommand,
+    load: async () => (await import('./pkp-commands.ts')).pkpSignCommand,
   },
   'pkp send': {
     summary: 'pkp send --pubkey HEX --to ADDR --value ETH [--json]  send ETH from a PKP',
@@ -80,17 +65,17 @@ const commands: Record<string, Command> = {
       value: { type: 'string' },
       ...dataDirOption,
     },
-    run: pkpSendCommand,
+    load: async () => (await import('./pkp-commands.ts')).pkpSendCommand,
   },
   'pkp sign-message': {
     summary: 'pkp sign-message --pubkey HEX --message TEXT [--json]  EIP-191 signature',
     options: { json: { type: 'boolean' }, pubkey: { type: 'string' }, message: { type: 'string' }, ...dataDirOption },
-    run: pkpSignMessageCommand,
+    load: async () => (await import('./pkp-commands.ts')).pkpSignMessageCommand,
   },
   faucet: {
     summary: 'faucet --address ADDR [--amount ETH] [--json]  sandbox ETH for an address',
     options: { json: { type: 'boolean' }, address: { type: 'string' }, amount: { type: 'string' }, ...dataDirOption },
-    run: faucetCommand,
+    load: async () => (await import('./pkp-commands.ts')).faucetCommand,
   },
   'pkp permit': {
     summary: 'pkp permit --pubkey HEX (--address ADDR | --ipfs CID) [--scope 1|2] [--remove]  change who may sign',
@@ -103,22 +88,22 @@ const commands: Record<string, Command> = {
       remove: { type: 'boolean' },
       ...dataDirOption,
     },
-    run: pkpPermitCommand,
+    load: async () => (await import('./pkp-commands.ts')).pkpPermitCommand,
   },
   'pkp mint-grant-burn': {
     summary: 'pkp mint-grant-burn --ipfs CID [--json]      mint a PKP bound forever to one action',
     options: { json: { type: 'boolean' }, ipfs: { type: 'string' }, ...dataDirOption },
-    run: mintGrantBurnCommand,
+    load: async () => (await import('./action-commands.ts')).mintGrantBurnCommand,
   },
   'action cid': {
     summary: 'action cid FILE [--json]                     the CIDv0 of an action file',
     options: { json: { type: 'boolean' } },
-    run: actionCidCommand,
+    load: async () => (await import('./action-commands.ts')).actionCidCommand,
   },
   'action run': {
     summary: 'action run FILE|--ipfs CID [--params JSON] [--json]  run a Lit Action on every node',
     options: { json: { type: 'boolean' }, ipfs: { type: 'string' }, params: { type: 'string' }, ...dataDirOption },
-    run: actionRunCommand,
+    load: async () => (await import('./action-commands.ts')).actionRunCommand,
   },
   'action grant': {
     summary: 'action grant --pubkey HEX --ipfs CID [--scope N]  let an action sign with your PKP',
@@ -129,7 +114,7 @@ const commands: Record<string, Command> = {
       scope: { type: 'string' },
       ...dataDirOption,
     },
-    run: actionGrantCommand,
+    load: async () => (await import('./action-commands.ts')).actionGrantCommand,
   },
   verify: {
     summary: 'verify --pubkey HEX --code FILE --signature HEX --digest HEX  check a Mint/Grant/Burn proof',
@@ -141,7 +126,7 @@ const commands: Record<string, Command> = {
       digest: { type: 'string' },
       ...dataDirOption,
     },
-    run: verifyCommand,
+    load: async () => (await import('./action-commands.ts')).verifyCommand,
   },
   encrypt: {
     summary:
@@ -154,7 +139,7 @@ const commands: Record<string, Command> = {
       out: { type: 'string' },
       ...dataDirOption,
     },
-    run: encryptCommand,
+    load: async () => (await import('./encryption-commands.ts')).encryptCommand,
   },
   decrypt: {
     summary: 'decrypt --in FILE [--pubkey HEX] [--out FILE] [--json]  decrypt if the conditions are met',
@@ -165,7 +150,7 @@ const commands: Record<string, Command> = {
       out: { type: 'string' },
       ...dataDirOption,
     },
-    run: decryptCommand,
+    load: async () => (await import('./encryption-commands.ts')).decryptCommand,
   },
   'ceramic session': {
     summary:
@@ -179,7 +164,7 @@ const commands: Record<string, Command> = {
       'export-session': { type: 'boolean' },
       ...dataDirOption,
     },
-    run: ceramicSessionCommand,
+    load: async () => (await import('./ceramic-commands.ts')).ceramicSessionCommand,
   },
 };
 
@@ -213,7 +198,8 @@ export async function runCli(argv: string[]): Promise<number> {
     } catch (err) {
       throw new CliError(`${(err as Error).message.split('\n')[0]} (see: litbox help)`, 2);
     }
-    return (await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals)) ?? 0;
+    const run = await command.load();
+    return (await run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals)) ?? 0;
   } catch (err) {
     console.error(`litbox: ${err instanceof Error ? err.message : String(err)}`);
     return err instanceof CliError ? err.exitCode : 1;

@@ -2,6 +2,7 @@ import { createApiClient } from '../../shared/api/client.ts';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { dataPaths, defaultDataDir, readRuntimeInfo } from '../data-dir.ts';
 import { CliError } from './cli-error.ts';
+import { hostFetch } from './host-fetch.ts';
 import type { CommandHandler } from './run-cli.ts';
 import path from 'node:path';
 
@@ -13,7 +14,7 @@ export function connectToHost(dataDirOption: string | undefined) {
     throw new CliError(
       `no Litbox host is running on ${dataDir}; start one with \`npm run sandbox\` (or \`litbox up --data-dir ${dataDir}\`)`,
     );
-  return createApiClient({ baseUrl: `http://127.0.0.1:${info.port}`, token: info.token });
+  return createApiClient({ baseUrl: `http://127.0.0.1:${info.port}`, token: info.token, fetch: hostFetch });
 }
 
 export const statusCommand: CommandHandler = async (values) => {
@@ -24,8 +25,9 @@ export const statusCommand: CommandHandler = async (values) => {
 };
 
 function formatStatus(status: NetworkStatus): string {
+  const state = status.usable ? 'ready' : status.ready ? 'up, filling its pools' : 'starting';
   const lines = [
-    `network: ${status.ready ? 'ready' : 'starting'}, threshold ${status.threshold} of ${status.nodeCount}`,
+    `network: ${state}, threshold ${status.threshold} of ${status.nodeCount}`,
     `chain:   ${status.chain.up ? 'up' : 'down'}, chain id ${status.chain.chainId}, block ${status.chain.blockNumber ?? '-'}, ${status.chain.rpcUrl}`,
   ];
   if (status.provider)
@@ -35,6 +37,10 @@ function formatStatus(status: NetworkStatus): string {
   for (const node of status.nodes)
     lines.push(
       `node ${String(node.index).padStart(2)}: ${node.up ? 'up  ' : 'down'} pid ${node.pid ?? '-'} restarts ${node.restarts} ${node.url}`,
+    );
+  if (status.filling?.length)
+    lines.push(
+      `filling: ${status.filling.map((p) => `${p.part} ${p.have}/${p.want}`).join(', ')}${status.usable ? ' (every verb works meanwhile)' : ''}`,
     );
   return lines.join('\n');
 }

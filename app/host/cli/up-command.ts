@@ -1,7 +1,5 @@
 import { parseNodeCount } from '../../shared/network.ts';
 import { defaultDataDir } from '../data-dir.ts';
-import { LOCAL_NAME } from '../provider/wallet-provider.ts';
-import { startHost } from '../host.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 
@@ -14,7 +12,8 @@ export function parsePort(value: string | undefined): number {
 }
 
 /**
- * `litbox up`: runs the sandbox until interrupted. Prints the UI address, then `ready`.
+ * `litbox up`: runs the sandbox until interrupted. Prints the UI address, then `ready` once every
+ * verb works (network key agreed, a routed key for a mint, presignatures on T nodes).
  * With --report-to-parent (the Electron shell), the address and token go over IPC instead
  * of stdout.
  */
@@ -46,12 +45,18 @@ export const upCommand: CommandHandler = async (values) => {
       2,
     );
   const approveAllFrom = values['approve-all-from'] as string | undefined;
-  if (approveAllFrom !== undefined && (!LOCAL_NAME.test(approveAllFrom) || approveAllFrom === 'unknown'))
+  // Loaded only when the flag is given: `up --nodes 2` answers without the host's modules.
+  const localName =
+    approveAllFrom === undefined ? undefined : (await import('../provider/wallet-provider.ts')).LOCAL_NAME;
+  if (approveAllFrom !== undefined && (!localName!.test(approveAllFrom) || approveAllFrom === 'unknown'))
     throw new CliError(
       `--approve-all-from takes the name a local client gives in http://127.0.0.1:PORT/?name=NAME (letters, digits, . _ -; not "unknown"), got ${approveAllFrom}`,
       2,
     );
 
+  // The host's modules load only once the arguments are known to be good: a mistyped flag
+  // answers at once, even on a busy machine.
+  const { startHost } = await import('../host.ts');
   const host = await startHost({
     dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
     nodeCount,
@@ -73,10 +78,7 @@ export const upCommand: CommandHandler = async (values) => {
         `approving every request from the local client "${approveAllFrom}" without asking (--approve-all-from)`,
       );
   }
-  if (toParent) process.send?.({ type: 'ready' });
-  else console.log('ready');
-
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (): void => {
       if (stopping) {
@@ -93,4 +95,18 @@ export const upCommand: CommandHandler = async (values) => {
     process.on('SIGTERM', stop);
     if (toParent) process.on('disconnect', stop);
   });
+
+  // The desktop shell shows its window once the network is up (the UI shows the pools filling);
+  // a script gets `ready` only when every verb works: the network key, a key, presignatures.
+  if (toParent) process.send?.({ type: 'ready' });
+  await Promise.race([
+    stopped,
+    host.supervisor
+      .untilUsable((waiting) => console.error(`litbox: ${waiting}`), Infinity)
+      .then(() => {
+        if (toParent) process.send?.({ type: 'usable' });
+        else console.log('ready');
+      }),
+  ]);
+  await stopped;
 };

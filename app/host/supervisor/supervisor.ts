@@ -9,9 +9,15 @@ import { findFreePort } from '../ports.ts';
 import { NodeProcess } from './node-process.ts';
 import { userCompileCacheDir } from './compile-cache.ts';
 import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
-import type { ContractAddresses } from '../../shared/contracts/index.ts';
+import { contractInterface, KEY_TYPE, type ContractAddresses } from '../../shared/contracts/index.ts';
 import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import path from 'node:path';
+
+/** The nodes' own pool targets when none are given (the nodes' DEFAULT_POOL_TARGETS). */
+const DEFAULT_POOLS = { keys: 8, presignatures: 400 };
+/** Pool counters are polled this often until every verb works, then once a second. */
+const FILLING_POLL_MS = 100;
+const FILLED_POLL_MS = 1_000;
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -46,6 +52,10 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   chain: JournaledChain | undefined;
   private blockNumber: number | null = null;
   private ready = false;
+  /** Latched: once the network key, a routed key and T nodes' presignatures were there. */
+  private usable = false;
+  /** Routed, unminted PKP keys on chain (the key pool); null until known. */
+  private keyPool: number | null = null;
   private poller: NodeJS.Timeout | undefined;
   private healthPoller: NodeJS.Timeout | undefined;
   contracts: ContractAddresses | undefined;
@@ -184,9 +194,83 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     } finally {
       provider.destroy();
     }
-    this.healthPoller = setInterval(() => void this.pollNodeHealth(), 1_000);
     this.ready = true;
     this.emit('change');
+    const pollPools = async (): Promise<void> => {
+      await Promise.all([this.pollNodeHealth(), this.pollKeyPool()]);
+      this.updateUsable();
+      if (!this.stopping)
+        this.healthPoller = setTimeout(() => void pollPools(), this.usable ? FILLED_POLL_MS : FILLING_POLL_MS);
+    };
+    void pollPools();
+  }
+
+  /** What the pools hold against what the nodes keep them at: the parts a verb may still wait for. */
+  private poolParts(): NonNullable<NetworkStatus['filling']> {
+    const want = this.options.pools ?? DEFAULT_POOLS;
+    const up = this.nodes.filter((n) => n.up && n.stats);
+    const presignatures = up.length ? Math.min(...up.map((n) => n.stats!.presignaturesFresh)) : 0;
+    return [
+      { part: 'network key', have: this.agreedNetworkKey() ? 1 : 0, want: 1 },
+      { part: 'key pool', have: this.keyPool ?? 0, want: want.keys },
+      { part: 'presignatures', have: presignatures, want: want.presignatures },
+    ];
+  }
+
+  /**
+   * What keeps a verb from working: the network key not agreed (encrypt, decrypt), no routed key
+   * on chain (mint), fewer than T nodes holding fresh presignatures (sign). The pools go on
+   * filling after that; the status lists them under `filling`.
+   */
+  private blockingParts(): NonNullable<NetworkStatus['filling']> {
+    const want = this.options.pools ?? DEFAULT_POOLS;
+    const withPresignatures = this.nodes.filter((n) => n.up && (n.stats?.presignaturesFresh ?? 0) > 0).length;
+    return this.poolParts().filter((p) =>
+      p.part === 'network key'
+        ? p.have === 0
+        : p.part === 'key pool'
+          ? want.keys > 0 && p.have === 0
+          : want.presignatures > 0 && withPresignatures < this.threshold,
+    );
+  }
+
+  private updateUsable(): void {
+    if (this.usable || !this.ready || this.blockingParts().length > 0) return;
+    this.usable = true;
+    this.emit('change');
+  }
+
+  /**
+   * Resolves once every verb works (see updateUsable), telling `onProgress` what it still waits
+   * for whenever that changes; rejects after `timeoutMs` (Infinity: never) saying what was missing.
+   */
+  untilUsable(onProgress: (waitingFor: string) => void = () => {}, timeoutMs = 120_000): Promise<void> {
+    if (this.usable) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let said = '';
+      const check = (): void => {
+        if (this.usable) {
+          done();
+          resolve();
+          return;
+        }
+        const missing = describeFilling(this.blockingParts(), true);
+        if (missing && missing !== said) onProgress(`waiting for ${missing}`);
+        said = missing;
+      };
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            done();
+            reject(new Error(`the network was not usable after ${timeoutMs / 1000} s: still waiting for ${said}`));
+          }, timeoutMs)
+        : undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('change', check);
+      };
+      this.on('change', check);
+      check();
+    });
   }
 
   /** Pool counters for the status (key pool filling, presignatures), from each node's /health. */
@@ -236,6 +320,26 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     }
   }
 
+  /** The key pool as the chain counts it (routed, unminted ECDSA keys). */
+  private async pollKeyPool(): Promise<void> {
+    const chain = this.chain;
+    const contracts = this.contracts;
+    if (!chain?.running || !contracts) return;
+    let next: number | null = null;
+    try {
+      const pkpNft = contractInterface('PKPNFT');
+      const data = pkpNft.encodeFunctionData('getUnmintedRoutedTokenIdCount', [KEY_TYPE.ECDSA]);
+      const out = await chain.rpc<string>('eth_call', [{ to: contracts.PKPNFT, data }, 'latest']);
+      next = Number(pkpNft.decodeFunctionResult('getUnmintedRoutedTokenIdCount', out)[0]);
+    } catch {
+      next = null;
+    }
+    if (next !== this.keyPool) {
+      this.keyPool = next;
+      this.emit('change');
+    }
+  }
+
   private async pollBlockNumber(): Promise<void> {
     const chain = this.chain;
     if (!chain) return;
@@ -255,8 +359,11 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
 
   status(): NetworkStatus {
     const chain = this.chain;
+    const parts = this.poolParts();
     return {
       ready: this.ready,
+      usable: this.usable,
+      filling: parts.filter((p) => p.have < p.want),
       chain: {
         rpcUrl: chain?.rpcUrl ?? '',
         cheats: this.options.network.chainCheats === true,
@@ -312,11 +419,26 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     this.stopping = true;
     this.ready = false;
     clearInterval(this.poller);
-    clearInterval(this.healthPoller);
+    clearTimeout(this.healthPoller);
     await Promise.all(this.nodes.map((node) => node.stop()));
     await this.chain?.stop();
     fs.rmSync(this.options.paths.chainPid, { force: true });
   }
+}
+
+/** "the key pool (3 of 8)" etc.; with `why`, what makes each part. */
+export function describeFilling(parts: NonNullable<NetworkStatus['filling']>, why = false): string {
+  const reason: Record<string, string> = {
+    'network key': 'made by DKG among all nodes at genesis, for encrypt and decrypt',
+    'key pool': 'keys made by DKG among all nodes, so that a mint is one transaction',
+    presignatures: 'made in batches among the nodes, one per signature',
+  };
+  return parts
+    .map(
+      (p) =>
+        `${p.part === 'network key' ? 'the network key' : `the ${p.part} (${p.have} of ${p.want})`}${why ? `: ${reason[p.part]}` : ''}`,
+    )
+    .join('; ');
 }
 
 function sleep(ms: number): Promise<void> {

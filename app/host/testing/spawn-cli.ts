@@ -8,6 +8,8 @@ import path from 'node:path';
 
 export const CLI_ENTRY = fileURLToPath(new URL('../cli.ts', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** What `npx litbox` runs: bin/litbox.mjs (the bundle in out/cli when current, else the source). */
+export const CLI_LAUNCHER = fileURLToPath(new URL('../../../bin/litbox.mjs', import.meta.url));
 
 export function tempDataDir(prefix = 'litbox-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -19,10 +21,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs a CLI command to completion. */
-export function runCliProcess(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs a CLI command to completion: from source by default; `via: 'launcher'` runs it as
+ * `npx litbox` does (bin/litbox.mjs), with `node` (default: this Node) and extra `env`.
+ */
+export function runCliProcess(
+  args: string[],
+  timeoutMs = 60_000,
+  options: { via?: 'source' | 'launcher'; node?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', CLI_ENTRY, ...args], { cwd: REPO_ROOT });
+    const entry = options.via === 'launcher' ? [CLI_LAUNCHER] : ['--no-node-snapshot', CLI_ENTRY];
+    const child = spawn(options.node ?? process.execPath, [...entry, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

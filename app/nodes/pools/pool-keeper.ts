@@ -78,10 +78,14 @@ export class PoolKeeper {
   }
 
   private async keepKeys(live: PeerInfo[]): Promise<boolean> {
-    if (live.length < this.ctx.nodeCount) return false;
     const unminted = Number(await this.ctx.chain.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA));
     const missing = this.targets.keys - unminted;
     if (missing <= 0) return false;
+    // Keys need every node. A node busy with presignature work (or on a loaded machine) may miss
+    // the 1 s health check; without more patience here the key pool would wait behind every
+    // presignature batch until that pool is full.
+    if (live.length < this.ctx.nodeCount) live = await this.ctx.peers.live(5_000);
+    if (live.length < this.ctx.nodeCount) return false;
     const count = Math.min(missing, this.targets.keyBatch);
     const started = Date.now();
     await runDkgBatch(this.ctx, PKP_KEYS, count);

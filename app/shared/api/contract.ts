@@ -46,6 +46,21 @@ export type LastSignature = z.infer<typeof LastSignature>;
 export const NetworkStatus = z.object({
   /** True once the chain and every node answered after start-up. */
   ready: z.boolean(),
+  /**
+   * True once every verb works: the network key is agreed, a routed key waits on chain for a
+   * mint and T nodes hold presignatures (`litbox up` prints `ready` then; `litbox wait` waits for it).
+   */
+  usable: z.boolean().optional(),
+  /** The background pools still below their targets (they keep filling after `usable`). */
+  filling: z
+    .array(
+      z.object({
+        part: z.enum(['network key', 'key pool', 'presignatures']),
+        have: z.number().int(),
+        want: z.number().int(),
+      }),
+    )
+    .optional(),
   chain: ChainStatus,
   nodes: z.array(NodeStatus),
   nodeCount: z.number().int(),
