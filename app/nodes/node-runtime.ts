@@ -106,7 +106,9 @@ export class NodeRuntime {
     setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
     const pools = config.pools ?? DEFAULT_POOL_TARGETS;
     const runner = new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] });
-    await runner.warmUp();
+    // Its first runner process starts beside the rest of the start-up; a run that comes
+    // before it is ready waits for it.
+    runner.warmUp().catch((err: Error) => console.error(`node ${config.index}: Lit Action runner: ${err.message}`));
     this.runner = runner;
     this.execution = new ExecuteService(ctx, runner, config.fetchAllowList ?? []);
     this.keeper = new PoolKeeper(ctx, {
@@ -175,6 +177,7 @@ export class NodeRuntime {
       keysReady: this.keys.countReady(),
       networkPublicKey: this.networkKey.ready()?.publicKey ?? null,
       presignaturesFresh: this.presigs.countFresh(),
+      ...(this.runner ? { actionRunner: this.runner.health() } : {}),
     };
   }
 

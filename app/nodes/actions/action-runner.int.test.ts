@@ -35,7 +35,7 @@ beforeAll(async () => {
   runner = new ActionRunner({
     limits: { timeoutMs: TIMEOUT_MS, memoryLimitMb: 64 },
     fetchAllowList: ['https://api.example.com/v1/'],
-    maxIsolates: 1,
+    maxRuns: 1,
   });
   await runner.warmUp();
 });
@@ -682,7 +682,7 @@ describe('jsParams, console and the rest of the runtime', () => {
   });
 
   it('runs executions at the same time, each in its own context', async () => {
-    const parallel = new ActionRunner({ maxIsolates: 2 });
+    const parallel = new ActionRunner({ maxRuns: 2 });
     try {
       const results = await Promise.all(
         [1, 2, 3, 4, 5].map((i) =>
