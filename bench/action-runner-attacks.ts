@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { ethers, hexlify, randomBytes } from 'ethers';
 import { startHost } from '../app/host/host.ts';
+import { waitForPools } from '../app/host/testing/network-probe.ts';
 
 /**
  * `scripts/with-test-keyring.sh node --no-node-snapshot bench/action-runner-attacks.ts`:
@@ -64,6 +65,7 @@ try {
   };
   const code = 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" });';
   const ipfsId = host.wallet.actions.save(code);
+  await waitForPools(host, 2, 120, 600_000);
   const bound = await host.wallet.pkps.mintGrantAndBurn(ipfsId);
   const execute = async () => {
     const toSign = randomBytes(32);
@@ -86,7 +88,10 @@ try {
     latencies.push(performance.now() - started);
   }
   console.log(
-    `executeJs + signEcdsa (N=${NODES}, 100 runs): p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms; uptime: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `executeJs + signEcdsa (N=${NODES}, 100 runs): p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms; uptime: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
 
   /** executeJs on node 1 without auth, straight over HTTP. */
@@ -162,7 +167,9 @@ try {
 
   const afterStarted = performance.now();
   await execute();
-  console.log(`afterwards: executeJs + signEcdsa on the network ${(performance.now() - afterStarted).toFixed(0)} ms, signature recovers to the PKP`);
+  console.log(
+    `afterwards: executeJs + signEcdsa on the network ${(performance.now() - afterStarted).toFixed(0)} ms, signature recovers to the PKP`,
+  );
   const after: number[] = [];
   for (let i = 0; i < 50; i++) {
     const started = performance.now();
@@ -174,7 +181,9 @@ try {
   );
   console.log(`node 1 health: ${JSON.stringify(await (await fetch(`${node1.url}/health`)).json())}`);
 } finally {
-  console.log('\n| attack | time to end | node answer | node 1 memory (RSS with children) | a normal run meanwhile | node |');
+  console.log(
+    '\n| attack | time to end | node answer | node 1 memory (RSS with children) | a normal run meanwhile | node |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   await host.stop();

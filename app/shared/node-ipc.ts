@@ -67,6 +67,8 @@ export const ActionRunnerHealth = z.object({
   running: z.number().int(),
   queued: z.number().int(),
   runnersAlive: z.number().int(),
+  /** Ready and waiting for a run (the warm spare). */
+  runnersIdle: z.number().int(),
   runnersStarted: z.number().int(),
   /** Runner processes killed (a run past its time or memory) or lost, and replaced. */
   runnersReplaced: z.number().int(),

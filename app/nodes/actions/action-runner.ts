@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { ActionRunnerHealth } from '../../shared/node-ipc.ts';
 import { compileAllowList, type AllowList } from './fetch-allow-list.ts';
 import type { IsolateRunnerStats } from './isolate-runner.ts';
-import { DEFAULT_ACTION_LIMITS, type ActionLimits } from './limits.ts';
+import { Buffer } from 'node:buffer';
+import { DEFAULT_ACTION_LIMITS, formatBytes, type ActionLimits } from './limits.ts';
 import { RunnerProcess, type RunnerEndReason } from './runner-process.ts';
 import type { ActionError, ActionExecution, ActionResult } from './types.ts';
 
@@ -72,6 +73,7 @@ export class ActionRunner {
   private readonly hardMemoryLimitMb: number;
   private readonly killGraceMs: number;
   private readonly isolateOptions: { maxRunsPerIsolate?: number; scriptCacheSize?: number };
+  private readonly fetchAllowList: readonly string[];
   private readonly entry = runnerEntry();
 
   /** Started, ready and idle, or busy; dead ones are dropped. */
@@ -107,7 +109,8 @@ export class ActionRunner {
 
   constructor(options: ActionRunnerOptions = {}) {
     this.limits = Object.freeze({ ...DEFAULT_ACTION_LIMITS, ...options.limits });
-    this.allowList = compileAllowList(options.fetchAllowList ?? []);
+    this.fetchAllowList = [...(options.fetchAllowList ?? [])];
+    this.allowList = compileAllowList(this.fetchAllowList);
     this.maxRuns = Math.max(1, options.maxRuns ?? 2);
     this.maxRunsPerRequester = Math.max(1, options.maxRunsPerRequester ?? Math.ceil(this.maxRuns / 2));
     this.maxQueued = Math.max(0, options.maxQueued ?? 16);
@@ -124,7 +127,8 @@ export class ActionRunner {
   /** Isolate counters summed over every runner process this runner started. */
   get stats(): IsolateRunnerStats {
     const sum = { ...this.endedStats };
-    for (const p of this.processes) for (const key of Object.keys(sum) as (keyof IsolateRunnerStats)[]) sum[key] += p.stats[key];
+    for (const p of this.processes)
+      for (const key of Object.keys(sum) as (keyof IsolateRunnerStats)[]) sum[key] += p.stats[key];
     return sum;
   }
 
@@ -137,11 +141,17 @@ export class ActionRunner {
       running: this.running,
       queued: this.queue.length,
       runnersAlive: this.processes.size,
+      runnersIdle: this.idle.length,
       ...this.counters,
       lastReplaced: this.lastReplaced,
       overdue,
       stuck: overdue > 0 || (this.processes.size === 0 && this.startFailuresInARow > 0),
     };
+  }
+
+  /** The OS process ids of the live runner processes (for tests and measurements). */
+  runnerPids(): number[] {
+    return [...this.processes].flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
   }
 
   /** Starts the first runner process; resolves when it is ready for a run. */
@@ -155,7 +165,8 @@ export class ActionRunner {
     this.disposed = true;
     clearInterval(this.memoryPoll);
     for (const waiter of this.queue.splice(0)) waiter.admit(false);
-    for (const waiter of this.processWaiters.splice(0)) waiter.reject(new Error('the Lit Action runner has been disposed'));
+    for (const waiter of this.processWaiters.splice(0))
+      waiter.reject(new Error('the Lit Action runner has been disposed'));
     for (const p of [...this.processes]) p.end('disposed');
   }
 
@@ -172,6 +183,24 @@ export class ActionRunner {
       durationMs: performance.now() - startedAt,
     });
     if (this.disposed) return fail({ kind: 'thrown', message: 'the Lit Action runner has been disposed' });
+    // Checked here as well as in the runner process: what cannot run is not sent (16 MB of
+    // code, or jsParams too deep to copy), and takes no slot.
+    const code: unknown = execution.code;
+    if (typeof code !== 'string') return fail({ kind: 'syntax', message: 'The action code must be a string' });
+    const codeBytes = Buffer.byteLength(code, 'utf8');
+    if (codeBytes > this.limits.maxCodeBytes)
+      return fail({
+        kind: 'limit',
+        message: `The action's code is ${codeBytes} bytes, over the ${formatBytes(this.limits.maxCodeBytes)} limit`,
+      });
+    let jsParamsJson: string | null = null;
+    if (execution.jsParams !== undefined && execution.jsParams !== null) {
+      try {
+        jsParamsJson = JSON.stringify(execution.jsParams);
+      } catch (error) {
+        return fail({ kind: 'thrown', message: `jsParams must be JSON data: ${(error as Error).message}` });
+      }
+    }
 
     // Admitted means counted against the slots and the requester's share.
     const refusal = await this.admit(requester);
@@ -187,7 +216,7 @@ export class ActionRunner {
         return fail({ kind: 'thrown', message: `The Lit Action runner could not start: ${(error as Error).message}` });
       }
       this.watchMemory();
-      const outcome = await runner.run(execution);
+      const outcome = await runner.run(execution, jsParamsJson);
       if (runner.state === 'dead') this.retire(runner);
       else this.giveBack(runner);
       if (outcome.kind === 'ended') return fail(this.endedError(outcome.reason));
@@ -266,7 +295,7 @@ export class ActionRunner {
 
   /** Lets waiting runs start, oldest first, each within its requester's share. */
   private dispatch(): void {
-    for (let i = 0; i < this.queue.length && this.running < this.maxRuns; ) {
+    for (let i = 0; i < this.queue.length && this.running < this.maxRuns;) {
       const waiter = this.queue[i]!;
       if (!this.mayRun(waiter.requester)) {
         i++;
@@ -315,6 +344,8 @@ export class ActionRunner {
     if (at >= 0) this.idle.splice(at, 1);
     for (const key of Object.keys(this.endedStats) as (keyof IsolateRunnerStats)[])
       this.endedStats[key] += runner.stats[key];
+    // Its isolates went with the process.
+    this.endedStats.isolatesDisposed += runner.stats.isolatesCreated - runner.stats.isolatesDisposed;
     const reason = runner.endReason ?? 'crashed';
     if (reason === 'disposed') return;
     this.counters.runnersReplaced++;
@@ -329,7 +360,7 @@ export class ActionRunner {
     if (this.disposed) return;
     const runner = new RunnerProcess({
       entry: this.entry,
-      isolate: { limits: this.limits, ...this.isolateOptions, fetchAllowList: [] },
+      isolate: { limits: this.limits, ...this.isolateOptions, fetchAllowList: this.fetchAllowList },
       limits: this.limits,
       allowList: this.allowList,
       hardMemoryLimitMb: this.hardMemoryLimitMb,
@@ -350,7 +381,7 @@ export class ActionRunner {
         this.processes.delete(runner);
         this.counters.startFailures++;
         this.startFailuresInARow++;
-        console.error(`Lit Action runner: ${error.message}`);
+        if (!this.disposed) console.error(`Lit Action runner: ${error.message}`);
         if (this.processWaiters.length === 0) return;
         if (this.startFailuresInARow >= 3) {
           for (const waiter of this.processWaiters.splice(0)) waiter.reject(error);

@@ -46,7 +46,7 @@ async function run(message: Extract<ToRunner, { type: 'run' }>): Promise<void> {
     const result = await runner.execute({
       code: message.code,
       ...(message.ipfsId === undefined ? {} : { ipfsId: message.ipfsId }),
-      jsParams: message.jsParams ?? null,
+      jsParams: message.jsParamsJson === null ? null : (JSON.parse(message.jsParamsJson) as Record<string, unknown>),
       ...(message.auth === undefined ? {} : { auth: message.auth }),
       bindings: bindingsFor(message.run),
     });

@@ -114,7 +114,7 @@ export class RunnerProcess {
   }
 
   /** Hands one execution to the process; resolves with its result or with why it was ended. */
-  run(execution: ActionExecution): Promise<RunOutcome> {
+  run(execution: ActionExecution, jsParamsJson: string | null): Promise<RunOutcome> {
     if (this.state !== 'idle') throw new Error(`the runner process is ${this.state}, not idle`);
     this.state = 'busy';
     const { limits, killGraceMs } = this.options;
@@ -131,7 +131,7 @@ export class RunnerProcess {
         run: id,
         code: execution.code,
         ipfsId: execution.ipfsId,
-        jsParams: execution.jsParams,
+        jsParamsJson,
         auth: execution.auth,
       });
     });

@@ -33,7 +33,8 @@ export type ToRunner =
       run: number;
       code: string;
       ipfsId: string | undefined;
-      jsParams: Readonly<Record<string, unknown>> | null | undefined;
+      /** JSON of jsParams (made by the node: deep values would overflow the IPC copy). */
+      jsParamsJson: string | null;
       auth: ActionAuth | undefined;
     }
   | { type: 'reply'; call: number; ok: true; value: unknown }

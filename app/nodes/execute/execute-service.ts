@@ -62,7 +62,8 @@ export class ExecuteService {
       ),
     });
     // No slot for this run: nothing ran, so the client gets a refusal it can retry, not an action error.
-    if (result.error?.kind === 'busy') throw new NodeRequestError(429, 'busy', `node ${ctx.index}: ${result.error.message}`);
+    if (result.error?.kind === 'busy')
+      throw new NodeRequestError(429, 'busy', `node ${ctx.index}: ${result.error.message}`);
     const answer: ExecuteJsNodeResponse = { node: ctx.index, ipfsId, logs: result.logs, signatures: {} };
     if (effects.size > 0) answer.effects = [...effects].sort();
     if (result.response !== undefined) answer.response = result.response;

@@ -13,7 +13,9 @@ const REPLACED_BECAUSE: Record<string, string> = {
 /** Runs now / slots, and the runner processes the node killed and replaced (and why, last). */
 function ActionRunnerCell({ runner }: { runner: NodeStatus['actionRunner'] }) {
   if (!runner) return <>–</>;
-  const why = runner.lastReplacedReason ? (REPLACED_BECAUSE[runner.lastReplacedReason] ?? runner.lastReplacedReason) : null;
+  const why = runner.lastReplacedReason
+    ? (REPLACED_BECAUSE[runner.lastReplacedReason] ?? runner.lastReplacedReason)
+    : null;
   return (
     <>
       {runner.stuck ? (

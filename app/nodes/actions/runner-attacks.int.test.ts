@@ -1,0 +1,145 @@
+// Issue 13's attacks on the Lit Action runner, against the real runner processes: a run that
+// isolated-vm cannot interrupt, a busy loop, a memory bomb past the hard limit, idle runs that
+// try to hold the node's capacity, and a flood. Each must end (or be refused) quickly, give
+// its memory back, and leave a runner that still runs an action that signs.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SigningKey, recoverAddress, computeAddress, hexlify } from 'ethers';
+import { ActionRunner } from './action-runner.ts';
+import { RecordingBindings } from './recording-bindings.ts';
+
+const TIMEOUT_MS = 2_000;
+const KILL_GRACE_MS = 500;
+let runner: ActionRunner;
+
+beforeAll(async () => {
+  runner = new ActionRunner({
+    limits: { timeoutMs: TIMEOUT_MS, memoryLimitMb: 128 },
+    hardMemoryLimitMb: 400,
+    killGraceMs: KILL_GRACE_MS,
+    maxRuns: 2,
+    maxQueueWaitMs: 10_000,
+  });
+  await runner.warmUp();
+});
+afterAll(() => runner.dispose());
+
+const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
+const rssMb = (pid: number) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
+const onLinux = process.platform === 'linux';
+
+/** Runs an action whose pid (the runner process it ran in) is the one not there before. */
+async function attack(code: string, requester = 'attacker') {
+  const before = new Set(runner.runnerPids());
+  const started = performance.now();
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    for (const pid of runner.runnerPids()) peakRss = Math.max(peakRss, rssMb(pid));
+  }, 50);
+  const result = await runner.execute({ code, bindings: new RecordingBindings(), requester });
+  clearInterval(sampler);
+  return { result, ms: performance.now() - started, before, peakRss };
+}
+
+/** An action that signs, with a key the test holds: the signature must recover to its address. */
+async function expectSigns(requester = 'wallet'): Promise<void> {
+  const key = new SigningKey(hexlify(crypto.getRandomValues(new Uint8Array(32))));
+  const started = performance.now();
+  const result = await runner.execute({
+    code: 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" }); Lit.Actions.setResponse({ response: "signed" });',
+    jsParams: { toSign: Array.from({ length: 32 }, (_, i) => i), publicKey: key.publicKey },
+    bindings: new RecordingBindings(),
+    requester,
+  });
+  expect(result.error).toBeUndefined();
+  expect(result.response).toBe('signed');
+  expect(result.signRequests).toHaveLength(1);
+  const request = result.signRequests[0]!;
+  // The node signs what the run asked for; the signature recovers to the key's address.
+  const signature = key.sign(request.toSign);
+  expect(recoverAddress(request.toSign, signature)).toBe(computeAddress(key.publicKey));
+  expect(performance.now() - started).toBeLessThan(5_000);
+}
+
+describe('runs that will not end are ended, for certain', () => {
+  it('`new Array(1e9).fill(0)` ends at the time limit with a clear error; its process and memory are gone', async () => {
+    const { result, ms, before } = await attack('new Array(1e9).fill(0);');
+    expect(result.error?.kind).toMatch(/timeout|memory/);
+    expect(result.error?.message).toMatch(/exceeded the maximum (runtime of 2000 ms|memory)/);
+    expect(ms).toBeLessThan(TIMEOUT_MS + KILL_GRACE_MS + 1_000);
+    // The process that ran it was killed (so its memory went with it) and replaced.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const pid of before) if (!runner.runnerPids().includes(pid) && onLinux) expect(alive(pid)).toBe(false);
+    expect(runner.health().runnersReplaced).toBeGreaterThanOrEqual(1);
+    if (onLinux) for (const pid of runner.runnerPids()) expect(rssMb(pid)).toBeLessThan(300);
+    await expectSigns();
+  });
+
+  it('a busy loop ends at the time limit', async () => {
+    const { result, ms } = await attack('for (;;) {}');
+    expect(result.error?.kind).toBe('timeout');
+    expect(ms).toBeLessThan(TIMEOUT_MS + KILL_GRACE_MS + 1_000);
+    await expectSigns();
+  });
+
+  it('a memory bomb is killed at the hard limit, whatever isolated-vm counts', async () => {
+    // The isolate's own limit is above the process's hard limit here, so only the node's
+    // watch of the process's memory can end this run.
+    const strict = new ActionRunner({
+      limits: { timeoutMs: 20_000, memoryLimitMb: 1024 },
+      hardMemoryLimitMb: 300,
+    });
+    try {
+      await strict.warmUp();
+      const pid = strict.runnerPids()[0]!;
+      const started = performance.now();
+      const result = await strict.execute({
+        code: 'const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5));',
+        bindings: new RecordingBindings(),
+      });
+      expect(result.error?.kind).toBe('memory');
+      expect(result.error?.message).toMatch(/went over 300 MB/);
+      expect(performance.now() - started).toBeLessThan(15_000);
+      await new Promise((r) => setTimeout(r, 200));
+      if (onLinux) expect(alive(pid)).toBe(false);
+      expect(strict.health()).toMatchObject({ endedAtMemory: 1, stuck: false });
+    } finally {
+      strict.dispose();
+    }
+  });
+});
+
+describe('idle runs cannot hold the node', () => {
+  it("one requester's idle runs leave a slot for another requester", async () => {
+    // Both slots have a warm runner process (as at a node that is not being killed every second).
+    await runner.execute({ code: '', bindings: new RecordingBindings() });
+    for (let i = 0; i < 200 && runner.health().runnersIdle < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const idle = Array.from({ length: 4 }, () => attack('await new Promise((r) => setTimeout(r, 1500));'));
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    await expectSigns('someone-else');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const done = await Promise.all(idle);
+    // The attacker's own runs went one at a time (its share is one slot of two).
+    expect(done.every((d) => d.result.error === undefined)).toBe(true);
+  });
+
+  it('a flood is answered "busy" at once, and the node runs actions afterwards', async () => {
+    const flood = await Promise.all(
+      Array.from({ length: 30 }, () => attack('await new Promise((r) => setTimeout(r, 1000));')),
+    );
+    const busy = flood.filter((f) => f.result.error?.kind === 'busy');
+    expect(busy.length).toBeGreaterThanOrEqual(20);
+    expect(Math.min(...busy.map((b) => b.ms))).toBeLessThan(100);
+    expect(busy[0]!.result.error?.message).toMatch(/busy/);
+    expect(runner.health().busyRefusals).toBeGreaterThanOrEqual(busy.length);
+    await expectSigns();
+    expect(runner.health()).toMatchObject({ running: 0, queued: 0, stuck: false });
+  });
+});
