@@ -95,7 +95,7 @@ try {
   );
 
   /** executeJs on node 1 without auth, straight over HTTP. */
-  const attack = async (actionCode: string): Promise<{ ms: number; answer: string }> => {
+  const attack = async (actionCode: string, authSig?: unknown): Promise<{ ms: number; answer: string }> => {
     const started = performance.now();
     try {
       const res = await fetch(`${node1.url}/web/execute`, {
@@ -106,6 +106,7 @@ try {
           code: actionCode,
           participants: [1],
           presignatureIds: [],
+          ...(authSig ? { authSig } : {}),
         }),
         signal: AbortSignal.timeout(ANSWER_CAP_MS),
       });
@@ -115,9 +116,10 @@ try {
       return { ms: performance.now() - started, answer: `no answer (${(err as Error).name})` };
     }
   };
-  /** One normal executeJs on node 1 alone (no signature): how long it waits behind the attack. */
+  /** One normal executeJs on node 1 alone (no signature), by the wallet: how long it waits behind the attack. */
+  const walletAuthSig = await host.wallet.account.authSig();
   const probe = async () => {
-    const { ms, answer } = await attack('Lit.Actions.setResponse({ response: "ok" });');
+    const { ms, answer } = await attack('Lit.Actions.setResponse({ response: "ok" });', walletAuthSig);
     return `${ms.toFixed(0)} ms (${answer.slice(0, 40)})`;
   };
   const pid = node1.pid!;

@@ -24,7 +24,14 @@ beforeAll(async () => {
 });
 afterAll(() => runner.dispose());
 
-const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
+/** Waits until a killed process's memory is back (no resident set: gone, or a zombie not yet reaped). */
+async function memoryReturned(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (!fs.existsSync(`/proc/${pid}/status`) || rssMb(pid) === 0) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
 const rssMb = (pid: number) => {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -34,8 +41,14 @@ const rssMb = (pid: number) => {
 };
 const onLinux = process.platform === 'linux';
 
-/** Runs an action whose pid (the runner process it ran in) is the one not there before. */
+/** Until a warm runner process waits (as at a node not attacked every second). */
+async function warm(of: ActionRunner = runner, idle = 1): Promise<void> {
+  for (let i = 0; i < 600 && of.health().runnersIdle < idle; i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Runs an action on a warm runner; `before`: the runner processes there were. */
 async function attack(code: string, requester = 'attacker') {
+  await warm();
   const before = new Set(runner.runnerPids());
   const started = performance.now();
   let peakRss = 0;
@@ -50,7 +63,6 @@ async function attack(code: string, requester = 'attacker') {
 /** An action that signs, with a key the test holds: the signature must recover to its address. */
 async function expectSigns(requester = 'wallet'): Promise<void> {
   const key = new SigningKey(hexlify(crypto.getRandomValues(new Uint8Array(32))));
-  const started = performance.now();
   const result = await runner.execute({
     code: 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" }); Lit.Actions.setResponse({ response: "signed" });',
     jsParams: { toSign: Array.from({ length: 32 }, (_, i) => i), publicKey: key.publicKey },
@@ -64,7 +76,6 @@ async function expectSigns(requester = 'wallet'): Promise<void> {
   // The node signs what the run asked for; the signature recovers to the key's address.
   const signature = key.sign(request.toSign);
   expect(recoverAddress(request.toSign, signature)).toBe(computeAddress(key.publicKey));
-  expect(performance.now() - started).toBeLessThan(5_000);
 }
 
 describe('runs that will not end are ended, for certain', () => {
@@ -74,8 +85,9 @@ describe('runs that will not end are ended, for certain', () => {
     expect(result.error?.message).toMatch(/exceeded the maximum (runtime of 2000 ms|memory)/);
     expect(ms).toBeLessThan(TIMEOUT_MS + KILL_GRACE_MS + 1_000);
     // The process that ran it was killed (so its memory went with it) and replaced.
-    await new Promise((r) => setTimeout(r, 200));
-    for (const pid of before) if (!runner.runnerPids().includes(pid) && onLinux) expect(alive(pid)).toBe(false);
+    const killed = [...before].filter((pid) => !runner.runnerPids().includes(pid));
+    expect(killed).toHaveLength(1);
+    if (onLinux) expect(await memoryReturned(killed[0]!)).toBe(true);
     expect(runner.health().runnersReplaced).toBeGreaterThanOrEqual(1);
     if (onLinux) for (const pid of runner.runnerPids()) expect(rssMb(pid)).toBeLessThan(300);
     await expectSigns();
@@ -97,6 +109,7 @@ describe('runs that will not end are ended, for certain', () => {
     });
     try {
       await strict.warmUp();
+      await warm(strict);
       const pid = strict.runnerPids()[0]!;
       const started = performance.now();
       const result = await strict.execute({
@@ -106,8 +119,7 @@ describe('runs that will not end are ended, for certain', () => {
       expect(result.error?.kind).toBe('memory');
       expect(result.error?.message).toMatch(/went over 300 MB/);
       expect(performance.now() - started).toBeLessThan(15_000);
-      await new Promise((r) => setTimeout(r, 200));
-      if (onLinux) expect(alive(pid)).toBe(false);
+      if (onLinux) expect(await memoryReturned(pid)).toBe(true);
       expect(strict.health()).toMatchObject({ endedAtMemory: 1, stuck: false });
     } finally {
       strict.dispose();
@@ -119,15 +131,19 @@ describe('idle runs cannot hold the node', () => {
   it("one requester's idle runs leave a slot for another requester", async () => {
     // Both slots have a warm runner process (as at a node that is not being killed every second).
     await runner.execute({ code: '', bindings: new RecordingBindings() });
-    for (let i = 0; i < 200 && runner.health().runnersIdle < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    const idle = Array.from({ length: 4 }, () => attack('await new Promise((r) => setTimeout(r, 1500));'));
-    await new Promise((r) => setTimeout(r, 100));
+    await warm(runner, 2);
+    const idle = Array.from({ length: 4 }, () => attack('await new Promise((r) => setTimeout(r, 6000));'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runner.health()).toMatchObject({ running: 1, queued: 3 });
     const started = performance.now();
     await expectSigns('someone-else');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Long before the attacker's first idle run could have given its slot back.
+    expect(performance.now() - started).toBeLessThan(5_000);
     const done = await Promise.all(idle);
-    // The attacker's own runs went one at a time (its share is one slot of two).
-    expect(done.every((d) => d.result.error === undefined)).toBe(true);
+    // The attacker's runs went one at a time (its share is one slot of two); those that
+    // waited longer than the queue allows were answered "busy".
+    expect(done[0]!.result.error).toBeUndefined();
+    expect(done.every((d) => d.result.error === undefined || d.result.error.kind === 'busy')).toBe(true);
   });
 
   it('a flood is answered "busy" at once, and the node runs actions afterwards', async () => {
