@@ -259,7 +259,9 @@ export class ActionRunner {
 
   /** Waits for a slot within this requester's share; a refusal message when there is none. */
   private admit(requester: string): Promise<string | undefined> {
-    if (this.queue.length === 0 && this.mayRun(requester)) {
+    // Whoever waits is over its share or there is no free slot (a freed slot goes to the
+    // first waiter that may take it at once), so a requester within its share goes first.
+    if (this.mayRun(requester)) {
       this.count(requester);
       return Promise.resolve(undefined);
     }

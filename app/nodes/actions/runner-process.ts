@@ -53,6 +53,7 @@ const EMPTY_STATS: IsolateRunnerStats = Object.freeze({
   scriptCacheHits: 0,
 });
 const PROC_STATUS = process.platform === 'linux';
+const START_TIMEOUT_MS = 60_000;
 let nextRun = 1;
 
 export class RunnerProcess {
@@ -98,6 +99,13 @@ export class RunnerProcess {
       });
     });
     this.ready.catch(() => undefined);
+    // A process that never becomes ready is killed (its waiting runs then get another).
+    const startTimer = setTimeout(() => this.end('crashed'), START_TIMEOUT_MS);
+    startTimer.unref();
+    void this.ready.then(
+      () => clearTimeout(startTimer),
+      () => clearTimeout(startTimer),
+    );
     // A dead process's IPC must not take the node down.
     this.child.on('error', () => undefined);
     this.child.once('exit', () => this.end('crashed'));
