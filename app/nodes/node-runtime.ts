@@ -100,7 +100,7 @@ export class NodeRuntime {
       networkKey: this.networkKey,
       presigs: this.presigs,
       chain,
-      auth: new RequesterAuth(),
+      auth: new RequesterAuth({ chainId: config.chainId }),
       authMethodVerifiers: authMethodVerifiers(config.auth, chain),
       permissions: new SigningPermissions(chain),
       log: (message) => console.log(`node ${config.index}: ${message}`),

@@ -5,6 +5,7 @@ import type { ApiOutput, NetworkStatus } from '../../../shared/api/contract.ts';
 import { FaucetButton } from '../pkps/FaucetButton.tsx';
 import type { ThemeChoice } from '../ui/theme.ts';
 import { Rows } from '../ui/Rows.tsx';
+import { ConnectedSites } from '../approvals/ConnectedSites.tsx';
 
 interface Props {
   client: ApiClient;
@@ -83,6 +84,8 @@ export function SettingsPage({ client, status, theme, onTheme, onShowWelcome }: 
           <p className="muted">Loading…</p>
         )}
       </div>
+
+      <ConnectedSites client={client} />
 
       <div className="card" aria-labelledby="sandbox-heading">
         <h2 id="sandbox-heading">This sandbox</h2>
