@@ -217,7 +217,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     options.onListening?.(server.url, token);
     await sup.start(options.onProgress);
     const wallet = await startWalletServices({
-      rpcUrl: sup.chain!.rpcUrl,
+      provider: sup.chain!.provider(network.chainId),
       chainId: network.chainId,
       contracts: sup.contracts!,
       vault,

@@ -75,7 +75,7 @@ export class NodeRuntime {
       config.chainId,
       contracts,
       this.identity.chainKey,
-      config.chainReadRpcUrl,
+      config.chainIpcPath,
     );
     await chain.startBlockWatch();
     const peers = new PeerDirectory(() => chain.loadPeers());

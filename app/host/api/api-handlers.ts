@@ -291,6 +291,10 @@ export function createApiHandlers(
           },
         ),
       ),
+    setChainCheats: async ({ enabled }) => {
+      supervisor.setChainCheats(enabled);
+      return { cheats: enabled };
+    },
     faucet: ({ address, amountEth }) =>
       mapErrors(async () => ({
         balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),

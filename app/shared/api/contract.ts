@@ -37,7 +37,10 @@ export const NodeStatus = z.object({
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
 export const ChainStatus = z.object({
+  /** The chain's JSON-RPC URL for dapp tools; its path carries a secret. */
   rpcUrl: z.string(),
+  /** Whether cheat methods (anvil_*, evm_*, eth_sendTransaction…) are open on rpcUrl (Settings). */
+  cheats: z.boolean(),
   chainId: z.number().int(),
   blockNumber: z.number().int().nullable(),
   up: z.boolean(),
@@ -410,6 +413,11 @@ export const apiCalls = {
         }),
       ),
     }),
+  },
+  /** Opens or closes the chain's cheat methods to dapp tools on status.chain.rpcUrl; persisted. */
+  setChainCheats: {
+    input: z.object({ enabled: z.boolean() }).strict(),
+    output: z.object({ cheats: z.boolean() }),
   },
   faucet: {
     input: z
