@@ -129,9 +129,15 @@ export interface ActionExecution {
   readonly jsParams?: Readonly<Record<string, unknown>> | null;
   readonly auth?: ActionAuth;
   readonly bindings: ActionBindings;
+  /**
+   * Who asks (a verified address or auth method id), for the per-requester share of the
+   * node's runs; requests without one share the share of "anonymous".
+   */
+  readonly requester?: string;
 }
 
-export type ActionErrorKind = 'syntax' | 'thrown' | 'timeout' | 'memory' | 'limit';
+/** 'busy': the node had no slot for the run (it did not start); the others are the action's. */
+export type ActionErrorKind = 'syntax' | 'thrown' | 'timeout' | 'memory' | 'limit' | 'busy';
 
 export interface ActionError {
   readonly kind: ActionErrorKind;
