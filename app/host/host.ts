@@ -42,6 +42,8 @@ export interface HostOptions {
   pools?: { keys: number; presignatures: number };
   /** Asked for the vault passphrase when no OS keychain answers. */
   askPassphrase?: (creating: boolean) => Promise<string | undefined>;
+  /** A new data directory tries the OS keychain first (default true). */
+  preferKeychain?: boolean;
   /** Called as soon as the API listens, before the network is up. */
   onListening?: (url: string, token: string) => void;
 }
@@ -94,6 +96,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       dataDir,
       file: paths.vault,
       recorded: network.vault,
+      preferKeychain: options.preferKeychain,
       askPassphrase: options.askPassphrase ?? askPassphraseFromTerminal,
     });
     const masterKey = await loadOrCreateMasterKey(vault);

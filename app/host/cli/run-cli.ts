@@ -45,6 +45,7 @@ const commands: Record<string, Command> = {
       'google-client-id': { type: 'string' },
       ...dataDirOption,
       'report-to-parent': { type: 'boolean' },
+      'new-vault': { type: 'string' },
     },
     run: upCommand,
   },

@@ -1,4 +1,5 @@
 import { parseNodeCount } from '../../shared/network.ts';
+import { HostToShell, ShellToHost } from '../../shared/shell-ipc.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import { startHost } from '../host.ts';
 import { CliError } from './cli-error.ts';
@@ -37,37 +38,82 @@ export const upCommand: CommandHandler = async (values) => {
       throw new CliError(`--allow-fetch takes an http(s) URL prefix, like https://api.example.com/ (got ${prefix})`, 2);
   }
   const toParent = values['report-to-parent'] === true && typeof process.send === 'function';
+  const newVault = values['new-vault'] as string | undefined;
+  if (newVault !== undefined && newVault !== 'keychain' && newVault !== 'passphrase-file')
+    throw new CliError(`--new-vault is keychain or passphrase-file (got ${newVault})`, 2);
 
-  const host = await startHost({
-    dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
-    nodeCount,
-    port,
-    fetchAllowList: allowFetch,
-    googleClientId: values['google-client-id'] as string | undefined,
-    onProgress: (step) => console.error(`litbox: ${step}`),
-    onListening: (url, token) => {
-      if (toParent) process.send?.({ type: 'listening', url, token });
-      else console.log(`Litbox UI: ${url}/#token=${token}`);
-    },
-  });
-  if (toParent) process.send?.({ type: 'ready' });
+  // Listened for from the very start: a stop asked for while the network starts (the desktop
+  // app quit right after launch) stops it as soon as the start is done, instead of the default
+  // signal action killing the host and leaving anvil behind. A second Ctrl+C exits at once.
+  let requestStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let stopSignals = 0;
+  const onStop = (): void => {
+    if (++stopSignals > 1) process.exit(130);
+    requestStop();
+  };
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  if (toParent) process.on('disconnect', () => requestStop());
+
+  let host;
+  try {
+    host = await startHost({
+      dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
+      nodeCount,
+      port,
+      fetchAllowList: allowFetch,
+      googleClientId: values['google-client-id'] as string | undefined,
+      onProgress: (step) => console.error(`litbox: ${step}`),
+      onListening: (url, token) => {
+        if (toParent) sendToParent({ type: 'listening', url, token });
+        else console.log(`Litbox UI: ${url}/#token=${token}`);
+      },
+      preferKeychain: newVault !== 'passphrase-file',
+      ...(toParent ? { askPassphrase: askPassphraseFromParent } : {}),
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (toParent)
+      sendToParent({
+        type: 'start-failed',
+        reason: /wrong passphrase/.test(message) ? 'wrong-passphrase' : 'other',
+        message,
+      });
+    throw err;
+  }
+  if (toParent) sendToParent({ type: 'ready' });
   else console.log('ready');
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) {
-        process.exit(130);
-      }
-      stopping = true;
-      console.error('litbox: stopping');
-      host.stop().then(resolve, (err: unknown) => {
-        console.error(`litbox: ${(err as Error).message}`);
-        resolve();
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (toParent) process.on('disconnect', stop);
-  });
+  await stopRequested;
+  console.error('litbox: stopping');
+  try {
+    await host.stop();
+  } catch (err) {
+    console.error(`litbox: ${(err as Error).message}`);
+  }
 };
+
+function sendToParent(message: HostToShell): void {
+  process.send?.(HostToShell.parse(message));
+}
+
+/** The desktop shell asks the person (or its OS secret store) and answers over IPC: never argv or env. */
+function askPassphraseFromParent(creating: boolean): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const onMessage = (raw: unknown): void => {
+      const parsed = ShellToHost.safeParse(raw);
+      if (!parsed.success || parsed.data.type !== 'passphrase') return;
+      done(parsed.data.passphrase || undefined);
+    };
+    const onDisconnect = (): void => done(undefined);
+    const done = (answer: string | undefined): void => {
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+      resolve(answer);
+    };
+    process.on('message', onMessage);
+    process.once('disconnect', onDisconnect);
+    sendToParent({ type: 'passphrase-needed', creating });
+  });
+}
