@@ -44,6 +44,8 @@ export interface HostOptions {
   askPassphrase?: (creating: boolean) => Promise<string | undefined>;
   /** A new data directory tries the OS keychain first (default true). */
   preferKeychain?: boolean;
+  /** Aborts a start under way (the desktop app quit while the network started): stops what started, then throws. */
+  signal?: AbortSignal;
   /** Called as soon as the API listens, before the network is up. */
   onListening?: (url: string, token: string) => void;
 }
@@ -155,6 +157,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       lastSignature: () => started.wallet?.lit.lastSignature ?? null,
     });
     const sup = supervisor;
+    // Stopping the supervisor makes its start fail at its next step; the catch below cleans up.
+    const abortStart = (): void => void sup.stop().catch(() => undefined);
+    options.signal?.throwIfAborted();
+    options.signal?.addEventListener('abort', abortStart, { once: true });
     const handlers = createApiHandlers(sup, () => started.wallet);
     api = new ApiServer({
       token,
@@ -203,6 +209,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
     started.wallet = wallet;
     stopWallet = () => wallet.close();
+    options.signal?.removeEventListener('abort', abortStart);
+    options.signal?.throwIfAborted();
 
     let stopped: Promise<void> | undefined;
     return {

@@ -65,8 +65,8 @@ class DesktopShell {
 
   /** Before `ready`: the host's start overlaps Electron's. */
   begin(): void {
-    // An existing data directory already chose its vault: nothing to decide, start now.
-    if (fs.existsSync(path.join(this.dataDir, 'network.json'))) this.startHost('keychain');
+    // A data directory that already chose its vault: nothing to decide, start now.
+    if (recordedVault(this.dataDir)) this.startHost('keychain');
     app.on('second-instance', () => this.focusWindow());
     app.on('before-quit', (event) => this.onBeforeQuit(event));
     app.on('window-all-closed', () => app.quit());
@@ -107,8 +107,8 @@ class DesktopShell {
     });
     win.on('closed', () => (this.window = undefined));
     win.on('session-end', () => app.quit()); // Windows log-off and shut-down
-    if (this.hostUi) void win.loadURL(this.hostUi.url);
-    else void win.loadFile(SHELL_PAGE);
+    if (this.hostUi) showPage(win, this.hostUi.url);
+    else showPage(win, SHELL_PAGE);
   }
 
   private focusWindow(): void {
@@ -141,7 +141,7 @@ class DesktopShell {
       case 'listening': {
         const url = new URL(message.url);
         this.hostUi = { origin: url.origin, port: Number(url.port), url: `${message.url}/#token=${message.token}` };
-        if (this.quitState === 'running') void this.window?.loadURL(this.hostUi.url);
+        if (this.quitState === 'running' && this.window) showPage(this.window, this.hostUi.url);
         break;
       }
       case 'ready':
@@ -209,7 +209,7 @@ class DesktopShell {
     this.view = view;
     const win = this.window;
     if (!win || win.isDestroyed()) return;
-    if (win.webContents.getURL() !== SHELL_PAGE_URL) void win.loadFile(SHELL_PAGE);
+    if (win.webContents.getURL() !== SHELL_PAGE_URL) showPage(win, SHELL_PAGE);
     else win.webContents.send(SHELL_CHANNELS.view, view);
   }
 
@@ -317,6 +317,29 @@ class DesktopShell {
       this.showView({ view: 'starting' });
       this.startHost(this.newVault);
     });
+  }
+}
+
+/**
+ * Loads the host's UI (a URL) or the shell's page (a file). A load replaced by the next one
+ * (the host's UI arriving, a quit) rejects with ERR_ABORTED: expected, not an error.
+ */
+function showPage(win: BrowserWindow, target: string): void {
+  const loading = target.startsWith('http') ? win.loadURL(target) : win.loadFile(target);
+  loading.catch((err: unknown) => {
+    // Electron's message names the URL, which holds the API token: only the code is logged.
+    const code = /ERR_[A-Z_]+/.exec(String((err as Error).message))?.[0] ?? 'error';
+    if (code !== 'ERR_ABORTED') console.error(`litbox: the window could not load its page (${code})`);
+  });
+}
+
+/** The vault a data directory chose at its first start (network.json), if any. */
+function recordedVault(dataDir: string): string | undefined {
+  try {
+    const network = JSON.parse(fs.readFileSync(path.join(dataDir, 'network.json'), 'utf8')) as { vault?: unknown };
+    return typeof network.vault === 'string' ? network.vault : undefined;
+  } catch {
+    return undefined;
   }
 }
 

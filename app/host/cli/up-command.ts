@@ -45,8 +45,13 @@ export const upCommand: CommandHandler = async (values) => {
   // Listened for from the very start: a stop asked for while the network starts (the desktop
   // app quit right after launch) stops it as soon as the start is done, instead of the default
   // signal action killing the host and leaving anvil behind. A second Ctrl+C exits at once.
-  let requestStop!: () => void;
-  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  const startAborted = new AbortController();
+  let stopRequested!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  const requestStop = (): void => {
+    startAborted.abort();
+    stopRequested();
+  };
   let stopSignals = 0;
   const onStop = (): void => {
     if (++stopSignals > 1) process.exit(130);
@@ -54,43 +59,56 @@ export const upCommand: CommandHandler = async (values) => {
   };
   process.on('SIGINT', onStop);
   process.on('SIGTERM', onStop);
-  if (toParent) process.on('disconnect', () => requestStop());
-
-  let host;
+  // A 'disconnect' listener keeps the IPC channel (and so the process) alive: removed when done.
+  if (toParent) process.on('disconnect', requestStop);
   try {
-    host = await startHost({
-      dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
-      nodeCount,
-      port,
-      fetchAllowList: allowFetch,
-      googleClientId: values['google-client-id'] as string | undefined,
-      onProgress: (step) => console.error(`litbox: ${step}`),
-      onListening: (url, token) => {
-        if (toParent) sendToParent({ type: 'listening', url, token });
-        else console.log(`Litbox UI: ${url}/#token=${token}`);
-      },
-      preferKeychain: newVault !== 'passphrase-file',
-      ...(toParent ? { askPassphrase: askPassphraseFromParent } : {}),
-    });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (toParent)
-      sendToParent({
-        type: 'start-failed',
-        reason: /wrong passphrase/.test(message) ? 'wrong-passphrase' : 'other',
-        message,
-      });
-    throw err;
+    await runUntilStopped();
+  } finally {
+    process.off('disconnect', requestStop);
   }
-  if (toParent) sendToParent({ type: 'ready' });
-  else console.log('ready');
 
-  await stopRequested;
-  console.error('litbox: stopping');
-  try {
-    await host.stop();
-  } catch (err) {
-    console.error(`litbox: ${(err as Error).message}`);
+  async function runUntilStopped(): Promise<void> {
+    let host;
+    try {
+      host = await startHost({
+        dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
+        nodeCount,
+        port,
+        fetchAllowList: allowFetch,
+        googleClientId: values['google-client-id'] as string | undefined,
+        onProgress: (step) => console.error(`litbox: ${step}`),
+        onListening: (url, token) => {
+          if (toParent) sendToParent({ type: 'listening', url, token });
+          else console.log(`Litbox UI: ${url}/#token=${token}`);
+        },
+        preferKeychain: newVault !== 'passphrase-file',
+        ...(toParent ? { askPassphrase: askPassphraseFromParent } : {}),
+        signal: startAborted.signal,
+      });
+    } catch (err) {
+      if (startAborted.signal.aborted) {
+        console.error('litbox: stopped during start-up');
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      if (toParent)
+        sendToParent({
+          type: 'start-failed',
+          reason: /wrong passphrase/.test(message) ? 'wrong-passphrase' : 'other',
+          message,
+        });
+      throw err;
+    }
+    if (toParent) sendToParent({ type: 'ready' });
+    else console.log('ready');
+
+    await stopped;
+    console.error('litbox: stopping');
+    try {
+      await host.stop();
+    } catch (err) {
+      console.error(`litbox: ${(err as Error).message}`);
+    }
   }
 };
 
