@@ -7,7 +7,10 @@ import react from '@vitejs/plugin-react';
 function shellPageAssets(): Plugin {
   return {
     name: 'litbox-shell-page-assets',
-    generateBundle() {
+    generateBundle(_options, bundle) {
+      // The page loads its script as a classic one (module scripts do not load from file:).
+      const script = bundle['shell-page/shell-page.js'];
+      if (script?.type === 'chunk') script.code = script.code.replace(/^export \{\};\s*$/m, '');
       for (const name of ['index.html', 'shell-page.css'])
         this.emitFile({
           type: 'asset',

@@ -47,7 +47,7 @@ export function isAllowedNavigation(target: string, hostOrigin: string | undefin
 }
 
 /** The app's homepage (Help menu, About panel). */
-export const HOMEPAGE = 'https://github.com/litbox-app/litbox';
+export const HOMEPAGE = 'https://litbox.app/'; // package.json "homepage"
 
 /** Pages Litbox itself sends people to in their browser: https ones by host, exact. */
 const EXTERNAL_HTTPS_HOSTS = new Set([

@@ -20,7 +20,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  *    preload run in it against a double of contextBridge/ipcRenderer; `ready-to-show` after the
  *    first load; webContents.send reaches ipcRenderer listeners; ipcMain.handle gets invokes
  *    with senderFrame.url.
- *  - session: onHeadersReceived rewrites real responses (Playwright routing); the permission
+ *  - session: onHeadersReceived rewrites the headers of real document responses (DevTools
+ *    protocol response interception); the permission
  *    handlers are kept and asked by the test.
  *  - safeStorage: AES-GCM under a key the test gives (LITBOX_DOUBLE_SAFE_STORAGE_KEY), else
  *    unavailable with the "basic_text" backend, as on Linux without a secret store.
@@ -64,22 +65,44 @@ const browserUp: Promise<void> = (async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   context = await browser.newContext();
-  await context.route(/^https?:/, async (route) => {
-    const listener = session.defaultSession.webRequest.headersListener;
-    if (!listener) return route.continue();
-    const response = await route.fetch();
-    const headers: Record<string, string[]> = {};
-    for (const { name, value } of response.headersArray()) (headers[name] ??= []).push(value);
-    const rewritten = await new Promise<{ responseHeaders?: Record<string, string[]> }>((resolve) =>
-      listener({ url: route.request().url(), responseHeaders: headers }, resolve),
-    );
-    const out = rewritten.responseHeaders ?? headers;
-    await route.fulfill({
-      response,
-      headers: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join(', ')])),
-    });
-  });
 })();
+
+/**
+ * session.webRequest.onHeadersReceived on a page's documents, through the DevTools protocol's
+ * response interception: the real network response goes on with the headers the listener gave
+ * (so Chromium still sees a loopback response, as it does in Electron).
+ */
+async function rewriteDocumentHeaders(page: Page): Promise<void> {
+  const cdp = await context!.newCDPSession(page);
+  cdp.on(
+    'Fetch.requestPaused',
+    (paused: {
+      requestId: string;
+      request: { url: string };
+      responseStatusCode?: number;
+      responseHeaders?: { name: string; value: string }[];
+    }) => {
+      const listener = session.defaultSession.webRequest.headersListener;
+      const headers: Record<string, string[]> = {};
+      for (const { name, value } of paused.responseHeaders ?? []) (headers[name] ??= []).push(value);
+      const go = (out: Record<string, string[]>): void =>
+        void cdp
+          .send('Fetch.continueResponse', {
+            requestId: paused.requestId,
+            responseCode: paused.responseStatusCode,
+            responseHeaders: Object.entries(out).flatMap(([name, values]) => values.map((value) => ({ name, value }))),
+          })
+          .catch(() => undefined);
+      if (!listener) return go(headers);
+      listener({ url: paused.request.url, responseHeaders: headers }, (response) =>
+        go(response.responseHeaders ?? headers),
+      );
+    },
+  );
+  await cdp.send('Fetch.enable', {
+    patterns: [{ urlPattern: 'http*', resourceType: 'Document', requestStage: 'Response' }],
+  });
+}
 
 // ---- app ----------------------------------------------------------------------------------
 
@@ -268,6 +291,10 @@ class WebContents extends EventEmitter {
     super();
     this.page = browserUp.then(async () => {
       const page = await context!.newPage();
+      // Like Electron's --enable-logging: the page's errors show in the main process's output.
+      page.on('console', (m) => m.type() === 'error' && console.error(`[window] ${m.text()}`));
+      page.on('pageerror', (err) => console.error(`[window] ${err.message}`));
+      await rewriteDocumentHeaders(page);
       await page.exposeBinding('__litboxDoubleInvoke', ({ frame }, channel: string, args: unknown[]) =>
         invoke(channel, args, frame.url(), this),
       );
@@ -529,7 +556,7 @@ type Command =
   | {
       cmd: 'page';
       id: number;
-      action: 'fill' | 'click' | 'text' | 'wait' | 'url' | 'evaluate';
+      action: 'fill' | 'click' | 'text' | 'wait' | 'url' | 'evaluate' | 'screenshot';
       selector?: string;
       value?: string;
     }
@@ -538,8 +565,19 @@ type Command =
   | { cmd: 'contents-event'; id: number; name: string; url: string }
   | { cmd: 'window-open'; id: number; url: string };
 
+/** The app's window, waiting for it while the app starts. */
+async function firstWindow(timeoutMs = 60_000): Promise<BrowserWindow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) return win;
+    if (Date.now() > deadline) throw new Error('no window');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function onCommand(command: Command): Promise<unknown> {
-  const win = BrowserWindow.getAllWindows()[0];
+  const win = command.cmd === 'page' ? await firstWindow() : BrowserWindow.getAllWindows()[0];
   switch (command.cmd) {
     case 'quit':
       return app.quit();
@@ -553,8 +591,7 @@ async function onCommand(command: Command): Promise<unknown> {
       return event.defaultPrevented;
     }
     case 'page': {
-      if (!win) throw new Error('no window');
-      const page = await win.webContents.page;
+      const page = await win!.webContents.page;
       const selector = command.selector ?? 'body';
       switch (command.action) {
         case 'fill':
@@ -564,9 +601,11 @@ async function onCommand(command: Command): Promise<unknown> {
         case 'text':
           return page.locator(selector).first().textContent({ timeout: 30_000 });
         case 'wait':
-          return void (await page.locator(selector).first().waitFor({ timeout: 120_000 }));
+          return void (await page.locator(selector).first().waitFor({ timeout: 90_000 }));
         case 'url':
           return redactToken(page.url());
+        case 'screenshot':
+          return void (await page.screenshot({ path: command.value ?? 'double-window.png' }));
         case 'evaluate':
           return page.evaluate(command.value ?? 'undefined');
       }

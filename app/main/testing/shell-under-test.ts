@@ -71,7 +71,7 @@ export class ShellUnderTest {
   async waitFor(
     name: string,
     match: (e: DoubleEvent) => boolean = () => true,
-    timeoutMs = 120_000,
+    timeoutMs = 100_000,
     after = 0,
   ): Promise<DoubleEvent> {
     const deadline = Date.now() + timeoutMs;
@@ -93,7 +93,7 @@ export class ShellUnderTest {
   }
 
   /** Loads of the host's UI (not the shell page). */
-  waitForHostUi(after = 0, timeoutMs = 120_000): Promise<DoubleEvent> {
+  waitForHostUi(after = 0, timeoutMs = 100_000): Promise<DoubleEvent> {
     return this.waitFor('load', (e) => String(e.url).startsWith('http://'), timeoutMs, after);
   }
 
@@ -102,12 +102,12 @@ export class ShellUnderTest {
   }
 
   /** A command the double answers. */
-  async ask<T = unknown>(command: Record<string, unknown>, timeoutMs = 130_000): Promise<T> {
+  async ask<T = unknown>(command: Record<string, unknown>, timeoutMs = 100_000): Promise<T> {
     const id = this.nextId++;
     const from = this.events.length;
     this.child.send({ ...command, id });
     const reply = await this.waitFor('reply', (e) => e.id === id, timeoutMs, from);
-    if (!reply.ok) throw new Error(String(reply.error));
+    if (!reply.ok) throw new Error(`${String(reply.error)}\n${this.output.slice(-3000)}`);
     return reply.value as T;
   }
 
