@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The packaged app's layout check: every file the host needs is inside the package, and works.
@@ -42,7 +43,8 @@ export function checkPackageLayout(unpacked: string, platform: NodeJS.Platform =
   const node = need(`node/bin/node${exe}`, 'the bundled Node runtime', true);
   need('app/package.json', "the app's package.json");
   need('app/out/main/index.js', 'the main process');
-  for (const f of ['index.html', 'shell-page.js', 'shell-page.css']) need(`app/out/main/shell-page/${f}`, 'the shell page');
+  for (const f of ['index.html', 'shell-page.js', 'shell-page.css'])
+    need(`app/out/main/shell-page/${f}`, 'the shell page');
   need('app/out/preload/index.cjs', 'the preload');
   const rendererHtml = need('app/out/renderer/index.html', 'the renderer');
   need('app/out/nodes/main.mjs', 'the node program bundle');
@@ -76,7 +78,9 @@ export function checkPackageLayout(unpacked: string, platform: NodeJS.Platform =
     for (const file of nativeBinaries(packaged)) {
       const source = path.join(REPO_ROOT, 'node_modules', name, path.relative(packaged, file));
       if (fs.existsSync(source) && !fs.readFileSync(source).equals(fs.readFileSync(file)))
-        problems.push(`${name}: ${path.relative(packaged, file)} differs from the build for Node (rebuilt for Electron?)`);
+        problems.push(
+          `${name}: ${path.relative(packaged, file)} differs from the build for Node (rebuilt for Electron?)`,
+        );
     }
   }
   for (const absent of ['app/node_modules/electron', 'app/node_modules/vitest', 'app/app/main/index.ts'])
@@ -92,6 +96,15 @@ export function checkPackageLayout(unpacked: string, platform: NodeJS.Platform =
         timeout: 60_000,
       });
       checked.push("the host's CLI runs on the bundled Node");
+      // Every module the host and the wallet services load (transitive dependencies included).
+      const hostModules = ['host.ts', 'supervisor/supervisor.ts', 'chain/anvil-process.ts']
+        .map((m) => `await import(${JSON.stringify(pathToFileURL(path.join(appDir, 'app', 'host', m)).href)});`)
+        .join(' ');
+      execFileSync(node, ['--no-node-snapshot', '--input-type=module', '-e', hostModules], {
+        stdio: 'pipe',
+        timeout: 60_000,
+      });
+      checked.push("the host's modules and their dependencies load from the package");
       const script = `const r = require('node:module').createRequire(${JSON.stringify(pkgFile)}); for (const m of ${JSON.stringify(natives)}) r(m);`;
       execFileSync(node, ['--no-node-snapshot', '-e', script], { stdio: 'pipe', timeout: 60_000 });
       checked.push('better-sqlite3, isolated-vm and keytar load in the bundled Node');

@@ -44,7 +44,8 @@ const electronVersion = (
   }
 ).version;
 const realElectron = process.env.LITBOX_ELECTRON_DIST ? path.resolve(process.env.LITBOX_ELECTRON_DIST) : undefined;
-if (realElectron && !fs.existsSync(realElectron)) throw new Error(`LITBOX_ELECTRON_DIST=${realElectron} does not exist`);
+if (realElectron && !fs.existsSync(realElectron))
+  throw new Error(`LITBOX_ELECTRON_DIST=${realElectron} does not exist`);
 
 const output = realElectron ? path.join(REPO_ROOT, 'dist') : path.join(REPO_ROOT, 'dist', 'layout-check');
 const electronDist = realElectron ?? placeholderElectron();
@@ -67,6 +68,20 @@ await builder.build({
     directories: { output },
     // Fuses are flipped in Electron's binary; the placeholder has none to flip.
     ...(realElectron ? {} : { electronFuses: null }),
+    // anvil's binary is an optional dependency of @foundry-rs/anvil, one package per platform,
+    // which electron-builder's dependency walk leaves out: this platform's is copied in.
+    afterPack: async (context) => {
+      const resources =
+        context.electronPlatformName === 'darwin'
+          ? path.join(context.appOutDir, `${context.packager.appInfo.productFilename}.app`, 'Contents', 'Resources')
+          : path.join(context.appOutDir, 'resources');
+      const anvil = `anvil-${process.platform}-${({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch]}`;
+      fs.cpSync(
+        path.join(REPO_ROOT, 'node_modules', '@foundry-rs', anvil),
+        path.join(resources, 'app', 'node_modules', '@foundry-rs', anvil),
+        { recursive: true },
+      );
+    },
   },
 });
 

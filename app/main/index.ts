@@ -343,6 +343,9 @@ function recordedVault(dataDir: string): string | undefined {
   }
 }
 
-// One Litbox per user: a second launch focuses the first window and exits.
+// Another data directory than the OS's per-user one (several sandboxes side by side, tests).
+if (process.env.LITBOX_DATA_DIR) app.setPath('userData', path.resolve(process.env.LITBOX_DATA_DIR));
+
+// One Litbox per data directory: a second launch focuses the first window and exits.
 if (app.requestSingleInstanceLock()) new DesktopShell().begin();
 else app.quit();

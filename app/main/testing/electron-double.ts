@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -20,8 +21,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  *    preload run in it against a double of contextBridge/ipcRenderer; `ready-to-show` after the
  *    first load; webContents.send reaches ipcRenderer listeners; ipcMain.handle gets invokes
  *    with senderFrame.url.
- *  - session: onHeadersReceived rewrites the headers of real document responses (DevTools
- *    protocol response interception); the permission
+ *  - session: onHeadersReceived rewrites the headers of real document responses (Playwright
+ *    routing); the permission
  *    handlers are kept and asked by the test.
  *  - safeStorage: AES-GCM under a key the test gives (LITBOX_DOUBLE_SAFE_STORAGE_KEY), else
  *    unavailable with the "basic_text" backend, as on Linux without a secret store.
@@ -32,7 +33,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 const env = process.env;
 const APP_PATH = path.resolve(env.LITBOX_DOUBLE_APP_PATH ?? process.cwd());
-const USER_DATA = path.resolve(env.LITBOX_DOUBLE_USER_DATA ?? path.join(APP_PATH, '.electron-double-user-data'));
+// Electron's default userData is the OS's per-user folder; the double's is a temp folder.
+let USER_DATA = path.join(os.tmpdir(), 'litbox-electron-double-user-data');
 const CHROMIUM = env.LITBOX_CHROMIUM ?? '/usr/bin/chromium';
 // Electron sets this in the main process: where the packaged app's extra resources are.
 (process as { resourcesPath?: string }).resourcesPath =
@@ -62,45 +64,41 @@ const browserUp: Promise<void> = (async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-features=LocalNetworkAccessChecks',
+    ],
   });
   context = await browser.newContext();
 })();
 
 /**
- * session.webRequest.onHeadersReceived on a page's documents, through the DevTools protocol's
- * response interception: the real network response goes on with the headers the listener gave
- * (so Chromium still sees a loopback response, as it does in Electron).
+ * session.webRequest.onHeadersReceived on a page's documents (their CSP is what the shell sets),
+ * through Playwright's routing: the document is fetched and fulfilled with the listener's
+ * headers. (Header overrides through the DevTools protocol's continueResponse do not reach
+ * Chromium's CSP.) Only documents: a request made again from Node would lose the Origin header
+ * the host checks on API calls. A fulfilled response has no network address, so the browser is
+ * started without Local Network Access checks (Electron's own rewrite keeps the address).
  */
 async function rewriteDocumentHeaders(page: Page): Promise<void> {
-  const cdp = await context!.newCDPSession(page);
-  cdp.on(
-    'Fetch.requestPaused',
-    (paused: {
-      requestId: string;
-      request: { url: string };
-      responseStatusCode?: number;
-      responseHeaders?: { name: string; value: string }[];
-    }) => {
-      const listener = session.defaultSession.webRequest.headersListener;
-      const headers: Record<string, string[]> = {};
-      for (const { name, value } of paused.responseHeaders ?? []) (headers[name] ??= []).push(value);
-      const go = (out: Record<string, string[]>): void =>
-        void cdp
-          .send('Fetch.continueResponse', {
-            requestId: paused.requestId,
-            responseCode: paused.responseStatusCode,
-            responseHeaders: Object.entries(out).flatMap(([name, values]) => values.map((value) => ({ name, value }))),
-          })
-          .catch(() => undefined);
-      if (!listener) return go(headers);
-      listener({ url: paused.request.url, responseHeaders: headers }, (response) =>
-        go(response.responseHeaders ?? headers),
-      );
-    },
-  );
-  await cdp.send('Fetch.enable', {
-    patterns: [{ urlPattern: 'http*', resourceType: 'Document', requestStage: 'Response' }],
+  await page.route(/^https?:/, async (route) => {
+    const listener = session.defaultSession.webRequest.headersListener;
+    if (!listener || route.request().resourceType() !== 'document') return route.continue();
+    const response = await route.fetch();
+    const headers: Record<string, string[]> = {};
+    for (const { name, value } of response.headersArray()) (headers[name] ??= []).push(value);
+    const rewritten = await new Promise<{ responseHeaders?: Record<string, string[]> }>((resolve) =>
+      listener({ url: route.request().url(), responseHeaders: headers }, resolve),
+    );
+    const out = rewritten.responseHeaders ?? headers;
+    await route.fulfill({
+      response,
+      headers: Object.fromEntries(Object.entries(out).map(([name, values]) => [name, values.join(', ')])),
+    });
   });
 }
 
@@ -135,6 +133,12 @@ class App extends EventEmitter {
 
   whenReady(): Promise<void> {
     return this.ready ? Promise.resolve() : new Promise((resolve) => this.once('ready', () => resolve()));
+  }
+
+  setPath(name: string, value: string): void {
+    if (name !== 'userData') throw new Error(`electron double: setPath(${name}) is not used by the shell`);
+    if (this.ready) throw new Error('electron double: userData is set before ready, as Electron requires');
+    USER_DATA = value;
   }
 
   getPath(name: string): string {

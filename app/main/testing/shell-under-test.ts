@@ -37,7 +37,8 @@ export class ShellUnderTest {
   readonly events: DoubleEvent[] = [];
   readonly exited: Promise<number | null>;
   output = '';
-  private readonly started = performance.now();
+  /** performance.now() at launch. */
+  readonly started = performance.now();
   private nextId = 1;
   private waiters: (() => void)[] = [];
 
@@ -49,7 +50,7 @@ export class ShellUnderTest {
       env: {
         ...process.env,
         LITBOX_DOUBLE_APP_PATH: REPO_ROOT,
-        LITBOX_DOUBLE_USER_DATA: options.userData,
+        LITBOX_DATA_DIR: options.userData,
         ...(options.safeStorageKey ? { LITBOX_DOUBLE_SAFE_STORAGE_KEY: options.safeStorageKey } : {}),
       },
     });
