@@ -185,12 +185,12 @@ describe('the desktop app with the OS keychain', () => {
 });
 
 describe('the desktop app without an OS keychain', () => {
-  it('asks for a new passphrase in its window, then for it at the next start; a wrong one is said plainly', async () => {
-    const userData = tempUserData('litbox-shell-passphrase-');
-    await smallNetworkDataDir(userData, 'passphrase-file'); // as if no keychain had answered
-    const passphrase = `choose-${randomSafeStorageKey().slice(0, 12)}`;
+  const userData = tempUserData('litbox-shell-passphrase-');
+  const passphrase = `choose-${randomSafeStorageKey().slice(0, 12)}`;
 
-    let shell = launch({ userData });
+  it('asks for a new passphrase in its window at the first start; it is never in argv, env or a log', async () => {
+    await smallNetworkDataDir(userData, 'passphrase-file'); // as if no keychain had answered
+    const shell = launch({ userData });
     await shell.page('wait', '[data-testid="passphrase-dialog"]');
     expect(await shell.page('text', 'h1')).toBe('Choose a passphrase');
     await shell.page('fill', '#passphrase', 'short');
@@ -203,15 +203,16 @@ describe('the desktop app without an OS keychain', () => {
     await shell.waitForHostUi();
     await shell.page('wait', WALLET);
     const pid = hostPid(userData);
-    // Never in argv, the environment or a log.
     expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(passphrase);
     expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toContain(passphrase);
     await quitAndExpectNothingLeft(shell, userData, [pid]);
     expect(shell.output).not.toContain(passphrase);
     for (const file of fs.readdirSync(path.join(userData, 'logs')))
       expect(fs.readFileSync(path.join(userData, 'logs', file), 'utf8')).not.toContain(passphrase);
+  });
 
-    shell = launch({ userData });
+  it('asks for it at the next start, and says plainly when it is wrong', async () => {
+    const shell = launch({ userData });
     await shell.page('wait', '[data-testid="passphrase-dialog"]');
     expect(await shell.page('text', 'h1')).toBe('Unlock Litbox');
     await shell.page('fill', '#passphrase', 'not the passphrase');
@@ -224,19 +225,23 @@ describe('the desktop app without an OS keychain', () => {
     await shell.page('wait', WALLET);
     await quitAndExpectNothingLeft(shell, userData, [hostPid(userData)]);
   });
+});
 
-  it('keeps a new vault passphrase in the OS secret store (safeStorage) and asks nothing', async () => {
-    const userData = tempUserData('litbox-shell-safestorage-');
-    await smallNetworkDataDir(userData); // new: no vault chosen yet
-    const safeStorageKey = randomSafeStorageKey();
-    for (let start = 0; start < 2; start++) {
+describe('the desktop app with an OS secret store behind safeStorage', () => {
+  const userData = tempUserData('litbox-shell-safestorage-');
+  const safeStorageKey = randomSafeStorageKey();
+
+  for (const start of ['first', 'next'])
+    it(`keeps the vault passphrase there and asks nothing (${start} start)`, async () => {
+      if (start === 'first') await smallNetworkDataDir(userData); // new: no vault chosen yet
       const shell = launch({ userData, safeStorageKey });
       await shell.waitForHostUi();
       await shell.page('wait', WALLET);
+      expect(shell.events.filter((e) => e.double === 'load')).toHaveLength(2); // shell page, then the host's UI
       const network = JSON.parse(fs.readFileSync(path.join(userData, 'network.json'), 'utf8')) as { vault: string };
       expect(network.vault).toBe('passphrase-file');
+      expect(fs.existsSync(path.join(userData, 'vault.json'))).toBe(true);
       expect(fs.existsSync(path.join(userData, 'vault-passphrase.bin'))).toBe(true);
       await quitAndExpectNothingLeft(shell, userData, [hostPid(userData)]);
-    }
-  });
+    });
 });

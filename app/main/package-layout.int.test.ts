@@ -17,11 +17,15 @@ const unpacked = path.join(output, 'linux-unpacked');
 
 describe.runIf(process.platform === 'linux')('the desktop package', () => {
   it('holds the bundled Node, anvil, the native modules as built for Node, the contracts and the renderer, and runs the host', () => {
-    execFileSync(process.execPath, ['scripts/package.ts', '--skip-build', ...(realElectron ? ['--targets', 'deb'] : [])], {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-      timeout: 600_000,
-    });
+    execFileSync(
+      process.execPath,
+      ['scripts/package.ts', '--skip-build', ...(realElectron ? ['--targets', 'deb'] : [])],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'pipe',
+        timeout: 600_000,
+      },
+    );
     const report = checkPackageLayout(unpacked);
     expect(report.problems).toEqual([]);
     expect(report.checked).toEqual(
@@ -34,7 +38,16 @@ describe.runIf(process.platform === 'linux')('the desktop package', () => {
 
     // The check is not a formality: a package without its Node runtime or the contracts fails it.
     const node = path.join(unpacked, 'resources', 'node', 'bin', 'node');
-    const contracts = path.join(unpacked, 'resources', 'app', 'app', 'shared', 'contracts', 'generated', 'artifacts.ts');
+    const contracts = path.join(
+      unpacked,
+      'resources',
+      'app',
+      'app',
+      'shared',
+      'contracts',
+      'generated',
+      'artifacts.ts',
+    );
     fs.renameSync(node, `${node}.away`);
     fs.renameSync(contracts, `${contracts}.away`);
     try {
