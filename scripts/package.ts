@@ -69,18 +69,16 @@ await builder.build({
     // Fuses are flipped in Electron's binary; the placeholder has none to flip.
     ...(realElectron ? {} : { electronFuses: null }),
     // anvil's binary is an optional dependency of @foundry-rs/anvil, one package per platform,
-    // which electron-builder's dependency walk leaves out: this platform's is copied in.
+    // which electron-builder's dependency walk can leave out: this platform's is copied in.
     afterPack: async (context) => {
       const resources =
         context.electronPlatformName === 'darwin'
           ? path.join(context.appOutDir, `${context.packager.appInfo.productFilename}.app`, 'Contents', 'Resources')
           : path.join(context.appOutDir, 'resources');
       const anvil = `anvil-${process.platform}-${({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch]}`;
-      fs.cpSync(
-        path.join(REPO_ROOT, 'node_modules', '@foundry-rs', anvil),
-        path.join(resources, 'app', 'node_modules', '@foundry-rs', anvil),
-        { recursive: true },
-      );
+      const target = path.join(resources, 'app', 'node_modules', '@foundry-rs', anvil);
+      if (!fs.existsSync(target))
+        fs.cpSync(path.join(REPO_ROOT, 'node_modules', '@foundry-rs', anvil), target, { recursive: true });
     },
   },
 });

@@ -124,14 +124,23 @@ class DesktopShell {
     this.hostWasReady = false;
     this.startFailed = false;
     this.hostUi = undefined;
-    const host = new HostChild({
-      appRoot: app.getAppPath(),
-      resourcesPath: process.resourcesPath,
-      dataDir: this.dataDir,
-      newVault,
-      onMessage: (message) => this.onHostMessage(host, message),
-      onExit: (code, signal) => this.onHostExit(host, code, signal),
-    });
+    let host: HostChild;
+    try {
+      host = new HostChild({
+        appRoot: app.getAppPath(),
+        resourcesPath: process.resourcesPath,
+        dataDir: this.dataDir,
+        newVault,
+        onMessage: (message) => this.onHostMessage(host, message),
+        onExit: (code, signal) => this.onHostExit(host, code, signal),
+      });
+    } catch (err) {
+      // A broken install (no bundled Node runtime): said in the window, not a silent exit.
+      this.host = undefined;
+      this.startFailed = true;
+      this.showView({ view: 'crashed', message: (err as Error).message, logTail: [] });
+      return;
+    }
     this.host = host;
   }
 

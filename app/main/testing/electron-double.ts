@@ -33,8 +33,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 const env = process.env;
 const APP_PATH = path.resolve(env.LITBOX_DOUBLE_APP_PATH ?? process.cwd());
-// Electron's default userData is the OS's per-user folder; the double's is a temp folder.
-let USER_DATA = path.join(os.tmpdir(), 'litbox-electron-double-user-data');
+// Electron's default userData is the OS's per-user folder; the double's comes from the test
+// (so that builds of the shell that never call setPath can be run too), else a temp folder.
+let USER_DATA = env.LITBOX_DOUBLE_USER_DATA ?? path.join(os.tmpdir(), 'litbox-electron-double-user-data');
 const CHROMIUM = env.LITBOX_CHROMIUM ?? '/usr/bin/chromium';
 // Electron sets this in the main process: where the packaged app's extra resources are.
 (process as { resourcesPath?: string }).resourcesPath =

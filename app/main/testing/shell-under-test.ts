@@ -51,6 +51,7 @@ export class ShellUnderTest {
         ...process.env,
         LITBOX_DOUBLE_APP_PATH: REPO_ROOT,
         LITBOX_DATA_DIR: options.userData,
+        LITBOX_DOUBLE_USER_DATA: options.userData,
         ...(options.safeStorageKey ? { LITBOX_DOUBLE_SAFE_STORAGE_KEY: options.safeStorageKey } : {}),
       },
     });
