@@ -4,11 +4,10 @@
  */
 import { Wallet, hexlify, randomBytes, sha256, type JsonRpcProvider, type TransactionResponse } from 'ethers';
 import { AnvilProcess } from '../app/host/chain/anvil-process.ts';
-import { findFreePort } from '../app/host/ports.ts';
 import { deployNetwork } from '../app/host/chain/genesis.ts';
+import { ipcChainProvider } from '../app/shared/contracts/ipc-provider.ts';
 import {
   connectContracts,
-  localChainProvider,
   tokenIdFromPubkey,
   KEY_TYPE,
   type ContractAddresses,
@@ -23,16 +22,15 @@ export interface TestChain {
 }
 
 export async function startChain(options: { stateFile?: string; logFile?: string } = {}): Promise<TestChain> {
-  const port = await findFreePort();
   const anvil = new AnvilProcess({
-    port,
     chainId: CHAIN_ID,
     stateIntervalSeconds: 1,
     ...(options.stateFile ? { stateFile: options.stateFile } : {}),
     ...(options.logFile ? { logFile: options.logFile } : {}),
   });
   await anvil.start();
-  return { anvil, provider: localChainProvider(anvil.rpcUrl, CHAIN_ID, 20) };
+  // Straight to anvil's IPC socket, as Litbox's own host does: these tests set balances.
+  return { anvil, provider: ipcChainProvider(anvil.ipcPath, CHAIN_ID, 20) };
 }
 
 /** A random account with 1000 ETH (anvil_setBalance), connected to the provider. */

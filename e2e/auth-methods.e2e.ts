@@ -99,6 +99,53 @@ describe('auth methods in Chromium', () => {
     ).rejects.toThrow(/owner/i);
   });
 
+  it('a sign-in left open ends when its window is closed or Cancel is pressed, and its page then signs nobody in', async () => {
+    const page = await browser.newPage();
+    await openWallet(page, sandbox.uiUrl);
+    await page.getByRole('button', { name: 'PKPs', exact: true }).click();
+
+    // The window closed without choosing an account: the UI is free again at once.
+    let popup = page.waitForEvent('popup');
+    await page.getByTestId('sign-in').click();
+    let login = await popup;
+    await login.locator('button[data-email="alice@example.com"]').waitFor();
+    const closed = performance.now();
+    await login.close();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('sign-in-notice')
+            .textContent({ timeout: 500 })
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toBe('The sign-in was cancelled.');
+    console.log(`sign-in window closed -> UI free in ${Math.round(performance.now() - closed)} ms`);
+    expect(await page.getByTestId('sign-in').isEnabled()).toBe(true);
+
+    // Cancel in the UI while the page is still open: that page can no longer sign anyone in.
+    popup = page.waitForEvent('popup');
+    await page.getByTestId('sign-in').click();
+    login = await popup;
+    await login.locator('button[data-email="alice@example.com"]').waitFor();
+    await page.getByTestId('sign-in-cancel').click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('sign-in-notice')
+            .textContent({ timeout: 500 })
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toBe('The sign-in was cancelled.');
+    await login.locator('button[data-email="alice@example.com"]').click();
+    await expect.poll(() => login.textContent('h1'), { timeout: 10_000 }).toBe('Sign-in refused');
+    await login.close();
+    await page.close();
+  });
+
   it('mints a PKP controlled by a new passkey alone, and signs with it', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

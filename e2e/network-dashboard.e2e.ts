@@ -39,11 +39,20 @@ describe('the network dashboard in Chromium', () => {
     const status = JSON.parse(
       (await runCliProcess(['status', '--json', '--data-dir', dataDir])).stdout,
     ) as NetworkStatus;
-    await fetch(status.chain.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_mine', params: ['0x3'] }),
-    });
+    // Cheat methods are off on the chain's RPC until the person turns them on in Settings.
+    const mine = () =>
+      fetch(status.chain.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_mine', params: ['0x3'] }),
+      }).then((res) => res.json() as Promise<{ error?: { message: string } }>);
+    expect((await mine()).error?.message).toMatch(/cheat methods are off/);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    // The switch follows the live status: it shows on once the host has turned cheats on.
+    await page.getByTestId('chain-cheats').click();
+    await expect.poll(() => page.getByTestId('chain-cheats').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Network', exact: true }).click();
+    expect((await mine()).error).toBeUndefined();
     const before = status.chain.blockNumber ?? 0;
     await expect.poll(() => page.getByTestId('block-number').textContent()).toBe(String(before + 3));
     await page.screenshot({ path: screenshotPath('network-dashboard'), fullPage: true });

@@ -314,6 +314,9 @@ describe('SIWE auth sigs', () => {
       issuedAt: string;
       expirationTime: string;
       statement: string;
+      uri: string;
+      chainId: number;
+      resources: string[];
     }> = {},
   ) {
     const now = Date.now();
@@ -353,6 +356,53 @@ describe('SIWE auth sigs', () => {
       { authSig: await authSig({ domain: 'evil.example' }) },
       /bad_auth_sig: .*evil\.example/,
     );
+  });
+
+  it('a SIWE made for another app on http://localhost is refused by every node, with the reason', async () => {
+    // What a person may well have signed for some other local dapp: same domain, its own URI,
+    // its own chain; then one that copies Litbox's statement but not its URI.
+    await expectRefusedByEveryNode(
+      pkp.publicKey,
+      { authSig: await authSig({ uri: 'http://localhost:3000/login', chainId: 1, statement: 'Sign in to SomeDapp' }) },
+      /bad_auth_sig: the auth sig is for URI http:\/\/localhost:3000\/login, not Litbox's lit:litbox:sandbox/,
+    );
+    await expectRefusedByEveryNode(
+      pkp.publicKey,
+      { authSig: await authSig({ uri: 'http://localhost:3000/login' }) },
+      /not a Litbox session/,
+    );
+    await expectRefusedByEveryNode(
+      pkp.publicKey,
+      { authSig: await authSig({ chainId: 1 }) },
+      /bad_auth_sig: the auth sig is for chain id 1, not this network's 31337/,
+    );
+    await expectRefusedByEveryNode(
+      pkp.publicKey,
+      {
+        authSig: await authSig({
+          uri: 'http://localhost:5173/',
+          statement: 'Litbox: this wallet may sign with its PKPs.',
+        }),
+      },
+      /not a Litbox session/,
+    );
+    // Litbox's own SIWE, and one that names Litbox as a resource, still sign.
+    await expectAcceptedByEveryNode(pkp.publicKey, { authSig: await authSig() });
+    await expectAcceptedByEveryNode(pkp.publicKey, {
+      authSig: await authSig({ uri: 'http://localhost:5173/', resources: [LITBOX_SIWE_URI] }),
+    });
+    const toSign = digest();
+    const sig = await host.wallet.lit.pkpSign({ publicKey: pkp.publicKey, toSign, authSig: await authSig() });
+    expect(ethers.recoverAddress(toSign, sig.signature)).toBe(pkp.ethAddress);
+  });
+
+  it("the wallet's own auth sig is one the nodes take", async () => {
+    const own = await host.wallet.account.authSig();
+    expect(own.signedMessage).toContain(`URI: ${LITBOX_SIWE_URI}`);
+    const toSign = digest();
+    const minted = await host.wallet.pkps.mint();
+    const sig = await host.wallet.lit.pkpSign({ publicKey: minted.publicKey, toSign, authSig: own });
+    expect(ethers.recoverAddress(toSign, sig.signature)).toBe(minted.ethAddress);
   });
 
   it('an expired auth sig is refused by every node', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_NODES } from '../shared/network.ts';
-import { createApiHandlers } from './api/api-handlers.ts';
+import { authFor, createApiHandlers } from './api/api-handlers.ts';
+import { startWalletProvider, type RunningProvider } from './provider/start-provider.ts';
 import { ApiServer } from './api/api-server.ts';
 import { startWalletServices, type WalletServices } from './wallet-services.ts';
 import {
@@ -48,6 +49,12 @@ export interface HostOptions {
   signal?: AbortSignal;
   /** Called as soon as the API listens, before the network is up. */
   onListening?: (url: string, token: string) => void;
+  /** The wallet provider's port (kept in network.json once chosen); default: the last one, or 31338. */
+  providerPort?: number;
+  /** `up --approve-all-from NAME`: that named local client signs without a click (for dapp CI). */
+  approveAllFrom?: string;
+  /** How long a provider request waits for the person (default 5 minutes). */
+  approvalTimeoutMs?: number;
 }
 
 export interface RunningHost {
@@ -58,6 +65,8 @@ export interface RunningHost {
   supervisor: Supervisor;
   /** The wallet account, PKPs and Lit client, once the network is up. */
   wallet: WalletServices;
+  /** The wallet provider endpoint for dapps and tools (docs/PROVIDER.md). */
+  provider: RunningProvider;
   stop(): Promise<void>;
 }
 
@@ -77,9 +86,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let supervisor: Supervisor | undefined;
   let api: ApiServer | undefined;
   let stopWallet = (): void => {};
+  let stopProvider = async (): Promise<void> => {};
   let stopIssuer = async (): Promise<void> => {};
+  let signIn: SignInService | undefined;
   let apiPort = 0;
   const cleanUp = async () => {
+    // First: a sign-in left open in a browser must not keep its loopback listener (or the process) alive.
+    signIn?.close();
+    await stopProvider();
     stopWallet();
     removeRuntimeInfo(paths.runtime);
     await api?.close();
@@ -137,7 +151,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
     const token = randomBytes(32).toString('base64url');
     // The wallet services start once the network is up; until then calls that need them get 503.
-    const started: { wallet?: WalletServices } = {};
+    const started: { wallet?: WalletServices; provider?: RunningProvider } = {};
     supervisor = new Supervisor({
       dataDir,
       paths,
@@ -161,12 +175,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const abortStart = (): void => void sup.stop().catch(() => undefined);
     options.signal?.throwIfAborted();
     options.signal?.addEventListener('abort', abortStart, { once: true });
-    const handlers = createApiHandlers(sup, () => started.wallet);
+    const handlers = createApiHandlers(
+      sup,
+      () => started.wallet,
+      () => started.provider?.provider,
+    );
     api = new ApiServer({
       token,
       handlers,
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
-      onLiveConnect: (send) => send({ type: 'status', status: sup.status() }),
+      onLiveConnect: (send) => {
+        send({ type: 'status', status: handlers.statusNow() });
+        if (started.provider) send({ type: 'provider', state: started.provider.provider.state() });
+      },
     });
     const server = api;
     const port = await server.listen(options.port);
@@ -176,8 +197,28 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     sup.on('change', () => {
       pending ??= setTimeout(() => {
         pending = undefined;
-        server.broadcast({ type: 'status', status: sup.status() });
+        server.broadcast({ type: 'status', status: handlers.statusNow() });
       }, 25);
+    });
+
+    const localIssuer = issuer;
+    signIn = new SignInService({
+      local: {
+        issuer: issuer.issuer,
+        clientId: WALLET_CLIENT_ID,
+        // The local issuer honours only the sign-ins this host starts.
+        announce: (request) => localIssuer.expectAuthorization(request),
+      },
+      ...(google
+        ? {
+            google: {
+              issuer: GOOGLE_ISSUERS[0]!.issuer,
+              clientId: google.clientId,
+              // Google's desktop clients carry a "secret" that is not one; it comes from the environment, never argv.
+              clientSecret: process.env.LITBOX_GOOGLE_CLIENT_SECRET,
+            },
+          }
+        : {}),
     });
 
     // Written before the network is up, so that `status` can report start-up progress.
@@ -185,30 +226,42 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     options.onListening?.(server.url, token);
     await sup.start(options.onProgress);
     const wallet = await startWalletServices({
-      rpcUrl: sup.chain!.rpcUrl,
+      provider: sup.chain!.provider(network.chainId),
       chainId: network.chainId,
       contracts: sup.contracts!,
       vault,
       nodeCount: network.nodeCount,
       actionsDir: paths.actionsDir,
       activityFile: paths.hostDb,
-      signIn: new SignInService({
-        local: { issuer: issuer.issuer, clientId: WALLET_CLIENT_ID },
-        ...(google
-          ? {
-              google: {
-                issuer: GOOGLE_ISSUERS[0]!.issuer,
-                clientId: google.clientId,
-                // Google's desktop clients carry a "secret" that is not one; it comes from the environment, never argv.
-                clientSecret: process.env.LITBOX_GOOGLE_CLIENT_SECRET,
-              },
-            }
-          : {}),
-      }),
+      signIn,
       uiOrigins: () => [`http://localhost:${apiPort}`],
     });
     started.wallet = wallet;
     stopWallet = () => wallet.close();
+
+    const provider = await startWalletProvider(wallet, {
+      port: options.providerPort ?? network.providerPort,
+      approveAllFrom: options.approveAllFrom ?? null,
+      approvalTimeoutMs: options.approvalTimeoutMs,
+      chainId: network.chainId,
+      dbFile: paths.hostDb,
+      authFor: (as) => authFor(wallet, as),
+      onSigned: () => sup.emit('change'),
+      onWarning: (message) => options.onProgress?.(message),
+    });
+    started.provider = provider;
+    stopProvider = () => provider.close();
+    // The approval prompt appears from this push: no debounce, the person is waiting for it.
+    provider.provider.on('change', () => server.broadcast({ type: 'provider', state: provider.provider.state() }));
+    server.broadcast({ type: 'provider', state: provider.provider.state() });
+    if (
+      network.providerPort === undefined ||
+      (options.providerPort !== undefined && provider.port === options.providerPort)
+    ) {
+      network.providerPort = provider.port;
+      writeNetworkConfig(paths.network, network);
+    }
+    sup.emit('change');
     options.signal?.removeEventListener('abort', abortStart);
     options.signal?.throwIfAborted();
 
@@ -220,6 +273,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       paths,
       supervisor: sup,
       wallet,
+      provider,
       stop: () => {
         stopped ??= (async () => {
           clearTimeout(pending);

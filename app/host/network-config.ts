@@ -20,6 +20,10 @@ export const NetworkConfig = z.object({
   google: z.object({ clientId: z.string().min(1) }).optional(),
   /** The local OpenID Connect issuer's port: its URL is in the tokens the nodes trust. */
   oidcIssuerPort: z.number().int().optional(),
+  /** The wallet provider's port (dapps, tools and the companion extension use it): kept across restarts. */
+  providerPort: z.number().int().min(1).max(65535).optional(),
+  /** Cheat methods (anvil_*, evm_*, eth_sendTransaction…) open to dapp tools on the chain RPC; off unless turned on in Settings. */
+  chainCheats: z.boolean().optional(),
   /** Set by genesis on the first start; later starts check the chain still has them. */
   contracts: ContractAddresses.optional(),
   createdAt: z.string(),

@@ -1,7 +1,7 @@
 import { parseEther, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
 import type { SignInService } from './auth/sign-in-service.ts';
 import { PasskeyService } from './auth/passkey-service.ts';
-import { connectContracts, localChainProvider, type ContractAddresses } from '../shared/contracts/index.ts';
+import { connectContracts, type ContractAddresses } from '../shared/contracts/index.ts';
 import { thresholdFor } from '../shared/network.ts';
 import { fundOnSandbox } from './chain/network-genesis.ts';
 import { LitClient } from './lit-client/lit-client.ts';
@@ -50,7 +50,8 @@ export interface WalletServices {
  * sandbox chain), PKP minting, and the Lit client, which finds the nodes in Staking.
  */
 export async function startWalletServices(options: {
-  rpcUrl: string;
+  /** The host's private path to the chain (the faucet's setBalance, a passkey challenge's evm_mine). */
+  provider: JsonRpcProvider;
   chainId: number;
   contracts: ContractAddresses;
   vault: SecretVault;
@@ -62,7 +63,7 @@ export async function startWalletServices(options: {
   /** Where the wallet UI is served (passkeys are bound to these origins). */
   uiOrigins: () => string[];
 }): Promise<WalletServices> {
-  const provider = localChainProvider(options.rpcUrl, options.chainId);
+  const provider = options.provider;
   const contracts = connectContracts(options.contracts, provider);
   const wallet = new Wallet(await loadOrCreateWalletKey(options.vault), provider);
   await fundOnSandbox(provider, [wallet.address]);

@@ -72,7 +72,7 @@ export class NodeRuntime {
       config.chainId,
       contracts,
       this.identity.chainKey,
-      config.chainReadRpcUrl,
+      config.chainIpcPath,
     );
     await chain.startBlockWatch();
     const peers = new PeerDirectory(() => chain.loadPeers());
@@ -97,7 +97,7 @@ export class NodeRuntime {
       networkKey: this.networkKey,
       presigs: this.presigs,
       chain,
-      auth: new RequesterAuth(),
+      auth: new RequesterAuth({ chainId: config.chainId }),
       authMethodVerifiers: authMethodVerifiers(config.auth, chain),
       permissions: new SigningPermissions(chain),
       log: (message) => console.log(`node ${config.index}: ${message}`),

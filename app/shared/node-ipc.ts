@@ -14,10 +14,10 @@ export const NodeLaunchConfig = z.object({
   port: z.number().int().min(0).max(65535),
   /** The node's own folder inside the data directory; it holds node.sqlite. */
   dir: z.string(),
-  /** The host's journaling chain gateway: every transaction goes through it. */
+  /** The host's journaling chain gateway, its secret in the path: every transaction goes through it. */
   chainRpcUrl: z.string(),
-  /** anvil itself, for reads (block polling, permission checks) that need no journal. */
-  chainReadRpcUrl: z.string().optional(),
+  /** anvil's IPC socket (in the data directory, only this OS user can open it), for reads that need no journal. */
+  chainIpcPath: z.string().optional(),
   chainId: z.number().int(),
   /** 32-byte key (base64) that encrypts the node's secrets at rest; derived from the host's vault. */
   storageKey: z.string(),

@@ -13,7 +13,9 @@ export type ActivityKind =
   | 'transaction'
   | 'action'
   | 'encryption'
-  | 'decryption';
+  | 'decryption'
+  /** A dapp or tool connected to (or disconnected from) the wallet provider. */
+  | 'connection';
 
 export interface ActivityEntry {
   id: number;

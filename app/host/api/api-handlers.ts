@@ -9,10 +9,30 @@ import type { ActivityKind, KnownPkp } from '../activity/activity-log.ts';
 import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../lit-client/lit-client.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
+import type { WalletProvider } from '../provider/wallet-provider.ts';
+import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { ApiFailure, type ApiHandlers } from './api-server.ts';
+import { SignInFailure } from '../auth/sign-in-service.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
-export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletServices | undefined): ApiHandlers {
+export function createApiHandlers(
+  supervisor: Supervisor,
+  wallet: () => WalletServices | undefined,
+  walletProvider: () => WalletProvider | undefined = () => undefined,
+): ApiHandlers & { statusNow(): NetworkStatus } {
+  const statusNow = (): NetworkStatus => {
+    const p = walletProvider();
+    return {
+      ...supervisor.status(),
+      provider: p?.url ? { url: p.url, approveAllFrom: p.state().approveAllFrom } : null,
+    };
+  };
+  const providerOf = (): WalletProvider => {
+    const p = walletProvider();
+    if (!p)
+      throw new ApiFailure('unavailable', 'the wallet provider starts once the network is up; try again in a moment');
+    return p;
+  };
   const services = (): WalletServices => {
     const s = wallet();
     if (!s) throw new ApiFailure('unavailable', 'the network is still starting; try again in a moment');
@@ -57,8 +77,25 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
     }
   };
   return {
+    statusNow,
     activity: async ({ query }) => ({ entries: services().activity.search(query) }),
-    status: async () => supervisor.status(),
+    status: async () => statusNow(),
+    providerState: async () => providerOf().state(),
+    providerDecide: async ({ id, approve, publicKeys, as }) => {
+      const p = providerOf();
+      const waiting = p.state().pending.find((r) => r.id === id);
+      if (!waiting)
+        throw new ApiFailure('not_found', 'that request is no longer waiting (answered, withdrawn or timed out)');
+      if (approve && waiting.kind === 'connect' && !publicKeys?.length)
+        throw new ApiFailure('bad_request', 'choose at least one PKP the client may see');
+      p.decide(id, approve ? { approve: true, publicKeys, as } : { approve: false, reason: 'rejected' });
+      return p.state();
+    },
+    providerDisconnect: async ({ client }) => {
+      const p = providerOf();
+      if (!p.disconnect(client)) throw new ApiFailure('not_found', `${client} is not connected`);
+      return p.state();
+    },
     stopNode: async ({ index }) => {
       await nodeOf(index).stop();
       return supervisor.status();
@@ -167,6 +204,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         const session = await services().signIn.finish(id);
         return { sub: session.sub, email: session.email, authMethodId: session.authMethodId };
       }),
+    signInCancel: async ({ id }) => ({ cancelled: services().signIn.cancel(id) }),
     accounts: async () => ({
       accounts: services()
         .signIn.current()
@@ -253,6 +291,10 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
           },
         ),
       ),
+    setChainCheats: async ({ enabled }) => {
+      supervisor.setChainCheats(enabled);
+      return { cheats: enabled };
+    },
     faucet: ({ address, amountEth }) =>
       mapErrors(async () => ({
         balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
@@ -407,7 +449,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
 }
 
 /** The proof for the nodes of who signs: the wallet's auth sig, an account's token, a passkey assertion. */
-async function authFor(s: WalletServices, as: SignAs | undefined) {
+export async function authFor(s: WalletServices, as: SignAs | undefined) {
   if (!as || 'wallet' in as) return { authSig: await s.account.authSig() };
   if ('account' in as) {
     try {
@@ -440,6 +482,12 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
         err.reasons.length ? `${err.message}\n${err.reasons.join('\n')}` : err.message,
       );
     if (err instanceof UnknownPkpError) throw new ApiFailure('not_found', err.message);
+    if (err instanceof SignInFailure)
+      // 409 only for "not yet": the UI asks again on that one.
+      throw new ApiFailure(
+        err.kind === 'unknown' ? 'not_found' : err.kind === 'pending' ? 'conflict' : 'bad_request',
+        err.message,
+      );
     throw err;
   }
 }

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ethers, hexlify, randomBytes } from 'ethers';
 import WebSocket from 'ws';
 import { LIVE_PATH, LIVE_PROTOCOL } from '../../shared/api/contract.ts';
@@ -160,5 +161,115 @@ describe('host API limits', () => {
     ws.send('x'.repeat(256 * 1024));
     expect(await closed).toBe(1009);
     expect((await post('status', {})).status).toBe(200);
+  });
+
+  /**
+   * Another program without the token: it holds `count` TCP connections to the host API open,
+   * sends nothing on them (or, for `upgrades`, an unauthenticated WebSocket upgrade) and opens
+   * a new one whenever one is closed. Runs in its own process, as an attacker would.
+   */
+  function idleFlood(count: number, kind: 'silent' | 'upgrades') {
+    const port = new URL(host.url).port;
+    const script = `
+      const net = require('node:net');
+      let open = 0, opened = 0;
+      const connect = () => {
+        const s = net.connect(${port}, '127.0.0.1');
+        opened++;
+        s.on('connect', () => {
+          open++;
+          if (${kind === 'upgrades'}) s.write('GET ${LIVE_PATH} HTTP/1.1\\r\\nHost: localhost:${port}\\r\\nConnection: Upgrade\\r\\nUpgrade: websocket\\r\\nSec-WebSocket-Version: 13\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\nSec-WebSocket-Protocol: ${LIVE_PROTOCOL}\\r\\n\\r\\n');
+        });
+        s.on('error', () => {});
+        s.on('close', (hadError) => { open--; setTimeout(connect, 5); });
+      };
+      for (let i = 0; i < ${count}; i++) connect();
+      setInterval(() => process.stdout.write(open + ' ' + opened + '\\n'), 200);
+    `;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let last = [0, 0];
+    child.stdout.on('data', (d: Buffer) => {
+      const line = d.toString().trim().split('\n').at(-1)!;
+      last = line.split(' ').map(Number);
+    });
+    return {
+      /** [open now, opened in all] */
+      counts: () => last,
+      stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGKILL'))),
+    };
+  }
+
+  /** What the UI and the CLI do: a call with the token, the page, the live socket; each timed. */
+  async function uiAndCliAnswer(): Promise<Record<string, number>> {
+    const timed = async (f: () => Promise<unknown>) => {
+      const started = performance.now();
+      await f();
+      return Math.round(performance.now() - started);
+    };
+    const client = createApiClient({ baseUrl: host.url, token: host.token });
+    return {
+      cliStatus: await timed(() => client.call('status', {})),
+      uiPage: await timed(async () => {
+        const res = await fetch(`${host.url}/`);
+        await res.arrayBuffer();
+      }),
+      uiLiveSocket: await timed(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const ws = new WebSocket(host.url.replace('http', 'ws') + LIVE_PATH, [LIVE_PROTOCOL, host.token], {
+              origin: host.url,
+            });
+            ws.once('message', () => (ws.close(), resolve()));
+            ws.once('error', reject);
+            ws.once('unexpected-response', (_req, res) => reject(new Error(`live socket refused ${res.statusCode}`)));
+          }),
+      ),
+      uiCall: await timed(() => client.call('wallet', {})),
+    };
+  }
+
+  for (const kind of ['silent', 'upgrades'] as const)
+    it(`${DEFAULT_API_LIMITS.connections + 44} ${kind === 'silent' ? 'idle connections' : 'unauthenticated upgrades'} held open by another program do not lock the UI or the CLI out`, async () => {
+      // The same probes without the flood first: on a busy machine they are slow too.
+      const quiet = await uiAndCliAnswer();
+      const flood = idleFlood(DEFAULT_API_LIMITS.connections + 44, kind);
+      let times: Record<string, number>;
+      try {
+        await vi.waitFor(() => expect(flood.counts()[1]).toBeGreaterThanOrEqual(DEFAULT_API_LIMITS.connections + 44), {
+          timeout: 20_000,
+          interval: 100,
+        });
+        await new Promise((r) => setTimeout(r, 500));
+        // Before the fix the first of these failed at once (connection reset) for as long as the flood went on.
+        times = await uiAndCliAnswer();
+      } finally {
+        await flood.stop();
+      }
+      console.log(
+        `${kind} flood (attacker opened ${flood.counts()[1]} connections), ms: quiet ${JSON.stringify(quiet)}, flooded ${JSON.stringify(times)}`,
+      );
+      for (const [what, ms] of Object.entries(times)) expect(ms, what).toBeLessThan(2_000 + 2 * quiet[what]!);
+      // Afterwards the network still signs through the API.
+      const after = await post('pkpSign', { publicKey: pkp.publicKey, toSign: hexlify(randomBytes(32)) });
+      expect(after.status).toBe(200);
+    });
+
+  it('closes a connection that says nothing within seconds, and one that never finishes its request head', async () => {
+    const port = Number(new URL(host.url).port);
+    const closedAfter = (first?: string) =>
+      new Promise<number>((resolve) => {
+        const started = performance.now();
+        const socket = net.connect(port, '127.0.0.1', () => first && socket.write(first));
+        const ended = () => resolve(performance.now() - started);
+        // The host ending its side is what counts (our side then closes as well).
+        socket.on('error', ended);
+        socket.once('end', ended);
+        socket.once('close', ended);
+        socket.resume();
+      });
+    const [silent, partial] = await Promise.all([closedAfter(), closedAfter('GET / HTTP/1.1\r\nHost: local')]);
+    expect(silent).toBeGreaterThan(DEFAULT_API_LIMITS.firstByteMs - 200);
+    expect(silent).toBeLessThan(DEFAULT_API_LIMITS.firstByteMs + 2_000);
+    expect(partial).toBeLessThan(DEFAULT_API_LIMITS.headersMs + 3_000);
   });
 });

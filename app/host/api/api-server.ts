@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { BodyAborted, BodyTooLarge, readRequestBody } from '../http-body.ts';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -47,10 +48,22 @@ export interface ApiLimits {
   concurrentCalls: number;
   /** Calls running at once on one connection (HTTP pipelining); more are refused with 429. */
   callsPerConnection: number;
-  /** Open TCP connections; the server drops further ones. */
+  /** Open TCP connections that have shown the token (a call or the live socket). */
   connections: number;
+  /**
+   * Open connections that have not shown the token (yet): new ones, the UI's file requests,
+   * anything from a program without the token. A new one beyond this pushes out the oldest
+   * that is not in the middle of a request, so idle sockets can never fill the host's door.
+   */
+  unprovenConnections: number;
   /** Open live WebSockets. */
   liveClients: number;
+  /** A new connection that sends nothing at all for this long is closed. */
+  firstByteMs: number;
+  /** The whole request head must arrive within this. */
+  headersMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
 }
 
 /**
@@ -63,8 +76,25 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   concurrentCalls: 64,
   callsPerConnection: 4,
   connections: 256,
+  unprovenConnections: 128,
   liveClients: 32,
+  firstByteMs: 2_000,
+  headersMs: 5_000,
+  keepAliveMs: 5_000,
 };
+
+/** What the server knows about one TCP connection. */
+interface ConnectionState {
+  /** It has shown the token: it is the UI, the CLI or a script of the person's. */
+  proven: boolean;
+  /** Requests on it that have not been answered yet. */
+  inFlight: number;
+  /** performance.now() when it was accepted. */
+  openedAt: number;
+}
+
+/** A connection this young is never pushed out: the UI's and the CLI's send their request at once. */
+const NEW_CONNECTION_GRACE_MS = 250;
 const UNLIMITED_CALLS: ReadonlySet<ApiCallName> = new Set(['status']);
 
 const STATUS_OF: Record<ApiError['code'], number> = {
@@ -105,19 +135,32 @@ export class ApiServer {
   /** Calls running now, in all and per connection. */
   private running = 0;
   private readonly runningOn = new WeakMap<Duplex, number>();
+  /** Every open connection, oldest first (a Map keeps insertion order). */
+  private readonly connections = new Map<Socket, ConnectionState>();
+  private unproven = 0;
 
   constructor(options: ApiServerOptions) {
     this.options = options;
     this.limits = { ...DEFAULT_API_LIMITS, ...options.limits };
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendError(res, 'internal', (err as Error).message);
-        else res.destroy();
-      });
-    });
-    this.server.requestTimeout = 60_000;
-    this.server.headersTimeout = 20_000;
-    this.server.maxConnections = this.limits.connections;
+    this.server = http.createServer(
+      {
+        // Slow or silent request heads are cut quickly: the check runs twice a second.
+        headersTimeout: this.limits.headersMs,
+        requestTimeout: 60_000,
+        keepAliveTimeout: this.limits.keepAliveMs,
+        connectionsCheckingInterval: 500,
+      },
+      (req, res) => {
+        this.track(req, res);
+        this.handle(req, res).catch((err: unknown) => {
+          if (!res.headersSent) sendError(res, 'internal', (err as Error).message);
+          else res.destroy();
+        });
+      },
+    );
+    // A hard ceiling on file descriptors; admit() keeps the unproven within their own limit.
+    this.server.maxConnections = this.limits.connections + this.limits.unprovenConnections + 1;
+    this.server.on('connection', (socket: Socket) => this.admit(socket));
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: 64 * 1024,
@@ -170,6 +213,83 @@ export class ApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * A new connection: it counts as unproven until it shows the token. Beyond the limit of
+   * unproven connections, the one that has waited longest without a request in progress goes,
+   * one that never sent a byte first, and one older than a moment before a younger one (the
+   * UI's and the CLI's connections ask at once). So whoever holds idle sockets loses them, and
+   * the person's own connection gets in. The new connection itself is refused only when every
+   * unproven one is in the middle of a request.
+   */
+  private admit(socket: Socket): void {
+    if (this.unproven >= this.limits.unprovenConnections) {
+      const victim = this.evictionCandidate(performance.now() - NEW_CONNECTION_GRACE_MS) ?? this.evictionCandidate();
+      if (!victim) {
+        socket.destroy();
+        return;
+      }
+      this.forget(victim);
+      victim.destroy();
+    }
+    this.connections.set(socket, { proven: false, inFlight: 0, openedAt: performance.now() });
+    this.unproven++;
+    // A socket that never says anything is closed long before headersTimeout would see it.
+    const silent = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, this.limits.firstByteMs);
+    silent.unref();
+    socket.once('close', () => {
+      clearTimeout(silent);
+      this.forget(socket);
+    });
+  }
+
+  /** The oldest unproven connection with no request in progress (opened before `openedBefore`). */
+  private evictionCandidate(openedBefore = Infinity): Socket | undefined {
+    let idle: Socket | undefined;
+    for (const [socket, state] of this.connections) {
+      // Oldest first: once one is too young, so are all after it.
+      if (state.openedAt > openedBefore) break;
+      if (state.proven || state.inFlight > 0) continue;
+      if (socket.bytesRead === 0) return socket;
+      idle ??= socket;
+    }
+    return idle;
+  }
+
+  private forget(socket: Socket): void {
+    const state = this.connections.get(socket);
+    if (!state) return;
+    this.connections.delete(socket);
+    if (!state.proven) this.unproven--;
+  }
+
+  private prove(socket: Socket): void {
+    const state = this.connections.get(socket);
+    if (!state || state.proven) return;
+    state.proven = true;
+    this.unproven--;
+  }
+
+  private provenCount(): number {
+    return this.connections.size - this.unproven;
+  }
+
+  /** Counts a request as in progress on its connection until it is answered or dropped. */
+  private track(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const state = this.connections.get(req.socket as Socket);
+    if (!state) return;
+    state.inFlight++;
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      state.inFlight--;
+    };
+    res.once('finish', end);
+    res.once('close', end);
+  }
+
   private allowedHosts(): Set<string> {
     return new Set([`localhost:${this.port}`, `127.0.0.1:${this.port}`]);
   }
@@ -201,6 +321,17 @@ export class ApiServer {
       const auth = req.headers.authorization;
       if (!this.hasToken(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined))
         return sendError(res, 'unauthorized', 'this call needs the token the host printed at start-up');
+      if (!this.connections.get(req.socket as Socket)?.proven) {
+        if (this.provenCount() >= this.limits.connections) {
+          res.shouldKeepAlive = false;
+          return sendError(
+            res,
+            'busy',
+            `the host already has ${this.limits.connections} connections open; close some or reuse them`,
+          );
+        }
+        this.prove(req.socket as Socket);
+      }
       const name = url.pathname.slice('/api/'.length);
       if (!Object.hasOwn(apiCalls, name)) return sendError(res, 'not_found', `there is no API call named ${name}`);
       return this.limited(name as ApiCallName, req, res);
@@ -308,6 +439,8 @@ export class ApiServer {
     if (!protocols.includes(LIVE_PROTOCOL) || !protocols.some((p) => this.hasToken(p)))
       return refuse(401, 'Unauthorized');
     if (this.wss.clients.size >= this.limits.liveClients) return refuse(503, 'Service Unavailable');
+    // The live socket has shown the token: it no longer counts among the unproven.
+    this.prove(socket as Socket);
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       // An oversized frame or a broken connection: ws closes the socket itself (1009 and the
       // like); unhandled, the error would take the host down.

@@ -1,12 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { IpcRpcClient } from '../../shared/contracts/ipc-provider.ts';
 import { childEnvironment } from '../child-environment.ts';
 
 export interface AnvilOptions {
-  port: number;
   chainId: number;
+  /** anvil's IPC socket (see privateIpcEndpoint); default: one in a fresh private temp folder. */
+  ipcPath?: string;
   /** JSON state file: loaded at start when present, saved every interval and on a clean exit. */
   stateFile?: string;
   stateIntervalSeconds?: number;
@@ -32,18 +36,73 @@ export function anvilBinaryPath(): string {
 }
 
 /**
+ * How anvil is kept out of reach. anvil always opens an HTTP port, with no authentication and
+ * every cheat method; we speak to it only over its IPC socket, in a folder only this OS user
+ * can open. On Linux, where unprivileged user namespaces are allowed, anvil runs in a private
+ * network namespace: its HTTP port exists only there, and no other program can connect to it.
+ * Elsewhere (macOS, Windows, a Linux that forbids user namespaces) it listens on a random
+ * loopback port that nothing of ours uses; see docs/SECURITY.md, "The chain's one door".
+ */
+export type AnvilIsolation = 'network-namespace' | 'loopback-port';
+
+let namespaceSupport: boolean | undefined;
+
+/** True when `unshare` can give an unprivileged process its own user and network namespace. */
+export function privateNetworkNamespaceAvailable(): boolean {
+  if (process.platform !== 'linux') return false;
+  if (process.env.LITBOX_CHAIN_ISOLATION === 'loopback-port') return false; // tests of the fallback
+  namespaceSupport ??=
+    spawnSync('unshare', ['--user', '--map-root-user', '--net', 'true'], {
+      stdio: 'ignore',
+      timeout: 5_000,
+    }).status === 0;
+  return namespaceSupport;
+}
+
+/** Unix sockets have a short path limit (104 bytes on macOS). */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * Where anvil's IPC endpoint lives: a socket in `ipcDir` made 0700 (or, when that path is too
+ * long for a socket, in a fresh 0700 temp folder, `privateDir`), or a named pipe with a random name.
+ */
+export function privateIpcEndpoint(ipcDir: string | undefined): { socketPath: string; privateDir?: string } {
+  if (process.platform === 'win32')
+    return { socketPath: `\\\\.\\pipe\\litbox-anvil-${randomBytes(16).toString('hex')}` };
+  if (ipcDir) {
+    fs.mkdirSync(ipcDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(ipcDir, 0o700);
+    const socketPath = path.join(ipcDir, 'anvil.ipc');
+    if (socketPath.length <= MAX_SOCKET_PATH) return { socketPath };
+  }
+  const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-chain-')); // 0700
+  return { socketPath: path.join(privateDir, 'anvil.ipc'), privateDir };
+}
+
+/**
  * The embedded chain. We spawn the platform binary directly (not the npm wrapper script)
- * so that our signals reach anvil itself and a clean stop writes its state file.
+ * so that our signals reach anvil itself and a clean stop writes its state file. Nobody but
+ * us reaches it: see AnvilIsolation.
  */
 export class AnvilProcess {
-  readonly rpcUrl: string;
+  /** anvil's IPC socket (or named pipe): Litbox's own processes only. */
+  readonly ipcPath: string;
+  readonly isolation: AnvilIsolation;
+  private readonly privateDir: string | undefined;
+  private readonly client: IpcRpcClient;
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> | undefined;
   private readonly options: AnvilOptions;
 
   constructor(options: AnvilOptions) {
     this.options = options;
-    this.rpcUrl = `http://127.0.0.1:${options.port}`;
+    const { socketPath, privateDir } = options.ipcPath
+      ? { socketPath: options.ipcPath }
+      : privateIpcEndpoint(undefined);
+    this.ipcPath = socketPath;
+    this.privateDir = privateDir;
+    this.client = new IpcRpcClient(socketPath);
+    this.isolation = privateNetworkNamespaceAvailable() ? 'network-namespace' : 'loopback-port';
   }
 
   get pid(): number | undefined {
@@ -56,8 +115,14 @@ export class AnvilProcess {
 
   /** Starts anvil and resolves once it answers JSON-RPC. */
   async start(timeoutMs = 20_000): Promise<void> {
-    const { port, chainId, stateFile, stateIntervalSeconds = 1, logFile } = this.options;
-    const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId)];
+    const { chainId, stateFile, stateIntervalSeconds = 1, logFile } = this.options;
+    if (process.platform !== 'win32') fs.rmSync(this.ipcPath, { force: true }); // left by a killed anvil
+    const args = ['--ipc', this.ipcPath, '--chain-id', String(chainId)];
+    // The HTTP port anvil insists on opening: alone in its namespace, or a random loopback
+    // port; no CORS headers either way (a web page that finds it cannot read the answers).
+    args.push('--host', '127.0.0.1', '--port', this.isolation === 'network-namespace' ? '8545' : '0', '--no-cors');
+    // No unlocked dev accounts: every write is a transaction signed by a key someone holds.
+    args.push('--accounts', '0');
     // Quiet on stdout; the log file keeps only what anvil reports as warnings or errors.
     args.push('--silent');
     if (stateFile) {
@@ -67,7 +132,12 @@ export class AnvilProcess {
       args.push('--preserve-historical-states');
     }
     const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-    const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', out, out], env: childEnvironment() });
+    // unshare execs anvil in place: the pid, and our signals, are anvil's own.
+    const [command, commandArgs] =
+      this.isolation === 'network-namespace'
+        ? ['unshare', ['--user', '--map-root-user', '--net', anvilBinaryPath(), ...args]]
+        : [anvilBinaryPath(), args];
+    const child = spawn(command, commandArgs, { stdio: ['ignore', out, out], env: childEnvironment() });
     if (typeof out === 'number') fs.closeSync(out);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -85,12 +155,22 @@ export class AnvilProcess {
       await Promise.race([sleep(50), spawnError]);
     }
     await this.stop();
-    throw new Error(`anvil did not answer on ${this.rpcUrl} within ${timeoutMs} ms`);
+    throw new Error(`anvil did not answer on ${this.ipcPath} within ${timeoutMs} ms`);
   }
 
-  /** One JSON-RPC call; throws with the node's message on an RPC error. */
-  rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
-    return jsonRpc<T>(this.rpcUrl, method, params);
+  /** Sends a JSON-RPC body (a call or a batch) over the IPC socket; resolves with anvil's answer text. */
+  request(body: string): Promise<string> {
+    return this.client.request(body);
+  }
+
+  /** One JSON-RPC call over the IPC socket; throws with the node's message on an RPC error. */
+  async rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    const answer = JSON.parse(await this.request(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }))) as {
+      result?: T;
+      error?: { message: string };
+    };
+    if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+    return answer.result as T;
   }
 
   /** True when anvil answers JSON-RPC now. */
@@ -114,6 +194,8 @@ export class AnvilProcess {
       clearTimeout(timer);
     }
     this.child = undefined;
+    this.client.close();
+    if (this.privateDir) fs.rmSync(this.privateDir, { recursive: true, force: true });
   }
 
   /** Simulates a crash (tests and chaos runs). */
@@ -124,18 +206,6 @@ export class AnvilProcess {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
     this.child?.once('exit', listener);
   }
-}
-
-/** One JSON-RPC call; throws with the node's message on an RPC error. */
-export async function jsonRpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -111,7 +111,7 @@ describe('verifyDeployment', () => {
       /^the chain state in \/data\/chain\/state\.json lost the Litbox contracts \(no code at PKPNFT 0x/,
     );
     await expect(verifyDeployment(empty.provider, net.addresses)).rejects.toThrow(
-      `the chain state in the chain at ${empty.anvil.rpcUrl} lost the Litbox contracts`,
+      `the chain state in the chain at ipc:${empty.anvil.ipcPath} lost the Litbox contracts`,
     );
   });
 

@@ -7,7 +7,7 @@ import { findFreePort } from '../ports.ts';
 import { ChainJournal } from './chain-journal.ts';
 import { JournaledChain } from './journaled-chain.ts';
 
-// anvil's first dev account (public test mnemonic); funded at every fresh start.
+// A test account, funded on the host's private path when a chain is new (anvil has no dev accounts).
 const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
 const dirs: string[] = [];
@@ -21,7 +21,7 @@ afterEach(async () => {
 async function chainIn(dir: string, stateIntervalSeconds: number, pruneAfterMs?: number): Promise<JournaledChain> {
   const chain = new JournaledChain({
     ...(pruneAfterMs !== undefined ? { pruneAfterMs } : {}),
-    port: await findFreePort(),
+    ipcDir: path.join(dir, 'ipc'),
     gatewayPort: await findFreePort(),
     chainId: 31337,
     stateFile: path.join(dir, 'anvil-state.json'),
@@ -29,7 +29,9 @@ async function chainIn(dir: string, stateIntervalSeconds: number, pruneAfterMs?:
     journalFile: path.join(dir, 'journal.sqlite'),
   });
   chains.push(chain);
+  const fresh = !fs.existsSync(path.join(dir, 'anvil-state.json'));
   await chain.start();
+  if (fresh) await chain.rpc('anvil_setBalance', [new Wallet(DEV_KEY).address, toQuantity(parseEther('1000'))]);
   return chain;
 }
 
@@ -55,13 +57,14 @@ describe('the journaled chain', () => {
       hashes.push(tx.hash);
     }
     const topUp = Wallet.createRandom().address;
-    await provider.send('anvil_setBalance', [topUp, toQuantity(parseEther('42'))]);
+    // A cheat on the host's private path (the faucet's): journaled too.
+    await chain.rpc('anvil_setBalance', [topUp, toQuantity(parseEther('42'))]);
     // A refused write is not journaled (it would fail again at every replay); a malformed one
     // (odd-length hex) is refused by anvil and does not disturb the gateway.
     await expect(provider.send('eth_sendRawTransaction', ['0x1234'])).rejects.toThrow();
     await expect(provider.send('eth_sendRawTransaction', ['0x123'])).rejects.toThrow();
     const journal = new ChainJournal(path.join(dir, 'journal.sqlite'));
-    expect(journal.count()).toBe(4); // three transactions and the balance change
+    expect(journal.count()).toBe(5); // the funding, three transactions and the balance change
     journal.close();
 
     const anvilPid = chain.pid;
@@ -140,4 +143,45 @@ describe('the journaled chain', () => {
     expect(await provider.getBalance(to)).toBe(7n);
     provider.destroy();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'without a private network namespace (macOS, Windows): anvil on a random loopback port, no CORS, no accounts, text/plain refused',
+    async () => {
+      process.env.LITBOX_CHAIN_ISOLATION = 'loopback-port';
+      let chain: JournaledChain;
+      try {
+        chain = await chainIn(tempDir(), 1);
+      } finally {
+        delete process.env.LITBOX_CHAIN_ISOLATION;
+      }
+      expect(chain.isolation).toBe('loopback-port');
+      // Find anvil's port from its own sockets (Linux /proc), as a local attacker would by scanning.
+      const inodes = fs
+        .readdirSync(`/proc/${chain.pid}/fd`)
+        .map((fd) => /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${chain.pid}/fd/${fd}`))?.[1])
+        .filter(Boolean);
+      const port = fs
+        .readFileSync('/proc/self/net/tcp', 'utf8')
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => cols[3] === '0A' && inodes.includes(cols[9]))
+        .map((cols) => parseInt(cols[1]!.split(':')[1]!, 16))[0];
+      expect(port).toBeDefined();
+      const ask = (contentType: string, method: string) =>
+        fetch(`http://127.0.0.1:${port}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, origin: 'http://evil.example' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+        });
+      const accounts = await ask('application/json', 'eth_accounts');
+      expect(accounts.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await accounts.json()).toMatchObject({ result: [] });
+      // What a web page can send without a preflight: refused by anvil.
+      expect(await (await ask('text/plain', 'evm_mine')).json()).toMatchObject({ error: { code: -32600 } });
+      // The gateway works the same in front of it.
+      const provider = new JsonRpcProvider(chain.rpcUrl, 31337, { staticNetwork: true });
+      expect(await provider.getBalance(new Wallet(DEV_KEY).address)).toBe(parseEther('1000'));
+      provider.destroy();
+    },
+  );
 });

@@ -1,16 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { keccak256 } from 'ethers';
+import { BodyRpcProvider } from '../../shared/contracts/ipc-provider.ts';
 import { BodyTooLarge, readRequestBody } from '../http-body.ts';
-import { AnvilProcess, jsonRpc, type AnvilOptions } from './anvil-process.ts';
+import { AnvilProcess, privateIpcEndpoint, type AnvilOptions } from './anvil-process.ts';
 import { ChainJournal, type JournalEntry } from './chain-journal.ts';
+import { checkDoor, refusedMethod } from './chain-door.ts';
 
 /** Requests that change the chain: journaled before they reach anvil, replayed after a crash. */
 const WRITE_METHODS = new Set([
   'eth_sendRawTransaction',
   'eth_sendTransaction',
+  'eth_sendUnsignedTransaction',
   'anvil_setBalance',
   'anvil_setCode',
   'anvil_setNonce',
@@ -29,9 +33,15 @@ interface RpcCall {
   params?: unknown;
 }
 
-export interface JournaledChainOptions extends AnvilOptions {
-  /** Where everyone reaches the chain (the journaling gateway in front of anvil). */
+export interface JournaledChainOptions extends Omit<AnvilOptions, 'ipcPath'> {
+  /** Where dapp tools and the nodes reach the chain (the journaling gateway in front of anvil). */
   gatewayPort: number;
+  /** A folder for anvil's IPC socket (made 0700), e.g. in the data directory. */
+  ipcDir?: string;
+  /** The secret in the gateway's URL path (default: a new random one). */
+  token?: string;
+  /** Whether the sandbox's owner turned cheat methods on for outside callers (read per request). */
+  cheatsAllowed?: () => boolean;
   journalFile: string;
   log?: (message: string) => void;
   /** How old a journal entry must be before pruning may drop it (default: 30 state intervals; tests shorten it). */
@@ -41,7 +51,12 @@ export interface JournaledChainOptions extends AnvilOptions {
 }
 
 /**
- * The embedded chain behind a journaling JSON-RPC gateway. anvil keeps its state in a file it
+ * The embedded chain behind a journaling JSON-RPC gateway, the chain's one door: anvil itself
+ * is out of everyone's reach (see AnvilIsolation); the gateway answers only requests that carry
+ * its secret, come from no foreign web page, and ask for reads or raw signed transactions
+ * (cheat methods only when the person turned them on); the host calls it in process.
+ *
+ * Journaling: anvil keeps its state in a file it
  * rewrites every second, so a SIGKILL can lose up to a second of blocks, among them
  * transactions the host already reported mined. Every process reaches the chain through
  * this gateway instead: it writes each state-changing request to a durable journal before
@@ -51,7 +66,12 @@ export interface JournaledChainOptions extends AnvilOptions {
  * chain still has. Raw transactions replay to the same hashes.
  */
 export class JournaledChain {
+  /** The gateway's URL, secret included: what dapp tools and the nodes use. */
   readonly rpcUrl: string;
+  /** anvil's IPC socket: Litbox's own processes read the chain there. */
+  readonly ipcPath: string;
+  private readonly privateIpcDir: string | undefined;
+  private readonly token: string;
   private readonly options: JournaledChainOptions;
   private readonly journal: ChainJournal;
   private anvil: AnvilProcess;
@@ -67,10 +87,23 @@ export class JournaledChain {
 
   constructor(options: JournaledChainOptions) {
     this.options = options;
-    this.rpcUrl = `http://127.0.0.1:${options.gatewayPort}`;
+    this.token = options.token ?? randomBytes(32).toString('base64url');
+    this.rpcUrl = `http://127.0.0.1:${options.gatewayPort}/rpc/${this.token}`;
+    const { socketPath, privateDir } = privateIpcEndpoint(options.ipcDir);
+    this.ipcPath = socketPath;
+    this.privateIpcDir = privateDir;
     fs.mkdirSync(path.dirname(options.journalFile), { recursive: true });
     this.journal = new ChainJournal(options.journalFile);
-    this.anvil = new AnvilProcess(options);
+    this.anvil = this.newAnvil();
+  }
+
+  private newAnvil(): AnvilProcess {
+    return new AnvilProcess({ ...this.options, ipcPath: this.ipcPath });
+  }
+
+  /** How anvil is kept out of reach of other programs (see AnvilIsolation). */
+  get isolation(): AnvilProcess['isolation'] {
+    return this.anvil.isolation;
   }
 
   get pid(): number | undefined {
@@ -79,11 +112,6 @@ export class JournaledChain {
 
   get running(): boolean {
     return this.anvil.running;
-  }
-
-  /** anvil's own URL (tests that must bypass the journal). */
-  get anvilUrl(): string {
-    return this.anvil.rpcUrl;
   }
 
   /** Starts anvil, replays what its state lacks, then opens the gateway. */
@@ -114,7 +142,7 @@ export class JournaledChain {
     const stateFile = this.options.stateFile;
     if (stateFile) this.setAsideDamagedState(stateFile);
     const fresh = stateFile !== undefined && !fs.existsSync(stateFile);
-    this.anvil = new AnvilProcess(this.options);
+    this.anvil = this.newAnvil();
     await this.anvil.start(timeoutMs);
     if (this.anvil.pid !== undefined) this.options.onAnvilStart?.(this.anvil.pid);
     if (fresh && !this.journal.reachesGenesis()) {
@@ -250,25 +278,66 @@ export class JournaledChain {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(text);
     };
-    if (req.method !== 'POST') return reply(405, '{"error":"JSON-RPC over POST only"}');
+    const refusal = checkDoor(req, this.options.gatewayPort, this.token);
+    if (refusal) {
+      res.setHeader('connection', 'close');
+      return reply(refusal.status, rpcError(null, -32001, refusal.message));
+    }
     let body: string;
     try {
       body = await readRequestBody(req, MAX_BODY_BYTES);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return reply(413, JSON.stringify({ error: err.message }));
+      if (err instanceof BodyTooLarge) return reply(413, rpcError(null, -32600, err.message));
       return; // the client went away
     }
-    let calls: RpcCall[] = [];
+    reply(200, await this.request(body, { outside: true }));
+  }
+
+  /**
+   * The host's own path to the chain, in process: every method anvil offers (the faucet's
+   * setBalance, a passkey challenge's evm_mine), journaled like the gateway's writes.
+   */
+  privateRequest(body: string): Promise<string> {
+    return this.request(body, { outside: false });
+  }
+
+  /** An ethers provider on the private path (the host's wallet services, genesis). */
+  provider(chainId: number, pollingIntervalMs = 50): BodyRpcProvider {
+    return new BodyRpcProvider(
+      'the host chain gateway',
+      (body) => this.privateRequest(body),
+      chainId,
+      pollingIntervalMs,
+    );
+  }
+
+  private async request(body: string, from: { outside: boolean }): Promise<string> {
+    let calls: RpcCall[];
+    let batch: boolean;
     try {
       const parsed: unknown = JSON.parse(body);
-      calls = (Array.isArray(parsed) ? parsed : [parsed]) as RpcCall[];
+      batch = Array.isArray(parsed);
+      calls = (batch ? parsed : [parsed]) as RpcCall[];
     } catch {
-      // not JSON: anvil answers with its own parse error
+      return rpcError(null, -32700, 'the body is not JSON');
     }
-    const writes = calls.filter((c) => typeof c?.method === 'string' && WRITE_METHODS.has(c.method));
-    const answer =
-      writes.length === 0 ? await this.forwardOrUnavailable(body, calls) : await this.journaled(body, calls, writes);
-    reply(200, answer);
+    if (calls.length === 0 || calls.some((c) => typeof c !== 'object' || c === null || typeof c.method !== 'string'))
+      return rpcError(null, -32600, 'not a JSON-RPC request');
+    if (from.outside) {
+      const cheats = this.options.cheatsAllowed?.() ?? false;
+      const refused = calls.map((c) =>
+        c.id === undefined || c.id === null ? 'calls need an id' : refusedMethod(c.method as string, cheats),
+      );
+      if (refused.some((r) => r !== undefined)) {
+        // Nothing of a batch with a refused call runs: a batch is one request.
+        const answers = calls.map((c, i) =>
+          JSON.parse(rpcError(c.id ?? null, -32601, refused[i] ?? 'not run: another call of this batch was refused')),
+        );
+        return JSON.stringify(batch ? answers : answers[0]);
+      }
+    }
+    const writes = calls.filter((c) => WRITE_METHODS.has(c.method as string));
+    return writes.length === 0 ? this.forwardOrUnavailable(body, calls) : this.journaled(body, calls, writes);
   }
 
   /** One write at a time: journal, forward, and drop the entry again if anvil refused it. */
@@ -319,17 +388,17 @@ export class JournaledChain {
   }
 
   private async forward(body: string): Promise<{ text: string }> {
-    const res = await fetch(this.anvil.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    return { text: await res.text() };
+    return { text: await this.anvil.request(body) };
   }
 
-  /** One JSON-RPC call through the gateway. */
-  rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
-    return jsonRpc<T>(this.rpcUrl, method, params);
+  /** One JSON-RPC call on the host's private path (journaled if it writes). */
+  async rpc<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    const answer = JSON.parse(await this.privateRequest(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }))) as {
+      result?: T;
+      error?: { message: string };
+    };
+    if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+    return answer.result as T;
   }
 
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
@@ -352,6 +421,7 @@ export class JournaledChain {
     this.server?.closeAllConnections();
     await this.anvil.stop(graceMs);
     this.journal.close();
+    if (this.privateIpcDir) fs.rmSync(this.privateIpcDir, { recursive: true, force: true });
   }
 }
 
@@ -362,6 +432,10 @@ function loadsAsJson(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+function rpcError(id: unknown, code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', id: id ?? null, error: { code, message } });
 }
 
 /** JSON-RPC errors for every call while anvil is down (restarting). */

@@ -37,10 +37,13 @@ const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 
 const commands: Record<string, Command> = {
   up: {
-    summary: 'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]...  start the sandbox',
+    summary:
+      'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]... [--provider-port P] [--approve-all-from NAME]  start the sandbox',
     options: {
       nodes: { type: 'string' },
       port: { type: 'string' },
+      'provider-port': { type: 'string' },
+      'approve-all-from': { type: 'string' },
       'allow-fetch': { type: 'string', multiple: true },
       'google-client-id': { type: 'string' },
       ...dataDirOption,

@@ -28,6 +28,10 @@ function formatStatus(status: NetworkStatus): string {
     `network: ${status.ready ? 'ready' : 'starting'}, threshold ${status.threshold} of ${status.nodeCount}`,
     `chain:   ${status.chain.up ? 'up' : 'down'}, chain id ${status.chain.chainId}, block ${status.chain.blockNumber ?? '-'}, ${status.chain.rpcUrl}`,
   ];
+  if (status.provider)
+    lines.push(
+      `wallet provider: ${status.provider.url}${status.provider.approveAllFrom ? ` (approving all from "${status.provider.approveAllFrom}")` : ''}`,
+    );
   for (const node of status.nodes)
     lines.push(
       `node ${String(node.index).padStart(2)}: ${node.up ? 'up  ' : 'down'} pid ${node.pid ?? '-'} restarts ${node.restarts} ${node.url}`,

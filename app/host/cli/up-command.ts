@@ -1,6 +1,7 @@
 import { parseNodeCount } from '../../shared/network.ts';
 import { HostToShell, ShellToHost } from '../../shared/shell-ipc.ts';
 import { defaultDataDir } from '../data-dir.ts';
+import { LOCAL_NAME } from '../provider/wallet-provider.ts';
 import { startHost } from '../host.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
@@ -38,6 +39,20 @@ export const upCommand: CommandHandler = async (values) => {
       throw new CliError(`--allow-fetch takes an http(s) URL prefix, like https://api.example.com/ (got ${prefix})`, 2);
   }
   const toParent = values['report-to-parent'] === true && typeof process.send === 'function';
+  const providerPortText = values['provider-port'] as string | undefined;
+  const providerPort = providerPortText === undefined ? undefined : Number(providerPortText);
+  if (providerPort !== undefined && (!Number.isInteger(providerPort) || providerPort < 1 || providerPort > 65535))
+    throw new CliError(
+      `--provider-port needs a port from 1 to 65535 (dapps and the extension keep it); got ${providerPortText}`,
+      2,
+    );
+  const approveAllFrom = values['approve-all-from'] as string | undefined;
+  if (approveAllFrom !== undefined && (!LOCAL_NAME.test(approveAllFrom) || approveAllFrom === 'unknown'))
+    throw new CliError(
+      `--approve-all-from takes the name a local client gives in http://127.0.0.1:PORT/?name=NAME (letters, digits, . _ -; not "unknown"), got ${approveAllFrom}`,
+      2,
+    );
+
   const newVault = values['new-vault'] as string | undefined;
   if (newVault !== undefined && newVault !== 'keychain' && newVault !== 'passphrase-file')
     throw new CliError(`--new-vault is keychain or passphrase-file (got ${newVault})`, 2);
@@ -76,6 +91,8 @@ export const upCommand: CommandHandler = async (values) => {
         port,
         fetchAllowList: allowFetch,
         googleClientId: values['google-client-id'] as string | undefined,
+        providerPort,
+        approveAllFrom,
         onProgress: (step) => console.error(`litbox: ${step}`),
         onListening: (url, token) => {
           if (toParent) sendToParent({ type: 'listening', url, token });
@@ -98,6 +115,13 @@ export const upCommand: CommandHandler = async (values) => {
           message,
         });
       throw err;
+    }
+    if (!toParent) {
+      console.log(`Litbox wallet provider: ${host.provider.url}`);
+      if (approveAllFrom)
+        console.log(
+          `approving every request from the local client "${approveAllFrom}" without asking (--approve-all-from)`,
+        );
     }
     if (toParent) sendToParent({ type: 'ready' });
     else console.log('ready');

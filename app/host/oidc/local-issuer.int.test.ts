@@ -43,6 +43,7 @@ describe('local OpenID Connect issuer', () => {
       clientId: CLIENT,
       redirectUri: receiver.redirectUri,
     });
+    issuer.expectAuthorization(request);
     const response = receiver.waitForCode(request.state);
 
     const browser = await signInHeadless(request.url, 'alice@example.com');
@@ -81,6 +82,7 @@ describe('local OpenID Connect issuer', () => {
       timeoutMs: 10_000,
       issuer: issuer.issuer,
       clientId: CLIENT,
+      announce: issuer.expectAuthorization,
       openUrl: async (url) => void (await signInHeadless(url, 'bob@example.com')),
     });
     expect(bob.claims).toMatchObject({ sub: '100000000000000000002', email: 'bob@example.com', email_verified: true });
@@ -89,6 +91,7 @@ describe('local OpenID Connect issuer', () => {
       timeoutMs: 10_000,
       issuer: issuer.issuer,
       clientId: CLIENT,
+      announce: issuer.expectAuthorization,
       openUrl: async (url) => void (await signInHeadless(url, 'carol@example.com')),
     });
     expect(carol.claims).toMatchObject({ email: 'carol@example.com', email_verified: false });
@@ -101,6 +104,7 @@ describe('local OpenID Connect issuer', () => {
         timeoutMs: 10_000,
         issuer: issuer.issuer,
         clientId: CLIENT,
+        announce: issuer.expectAuthorization,
         openUrl: async (url) => void (await signInHeadless(url, email, { jar })),
       });
     expect((await as('alice@example.com')).claims.email).toBe('alice@example.com');
@@ -117,6 +121,7 @@ describe('local OpenID Connect issuer', () => {
           timeoutMs: 10_000,
           issuer: remembering.issuer,
           clientId: CLIENT,
+          announce: remembering.expectAuthorization,
           openUrl: async (url) => void (await signInHeadless(url, email, { jar })),
         });
       expect((await as('alice@example.com')).claims.email).toBe('alice@example.com');
@@ -127,6 +132,7 @@ describe('local OpenID Connect issuer', () => {
         timeoutMs: 10_000,
         issuer: remembering.issuer,
         clientId: CLIENT,
+        announce: remembering.expectAuthorization,
         prompt: 'login',
         openUrl: async (url) => void (await signInHeadless(url, 'bob@example.com', { jar })),
       });
@@ -142,6 +148,7 @@ describe('local OpenID Connect issuer', () => {
       timeoutMs: 10_000,
       issuer: issuer.issuer,
       clientId: CLIENT,
+      announce: issuer.expectAuthorization,
       openUrl: async (url) => void (await signInHeadless(url, undefined)),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OidcLoginError);
@@ -156,6 +163,7 @@ describe('local OpenID Connect issuer', () => {
       clientId: CLIENT,
       redirectUri: receiver.redirectUri,
     });
+    issuer.expectAuthorization(request);
     const response = receiver.waitForCode(request.state);
     await signInHeadless(request.url, 'alice@example.com');
     const { code } = await response;
@@ -178,23 +186,24 @@ describe('local OpenID Connect issuer', () => {
     expect((again as OidcLoginError).message).toMatch(/invalid_grant/);
   });
 
-  it('refuses an authorization request without PKCE', async () => {
+  it('refuses an authorization request without PKCE, even for an announced sign-in', async () => {
     const endpoints = await discoverIssuer(issuer.issuer);
-    const receiver = await startLoopbackReceiver({ timeoutMs: 5_000 });
+    const receiver = await startLoopbackReceiver({ timeoutMs: 3_000 });
     const request = buildAuthorizationRequest({
       authorizationEndpoint: endpoints.authorizationEndpoint,
       clientId: CLIENT,
       redirectUri: receiver.redirectUri,
     });
+    const withdraw = issuer.expectAuthorization(request);
     const url = new URL(request.url);
     url.searchParams.delete('code_challenge');
     url.searchParams.delete('code_challenge_method');
     const response = receiver.waitForCode(request.state).catch((e: unknown) => e);
     const browser = await signInHeadless(url.href, 'alice@example.com');
-    expect(new URL(browser.finalUrl).searchParams.get('error')).toBe('invalid_request');
-    const err = await response;
-    expect((err as OidcLoginError).reason).toBe('authorization_failed');
-    expect((err as OidcLoginError).message).toMatch(/PKCE/);
+    expect(browser.status).toBe(403);
+    expect(browser.body).toContain('not started by Litbox');
+    expect(((await response) as OidcLoginError).reason).toBe('timeout');
+    withdraw();
   });
 
   it('sends nobody to a redirect_uri it does not know', async () => {
@@ -204,6 +213,8 @@ describe('local OpenID Connect issuer', () => {
       clientId: CLIENT,
       redirectUri: 'http://127.0.0.1:45678/elsewhere',
     });
+    // Even announced (the host never announces such a thing), the provider refuses it.
+    issuer.expectAuthorization(request);
     const browser = await signInHeadless(request.url, 'alice@example.com');
     expect(browser.finalUrl.startsWith(issuer.issuer)).toBe(true);
     expect(browser.status).toBe(400);
@@ -217,6 +228,7 @@ describe('local OpenID Connect issuer', () => {
       clientId: CLIENT,
       redirectUri: 'http://127.0.0.1:1/callback',
     });
+    issuer.expectAuthorization(request);
     const first = await fetch(request.url, { redirect: 'manual' });
     const cookies = first.headers
       .getSetCookie()
@@ -275,6 +287,7 @@ describe('local OpenID Connect issuer', () => {
         timeoutMs: 10_000,
         issuer: first.issuer,
         clientId: CLIENT,
+        announce: first.expectAuthorization,
         openUrl: async (url) => void (await signInHeadless(url, 'alice@example.com')),
       });
       await first.close();
@@ -298,6 +311,111 @@ describe('local OpenID Connect issuer', () => {
   });
 });
 
+describe("only the host's own sign-in is honoured", () => {
+  /** What another program on the machine does: its own listener, its own request, the real page. */
+  async function outsiderAsksForAlice(tamper?: (url: URL) => void) {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const receiver = await startLoopbackReceiver({ timeoutMs: 2_000 });
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: receiver.redirectUri,
+    });
+    const url = new URL(request.url);
+    tamper?.(url);
+    const code = receiver.waitForCode(request.state).catch((e: unknown) => e);
+    const browser = await signInHeadless(url.href, 'alice@example.com');
+    return { browser, code: await code, receiver };
+  }
+
+  it("refuses another program that asks for alice's code with its own request", async () => {
+    const { browser, code } = await outsiderAsksForAlice();
+    expect(browser.status).toBe(403);
+    expect(browser.body).toContain('not started by Litbox');
+    expect(browser.finalUrl.startsWith(issuer.issuer)).toBe(true);
+    // Nothing came to its listener: no code, so no token.
+    expect((code as OidcLoginError).reason).toBe('timeout');
+  });
+
+  it("refuses the host's genuine request sent to a foreign redirect port, and after the host's sign-in ended", async () => {
+    // The host's sign-in, announced and in progress.
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const hostReceiver = await startLoopbackReceiver({ timeoutMs: 10_000 });
+    const genuine = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: hostReceiver.redirectUri,
+    });
+    const withdraw = issuer.expectAuthorization(genuine);
+    try {
+      // An outsider copies its challenge but points the redirect at its own port.
+      const { browser, code } = await outsiderAsksForAlice((url) =>
+        url.searchParams.set('code_challenge', genuine.codeChallenge),
+      );
+      expect(browser.status).toBe(403);
+      expect((code as OidcLoginError).reason).toBe('timeout');
+      // ...or at another port with the host's own path, on localhost instead of 127.0.0.1, etc.
+      for (const redirect of [
+        hostReceiver.redirectUri.replace(/:\d+\//, ':1/'),
+        hostReceiver.redirectUri.replace('127.0.0.1', 'localhost'),
+        `${hostReceiver.redirectUri}/x`,
+      ]) {
+        const url = new URL(genuine.url);
+        url.searchParams.set('redirect_uri', redirect);
+        const answer = await fetch(url, { redirect: 'manual' });
+        expect(answer.status, redirect).toBe(403);
+      }
+    } finally {
+      withdraw();
+      await hostReceiver.close();
+    }
+    // The host's own URL, once its sign-in has ended, is refused too.
+    const replay = await fetch(genuine.url, { redirect: 'manual' });
+    expect(replay.status).toBe(403);
+  });
+
+  it('guards every spelling of the authorization endpoint, and takes no pushed or posted requests', async () => {
+    const endpoints = await discoverIssuer(issuer.issuer);
+    const receiver = await startLoopbackReceiver({ timeoutMs: 2_000 });
+    const request = buildAuthorizationRequest({
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      clientId: CLIENT,
+      redirectUri: receiver.redirectUri,
+    });
+    const query = new URL(request.url).search;
+    for (const p of ['/auth', '/AUTH', '/auth/', '/%61uth', '//auth', '/Auth//']) {
+      const answer = await fetch(`${issuer.issuer}${p}${query}`, { redirect: 'manual' });
+      expect([403, 404], `${p}: ${answer.status}`).toContain(answer.status);
+      expect(answer.headers.get('location'), p).toBeNull();
+    }
+    const posted = await fetch(`${issuer.issuer}/auth`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URL(request.url).searchParams,
+      redirect: 'manual',
+    });
+    expect(posted.status).toBe(405);
+    const pushed = await fetch(`${issuer.issuer}/request`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URL(request.url).searchParams,
+    });
+    expect(pushed.status).toBe(404);
+    await receiver.close();
+  });
+
+  it('still signs in the flow the host announced', async () => {
+    const result = await loopbackLogin({
+      timeoutMs: 10_000,
+      issuer: issuer.issuer,
+      clientId: CLIENT,
+      announce: issuer.expectAuthorization,
+      openUrl: async (url) => void (await signInHeadless(url, 'alice@example.com')),
+    });
+    expect(result.claims.email).toBe('alice@example.com');
+  });
+});
+
 describe('loopback receiver', () => {
   it('ignores redirects with another state and takes the one with the right state', async () => {
     const receiver = await startLoopbackReceiver();
@@ -309,6 +427,26 @@ describe('loopback receiver', () => {
     const good = await fetch(`${receiver.redirectUri}?code=good&state=the-state`);
     expect(good.status).toBe(200);
     await expect(response).resolves.toEqual({ code: 'good' });
+  });
+
+  it('a cancelled sign-in closes its listener at once', async () => {
+    const controller = new AbortController();
+    let redirectUri = '';
+    const login = loopbackLogin({
+      timeoutMs: 60_000,
+      issuer: issuer.issuer,
+      clientId: CLIENT,
+      announce: issuer.expectAuthorization,
+      signal: controller.signal,
+      openUrl: (url) => void (redirectUri = new URL(url).searchParams.get('redirect_uri')!),
+    }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    controller.abort();
+    const err = await login;
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect((err as OidcLoginError).reason).toBe('cancelled');
+    await expect(fetch(redirectUri)).rejects.toThrow(/fetch failed/);
   });
 
   it('gives up after its timeout, and on close', async () => {

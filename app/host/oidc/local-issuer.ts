@@ -47,13 +47,58 @@ export interface LocalIssuer {
   /** The public signing key(s), for callers that hand them to verifiers without a fetch. */
   jwks: { keys: JWK[] };
   identities: readonly TestIdentity[];
+  /**
+   * Lets one sign-in in: the issuer honours an authorization request only when its client,
+   * redirect URI (the host's own loopback listener, port included) and PKCE challenge were
+   * announced here, in this process, by the flow that made it. Returns the withdrawal, called
+   * when that flow ends (done, cancelled, timed out).
+   */
+  expectAuthorization(request: ExpectedAuthorization): () => void;
   close(): Promise<void>;
+}
+
+/** What identifies one sign-in the host started: who asks, where the code goes, its PKCE challenge. */
+export interface ExpectedAuthorization {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+}
+
+const expectationKey = (e: ExpectedAuthorization) => JSON.stringify([e.clientId, e.redirectUri, e.codeChallenge]);
+
+/** Why an authorization request is not honoured, or undefined when the host's own flow announced it. */
+function refusalOf(
+  params: URLSearchParams | Record<string, unknown>,
+  expected: ReadonlySet<string>,
+): string | undefined {
+  const get = (name: string): unknown => (params instanceof URLSearchParams ? params.get(name) : params[name]);
+  if (get('request') != null || get('request_uri') != null)
+    return 'request objects are not accepted here; start the sign-in from Litbox';
+  const clientId = get('client_id');
+  const redirectUri = get('redirect_uri');
+  const codeChallenge = get('code_challenge');
+  if (typeof clientId !== 'string' || typeof redirectUri !== 'string' || typeof codeChallenge !== 'string')
+    return 'this sign-in was not started by Litbox (client, redirect or PKCE challenge missing)';
+  if (!expected.has(expectationKey({ clientId, redirectUri, codeChallenge })))
+    return 'this sign-in was not started by Litbox (or it has ended); start it again from Litbox';
+  return undefined;
 }
 
 const SCOPE_CLAIMS = {
   openid: ['sub'],
   email: ['email', 'email_verified'],
   profile: ['name', 'given_name', 'family_name'],
+};
+
+/** oidc-provider's authorization route, as its router sees it (case-folded, percent-decoded). */
+const isAuthorizationPath = (innerPath: string): boolean => {
+  let decoded = innerPath;
+  try {
+    decoded = decodeURIComponent(innerPath);
+  } catch {
+    // left as it is: the router does the same
+  }
+  return /^\/+auth\/*$/i.test(decoded);
 };
 
 const INTERACTION_ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|abort))?$/;
@@ -102,6 +147,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   const issuer = `http://127.0.0.1:${port}${issuerPath}`;
   const origin = `http://127.0.0.1:${port}`;
 
+  // The sign-ins the host has started and not yet ended (see expectAuthorization).
+  const expected = new Set<string>();
+
   const idTokenTtl = options.idTokenTtlSec ?? 600;
   const configuration: Configuration = {
     adapter: createMemoryStore(),
@@ -126,6 +174,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
+      // Authorization requests come only as plain query strings, which the gate below reads.
+      pushedAuthorizationRequests: { enabled: false },
+      requestObjects: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: true },
     },
@@ -214,6 +265,13 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       return;
     }
     const clientId = String(details.params.client_id ?? '');
+    // Checked again here (the gate at /auth is the first check): an account is chosen only for
+    // a sign-in the host announced and has not withdrawn.
+    const refusal = refusalOf(details.params, expected);
+    if (refusal) {
+      sendHtml(res, 403, renderMessagePage('Sign-in refused', refusal));
+      return;
+    }
 
     if (req.method === 'GET' && action === undefined) {
       if (details.prompt.name === 'login') {
@@ -289,6 +347,20 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       return;
     }
     const innerPath = url.pathname.slice(issuerPath.length) || '/';
+    // The one door to a code: an authorization request is honoured only for a sign-in the host
+    // announced. Everything else the provider serves (discovery, keys, the token endpoint) gives
+    // nothing without a code.
+    if (isAuthorizationPath(innerPath)) {
+      if (req.method !== 'GET') {
+        res.writeHead(405, { Allow: 'GET' }).end();
+        return;
+      }
+      const refusal = refusalOf(url.searchParams, expected);
+      if (refusal) {
+        sendHtml(res, 403, renderMessagePage('Sign-in refused', refusal));
+        return;
+      }
+    }
     const interaction = INTERACTION_ROUTE.exec(innerPath);
     if (interaction) {
       handleInteraction(req, res, interaction[1]!, interaction[2]).catch((err: unknown) => {
@@ -313,6 +385,12 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     jwksUri: `${issuer}/jwks`,
     jwks: { keys: [publicJwk(signingKey)] },
     identities,
+    expectAuthorization: (request) => {
+      // Each sign-in has a fresh PKCE challenge, so a key is never announced twice.
+      const key = expectationKey(request);
+      expected.add(key);
+      return () => void expected.delete(key);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

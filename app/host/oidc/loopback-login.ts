@@ -72,6 +72,8 @@ export interface AuthorizationRequest {
   redirectUri: string;
   state: string;
   nonce: string;
+  /** SHA-256 of the verifier, as sent in the URL. */
+  codeChallenge: string;
   /** Secret until the code exchange; never put in a URL or a log. */
   codeVerifier: string;
 }
@@ -90,6 +92,7 @@ export function buildAuthorizationRequest(input: {
   const state = randomToken();
   const nonce = randomToken();
   const codeVerifier = randomToken(); // 43 characters of base64url, as RFC 7636 asks
+  const codeChallenge = pkceChallenge(codeVerifier);
   const url = new URL(input.authorizationEndpoint);
   const params: Record<string, string> = {
     response_type: 'code',
@@ -98,13 +101,21 @@ export function buildAuthorizationRequest(input: {
     scope: input.scope ?? 'openid email profile',
     state,
     nonce,
-    code_challenge: pkceChallenge(codeVerifier),
+    code_challenge: codeChallenge,
     code_challenge_method: 'S256',
   };
   if (input.prompt) params.prompt = input.prompt;
   if (input.loginHint) params.login_hint = input.loginHint;
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return { url: url.href, clientId: input.clientId, redirectUri: input.redirectUri, state, nonce, codeVerifier };
+  return {
+    url: url.href,
+    clientId: input.clientId,
+    redirectUri: input.redirectUri,
+    state,
+    nonce,
+    codeChallenge,
+    codeVerifier,
+  };
 }
 
 export interface IdTokenResult {
@@ -318,9 +329,22 @@ export async function loopbackLogin(input: {
   prompt?: string;
   loginHint?: string;
   timeoutMs?: number;
+  /**
+   * Tells the issuer to expect this request (the local issuer honours only requests its host
+   * announced); returns the withdrawal, called when the sign-in ends however it ends.
+   */
+  announce?: (request: AuthorizationRequest) => () => void;
+  /** Cancels the sign-in: the loopback listener closes at once and the login fails as 'cancelled'. */
+  signal?: AbortSignal;
 }): Promise<IdTokenResult> {
+  const { signal } = input;
+  if (signal?.aborted) throw new OidcLoginError('cancelled', 'the sign-in was cancelled');
   const endpoints = await discoverIssuer(input.issuer);
+  if (signal?.aborted) throw new OidcLoginError('cancelled', 'the sign-in was cancelled');
   const receiver = await startLoopbackReceiver(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {});
+  const cancel = () => void receiver.close();
+  signal?.addEventListener('abort', cancel, { once: true });
+  let withdraw: (() => void) | undefined;
   try {
     const request = buildAuthorizationRequest({
       authorizationEndpoint: endpoints.authorizationEndpoint,
@@ -330,8 +354,10 @@ export async function loopbackLogin(input: {
       ...(input.prompt ? { prompt: input.prompt } : {}),
       ...(input.loginHint ? { loginHint: input.loginHint } : {}),
     });
+    withdraw = input.announce?.(request);
     const response = receiver.waitForCode(request.state);
     response.catch(() => {}); // awaited below; this only stops an early failure of openUrl leaving it unhandled
+    if (signal?.aborted) cancel();
     await input.openUrl(request.url);
     const { code, iss } = await response;
     if (iss !== undefined && iss !== endpoints.issuer)
@@ -342,8 +368,11 @@ export async function loopbackLogin(input: {
       request,
       code,
       ...(input.clientSecret ? { clientSecret: input.clientSecret } : {}),
+      // Not cancelled from here on: the person chose an account (closing the window now keeps it).
     });
   } finally {
+    withdraw?.();
+    signal?.removeEventListener('abort', cancel);
     await receiver.close();
   }
 }

@@ -9,7 +9,7 @@ import { findFreePort } from '../ports.ts';
 import { NodeProcess } from './node-process.ts';
 import { userCompileCacheDir } from './compile-cache.ts';
 import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
-import { localChainProvider, type ContractAddresses } from '../../shared/contracts/index.ts';
+import type { ContractAddresses } from '../../shared/contracts/index.ts';
 import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import path from 'node:path';
 
@@ -71,8 +71,9 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     await this.reapOrphanChain();
 
     const chain = new JournaledChain({
-      port: await findFreePort(),
       gatewayPort: await findFreePort(),
+      ipcDir: path.join(paths.chainDir, 'ipc'),
+      cheatsAllowed: () => this.options.network.chainCheats === true,
       journalFile: paths.chainJournal,
       chainId: network.chainId,
       stateFile: paths.chainState,
@@ -95,9 +96,10 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           nodeCount: network.nodeCount,
           port: network.nodePorts[i - 1]!,
           dir: paths.nodeDir(i),
+          // Writes through the gateway (journaled), with its secret; handed over IPC, never argv.
           chainRpcUrl: chain.rpcUrl,
-          // Reads skip the gateway: the host's event loop stays free for the Lit client.
-          chainReadRpcUrl: chain.anvilUrl,
+          // Reads go to anvil's IPC socket: the host's event loop stays free for the Lit client.
+          chainIpcPath: chain.ipcPath,
           chainId: network.chainId,
           storageKey: this.options.storageKeyOf(i),
           pools: this.options.pools,
@@ -126,7 +128,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     onProgress(`starting the chain and ${network.nodeCount} nodes`);
     const nodesUp = Promise.all(this.nodes.map((node) => node.start(launchWhen)));
     nodesUp.catch(() => undefined); // awaited below; a failure before that must not go unhandled
-    const provider = localChainProvider(chain.rpcUrl, network.chainId);
+    const provider = chain.provider(network.chainId);
     try {
       try {
         await chain.start();
@@ -259,6 +261,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
       ready: this.ready,
       chain: {
         rpcUrl: chain?.rpcUrl ?? '',
+        cheats: this.options.network.chainCheats === true,
         chainId: this.options.network.chainId,
         blockNumber: this.blockNumber,
         up: chain?.running ?? false,
@@ -291,6 +294,13 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     }
     for (const [key, count] of votes) if (count >= this.threshold) return key;
     return null;
+  }
+
+  /** Turns the chain's cheat methods on or off for outside callers (dapp tools); kept in network.json. */
+  setChainCheats(enabled: boolean): void {
+    this.options.network.chainCheats = enabled;
+    this.options.saveNetwork();
+    this.emit('change');
   }
 
   node(index: number): NodeProcess {

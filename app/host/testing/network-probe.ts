@@ -1,4 +1,3 @@
-import { localChainProvider } from '../../shared/contracts/index.ts';
 import type { RunningHost } from '../host.ts';
 
 /** Test support: wait for a condition with a deadline, polling. */
@@ -42,6 +41,7 @@ export function waitForPools(
   );
 }
 
+/** The chain on the host's own private path (in process; cheat methods too), as the host's services see it. */
 export function chainProvider(host: RunningHost) {
-  return localChainProvider(host.supervisor.chain!.rpcUrl, 31337);
+  return host.supervisor.chain!.provider(31337);
 }

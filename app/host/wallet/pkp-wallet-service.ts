@@ -144,8 +144,8 @@ export class PkpWalletService {
     };
   }
 
-  /** EIP-191 personal message; verifies with ethers.verifyMessage. */
-  async signMessage(publicKey: string, message: string, auth: PkpAuth) {
+  /** EIP-191 personal message (text, or bytes as dapps send them); verifies with ethers.verifyMessage. */
+  async signMessage(publicKey: string, message: string | Uint8Array, auth: PkpAuth) {
     const sig = await this.lit.pkpSign({ publicKey, toSign: ethers.hashMessage(message), ...auth });
     return { signature: sig.signature, address: ethers.computeAddress(publicKey) };
   }

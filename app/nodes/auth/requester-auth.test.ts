@@ -7,7 +7,15 @@ import { RequesterAuth } from './requester-auth.ts';
 const wallet = new Wallet(Wallet.createRandom().privateKey);
 
 async function authSig(
-  overrides: Partial<{ domain: string; expirationTime: string | undefined; issuedAt: string; statement: string }> = {},
+  overrides: Partial<{
+    domain: string;
+    expirationTime: string | undefined;
+    issuedAt: string;
+    statement: string;
+    uri: string;
+    chainId: number;
+    resources: string[];
+  }> = {},
 ) {
   const now = Date.now();
   const fields = {
@@ -34,11 +42,11 @@ async function authSig(
 
 describe('SIWE auth sigs at a node', () => {
   it('accepts a fresh auth sig for the Litbox domain', async () => {
-    expect(await new RequesterAuth().verifyAuthSig(await authSig())).toBe(wallet.address);
+    expect(await new RequesterAuth({ chainId: 31337 }).verifyAuthSig(await authSig())).toBe(wallet.address);
   });
 
   it('refuses an expired one, one without expiration, another domain, and a forged signature', async () => {
-    const auth = new RequesterAuth();
+    const auth = new RequesterAuth({ chainId: 31337 });
     await expect(
       auth.verifyAuthSig(
         await authSig({
@@ -58,8 +66,33 @@ describe('SIWE auth sigs at a node', () => {
     ).rejects.toThrow(/does not match/);
   });
 
+  it('refuses a SIWE made for another app on localhost: another URI, another chain, a Litbox statement alone', async () => {
+    const auth = new RequesterAuth({ chainId: 31337 });
+    await expect(auth.verifyAuthSig(await authSig({ uri: 'http://localhost:3000/login' }))).rejects.toThrow(
+      /for URI http:\/\/localhost:3000\/login, not Litbox's lit:litbox:sandbox/,
+    );
+    await expect(auth.verifyAuthSig(await authSig({ chainId: 1 }))).rejects.toThrow(
+      /chain id 1, not this network's 31337/,
+    );
+    await expect(
+      auth.verifyAuthSig(
+        await authSig({ uri: 'http://localhost:5173/', statement: 'Litbox: this wallet may sign with its PKPs.' }),
+      ),
+    ).rejects.toThrow(/not a Litbox session/);
+    // Another app's resources do not make it Litbox's either.
+    await expect(
+      auth.verifyAuthSig(await authSig({ uri: 'http://localhost:5173/', resources: ['https://example.com/x'] })),
+    ).rejects.toThrow(/not Litbox's/);
+  });
+
+  it("accepts a SIWE for another URI that lists Litbox's resource (an app asking for a Litbox session)", async () => {
+    const auth = new RequesterAuth({ chainId: 31337 });
+    const listed = await authSig({ uri: 'http://localhost:5173/', resources: [LITBOX_SIWE_URI] });
+    expect(await auth.verifyAuthSig(listed)).toBe(wallet.address);
+  });
+
   it('takes the same auth sig again (a session), but refuses another message that reuses its nonce', async () => {
-    const auth = new RequesterAuth();
+    const auth = new RequesterAuth({ chainId: 31337 });
     const first = await authSig();
     expect(await auth.verifyAuthSig(first)).toBe(wallet.address);
     expect(await auth.verifyAuthSig(first)).toBe(wallet.address);

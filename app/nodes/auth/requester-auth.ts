@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SiweMessage } from 'siwe';
 import { getAddress } from 'ethers';
 import type { AuthSig } from '../../shared/node-api.ts';
-import { LITBOX_SIWE_DOMAIN } from '../../shared/siwe-domain.ts';
+import { LITBOX_SIWE_DOMAIN, LITBOX_SIWE_URI } from '../../shared/siwe-domain.ts';
 import { NodeRequestError } from '../http-server.ts';
 
 const MAX_CACHE = 10_000;
@@ -11,11 +11,20 @@ const MAX_CACHE = 10_000;
  * Who is asking, and may they sign with this PKP. An auth sig is a SIWE message signed
  * (EIP-191) by the requester; it is checked once and remembered until it expires, since
  * clients reuse one for a whole session.
+ *
+ * Only a SIWE made for Litbox counts: its domain, its chain id (this network's) and its URI
+ * (Litbox's, or Litbox's listed among its resources). A SIWE the person signed for some other
+ * app on http://localhost has another URI or resources, so it cannot be replayed here.
  */
 export class RequesterAuth {
+  private readonly chainId: number;
   private readonly verified = new Map<string, { address: string; expiresAt: number }>();
   /** Which auth sig each (address, SIWE nonce) belongs to, until that auth sig expires. */
   private readonly nonces = new Map<string, { authSig: string; expiresAt: number }>();
+
+  constructor(options: { chainId: number }) {
+    this.chainId = options.chainId;
+  }
 
   /** The address that signed the auth sig; throws 401 with the reason otherwise. */
   async verifyAuthSig(authSig: AuthSig): Promise<string> {
@@ -34,6 +43,19 @@ export class RequesterAuth {
         401,
         'bad_auth_sig',
         `the auth sig is for ${message.domain}, not ${LITBOX_SIWE_DOMAIN}`,
+      );
+    const forLitbox = message.uri === LITBOX_SIWE_URI || (message.resources ?? []).includes(LITBOX_SIWE_URI);
+    if (!forLitbox)
+      throw new NodeRequestError(
+        401,
+        'bad_auth_sig',
+        `the auth sig is for URI ${message.uri}, not Litbox's ${LITBOX_SIWE_URI} (nor does it list ${LITBOX_SIWE_URI} among its resources): a sign-in made for another app is not a Litbox session`,
+      );
+    if (message.chainId !== this.chainId)
+      throw new NodeRequestError(
+        401,
+        'bad_auth_sig',
+        `the auth sig is for chain id ${message.chainId}, not this network's ${this.chainId}`,
       );
     if (!message.expirationTime) throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig has no expiration time');
     const expiresAt = Date.parse(message.expirationTime);

@@ -5,6 +5,7 @@ import {
   type ContractAddresses,
   type LitboxContracts,
 } from '../../shared/contracts/index.ts';
+import { ipcChainProvider } from '../../shared/contracts/ipc-provider.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
 
 /**
@@ -24,12 +25,13 @@ export class NodeChain {
   private readonly writeProvider: ReturnType<typeof localChainProvider>;
 
   /**
-   * Transactions go to `rpcUrl` (the host's journaling gateway); reads to `readUrl` (anvil
-   * itself) when given: they are most of the traffic and change nothing.
+   * Transactions go to `rpcUrl` (the host's journaling gateway, its secret in the path); reads
+   * to anvil's IPC socket `readIpcPath` when given: they are most of the traffic, change
+   * nothing, and so keep off the host's event loop.
    */
-  constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet, readUrl = rpcUrl) {
-    this.provider = localChainProvider(readUrl, chainId);
-    this.writeProvider = readUrl === rpcUrl ? this.provider : localChainProvider(rpcUrl, chainId);
+  constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet, readIpcPath?: string) {
+    this.writeProvider = localChainProvider(rpcUrl, chainId);
+    this.provider = readIpcPath ? ipcChainProvider(readIpcPath, chainId) : this.writeProvider;
     this.addresses = addresses;
     this.contracts = connectContracts(addresses, this.provider);
     this.signer = new NonceManager(chainKey.connect(this.writeProvider));

@@ -11,6 +11,8 @@ import { EncryptionPage } from './encryption/EncryptionPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { Onboarding } from './onboarding/Onboarding.tsx';
 import { useTheme } from './ui/theme.ts';
+import { ApprovalPrompt } from './approvals/ApprovalPrompt.tsx';
+import { setProviderState } from './approvals/provider-store.ts';
 
 /** Set once the person opened the wallet from the welcome screen. */
 const WELCOMED_KEY = 'litbox.welcomed';
@@ -35,6 +37,7 @@ export function App() {
       token,
       (message) => {
         if (message.type === 'status') setStatus(message.status);
+        else if (message.type === 'provider') setProviderState(message.state);
       },
       setConnected,
     );
@@ -122,6 +125,7 @@ export function App() {
             </ul>
           </nav>
           <main id="main" className="page" ref={mainRef} tabIndex={-1}>
+            <ApprovalPrompt client={client} />
             {!status ? (
               <p>Connecting to the Litbox host…</p>
             ) : route.section === 'network' ? (

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContractAddresses } from '../contracts/addresses.ts';
 import { EncryptedData, MAX_PLAINTEXT_BYTES } from '../encryption/encrypted-data.ts';
+import { ProviderState } from '../provider/provider-wire.ts';
 
 /**
  * The one API contract between the host and every caller (renderer, CLI, tests).
@@ -23,7 +24,10 @@ export const NodeStatus = z.object({
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
 export const ChainStatus = z.object({
+  /** The chain's JSON-RPC URL for dapp tools; its path carries a secret. */
   rpcUrl: z.string(),
+  /** Whether cheat methods (anvil_*, evm_*, eth_sendTransaction…) are open on rpcUrl (Settings). */
+  cheats: z.boolean(),
   chainId: z.number().int(),
   blockNumber: z.number().int().nullable(),
   up: z.boolean(),
@@ -53,6 +57,8 @@ export const NetworkStatus = z.object({
   networkPublicKey: z.string().nullable(),
   /** Null until the wallet made its first signature since start-up. */
   lastSignature: LastSignature.nullable(),
+  /** The wallet provider endpoint for dapps and tools (docs/PROVIDER.md), once it listens. */
+  provider: z.object({ url: z.string(), approveAllFrom: z.string().nullable() }).nullable().optional(),
 });
 export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
@@ -332,6 +338,11 @@ export const apiCalls = {
     output: z.object({ id: z.string(), url: z.string() }),
   },
   signInFinish: { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Account },
+  /** Ends a started sign-in (Cancel, or its window closed): the host stops listening for it. */
+  signInCancel: {
+    input: z.object({ id: z.string().min(1).max(64) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
   accounts: { input: Empty, output: z.object({ accounts: z.array(Account) }) },
   pkpMintForAccount: {
     input: z.object({ account: z.string().min(1).max(255), sendPkpToItself: z.boolean().default(true) }).strict(),
@@ -389,6 +400,11 @@ export const apiCalls = {
         }),
       ),
     }),
+  },
+  /** Opens or closes the chain's cheat methods to dapp tools on status.chain.rpcUrl; persisted. */
+  setChainCheats: {
+    input: z.object({ enabled: z.boolean() }).strict(),
+    output: z.object({ cheats: z.boolean() }),
   },
   faucet: {
     input: z
@@ -542,6 +558,24 @@ export const apiCalls = {
   /** Asks the nodes for decryption shares (each checks the conditions) and opens the record. */
   decrypt: { input: DecryptInput, output: DecryptOutput },
   ceramicSession: { input: CeramicSessionInput, output: CeramicSession },
+  /** The wallet provider: its address, the requests waiting for the person, the connected sites. */
+  providerState: { input: Empty, output: ProviderState },
+  /** The person's answer to a waiting request: which PKPs a site may see, or how to sign. */
+  providerDecide: {
+    input: z
+      .object({
+        id: z.string().min(1).max(64),
+        approve: z.boolean(),
+        /** For a connection: the PKPs (public keys) the client may see; at least one to approve. */
+        publicKeys: z.array(PublicKeyText).max(64).optional(),
+        /** For a signature: the auth method the nodes check (default: the wallet account). */
+        as: SignAs.optional(),
+      })
+      .strict(),
+    output: ProviderState,
+  },
+  /** Forgets a connected site or local client: it sees no PKP until it asks again. */
+  providerDisconnect: { input: z.object({ client: z.string().min(1).max(2048) }).strict(), output: ProviderState },
 } as const;
 
 export type ApiCalls = typeof apiCalls;
@@ -569,6 +603,8 @@ export type ApiError = z.infer<typeof ApiError>;
 /** Messages pushed over the live WebSocket (/api/live). */
 export const LiveMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: NetworkStatus }),
+  /** The wallet provider's queue or connections changed: the approval prompt shows from this. */
+  z.object({ type: z.literal('provider'), state: ProviderState }),
 ]);
 export type LiveMessage = z.infer<typeof LiveMessage>;
 

@@ -15,7 +15,7 @@ const node = (index: number, up: boolean, keys: number | null, presignatures: nu
 
 const base: NetworkStatus = {
   ready: false,
-  chain: { rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, blockNumber: null, up: false },
+  chain: { rpcUrl: 'http://127.0.0.1:8545', cheats: false, chainId: 31337, blockNumber: null, up: false },
   nodes: [node(1, false, null, null), node(2, false, null, null), node(3, false, null, null)],
   nodeCount: 3,
   threshold: 3,

@@ -5,6 +5,7 @@ import type { ApiOutput, NetworkStatus } from '../../../shared/api/contract.ts';
 import { FaucetButton } from '../pkps/FaucetButton.tsx';
 import type { ThemeChoice } from '../ui/theme.ts';
 import { Rows } from '../ui/Rows.tsx';
+import { ConnectedSites } from '../approvals/ConnectedSites.tsx';
 
 interface Props {
   client: ApiClient;
@@ -84,6 +85,8 @@ export function SettingsPage({ client, status, theme, onTheme, onShowWelcome }: 
         )}
       </div>
 
+      <ConnectedSites client={client} />
+
       <div className="card" aria-labelledby="sandbox-heading">
         <h2 id="sandbox-heading">This sandbox</h2>
         <Rows
@@ -95,6 +98,7 @@ export function SettingsPage({ client, status, theme, onTheme, onShowWelcome }: 
             ...Object.entries(status.contracts ?? {}).map(([name, address]) => ({ label: name, value: address })),
           ]}
         />
+        <ChainCheatsSwitch client={client} enabled={status.chain.cheats} />
         <div className="row">
           <button type="button" onClick={onShowWelcome}>
             Show the welcome screen again
@@ -102,5 +106,49 @@ export function SettingsPage({ client, status, theme, onTheme, onShowWelcome }: 
         </div>
       </div>
     </section>
+  );
+}
+
+/**
+ * Cheat methods (anvil_*, evm_*, eth_sendTransaction…) on the chain RPC URL above, for dapp
+ * tools that need them (a test suite that sets balances or mines). Off by default: with them
+ * on, anything holding that URL can rewrite the sandbox chain, PKP ownership included.
+ */
+function ChainCheatsSwitch({ client, enabled }: { client: ApiClient; enabled: boolean }) {
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const toggle = (next: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    client.call('setChainCheats', { enabled: next }).then(
+      () => setBusy(false),
+      (err: Error) => {
+        setBusy(false);
+        setError(err.message);
+      },
+    );
+  };
+  return (
+    <>
+      <label>
+        <input
+          type="checkbox"
+          checked={enabled}
+          disabled={busy}
+          onChange={(e) => toggle(e.target.checked)}
+          data-testid="chain-cheats"
+        />
+        Chain cheat methods for dapp tools (anvil_*, evm_*, eth_sendTransaction)
+      </label>
+      <p className="muted">
+        Off, the chain RPC takes reads and signed transactions only. On, any program holding its URL can also set
+        balances, storage and owners on this sandbox chain.
+      </p>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }

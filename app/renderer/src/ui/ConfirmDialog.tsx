@@ -4,6 +4,8 @@ interface Props {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The dismiss button's label (default Cancel; a dapp's request is Rejected). */
+  cancelLabel?: string;
   /** While the request runs: buttons disabled, the label says what is happening. */
   busyLabel?: string;
   busy?: boolean;
@@ -16,7 +18,17 @@ interface Props {
  * A modal confirmation on the native <dialog>: it traps focus, Escape cancels, and the
  * confirm button has the focus so Enter confirms. Focus returns to where it was on close.
  */
-export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, error, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  cancelLabel,
+  busyLabel,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -56,8 +68,8 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, 
         ) : null}
       </div>
       <footer>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
+        <button type="button" onClick={onCancel} disabled={busy} data-testid="cancel">
+          {cancelLabel ?? 'Cancel'}
         </button>
         <button
           ref={confirmRef}
