@@ -44,6 +44,10 @@ export interface HostOptions {
   pools?: { keys: number; presignatures: number };
   /** Asked for the vault passphrase when no OS keychain answers. */
   askPassphrase?: (creating: boolean) => Promise<string | undefined>;
+  /** A new data directory tries the OS keychain first (default true). */
+  preferKeychain?: boolean;
+  /** Aborts a start under way (the desktop app quit while the network started): stops what started, then throws. */
+  signal?: AbortSignal;
   /** Called as soon as the API listens, before the network is up. */
   onListening?: (url: string, token: string) => void;
   /** The wallet provider's port (kept in network.json once chosen); default: the last one, or 31338. */
@@ -109,6 +113,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       dataDir,
       file: paths.vault,
       recorded: network.vault,
+      preferKeychain: options.preferKeychain,
       askPassphrase: options.askPassphrase ?? askPassphraseFromTerminal,
     });
     const masterKey = await loadOrCreateMasterKey(vault);
@@ -167,6 +172,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       lastSignature: () => started.wallet?.lit.lastSignature ?? null,
     });
     const sup = supervisor;
+    // Stopping the supervisor makes its start fail at its next step; the catch below cleans up.
+    const abortStart = (): void => void sup.stop().catch(() => undefined);
+    options.signal?.throwIfAborted();
+    options.signal?.addEventListener('abort', abortStart, { once: true });
     const handlers = createApiHandlers(
       sup,
       () => started.wallet,
@@ -255,6 +264,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       writeNetworkConfig(paths.network, network);
     }
     sup.emit('change');
+    options.signal?.removeEventListener('abort', abortStart);
+    options.signal?.throwIfAborted();
 
     let stopped: Promise<void> | undefined;
     return {

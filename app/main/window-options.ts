@@ -32,21 +32,79 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
   };
 }
 
-/** The window may only ever show the host's own origin. */
-export function isAllowedNavigation(target: string, hostOrigin: string): boolean {
+/** The window may only ever show the host's own origin (and the shell's own page, by its exact file URL). */
+export function isAllowedNavigation(target: string, hostOrigin: string | undefined, shellPageUrl?: string): boolean {
   try {
-    return new URL(target).origin === hostOrigin;
+    const url = new URL(target);
+    if (shellPageUrl !== undefined && url.protocol === 'file:') {
+      const page = new URL(shellPageUrl);
+      return url.pathname === page.pathname && url.host === page.host;
+    }
+    return hostOrigin !== undefined && url.origin === hostOrigin;
   } catch {
     return false;
   }
 }
 
-/** Links the user opens go to the system browser, and only http(s) ones. */
+/** The app's homepage (Help menu, About panel). */
+export const HOMEPAGE = 'https://litbox.app/'; // package.json "homepage"
+
+/** Pages Litbox itself sends people to in their browser: https ones by host, exact. */
+const EXTERNAL_HTTPS_HOSTS = new Set([
+  'accounts.google.com', // Google sign-in (authorization code + PKCE, loopback redirect)
+  new URL(HOMEPAGE).host,
+]);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Links opened in the system browser: only the app's own ones, checked here. The sign-in
+ * pages of the local issuer (loopback http) and of Google, and the homepage; never file:,
+ * javascript:, custom schemes, credentials in the URL, or another site.
+ */
 export function isExternalLinkAllowed(target: string): boolean {
+  let url: URL;
   try {
-    const { protocol } = new URL(target);
-    return protocol === 'https:' || protocol === 'http:';
+    url = new URL(target);
   } catch {
     return false;
   }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol === 'https:') return LOOPBACK_HOSTS.has(url.hostname) || EXTERNAL_HTTPS_HOSTS.has(url.host);
+  return false;
+}
+
+/**
+ * Permissions the window may use, and only on the app's own origin: copying to the clipboard
+ * (the copy buttons) and full screen. WebAuthn needs none; Chromium ties each passkey to the
+ * RP ID "localhost", which only the host's origin matches. Everything else (camera, location,
+ * notifications, devices, ...) is refused for every origin.
+ */
+const ALLOWED_ON_APP_ORIGIN = new Set(['clipboard-sanitized-write', 'fullscreen']);
+
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string,
+  hostOrigin: string | undefined,
+): boolean {
+  if (!ALLOWED_ON_APP_ORIGIN.has(permission) || hostOrigin === undefined) return false;
+  try {
+    return new URL(requestingUrl).origin === hostOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The CSP the shell enforces on the host's pages: the host's own, with inline styles refused
+ * too (the UI has none: its CSS is one file, React's style props and CodeMirror's constructed
+ * style sheets are not inline styles to CSP).
+ */
+export function desktopContentSecurityPolicy(base: string): string {
+  return base
+    .split(';')
+    .map((directive) => directive.trim())
+    .map((directive) => (directive.startsWith('style-src ') ? "style-src 'self'" : directive))
+    .join('; ');
 }

@@ -28,6 +28,7 @@ const commands: Record<string, Command> = {
       'google-client-id': { type: 'string' },
       ...dataDirOption,
       'report-to-parent': { type: 'boolean' },
+      'new-vault': { type: 'string' },
     },
     load: async () => (await import('./up-command.ts')).upCommand,
   },

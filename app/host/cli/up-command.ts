@@ -1,4 +1,5 @@
 import { parseNodeCount } from '../../shared/network.ts';
+import { HostToShell, ShellToHost } from '../../shared/shell-ipc.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
@@ -54,59 +55,123 @@ export const upCommand: CommandHandler = async (values) => {
       2,
     );
 
-  // The host's modules load only once the arguments are known to be good: a mistyped flag
-  // answers at once, even on a busy machine.
-  const { startHost } = await import('../host.ts');
-  const host = await startHost({
-    dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
-    nodeCount,
-    port,
-    fetchAllowList: allowFetch,
-    googleClientId: values['google-client-id'] as string | undefined,
-    providerPort,
-    approveAllFrom,
-    onProgress: (step) => console.error(`litbox: ${step}`),
-    onListening: (url, token) => {
-      if (toParent) process.send?.({ type: 'listening', url, token });
-      else console.log(`Litbox UI: ${url}/#token=${token}`);
-    },
-  });
-  if (!toParent) {
-    console.log(`Litbox wallet provider: ${host.provider.url}`);
-    if (approveAllFrom)
-      console.log(
-        `approving every request from the local client "${approveAllFrom}" without asking (--approve-all-from)`,
-      );
-  }
-  const stopped = new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) {
-        process.exit(130);
-      }
-      stopping = true;
-      console.error('litbox: stopping');
-      host.stop().then(resolve, (err: unknown) => {
-        console.error(`litbox: ${(err as Error).message}`);
-        resolve();
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (toParent) process.on('disconnect', stop);
-  });
+  const newVault = values['new-vault'] as string | undefined;
+  if (newVault !== undefined && newVault !== 'keychain' && newVault !== 'passphrase-file')
+    throw new CliError(`--new-vault is keychain or passphrase-file (got ${newVault})`, 2);
 
-  // The desktop shell shows its window once the network is up (the UI shows the pools filling);
-  // a script gets `ready` only when every verb works: the network key, a key, presignatures.
-  if (toParent) process.send?.({ type: 'ready' });
-  await Promise.race([
-    stopped,
-    host.supervisor
-      .untilUsable((waiting) => console.error(`litbox: ${waiting}`), Infinity)
-      .then(() => {
-        if (toParent) process.send?.({ type: 'usable' });
-        else console.log('ready');
-      }),
-  ]);
-  await stopped;
+  // Listened for from the very start: a stop asked for while the network starts (the desktop
+  // app quit right after launch) stops it as soon as the start is done, instead of the default
+  // signal action killing the host and leaving anvil behind. A second Ctrl+C exits at once.
+  const startAborted = new AbortController();
+  let stopRequested!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  const requestStop = (): void => {
+    startAborted.abort();
+    stopRequested();
+  };
+  let stopSignals = 0;
+  const onStop = (): void => {
+    if (++stopSignals > 1) process.exit(130);
+    requestStop();
+  };
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  // A 'disconnect' listener keeps the IPC channel (and so the process) alive: removed when done.
+  if (toParent) process.on('disconnect', requestStop);
+  try {
+    await runUntilStopped();
+  } finally {
+    process.off('disconnect', requestStop);
+  }
+
+  async function runUntilStopped(): Promise<void> {
+    let host;
+    try {
+      // The host's modules load only once the arguments are known to be good: a mistyped flag
+      // answers at once, even on a busy machine.
+      const { startHost } = await import('../host.ts');
+      host = await startHost({
+        dataDir: (values['data-dir'] as string | undefined) ?? defaultDataDir(),
+        nodeCount,
+        port,
+        fetchAllowList: allowFetch,
+        googleClientId: values['google-client-id'] as string | undefined,
+        providerPort,
+        approveAllFrom,
+        onProgress: (step) => console.error(`litbox: ${step}`),
+        onListening: (url, token) => {
+          if (toParent) sendToParent({ type: 'listening', url, token });
+          else console.log(`Litbox UI: ${url}/#token=${token}`);
+        },
+        preferKeychain: newVault !== 'passphrase-file',
+        ...(toParent ? { askPassphrase: askPassphraseFromParent } : {}),
+        signal: startAborted.signal,
+      });
+    } catch (err) {
+      if (startAborted.signal.aborted) {
+        console.error('litbox: stopped during start-up');
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      if (toParent)
+        sendToParent({
+          type: 'start-failed',
+          reason: /wrong passphrase/.test(message) ? 'wrong-passphrase' : 'other',
+          message,
+        });
+      throw err;
+    }
+    if (!toParent) {
+      console.log(`Litbox wallet provider: ${host.provider.url}`);
+      if (approveAllFrom)
+        console.log(
+          `approving every request from the local client "${approveAllFrom}" without asking (--approve-all-from)`,
+        );
+    }
+    // The desktop shell shows its window once the network is up (the UI shows the pools filling);
+    // a script gets `ready` only when every verb works: the network key, a key, presignatures.
+    if (toParent) sendToParent({ type: 'ready' });
+    const network = host.supervisor;
+    await Promise.race([
+      stopped,
+      network
+        .untilUsable((waiting) => console.error(`litbox: ${waiting}`), Infinity)
+        .then(() => {
+          if (toParent) sendToParent({ type: 'usable' });
+          else console.log('ready');
+        }),
+    ]);
+
+    await stopped;
+    console.error('litbox: stopping');
+    try {
+      await host.stop();
+    } catch (err) {
+      console.error(`litbox: ${(err as Error).message}`);
+    }
+  }
 };
+
+function sendToParent(message: HostToShell): void {
+  process.send?.(HostToShell.parse(message));
+}
+
+/** The desktop shell asks the person (or its OS secret store) and answers over IPC: never argv or env. */
+function askPassphraseFromParent(creating: boolean): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const onMessage = (raw: unknown): void => {
+      const parsed = ShellToHost.safeParse(raw);
+      if (!parsed.success || parsed.data.type !== 'passphrase') return;
+      done(parsed.data.passphrase || undefined);
+    };
+    const onDisconnect = (): void => done(undefined);
+    const done = (answer: string | undefined): void => {
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+      resolve(answer);
+    };
+    process.on('message', onMessage);
+    process.once('disconnect', onDisconnect);
+    sendToParent({ type: 'passphrase-needed', creating });
+  });
+}

@@ -146,6 +146,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           if (!this.stopping) this.emit('change');
         });
         await this.pollBlockNumber();
+        // stop() during the start (the app quit): no timer may outlive it.
+        if (this.stopping) throw new Error('the network was stopped during its start');
         this.poller = setInterval(() => void this.pollBlockNumber(), this.options.blockPollMs ?? 500);
         if (recorded) {
           onProgress('checking the contracts');

@@ -8,6 +8,8 @@ export interface OpenVaultOptions {
   file: string;
   /** Which vault this data directory chose at its first start; never switched silently. */
   recorded?: SecretVault['kind'];
+  /** A new data directory tries the OS keychain first (default); the desktop shell may say no. */
+  preferKeychain?: boolean;
   /** Asked only when the passphrase file is used. */
   askPassphrase: (creating: boolean) => Promise<string | undefined>;
 }
@@ -18,8 +20,9 @@ export interface OpenVaultOptions {
  * looked for in the wrong place (a keychain that is down is an error, not a fresh vault).
  */
 export async function openVault(options: OpenVaultOptions): Promise<SecretVault> {
-  const { dataDir, file, recorded, askPassphrase } = options;
-  if (recorded !== 'passphrase-file' && !PassphraseFileVault.exists(file)) {
+  const { dataDir, file, recorded, askPassphrase, preferKeychain = true } = options;
+  const tryKeychain = recorded === 'keychain' || (recorded === undefined && preferKeychain);
+  if (tryKeychain && !PassphraseFileVault.exists(file)) {
     try {
       return await KeychainVault.open(dataDir);
     } catch (err) {
