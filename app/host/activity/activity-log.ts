@@ -13,7 +13,8 @@ export type ActivityKind =
   | 'transaction'
   | 'action'
   | 'encryption'
-  | 'decryption';
+  | 'decryption'
+  | 'faucet';
 
 export interface ActivityEntry {
   id: number;

@@ -10,6 +10,10 @@ import { ActionFailedError, NotEnoughNodesError, SigningRefusedError } from '../
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { WalletServices } from '../wallet-services.ts';
 import { ApiFailure, type ApiHandlers } from './api-server.ts';
+import { transactionDetail, type ChainTransfer } from '../wallet/address-history.ts';
+import { decodeCall } from '../wallet/transaction-preview.ts';
+import type { AccountHistoryEntry } from '../../shared/api/contract.ts';
+import type { ActivityEntry } from '../activity/activity-log.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
 export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletServices | undefined): ApiHandlers {
@@ -92,9 +96,17 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         s.signIn.current().map((a) => s.pkps.listForAuthMethod(AUTH_METHOD_TYPE.GoogleJwt, a.authMethodId)),
       );
       const unique = new Map([...owned, ...forAccounts.flat(), ...s.activity.knownPkps()].map((p) => [p.tokenId, p]));
+      const names = s.names.all();
       return {
         pkps: await Promise.all(
-          [...unique.values()].map(async (p) => ({ ...p, owner: await s.pkps.ownerLabel(p, s.account.address) })),
+          [...unique.values()].map(async (p) => {
+            const [owner, balance] = await Promise.all([
+              s.pkps.ownerLabel(p, s.account.address),
+              s.balanceOf(p.ethAddress),
+            ]);
+            const name = names.get(p.ethAddress.toLowerCase());
+            return { ...p, owner, balanceWei: balance.toString(), ...(name ? { name } : {}) };
+          }),
         ),
       };
     },
@@ -254,9 +266,39 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         ),
       ),
     faucet: ({ address, amountEth }) =>
-      mapErrors(async () => ({
-        balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
-      })),
+      mapErrors(() =>
+        logged(
+          'faucet',
+          address,
+          () => ({ detail: `faucet added ${amountEth ?? '10'} ETH` }),
+          false,
+          async () => ({
+            balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
+          }),
+        ),
+      ),
+    pkpRename: ({ publicKey, name }) =>
+      mapErrors(async () => {
+        const s = services();
+        const address = pkpOf(publicKey);
+        const known = s.activity.knownPkps().some((p) => p.ethAddress.toLowerCase() === address.toLowerCase());
+        // Not one the wallet made: the chain must know it (details() refuses an unknown key).
+        if (!known) await s.pkpDetails.details(publicKey, s.account.address);
+        return { name: s.names.set(address, name) ?? null };
+      }),
+    accountHistory: ({ address }) =>
+      mapErrors(async () => {
+        const s = services();
+        return { entries: accountHistory(address, await s.history.of(address), s.activity.search(address, 500)) };
+      }),
+    transaction: ({ hash }) =>
+      mapErrors(async () => {
+        const s = services();
+        const tx = await transactionDetail(s.provider, hash);
+        if (!tx) throw new ApiFailure('not_found', `no transaction ${hash} on the sandbox chain`);
+        const decoded = tx.to ? decodeCall(tx.to, tx.data, BigInt(tx.valueWei), supervisor.status().contracts) : undefined;
+        return { ...tx, decoded: decoded ?? null };
+      }),
     pkpDetails: ({ publicKey }) =>
       mapErrors(async () => {
         const s = services();
@@ -442,4 +484,56 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
     if (err instanceof UnknownPkpError) throw new ApiFailure('not_found', err.message);
     throw err;
   }
+}
+
+/**
+ * One account's history: each chain transaction from or to it (what the wallet logged for the
+ * same hash adds its words), then what the wallet did for it off-chain (faucet, signatures).
+ */
+function accountHistory(address: string, transfers: ChainTransfer[], logged: ActivityEntry[]): AccountHistoryEntry[] {
+  const me = address.toLowerCase();
+  const byHash = new Map(logged.filter((e) => e.transactionHash).map((e) => [e.transactionHash!.toLowerCase(), e]));
+  const entries: AccountHistoryEntry[] = transfers.map((t) => {
+    const outgoing = t.from.toLowerCase() === me;
+    const known = byHash.get(t.transactionHash.toLowerCase());
+    const value = BigInt(t.valueWei);
+    const kind = known?.kind ?? (outgoing ? (value > 0n ? 'sent' : 'call') : 'received');
+    return {
+      at: t.at,
+      source: 'chain',
+      kind: outgoing ? kind : value > 0n ? 'received' : kind,
+      direction: outgoing ? 'out' : 'in',
+      counterparty: outgoing ? t.to : t.from,
+      valueWei: t.valueWei,
+      result: t.status === 'success' ? 'ok' : 'failed',
+      detail:
+        known?.detail ??
+        (outgoing
+          ? `${t.selector ? `called ${t.selector} on` : 'sent to'} ${t.to ?? 'a new contract'}`
+          : `from ${t.from}`),
+      transactionHash: t.transactionHash,
+      digest: null,
+      blockNumber: t.blockNumber,
+    };
+  });
+  const onChain = new Set(transfers.map((t) => t.transactionHash.toLowerCase()));
+  for (const e of logged) {
+    // Only what the wallet did for this account (a search by address also finds sends *to* it).
+    if (e.pkp?.toLowerCase() !== me) continue;
+    if (e.transactionHash && onChain.has(e.transactionHash.toLowerCase())) continue;
+    entries.push({
+      at: e.at,
+      source: 'wallet',
+      kind: e.kind,
+      direction: e.kind === 'faucet' ? 'in' : 'none',
+      counterparty: null,
+      valueWei: null,
+      result: e.result,
+      detail: e.detail,
+      transactionHash: e.transactionHash,
+      digest: e.digest,
+      blockNumber: null,
+    });
+  }
+  return entries.sort((a, b) => b.at - a.at);
 }

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { ActionRunResult, Pkp } from '../../../shared/api/contract.ts';
-import { SIGN_IF_PRIME_ACTION } from '../../../shared/actions/sign-if-prime.ts';
 import { cidV0 } from '../../../shared/cid/index.ts';
+import { useNavigate } from '../navigation.ts';
+import { EXAMPLES, updateActions, useActionsState, verifyFromRun } from './actions-store.ts';
 import { CodeEditor } from './CodeEditor.tsx';
 
 interface Props {
@@ -10,37 +11,38 @@ interface Props {
   networkReady: boolean;
 }
 
-const EXAMPLES: Record<string, { code: string; params: string }> = {
-  'Sign a number if it is prime': { code: SIGN_IF_PRIME_ACTION, params: '{\n  "number": 7,\n  "publicKey": ""\n}' },
-  'Hello, nodes': {
-    code: 'const n = Lit.Auth.actionIpfsIdStack.length;\nconsole.log("running", Lit.Auth.actionIpfsIdStack[0]);\nLit.Actions.setResponse({ response: "hello " + name });\n',
-    params: '{\n  "name": "Litbox"\n}',
-  },
-};
+/** Seconds since `since`, ticking once a second while `since` is set. */
+function useElapsed(since: number | undefined): number | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (since === undefined) return;
+    setNow(Date.now());
+    const timer = window.setInterval(() => setNow(Date.now()), 1_000);
+    return () => window.clearInterval(timer);
+  }, [since]);
+  return since === undefined ? undefined : Math.max(0, Math.floor((now - since) / 1_000));
+}
 
 /**
  * Lit Actions: write code (its CID updates as you type), run it on every node with jsParams,
  * see the signatures, response and each node's answer; grant it to a PKP, or mint a PKP bound
- * to it forever (Mint/Grant/Burn).
+ * to it forever (Mint/Grant/Burn). The work lives in the actions store, so it outlasts the page.
  */
 export function ActionsPage({ client, networkReady }: Props) {
-  const first = Object.values(EXAMPLES)[0]!;
-  const [code, setCode] = useState(first.code);
-  const [params, setParams] = useState(first.params);
+  const { example, code, params, result, error, notice, busy, busySince } = useActionsState();
   const [pkps, setPkps] = useState<Pkp[]>([]);
   const [grantTo, setGrantTo] = useState('');
-  const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
   const [paramsError, setParamsError] = useState<string | undefined>();
-  const [result, setResult] = useState<ActionRunResult | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
   const cid = useMemo(() => (code ? cidV0(code) : ''), [code]);
+  const elapsed = useElapsed(busySince);
+  const edited = EXAMPLES[example]?.code !== code;
 
   useEffect(() => {
     if (!networkReady) return;
     void client.call('pkpList', {}).then(({ pkps }) => {
-      setPkps(pkps);
-      setGrantTo((current) => current || pkps[0]?.publicKey || '');
+      const live = pkps.filter((p) => p.owner !== 'burned');
+      setPkps(live);
+      setGrantTo((current) => current || live[0]?.publicKey || '');
     });
   }, [client, networkReady]);
 
@@ -55,50 +57,59 @@ export function ActionsPage({ client, networkReady }: Props) {
       // reported below
     }
     setParamsError('jsParams must be a JSON object, like {"number": 7}.');
+    // The previous result no longer matches what is on screen.
+    updateActions({ result: undefined, error: undefined });
     return undefined;
   };
 
+  /** Runs one request; its outcome goes to the store, so it lands even if the page was left. */
   const act = async (label: string, work: () => Promise<void>) => {
-    setBusy(label);
-    setError(undefined);
-    setNotice(undefined);
+    updateActions({ busy: label, busySince: Date.now(), error: undefined, notice: undefined });
     try {
       await work();
     } catch (err) {
-      setError((err as Error).message);
+      updateActions({ error: (err as Error).message, result: undefined });
     } finally {
-      setBusy(undefined);
+      updateActions({ busy: undefined, busySince: undefined });
     }
   };
 
-  const run = () =>
-    act('run', async () => {
-      const jsParams = parseParams();
-      if (!jsParams) return;
-      setResult(undefined);
-      setResult(await client.call('actionRun', { code, jsParams }));
+  const run = async () => {
+    const jsParams = parseParams();
+    if (!jsParams) return;
+    const ranCode = code;
+    await act('run', async () => {
+      updateActions({ result: undefined });
+      const ran = await client.call('actionRun', { code: ranCode, jsParams });
+      const verify = verifyFromRun(ran, ranCode);
+      updateActions(verify ? { result: ran, verify, verdict: undefined, verifyError: undefined } : { result: ran });
     });
+  };
 
   const grant = () =>
     act('grant', async () => {
       await client.call('actionSave', { code });
       const { transactionHash } = await client.call('actionGrant', { publicKey: grantTo, ipfsId: cid, scope: 1 });
-      setNotice(`Granted ${cid} to sign with the PKP (transaction ${transactionHash}).`);
+      updateActions({ notice: `Granted ${cid} to sign with the PKP (transaction ${transactionHash}).` });
     });
 
   const mintGrantBurn = () =>
     act('mgb', async () => {
       await client.call('actionSave', { code });
       const pkp = await client.call('pkpMintGrantBurn', { ipfsId: cid });
-      setNotice(
-        `Minted PKP ${pkp.ethAddress}, granted it ${cid} and burned it, in transaction ${pkp.transactionHash}.`,
-      );
-      try {
-        const current = JSON.parse(params) as Record<string, unknown>;
-        if ('publicKey' in current) setParams(JSON.stringify({ ...current, publicKey: pkp.publicKey }, null, 2));
-      } catch {
-        // leave the params as they are
-      }
+      updateActions((s) => {
+        let nextParams = s.params;
+        try {
+          const current = JSON.parse(s.params) as Record<string, unknown>;
+          if ('publicKey' in current) nextParams = JSON.stringify({ ...current, publicKey: pkp.publicKey }, null, 2);
+        } catch {
+          // leave the params as they are
+        }
+        return {
+          params: nextParams,
+          notice: `Minted PKP ${pkp.ethAddress}, granted it ${cid} and burned it, in transaction ${pkp.transactionHash}.`,
+        };
+      });
     });
 
   return (
@@ -108,14 +119,13 @@ export function ActionsPage({ client, networkReady }: Props) {
         <label>
           Example{' '}
           <select
+            value={edited ? '' : example}
             onChange={(e) => {
-              const example = EXAMPLES[e.target.value];
-              if (example) {
-                setCode(example.code);
-                setParams(example.params);
-              }
+              const chosen = EXAMPLES[e.target.value];
+              if (chosen) updateActions({ example: e.target.value, code: chosen.code, params: chosen.params });
             }}
           >
+            {edited ? <option value="">(your code)</option> : null}
             {Object.keys(EXAMPLES).map((name) => (
               <option key={name}>{name}</option>
             ))}
@@ -128,7 +138,7 @@ export function ActionsPage({ client, networkReady }: Props) {
           </span>
         </span>
       </div>
-      <CodeEditor value={code} onChange={setCode} label="Lit Action code" />
+      <CodeEditor value={code} onChange={(next) => updateActions({ code: next })} label="Lit Action code" />
       <div className="card">
         <label>
           jsParams (JSON, top-level keys become globals)
@@ -136,7 +146,7 @@ export function ActionsPage({ client, networkReady }: Props) {
             className="mono"
             rows={5}
             value={params}
-            onChange={(e) => setParams(e.target.value)}
+            onChange={(e) => updateActions({ params: e.target.value })}
             aria-invalid={paramsError !== undefined}
             data-testid="action-params"
           />
@@ -153,7 +163,7 @@ export function ActionsPage({ client, networkReady }: Props) {
             disabled={!networkReady || busy !== undefined}
             data-testid="run-action"
           >
-            {busy === 'run' ? 'Running on every node…' : 'Run on the network'}
+            {busy === 'run' ? `Running on every node… ${elapsed ?? 0} s` : 'Run on the network'}
           </button>
           <button
             type="button"
@@ -161,7 +171,7 @@ export function ActionsPage({ client, networkReady }: Props) {
             disabled={!networkReady || busy !== undefined}
             data-testid="mint-grant-burn"
           >
-            {busy === 'mgb' ? 'Minting…' : 'Mint/Grant/Burn a PKP for this code'}
+            {busy === 'mgb' ? `Minting… ${elapsed ?? 0} s` : 'Mint/Grant/Burn a PKP for this code'}
           </button>
         </div>
         <div className="row">
@@ -192,9 +202,23 @@ export function ActionsPage({ client, networkReady }: Props) {
 }
 
 function ActionResultView({ result }: { result: ActionRunResult }) {
+  const navigate = useNavigate();
+  const signed = Object.keys(result.signatures).length > 0;
   return (
     <div className="card" data-testid="action-result">
       <h2>Result</h2>
+      {signed ? (
+        <p>
+          <button
+            type="button"
+            className="link"
+            onClick={() => navigate({ section: 'actions', tab: 'verify' })}
+            data-testid="verify-last-run"
+          >
+            Verify this signature (the Verify form is filled from this run)
+          </button>
+        </p>
+      ) : null}
       <dl className="result">
         <dt>Response</dt>
         <dd className="mono" data-testid="action-response">
@@ -208,6 +232,12 @@ function ActionResultView({ result }: { result: ActionRunResult }) {
             <dd className="mono" data-testid={`action-signature-${name}`}>
               {sig.signature}
             </dd>
+            <dt>Digest signed (“{name}”)</dt>
+            <dd className="mono" data-testid={`action-digest-${name}`}>
+              {sig.dataSigned.startsWith('0x') ? sig.dataSigned : `0x${sig.dataSigned}`}
+            </dd>
+            <dt>By the PKP</dt>
+            <dd className="mono">{sig.publicKey.startsWith('0x') ? sig.publicKey : `0x${sig.publicKey}`}</dd>
           </div>
         ))}
         <dt>Logs</dt>

@@ -13,12 +13,13 @@ interface Props {
 }
 
 /**
- * A modal confirmation on the native <dialog>: it traps focus, Escape cancels, and the
- * confirm button has the focus so Enter confirms. Focus returns to where it was on close.
+ * A modal confirmation on the native <dialog>: it traps focus and Escape cancels. Cancel has the
+ * focus, never the confirm button: an Enter meant for the form behind (or pressed twice) must
+ * not sign or send. Focus returns to where it was on close.
  */
 export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, error, onConfirm, onCancel }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
 
   useEffect(() => {
@@ -26,7 +27,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, 
     if (!dialog) return;
     const opener = document.activeElement as HTMLElement | null;
     dialog.showModal();
-    confirmRef.current?.focus();
+    cancelRef.current?.focus();
     return () => {
       dialog.close();
       opener?.focus();
@@ -56,11 +57,10 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, 
         ) : null}
       </div>
       <footer>
-        <button type="button" onClick={onCancel} disabled={busy}>
+        <button ref={cancelRef} type="button" onClick={onCancel} disabled={busy} data-testid="cancel">
           Cancel
         </button>
         <button
-          ref={confirmRef}
           type="button"
           className="primary"
           onClick={onConfirm}
