@@ -260,7 +260,7 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
           false,
           async () => {
             const s = services();
-            const receipt = await s.permissions.change(publicKey, change, await authFor(s, as));
+            const receipt = await refusalsAsConflict(s.permissions.change(publicKey, change, await authFor(s, as)));
             return { transactionHash: receipt.hash };
           },
         ),
@@ -296,7 +296,9 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
         const s = services();
         const tx = await transactionDetail(s.provider, hash);
         if (!tx) throw new ApiFailure('not_found', `no transaction ${hash} on the sandbox chain`);
-        const decoded = tx.to ? decodeCall(tx.to, tx.data, BigInt(tx.valueWei), supervisor.status().contracts) : undefined;
+        const decoded = tx.to
+          ? decodeCall(tx.to, tx.data, BigInt(tx.valueWei), supervisor.status().contracts)
+          : undefined;
         return { ...tx, decoded: decoded ?? null };
       }),
     pkpDetails: ({ publicKey }) =>
@@ -373,18 +375,20 @@ export function createApiHandlers(supervisor: Supervisor, wallet: () => WalletSe
             const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
               throw new ApiFailure('bad_request', err.message);
             });
-            const receipt = await s.permissions.change(
-              publicKey,
-              {
-                kind: 'addAuthMethod',
-                method: {
-                  authMethodType: AUTH_METHOD_TYPE.WebAuthn,
-                  id: verified.authMethodId,
-                  userPubkey: verified.userPubkey,
-                  scopes: [AUTH_METHOD_SCOPE.SignAnything],
+            const receipt = await refusalsAsConflict(
+              s.permissions.change(
+                publicKey,
+                {
+                  kind: 'addAuthMethod',
+                  method: {
+                    authMethodType: AUTH_METHOD_TYPE.WebAuthn,
+                    id: verified.authMethodId,
+                    userPubkey: verified.userPubkey,
+                    scopes: [AUTH_METHOD_SCOPE.SignAnything],
+                  },
                 },
-              },
-              await authFor(s, as),
+                await authFor(s, as),
+              ),
             );
             return { transactionHash: receipt.hash, authMethodId: verified.authMethodId };
           },
@@ -461,6 +465,20 @@ async function authFor(s: WalletServices, as: SignAs | undefined) {
   return { authMethods: [{ authMethodType: AUTH_METHOD_TYPE.WebAuthn, accessToken: as.passkey }] };
 }
 
+/**
+ * The permission service's refusals about who may change a PKP (burned, owned by another
+ * account, owns itself and no auth given) are expected answers: 409 with the message, not 500.
+ */
+async function refusalsAsConflict<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof Error && /^this PKP (is burned|is owned by|owns itself)/.test(err.message))
+      throw new ApiFailure('conflict', err.message);
+    throw err;
+  }
+}
+
 /** Known failures become API errors a person can act on. */
 async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -474,7 +492,8 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
         `the action failed (${err.kind}): ${err.message}${err.logs ? `\nlogs:\n${err.logs}` : ''}`,
       );
     if (err instanceof ContractCallError) throw new ApiFailure('conflict', err.message);
-    if (err instanceof WalletInputError) throw new ApiFailure('bad_request', `${err.field}: ${err.message}`);
+    if (err instanceof WalletInputError)
+      throw new ApiFailure('bad_request', `${err.field}: ${err.message}`, { [err.field]: err.message });
     if (err instanceof EncryptionInputError) throw new ApiFailure('bad_request', err.message);
     if (err instanceof DecryptionRefusedError)
       throw new ApiFailure(

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
-import { askOpenTabsForToken, hostClient, shareTokenWithOpenTabs, subscribeLive, takeToken } from './host-connection.ts';
+import {
+  askOpenTabsForToken,
+  hostClient,
+  shareTokenWithOpenTabs,
+  subscribeLive,
+  takeToken,
+} from './host-connection.ts';
 import { NavigationContext, SECTIONS, routeFromHash, routeToHash, sectionOf, type Route } from './navigation.ts';
 import { NetworkDashboard } from './network/NetworkDashboard.tsx';
 import { PkpsPage } from './pkps/PkpsPage.tsx';
@@ -36,7 +42,9 @@ export function App() {
   const [welcomed, setWelcomed] = useState(() => localStorage.getItem(WELCOMED_KEY) === 'yes');
   const client = useMemo(() => (token ? hostClient(token) : undefined), [token]);
   const mainRef = useRef<HTMLElement>(null);
-  const place = routeToHash(route).replace(/\?.*$/, '').replace(/^(#\/pkp\/[^/]+)\/.*$/, '$1');
+  const place = routeToHash(route)
+    .replace(/\?.*$/, '')
+    .replace(/^(#\/pkp\/[^/]+)\/.*$/, '$1');
   const lastPlace = useRef(place);
 
   const setRoute = useCallback((next: Route) => {
@@ -114,106 +122,106 @@ export function App() {
   return (
     <NavigationContext.Provider value={setRoute}>
       <IdentityProvider client={client} status={status}>
-      <HealthContext.Provider value={health}>
-      <div className="shell">
-        <a
-          className="skip-link"
-          href="#main"
-          onClick={(e) => {
-            e.preventDefault();
-            mainRef.current?.focus();
-          }}
-        >
-          Skip to content
-        </a>
-        <header className="topbar">
-          <button
-            type="button"
-            className="nav-toggle"
-            aria-expanded={navOpen}
-            aria-controls="sections"
-            aria-label="Sections menu"
-            onClick={() => setNavOpen((o) => !o)}
-          >
-            <span aria-hidden="true">☰</span>
-            <span className="visually-hidden">Sections</span>
-          </button>
-          <span className="brand">
-            <span className="brand-mark" aria-hidden="true" />
-            Litbox
-          </span>
-          <AccountSwitcher route={route} />
-          <span className="spacer" />
-          <button
-            type="button"
-            className={`pill health ${health.level}`}
-            aria-live="polite"
-            data-testid="topbar-network"
-            title={health.signWait ?? health.mintWait ?? health.text}
-            onClick={() => setRoute({ section: 'network' })}
-          >
-            {health.text}
-          </button>
-        </header>
-        <div className="body">
-          <nav className={navOpen ? 'sidenav open' : 'sidenav'} id="sections" aria-label="Sections">
-            <ul>
-              {SECTIONS.map((item) => (
-                <li key={item.section}>
-                  <button
-                    type="button"
-                    className="nav-item"
-                    aria-current={sectionOf(route) === item.section ? 'page' : undefined}
-                    onClick={() => setRoute(item.route)}
-                  >
-                    {item.label}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <main id="main" className="page" ref={mainRef} tabIndex={-1}>
-            {!status ? (
-              <p>Connecting to the Litbox host…</p>
-            ) : route.section === 'network' ? (
-              <NetworkDashboard status={status} client={client} />
-            ) : route.section === 'pkps' ? (
-              <PkpsPage client={client} networkReady={ready} />
-            ) : route.section === 'pkp' ? (
-              <PkpDetailPage
-                key={route.publicKey}
-                client={client}
-                status={status}
-                publicKey={route.publicKey}
-                tab={route.tab}
-              />
-            ) : route.section === 'actions' ? (
-              <ActionsSection client={client} networkReady={ready} tab={route.tab} />
-            ) : route.section === 'encryption' ? (
-              <EncryptionPage client={client} networkReady={ready} />
-            ) : route.section === 'activity' ? (
-              <ActivityPage key={route.query ?? ''} client={client} initialQuery={route.query} />
-            ) : route.section === 'account' ? (
-              <AccountPage key={route.address} client={client} address={route.address} />
-            ) : route.section === 'tx' ? (
-              <TransactionPage key={route.hash} client={client} hash={route.hash} />
-            ) : (
-              <SettingsPage
-                client={client}
-                status={status}
-                theme={theme}
-                onTheme={setTheme}
-                onShowWelcome={() => {
-                  setForceWelcome(true);
-                  setEntered(false);
-                }}
-              />
-            )}
-          </main>
-        </div>
-        <Toasts />
-      </div>
-      </HealthContext.Provider>
+        <HealthContext.Provider value={health}>
+          <div className="shell">
+            <a
+              className="skip-link"
+              href="#main"
+              onClick={(e) => {
+                e.preventDefault();
+                mainRef.current?.focus();
+              }}
+            >
+              Skip to content
+            </a>
+            <header className="topbar">
+              <button
+                type="button"
+                className="nav-toggle"
+                aria-expanded={navOpen}
+                aria-controls="sections"
+                aria-label="Sections menu"
+                onClick={() => setNavOpen((o) => !o)}
+              >
+                <span aria-hidden="true">☰</span>
+                <span className="visually-hidden">Sections</span>
+              </button>
+              <span className="brand">
+                <span className="brand-mark" aria-hidden="true" />
+                Litbox
+              </span>
+              <AccountSwitcher route={route} />
+              <span className="spacer" />
+              <button
+                type="button"
+                className={`pill health ${health.level}`}
+                aria-live="polite"
+                data-testid="topbar-network"
+                title={health.signWait ?? health.mintWait ?? health.text}
+                onClick={() => setRoute({ section: 'network' })}
+              >
+                {health.text}
+              </button>
+            </header>
+            <div className="body">
+              <nav className={navOpen ? 'sidenav open' : 'sidenav'} id="sections" aria-label="Sections">
+                <ul>
+                  {SECTIONS.map((item) => (
+                    <li key={item.section}>
+                      <button
+                        type="button"
+                        className="nav-item"
+                        aria-current={sectionOf(route) === item.section ? 'page' : undefined}
+                        onClick={() => setRoute(item.route)}
+                      >
+                        {item.label}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+              <main id="main" className="page" ref={mainRef} tabIndex={-1}>
+                {!status ? (
+                  <p>Connecting to the Litbox host…</p>
+                ) : route.section === 'network' ? (
+                  <NetworkDashboard status={status} client={client} />
+                ) : route.section === 'pkps' ? (
+                  <PkpsPage client={client} networkReady={ready} />
+                ) : route.section === 'pkp' ? (
+                  <PkpDetailPage
+                    key={route.publicKey}
+                    client={client}
+                    status={status}
+                    publicKey={route.publicKey}
+                    tab={route.tab}
+                  />
+                ) : route.section === 'actions' ? (
+                  <ActionsSection client={client} networkReady={ready} tab={route.tab} />
+                ) : route.section === 'encryption' ? (
+                  <EncryptionPage client={client} networkReady={ready} />
+                ) : route.section === 'activity' ? (
+                  <ActivityPage key={route.query ?? ''} client={client} initialQuery={route.query} />
+                ) : route.section === 'account' ? (
+                  <AccountPage key={route.address} client={client} address={route.address} />
+                ) : route.section === 'tx' ? (
+                  <TransactionPage key={route.hash} client={client} hash={route.hash} />
+                ) : (
+                  <SettingsPage
+                    client={client}
+                    status={status}
+                    theme={theme}
+                    onTheme={setTheme}
+                    onShowWelcome={() => {
+                      setForceWelcome(true);
+                      setEntered(false);
+                    }}
+                  />
+                )}
+              </main>
+            </div>
+            <Toasts />
+          </div>
+        </HealthContext.Provider>
       </IdentityProvider>
     </NavigationContext.Provider>
   );

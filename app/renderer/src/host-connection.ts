@@ -37,7 +37,11 @@ export function askOpenTabsForToken(waitMs = 400): Promise<string | undefined> {
     };
     const timer = window.setTimeout(() => done(undefined), waitMs);
     channel.onmessage = (event: MessageEvent<{ type?: string; token?: unknown }>) => {
-      if (event.data?.type === 'token' && typeof event.data.token === 'string' && /^[A-Za-z0-9_-]+$/.test(event.data.token))
+      if (
+        event.data?.type === 'token' &&
+        typeof event.data.token === 'string' &&
+        /^[A-Za-z0-9_-]+$/.test(event.data.token)
+      )
         done(event.data.token);
     };
     channel.postMessage({ type: 'token?' });

@@ -70,7 +70,11 @@ export function routeFromHash(hash: string): Route | undefined {
     case 'activity':
       return query ? { section, query: decodeURIComponent(query) } : { section };
     case 'actions':
-      return first === 'verify' ? { section, tab: 'verify' } : first === 'run' || !first ? { section, tab: 'run' } : undefined;
+      return first === 'verify'
+        ? { section, tab: 'verify' }
+        : first === 'run' || !first
+          ? { section, tab: 'run' }
+          : undefined;
     case 'pkp': {
       if (!first || !/^0x04[0-9a-fA-F]{128}$/.test(first)) return undefined;
       const tab = (second ?? 'overview') as PkpTab;

@@ -630,6 +630,8 @@ export const ApiError = z.object({
     'internal',
   ]),
   message: z.string(),
+  /** For a bad input: each field it is about ("to", "conditions.0.method") with a plain message for it. */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
 

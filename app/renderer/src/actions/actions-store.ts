@@ -86,10 +86,7 @@ const hex = (value: string) => (value.startsWith('0x') ? value : `0x${value}`);
  * What the Verify form needs from a run: the first signature's PKP, the signature, the digest
  * the nodes actually signed, and the code that ran.
  */
-export function verifyFromRun(
-  result: ActionRunResult,
-  code: string,
-): ActionsState['verify'] | undefined {
+export function verifyFromRun(result: ActionRunResult, code: string): ActionsState['verify'] | undefined {
   const first = Object.values(result.signatures)[0];
   if (!first) return undefined;
   return { publicKey: hex(first.publicKey), code, signature: first.signature, digest: hex(first.dataSigned) };

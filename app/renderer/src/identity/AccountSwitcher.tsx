@@ -107,9 +107,7 @@ export function AccountSwitcher({ route }: { route: Route }) {
               name={pkpTitle(pkp)}
               balanceWei={pkp.balanceWei}
               current={current.address === pkp.ethAddress}
-              onChoose={() =>
-                choose(pkp.ethAddress, { section: 'pkp', publicKey: pkp.publicKey, tab: 'overview' })
-              }
+              onChoose={() => choose(pkp.ethAddress, { section: 'pkp', publicKey: pkp.publicKey, tab: 'overview' })}
             />
           ))}
         </div>

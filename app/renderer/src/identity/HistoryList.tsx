@@ -11,7 +11,15 @@ import { shortAddress } from '../ui/identicon.ts';
  * receipts and incoming ETH from the chain, faucet top-ups, signatures and permission changes
  * from the wallet's record. Each hash opens the transaction's detail view.
  */
-export function HistoryList({ client, address, refreshKey }: { client: ApiClient; address: string; refreshKey?: unknown }) {
+export function HistoryList({
+  client,
+  address,
+  refreshKey,
+}: {
+  client: ApiClient;
+  address: string;
+  refreshKey?: unknown;
+}) {
   const navigate = useNavigate();
   const [entries, setEntries] = useState<AccountHistoryEntry[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -48,7 +56,8 @@ export function HistoryList({ client, address, refreshKey }: { client: ApiClient
               {e.counterparty ? (
                 <>
                   {' '}
-                  <span className="muted">{e.direction === 'in' ? 'from' : 'to'}</span> <Address address={e.counterparty} />
+                  <span className="muted">{e.direction === 'in' ? 'from' : 'to'}</span>{' '}
+                  <Address address={e.counterparty} />
                 </>
               ) : null}
             </span>

@@ -45,7 +45,10 @@ export function IdentityProvider({
     if (ready) void refresh().catch(() => undefined);
   }, [ready, refresh, block]);
 
-  const book = useMemo(() => buildAddressBook(status?.contracts, wallet?.address, pkps), [status?.contracts, wallet, pkps]);
+  const book = useMemo(
+    () => buildAddressBook(status?.contracts, wallet?.address, pkps),
+    [status?.contracts, wallet, pkps],
+  );
   const identity = useMemo(() => ({ wallet, pkps, refresh }), [wallet, pkps, refresh]);
   return (
     <IdentityContext.Provider value={identity}>

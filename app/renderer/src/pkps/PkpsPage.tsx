@@ -255,8 +255,7 @@ export function PkpsPage({ client, networkReady }: Props) {
       {burned.length ? (
         <details className="card" data-testid="burned-pkps">
           <summary>
-            Burned PKPs ({burned.length}): their permissions can never change; they sign only what their actions
-            allow
+            Burned PKPs ({burned.length}): their permissions can never change; they sign only what their actions allow
           </summary>
           <ul className="plain-list">
             {burned.map((pkp) => (

@@ -27,7 +27,10 @@ function status(up: number, keys: number | null = 5, presignatures: number | nul
 
 describe('the sandbox state in words', () => {
   it('says ready only when every part is', () => {
-    expect(networkHealth(status(7), true)).toMatchObject({ level: 'ok', text: 'Sandbox ready · 7/7 nodes up · threshold 5' });
+    expect(networkHealth(status(7), true)).toMatchObject({
+      level: 'ok',
+      text: 'Sandbox ready · 7/7 nodes up · threshold 5',
+    });
   });
 
   it('says the host is unreachable even though the last status said 7/7', () => {

@@ -60,13 +60,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy, 
         <button ref={cancelRef} type="button" onClick={onCancel} disabled={busy} data-testid="cancel">
           Cancel
         </button>
-        <button
-          type="button"
-          className="primary"
-          onClick={onConfirm}
-          disabled={busy}
-          data-testid="confirm"
-        >
+        <button type="button" className="primary" onClick={onConfirm} disabled={busy} data-testid="confirm">
           {busy ? (busyLabel ?? 'Working…') : confirmLabel}
         </button>
       </footer>

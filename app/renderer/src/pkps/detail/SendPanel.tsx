@@ -104,7 +104,8 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
       const probe = await client.call('pkpTransactionPreview', {
         publicKey: details.publicKey,
         to: /^0x[0-9a-fA-F]{40}$/.test(to) ? to : details.ethAddress,
-        valueEth: '0',
+        // 1 wei: the same gas as any plain transfer, and a value every check accepts.
+        valueEth: '0.000000000000000001',
         data: hexData,
       });
       const t = probe.transaction;
