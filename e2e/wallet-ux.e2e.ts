@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ethers } from 'ethers';
 import { primeDigest } from '../app/shared/actions/sign-if-prime.ts';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
-import { fieldError, launchChromium, mintAndOpenPkp, openWallet, pkpTab, screenshotPath } from './browser.ts';
+import { fieldError, launchChromium, mintAndOpenPkp, openWallet, pkpTab, rowValue, screenshotPath } from './browser.ts';
 import { sandboxChain, type SandboxChain } from './sandbox-chain.ts';
 
 /**
@@ -201,6 +201,35 @@ describe('identity at a glance', () => {
     const to = page.getByTestId('tx-detail').locator(`[data-address="${status.contracts!.PKPPermissions}"]`);
     expect(await to.locator('.address-name').textContent()).toBe('PKPPermissions');
     expect(await page.getByTestId('tx-call').textContent()).toMatch(/^PKPPermissions\.addPermittedAddress/);
+  });
+});
+
+describe('granting an action', () => {
+  it('confirms with a scope choice, and says so instead of sending again when it is already granted', async () => {
+    const pkp = (await chain.api.call('pkpList', {})).pkps.find((p) => p.owner === 'wallet')!;
+    await nav('Actions').click();
+    const cid = (await page.getByTestId('action-cid').textContent())!;
+    await page.getByLabel('Grant to PKP').selectOption(pkp.publicKey);
+    await page.getByTestId('grant-scope').selectOption('2');
+    await page.getByTestId('grant-action').click();
+    const dialog = page.getByRole('dialog', { name: 'Grant this action to the PKP?' });
+    await dialog.waitFor({ timeout: 30_000 });
+    expect(await rowValue(dialog, 'Scope')).toBe('PersonalSign');
+    expect(await rowValue(dialog, 'Action (CID)')).toBe(cid);
+    await page.screenshot({ path: screenshotPath('ux-grant-confirm') });
+    await dialog.getByTestId('confirm').click();
+    await expect.poll(() => page.getByTestId('actions-notice').textContent(), { timeout: 60_000 }).toMatch(/^Granted/);
+    const details = await chain.api.call('pkpDetails', { publicKey: pkp.publicKey });
+    expect(details.actions.find((a) => a.ipfsId === cid)?.scopes).toEqual([2]);
+
+    // Again: nothing is sent, and the page says why.
+    const grantsBefore = (await chain.api.call('activity', { query: 'granted' })).entries.length;
+    await page.getByTestId('grant-action').click();
+    await expect
+      .poll(() => page.getByTestId('actions-notice').textContent(), { timeout: 30_000 })
+      .toMatch(/already granted PersonalSign/);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect((await chain.api.call('activity', { query: 'granted' })).entries.length).toBe(grantsBefore);
   });
 });
 

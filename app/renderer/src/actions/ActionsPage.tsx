@@ -5,6 +5,12 @@ import { cidV0 } from '../../../shared/cid/index.ts';
 import { useNavigate } from '../navigation.ts';
 import { EXAMPLES, updateActions, useActionsState, verifyFromRun } from './actions-store.ts';
 import { CodeEditor } from './CodeEditor.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { Rows } from '../ui/Rows.tsx';
+import { toast } from '../ui/toasts.tsx';
+import { authMethodScopeName } from '../../../shared/contracts/ids.ts';
+
+const scopeName = (scope: number) => authMethodScopeName(scope);
 
 interface Props {
   client: ApiClient;
@@ -32,6 +38,8 @@ export function ActionsPage({ client, networkReady }: Props) {
   const { example, code, params, result, error, notice, busy, busySince } = useActionsState();
   const [pkps, setPkps] = useState<Pkp[]>([]);
   const [grantTo, setGrantTo] = useState('');
+  const [grantScope, setGrantScope] = useState<1 | 2>(1);
+  const [granting, setGranting] = useState<{ address: string; already: number[] } | undefined>();
   const [paramsError, setParamsError] = useState<string | undefined>();
   const cid = useMemo(() => (code ? cidV0(code) : ''), [code]);
   const elapsed = useElapsed(busySince);
@@ -86,12 +94,35 @@ export function ActionsPage({ client, networkReady }: Props) {
     });
   };
 
-  const grant = () =>
-    act('grant', async () => {
-      await client.call('actionSave', { code });
-      const { transactionHash } = await client.call('actionGrant', { publicKey: grantTo, ipfsId: cid, scope: 1 });
-      updateActions({ notice: `Granted ${cid} to sign with the PKP (transaction ${transactionHash}).` });
+  /** Opens the confirmation; a grant that is already on chain says so and sends nothing. */
+  const askGrant = () =>
+    act('check', async () => {
+      const details = await client.call('pkpDetails', { publicKey: grantTo });
+      const granted = details.actions.find((a) => a.ipfsId === cid);
+      if (granted && granted.scopes.includes(grantScope)) {
+        updateActions({
+          notice: `${cid} is already granted ${scopeName(grantScope)} on ${details.ethAddress}: nothing to send.`,
+        });
+        return;
+      }
+      setGranting({ address: details.ethAddress, already: granted?.scopes ?? [] });
     });
+
+  const grant = () => {
+    setGranting(undefined);
+    return act('grant', async () => {
+      await client.call('actionSave', { code });
+      const { transactionHash } = await client.call('actionGrant', {
+        publicKey: grantTo,
+        ipfsId: cid,
+        scope: grantScope,
+      });
+      updateActions({
+        notice: `Granted ${cid} ${scopeName(grantScope)} on the PKP (transaction ${transactionHash}).`,
+      });
+      toast(`Granted the action ${scopeName(grantScope)}.`);
+    });
+  };
 
   const mintGrantBurn = () =>
     act('mgb', async () => {
@@ -180,17 +211,60 @@ export function ActionsPage({ client, networkReady }: Props) {
             <select value={grantTo} onChange={(e) => setGrantTo(e.target.value)} disabled={pkps.length === 0}>
               {pkps.map((p) => (
                 <option key={p.tokenId} value={p.publicKey}>
-                  {p.ethAddress}
+                  {p.name ? `${p.name} (${p.ethAddress})` : p.ethAddress}
                 </option>
               ))}
             </select>
           </label>
-          <button type="button" onClick={() => void grant()} disabled={!grantTo || busy !== undefined}>
-            Grant (SignAnything)
+          <label>
+            Scope{' '}
+            <select
+              value={grantScope}
+              onChange={(e) => setGrantScope(e.target.value === '2' ? 2 : 1)}
+              data-testid="grant-scope"
+            >
+              <option value={1}>SignAnything: any digest</option>
+              <option value={2}>PersonalSign: EIP-191 messages only</option>
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => void askGrant()}
+            disabled={!grantTo || busy !== undefined}
+            data-testid="grant-action"
+          >
+            Grant…
           </button>
         </div>
       </div>
-      {notice ? <p className="ok-text">{notice}</p> : null}
+      {notice ? (
+        <p className="ok-text" data-testid="actions-notice">
+          {notice}
+        </p>
+      ) : null}
+      {granting ? (
+        <ConfirmDialog
+          title="Grant this action to the PKP?"
+          confirmLabel="Grant"
+          onConfirm={() => void grant()}
+          onCancel={() => setGranting(undefined)}
+        >
+          <Rows
+            rows={[
+              { label: 'PKP', value: granting.address },
+              { label: 'Action (CID)', value: cid },
+              { label: 'Scope', value: scopeName(grantScope) },
+              ...(granting.already.length
+                ? [{ label: 'Already granted', value: granting.already.map(scopeName).join(', ') }]
+                : []),
+              { label: 'Contract', value: 'PKPPermissions.addPermittedAction' },
+            ]}
+          />
+          <p className="muted">
+            After this, the code with this CID can have the nodes sign with this PKP, for anyone who runs it.
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {error ? (
         <pre role="alert" className="error" data-testid="action-error">
           {error}

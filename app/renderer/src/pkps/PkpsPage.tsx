@@ -49,8 +49,13 @@ export function PkpsPage({ client, networkReady }: Props) {
     setSelected((current) => current || pkps.find((p) => p.owner !== 'burned')?.publicKey || '');
   }, [client]);
   // A block or a rename elsewhere (the header reads them) shows here too.
+  // A PKP this page just added (before the host's list had it) stays until the list has it.
   useEffect(() => {
-    if (identity.pkps.length) setPkps(identity.pkps);
+    if (identity.pkps.length)
+      setPkps((shown) => [
+        ...identity.pkps,
+        ...shown.filter((p) => !identity.pkps.some((q) => q.tokenId === p.tokenId)),
+      ]);
   }, [identity.pkps]);
   const live = pkps.filter((p) => p.owner !== 'burned');
   const burned = pkps.filter((p) => p.owner === 'burned');
@@ -64,9 +69,20 @@ export function PkpsPage({ client, networkReady }: Props) {
     setMintError(undefined);
     try {
       const pkp = await client.call('pkpMint', {});
-      await refresh();
+      // On screen at once: the mint's answer says all the row needs; the lists read again behind it.
+      setPkps((shown) => [
+        ...shown.filter((p) => p.tokenId !== pkp.tokenId),
+        {
+          tokenId: pkp.tokenId,
+          publicKey: pkp.publicKey,
+          ethAddress: pkp.ethAddress,
+          owner: 'wallet',
+          balanceWei: '0',
+        },
+      ]);
       setSelected(pkp.publicKey);
-      void identity.refresh();
+      void refresh().catch(() => undefined);
+      void identity.refresh().catch(() => undefined);
       toast(`Minted PKP ${pkp.ethAddress} in ${(pkp.mintMs / 1000).toFixed(2)} s.`);
     } catch (err) {
       setMintError((err as Error).message);
