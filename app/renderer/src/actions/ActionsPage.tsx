@@ -319,7 +319,7 @@ function ActionResultView({ result }: { result: ActionRunResult }) {
           <pre className="mono">{result.logs || '(none)'}</pre>
         </dd>
       </dl>
-      <table className="nodes">
+      <table className="nodes list-on-narrow">
         <caption>Each node's answer</caption>
         <thead>
           <tr>
@@ -332,10 +332,12 @@ function ActionResultView({ result }: { result: ActionRunResult }) {
         <tbody>
           {result.nodes.map((n) => (
             <tr key={n.node}>
-              <td>{n.node}</td>
-              <td className="mono">{n.response ?? '–'}</td>
-              <td>{n.signatures.join(', ') || '–'}</td>
-              <td>{n.error ? `${n.error.kind}: ${n.error.message}` : '–'}</td>
+              <td data-label="Node">{n.node}</td>
+              <td data-label="Response" className="mono">
+                {n.response ?? '–'}
+              </td>
+              <td data-label="Signatures bound">{n.signatures.join(', ') || '–'}</td>
+              <td data-label="Error">{n.error ? `${n.error.kind}: ${n.error.message}` : '–'}</td>
             </tr>
           ))}
         </tbody>

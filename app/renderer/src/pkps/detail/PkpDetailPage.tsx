@@ -13,6 +13,7 @@ import { HistoryList } from '../../identity/HistoryList.tsx';
 import { useIdentity } from '../../identity/identity.tsx';
 import { Address } from '../../ui/Address.tsx';
 import { toast } from '../../ui/toasts.tsx';
+import { useHealth } from '../../status/health-context.ts';
 
 export type PkpDetails = ApiOutput<'pkpDetails'>;
 
@@ -50,6 +51,7 @@ export function PkpDetailPage({
   tab: PkpTab;
 }) {
   const navigate = useNavigate();
+  const health = useHealth();
   const [details, setDetails] = useState<PkpDetails | undefined>();
   const [walletAddress, setWalletAddress] = useState<string | undefined>();
   const [accounts, setAccounts] = useState<Account[]>([]);
@@ -105,6 +107,11 @@ export function PkpDetailPage({
       {error ? (
         <p role="alert" className="notice bad">
           {error}
+        </p>
+      ) : null}
+      {health.signWait && tab !== 'overview' && tab !== 'history' ? (
+        <p className="notice warn" data-testid="sign-wait">
+          {health.signWait}
         </p>
       ) : null}
       {!context ? (
