@@ -30,6 +30,9 @@ afterAll(async () => {
 /** Leaves the PKP's page and opens it again, so it reads the chain afresh. */
 async function reopen(address: string): Promise<void> {
   await page.getByRole('button', { name: 'PKPs', exact: true }).click();
+  // Burned PKPs are listed apart, folded.
+  const burned = page.getByTestId('burned-pkps');
+  if (await burned.count()) await burned.evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.getByRole('button', { name: `Open ${address}` }).click();
   await page.getByTestId('pkp-facts').waitFor({ timeout: 30_000 });
 }

@@ -68,10 +68,13 @@ describe('sending from a PKP in Chromium', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await chain.provider.getTransactionCount(pkp.address)).toBe(0);
 
-    // Review again; the confirm button has the focus, so Enter confirms.
+    // Review again; Cancel has the focus (an Enter meant for the form must not send), so Tab to
+    // the confirm button and Enter confirms.
     await page.getByTestId('review-send').click();
     await dialog.waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('cancel');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm');
     await page.keyboard.press('Enter');
     const receipt = page.getByTestId('receipt');
     await receipt.waitFor({ timeout: 60_000 });

@@ -269,7 +269,7 @@ describe('amounts, history, toasts and safety in Send', () => {
 
     // The sender's history: the send and the faucet.
     await pkpTab(page, 'History');
-    const sent = page.locator('[data-testid="history-entry"][data-kind="transaction"]');
+    const sent = page.locator('[data-testid="history-entry"][data-kind="sent"]');
     await sent.first().waitFor({ timeout: 30_000 });
     expect(await sent.first().textContent()).toContain('−1.5 ETH');
     expect(await page.locator('[data-testid="history-entry"][data-kind="faucet"]').count()).toBe(1);

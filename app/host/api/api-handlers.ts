@@ -516,11 +516,12 @@ function accountHistory(address: string, transfers: ChainTransfer[], logged: Act
     const outgoing = t.from.toLowerCase() === me;
     const known = byHash.get(t.transactionHash.toLowerCase());
     const value = BigInt(t.valueWei);
-    const kind = known?.kind ?? (outgoing ? (value > 0n ? 'sent' : 'call') : 'received');
+    // Moving ETH reads as sent/received; a call keeps what the wallet logged it as (permission, grant…).
+    const kind = value > 0n ? (outgoing ? 'sent' : 'received') : (known?.kind ?? (outgoing ? 'call' : 'called'));
     return {
       at: t.at,
       source: 'chain',
-      kind: outgoing ? kind : value > 0n ? 'received' : kind,
+      kind,
       direction: outgoing ? 'out' : 'in',
       counterparty: outgoing ? t.to : t.from,
       valueWei: t.valueWei,

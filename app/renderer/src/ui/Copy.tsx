@@ -21,7 +21,25 @@ export function CopyButton({ value, label = 'Copy' }: { value: string; label?: s
         );
       }}
     >
-      {copied ? '✓' : '⧉'}
+      {/* Drawn, not a glyph: icon fonts and symbols are missing on some systems. */}
+      <svg
+        width="13"
+        height="13"
+        viewBox="0 0 16 16"
+        aria-hidden="true"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+      >
+        {copied ? (
+          <path d="M3 8.5l3 3 7-7" />
+        ) : (
+          <>
+            <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+            <path d="M10.5 3.5v-1a1 1 0 0 0-1-1h-7a1 1 0 0 0-1 1v7a1 1 0 0 0 1 1h1" />
+          </>
+        )}
+      </svg>
     </button>
   );
 }
