@@ -32,7 +32,11 @@ async function reopen(address: string): Promise<void> {
   await page.getByRole('button', { name: 'PKPs', exact: true }).click();
   // Burned PKPs are listed apart, folded.
   const burned = page.getByTestId('burned-pkps');
-  await page.getByRole('button', { name: `Open ${address}` }).or(burned).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('button', { name: `Open ${address}` })
+    .or(burned)
+    .first()
+    .waitFor({ timeout: 30_000 });
   if (await burned.count()) await burned.evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.getByRole('button', { name: `Open ${address}` }).click();
   await page.getByTestId('pkp-facts').waitFor({ timeout: 30_000 });
