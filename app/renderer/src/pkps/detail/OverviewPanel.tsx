@@ -124,7 +124,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
       ) : null}
       {refusal ? <p className="muted">{refusal}</p> : null}
 
-      <table className="nodes" data-testid="auth-methods">
+      <table className="nodes list-on-narrow" data-testid="auth-methods">
         <caption>Auth methods</caption>
         <thead>
           <tr>
@@ -164,7 +164,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </tbody>
       </table>
 
-      <table className="nodes" data-testid="permitted-actions" style={{ marginTop: '1.25rem' }}>
+      <table className="nodes list-on-narrow" data-testid="permitted-actions" style={{ marginTop: '1.25rem' }}>
         <caption>Permitted Lit Actions</caption>
         <thead>
           <tr>
@@ -194,7 +194,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </tbody>
       </table>
 
-      <table className="nodes" data-testid="permitted-addresses" style={{ marginTop: '1.25rem' }}>
+      <table className="nodes list-on-narrow" data-testid="permitted-addresses" style={{ marginTop: '1.25rem' }}>
         <caption>Permitted addresses</caption>
         <thead>
           <tr>
@@ -231,7 +231,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </tbody>
       </table>
 
-      <table className="nodes" data-testid="pkp-history" style={{ marginTop: '1.25rem' }}>
+      <table className="nodes list-on-narrow" data-testid="pkp-history" style={{ marginTop: '1.25rem' }}>
         <caption>Permission and ownership events (its transfers are under History)</caption>
         <thead>
           <tr>
