@@ -63,7 +63,7 @@ describe('auth methods in Chromium', () => {
 
     await page.getByTestId('mint-for-account').click();
     await expect.poll(() => page.getByTestId('pkp-owner').allTextContents(), { timeout: 60_000 }).toEqual(['itself']);
-    const address = (await page.getByTestId('pkp-address').first().textContent())!;
+    const address = (await page.getByTestId('pkp-address').first().getAttribute('data-address'))!;
 
     const first = ethers.keccak256(ethers.toUtf8Bytes('signed with a Google-style account'));
     const byAccount = await signDigest(
@@ -164,7 +164,7 @@ describe('auth methods in Chromium', () => {
       )
       .toMatch(/owns itself and its passkey controls it/);
     const address = /Minted (0x[0-9a-fA-F]{40})/.exec((await page.getByTestId('pkp-notice').textContent())!)![1]!;
-    await page.getByTestId('pkp-table').getByText(address).waitFor();
+    await page.getByTestId('pkp-table').locator(`[data-address="${address}"]`).first().waitFor();
     await page.getByTestId('sign-pkp').selectOption({ label: address });
     const digest = ethers.keccak256(ethers.toUtf8Bytes('a passkey-only PKP'));
     const signature = await signDigest(page, 'passkey', digest);

@@ -24,7 +24,7 @@ describe('PKPs in Chromium', () => {
     await page.getByRole('button', { name: 'PKPs' }).click();
     await page.getByTestId('mint-pkp').click();
     await expect.poll(() => page.getByTestId('pkp-row').count(), { timeout: 60_000 }).toBe(1);
-    const address = (await page.getByTestId('pkp-address').first().textContent())!;
+    const address = (await page.getByTestId('pkp-address').first().getAttribute('data-address'))!;
     expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
 
     // A bad digest gets a message next to the field and nothing is signed.

@@ -30,6 +30,14 @@ afterAll(async () => {
 /** Leaves the PKP's page and opens it again, so it reads the chain afresh. */
 async function reopen(address: string): Promise<void> {
   await page.getByRole('button', { name: 'PKPs', exact: true }).click();
+  // Burned PKPs are listed apart, folded.
+  const burned = page.getByTestId('burned-pkps');
+  await page
+    .getByRole('button', { name: `Open ${address}` })
+    .or(burned)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  if (await burned.count()) await burned.evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.getByRole('button', { name: `Open ${address}` }).click();
   await page.getByTestId('pkp-facts').waitFor({ timeout: 30_000 });
 }
@@ -40,7 +48,7 @@ describe('a PKP’s page in Chromium', () => {
     const wallet = await chain.api.call('wallet', {});
     expect(await page.getByTestId('pkp-token-id').textContent()).toBe(tokenIdFromPubkey(publicKey).toString());
     expect(await page.getByTestId('pkp-owner-detail').textContent()).toBe(`the wallet account (${wallet.address})`);
-    expect(await page.getByTestId('pkp-balance').textContent()).toBe('0.0 ETH');
+    expect(await page.getByTestId('pkp-balance').textContent()).toBe('0 ETH');
 
     // Permissions made elsewhere (the API, as a script would) show up with their scopes.
     const friend = ethers.Wallet.createRandom().address;
@@ -50,11 +58,26 @@ describe('a PKP’s page in Chromium', () => {
       change: { kind: 'addAddress', address: friend, scopes: [2] },
     });
     await page.getByTestId('faucet').click();
-    await expect.poll(() => page.getByTestId('pkp-balance').textContent(), { timeout: 30_000 }).toBe('10.0 ETH');
+    await expect.poll(() => page.getByTestId('pkp-balance').textContent(), { timeout: 30_000 }).toBe('10 ETH');
     await reopen(address);
     expect(await page.getByTestId('action-row').allTextContents()).toEqual([`${HELLO_CID}SignAnythingRemove`]);
-    const addressRows = await page.getByTestId('address-row').allTextContents();
-    expect(addressRows).toEqual([`${wallet.address} ownereverything (as the owner)`, `${friend} PersonalSignRemove`]);
+    // Each row: the address (shown short, full in data-address), its pills, its scopes, Remove.
+    const addressRows = await page
+      .getByTestId('address-row')
+      .evaluateAll((rows) =>
+        rows.map((r) =>
+          [
+            r.querySelector('[data-address]')?.getAttribute('data-address'),
+            [...r.querySelectorAll('.pill')].map((p) => p.textContent).join(','),
+            r.querySelector('td:nth-child(2)')?.textContent,
+            r.querySelector('td:nth-child(3)')?.textContent,
+          ].join('|'),
+        ),
+      );
+    expect(addressRows).toEqual([
+      `${wallet.address}|owner|everything (as the owner)|`,
+      `${friend}||PersonalSign|Remove`,
+    ]);
     const history = await page.getByTestId('history-row').allTextContents();
     expect(history.some((h) => h.includes(`NFT minted to ${wallet.address}`))).toBe(true);
     expect(history.some((h) => h.includes(`granted scope PersonalSign to address ${friend}`))).toBe(true);

@@ -44,7 +44,7 @@ describe('sending from a PKP in Chromium', () => {
   it('previews an EIP-1559 transfer, cancels with Escape, then confirms and shows the mined receipt', async () => {
     await pkpTab(page, 'Overview');
     await page.getByTestId('faucet').click();
-    await expect.poll(() => page.getByTestId('pkp-balance').textContent(), { timeout: 30_000 }).toBe('10.0 ETH');
+    await expect.poll(() => page.getByTestId('pkp-balance').textContent(), { timeout: 30_000 }).toBe('10 ETH');
     expect(await chain.provider.getBalance(pkp.address)).toBe(ethers.parseEther('10'));
 
     const to = ethers.Wallet.createRandom().address;
@@ -68,10 +68,13 @@ describe('sending from a PKP in Chromium', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await chain.provider.getTransactionCount(pkp.address)).toBe(0);
 
-    // Review again; the confirm button has the focus, so Enter confirms.
+    // Review again; Cancel has the focus (an Enter meant for the form must not send), so Tab to
+    // the confirm button and Enter confirms.
     await page.getByTestId('review-send').click();
     await dialog.waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('cancel');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm');
     await page.keyboard.press('Enter');
     const receipt = page.getByTestId('receipt');
     await receipt.waitFor({ timeout: 60_000 });
@@ -94,7 +97,7 @@ describe('sending from a PKP in Chromium', () => {
     // The receipt links to the transaction in the activity log.
     await page.getByTestId('receipt-activity').click();
     await expect.poll(() => page.getByTestId('activity-row').count(), { timeout: 10_000 }).toBe(1);
-    expect(await page.getByTestId('activity-row').textContent()).toContain(hash);
+    expect(await page.getByTestId('activity-row').getAttribute('data-hash')).toBe(hash);
   });
 
   it('decodes a call to PKPNFT on the confirmation screen, and the PKP mints a PKP of its own', async () => {

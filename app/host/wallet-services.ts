@@ -18,6 +18,8 @@ import { PkpWalletService } from './wallet/pkp-wallet-service.ts';
 import { PkpDetailsService } from './wallet/pkp-details-service.ts';
 import { ActivityLog } from './activity/activity-log.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
+import { PkpNames } from './wallet/pkp-names.ts';
+import { AddressHistory } from './wallet/address-history.ts';
 
 export interface WalletServices {
   account: WalletAccount;
@@ -28,6 +30,10 @@ export interface WalletServices {
   pkpDetails: PkpDetailsService;
   /** The wallet's record of what it did, and of every PKP it made. */
   activity: ActivityLog;
+  /** The names people gave their PKPs. */
+  names: PkpNames;
+  /** Transactions by address, read from the chain (for per-account history). */
+  history: AddressHistory;
   signIn: SignInService;
   passkeys: PasskeyService;
   provider: JsonRpcProvider;
@@ -88,6 +94,7 @@ export async function startWalletServices(options: {
   void lit.warmUp().catch(() => undefined);
   const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
   const activity = new ActivityLog(options.activityFile);
+  const names = new PkpNames(options.activityFile);
   const pkpTransactor = new PkpTransactor(provider, lit, options.chainId);
   /** The sandbox faucet: adds `amountWei` to an address's balance; returns the new balance. */
   const faucet = async (address: string, amountWei: bigint) => {
@@ -116,6 +123,8 @@ export async function startWalletServices(options: {
     }),
     pkpDetails: new PkpDetailsService(contracts, options.contracts, provider),
     activity,
+    names,
+    history: new AddressHistory(provider),
     signIn: options.signIn,
     passkeys: new PasskeyService(provider, options.uiOrigins),
     provider,
@@ -127,6 +136,7 @@ export async function startWalletServices(options: {
       clearInterval(refresh);
       lit.close();
       activity.close();
+      names.close();
       provider.destroy();
     },
   };

@@ -15,7 +15,8 @@ export type ActivityKind =
   | 'encryption'
   | 'decryption'
   /** A dapp or tool connected to (or disconnected from) the wallet provider. */
-  | 'connection';
+  | 'connection'
+  | 'faucet';
 
 export interface ActivityEntry {
   id: number;

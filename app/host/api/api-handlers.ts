@@ -13,6 +13,10 @@ import type { WalletProvider } from '../provider/wallet-provider.ts';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { ApiFailure, type ApiHandlers } from './api-server.ts';
 import { SignInFailure } from '../auth/sign-in-service.ts';
+import { transactionDetail, type ChainTransfer } from '../wallet/address-history.ts';
+import { decodeCall } from '../wallet/transaction-preview.ts';
+import type { AccountHistoryEntry } from '../../shared/api/contract.ts';
+import type { ActivityEntry } from '../activity/activity-log.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
 export function createApiHandlers(
@@ -129,9 +133,17 @@ export function createApiHandlers(
         s.signIn.current().map((a) => s.pkps.listForAuthMethod(AUTH_METHOD_TYPE.GoogleJwt, a.authMethodId)),
       );
       const unique = new Map([...owned, ...forAccounts.flat(), ...s.activity.knownPkps()].map((p) => [p.tokenId, p]));
+      const names = s.names.all();
       return {
         pkps: await Promise.all(
-          [...unique.values()].map(async (p) => ({ ...p, owner: await s.pkps.ownerLabel(p, s.account.address) })),
+          [...unique.values()].map(async (p) => {
+            const [owner, balance] = await Promise.all([
+              s.pkps.ownerLabel(p, s.account.address),
+              s.balanceOf(p.ethAddress),
+            ]);
+            const name = names.get(p.ethAddress.toLowerCase());
+            return { ...p, owner, balanceWei: balance.toString(), ...(name ? { name } : {}) };
+          }),
         ),
       };
     },
@@ -286,7 +298,7 @@ export function createApiHandlers(
           false,
           async () => {
             const s = services();
-            const receipt = await s.permissions.change(publicKey, change, await authFor(s, as));
+            const receipt = await refusalsAsConflict(s.permissions.change(publicKey, change, await authFor(s, as)));
             return { transactionHash: receipt.hash };
           },
         ),
@@ -296,9 +308,41 @@ export function createApiHandlers(
       return { cheats: enabled };
     },
     faucet: ({ address, amountEth }) =>
-      mapErrors(async () => ({
-        balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
-      })),
+      mapErrors(() =>
+        logged(
+          'faucet',
+          address,
+          () => ({ detail: `faucet added ${amountEth ?? '10'} ETH` }),
+          false,
+          async () => ({
+            balanceWei: (await services().faucet(address, ethers.parseEther(amountEth ?? '10'))).toString(),
+          }),
+        ),
+      ),
+    pkpRename: ({ publicKey, name }) =>
+      mapErrors(async () => {
+        const s = services();
+        const address = pkpOf(publicKey);
+        const known = s.activity.knownPkps().some((p) => p.ethAddress.toLowerCase() === address.toLowerCase());
+        // Not one the wallet made: the chain must know it (details() refuses an unknown key).
+        if (!known) await s.pkpDetails.details(publicKey, s.account.address);
+        return { name: s.names.set(address, name) ?? null };
+      }),
+    accountHistory: ({ address }) =>
+      mapErrors(async () => {
+        const s = services();
+        return { entries: accountHistory(address, await s.history.of(address), s.activity.search(address, 500)) };
+      }),
+    transaction: ({ hash }) =>
+      mapErrors(async () => {
+        const s = services();
+        const tx = await transactionDetail(s.provider, hash);
+        if (!tx) throw new ApiFailure('not_found', `no transaction ${hash} on the sandbox chain`);
+        const decoded = tx.to
+          ? decodeCall(tx.to, tx.data, BigInt(tx.valueWei), supervisor.status().contracts)
+          : undefined;
+        return { ...tx, decoded: decoded ?? null };
+      }),
     pkpDetails: ({ publicKey }) =>
       mapErrors(async () => {
         const s = services();
@@ -373,18 +417,20 @@ export function createApiHandlers(
             const verified = await s.passkeys.checkRegistration(registration).catch((err: Error) => {
               throw new ApiFailure('bad_request', err.message);
             });
-            const receipt = await s.permissions.change(
-              publicKey,
-              {
-                kind: 'addAuthMethod',
-                method: {
-                  authMethodType: AUTH_METHOD_TYPE.WebAuthn,
-                  id: verified.authMethodId,
-                  userPubkey: verified.userPubkey,
-                  scopes: [AUTH_METHOD_SCOPE.SignAnything],
+            const receipt = await refusalsAsConflict(
+              s.permissions.change(
+                publicKey,
+                {
+                  kind: 'addAuthMethod',
+                  method: {
+                    authMethodType: AUTH_METHOD_TYPE.WebAuthn,
+                    id: verified.authMethodId,
+                    userPubkey: verified.userPubkey,
+                    scopes: [AUTH_METHOD_SCOPE.SignAnything],
+                  },
                 },
-              },
-              await authFor(s, as),
+                await authFor(s, as),
+              ),
             );
             return { transactionHash: receipt.hash, authMethodId: verified.authMethodId };
           },
@@ -461,6 +507,20 @@ export async function authFor(s: WalletServices, as: SignAs | undefined) {
   return { authMethods: [{ authMethodType: AUTH_METHOD_TYPE.WebAuthn, accessToken: as.passkey }] };
 }
 
+/**
+ * The permission service's refusals about who may change a PKP (burned, owned by another
+ * account, owns itself and no auth given) are expected answers: 409 with the message, not 500.
+ */
+async function refusalsAsConflict<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof Error && /^this PKP (is burned|is owned by|owns itself)/.test(err.message))
+      throw new ApiFailure('conflict', err.message);
+    throw err;
+  }
+}
+
 /** Known failures become API errors a person can act on. */
 async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -474,7 +534,8 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
         `the action failed (${err.kind}): ${err.message}${err.logs ? `\nlogs:\n${err.logs}` : ''}`,
       );
     if (err instanceof ContractCallError) throw new ApiFailure('conflict', err.message);
-    if (err instanceof WalletInputError) throw new ApiFailure('bad_request', `${err.field}: ${err.message}`);
+    if (err instanceof WalletInputError)
+      throw new ApiFailure('bad_request', `${err.field}: ${err.message}`, { [err.field]: err.message });
     if (err instanceof EncryptionInputError) throw new ApiFailure('bad_request', err.message);
     if (err instanceof DecryptionRefusedError)
       throw new ApiFailure(
@@ -490,4 +551,57 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
       );
     throw err;
   }
+}
+
+/**
+ * One account's history: each chain transaction from or to it (what the wallet logged for the
+ * same hash adds its words), then what the wallet did for it off-chain (faucet, signatures).
+ */
+function accountHistory(address: string, transfers: ChainTransfer[], logged: ActivityEntry[]): AccountHistoryEntry[] {
+  const me = address.toLowerCase();
+  const byHash = new Map(logged.filter((e) => e.transactionHash).map((e) => [e.transactionHash!.toLowerCase(), e]));
+  const entries: AccountHistoryEntry[] = transfers.map((t) => {
+    const outgoing = t.from.toLowerCase() === me;
+    const known = byHash.get(t.transactionHash.toLowerCase());
+    const value = BigInt(t.valueWei);
+    // Moving ETH reads as sent/received; a call keeps what the wallet logged it as (permission, grant…).
+    const kind = value > 0n ? (outgoing ? 'sent' : 'received') : (known?.kind ?? (outgoing ? 'call' : 'called'));
+    return {
+      at: t.at,
+      source: 'chain',
+      kind,
+      direction: outgoing ? 'out' : 'in',
+      counterparty: outgoing ? t.to : t.from,
+      valueWei: t.valueWei,
+      result: t.status === 'success' ? 'ok' : 'failed',
+      detail:
+        known?.detail ??
+        (outgoing
+          ? `${t.selector ? `called ${t.selector} on` : 'sent to'} ${t.to ?? 'a new contract'}`
+          : `from ${t.from}`),
+      transactionHash: t.transactionHash,
+      digest: null,
+      blockNumber: t.blockNumber,
+    };
+  });
+  const onChain = new Set(transfers.map((t) => t.transactionHash.toLowerCase()));
+  for (const e of logged) {
+    // Only what the wallet did for this account (a search by address also finds sends *to* it).
+    if (e.pkp?.toLowerCase() !== me) continue;
+    if (e.transactionHash && onChain.has(e.transactionHash.toLowerCase())) continue;
+    entries.push({
+      at: e.at,
+      source: 'wallet',
+      kind: e.kind,
+      direction: e.kind === 'faucet' ? 'in' : 'none',
+      counterparty: null,
+      valueWei: null,
+      result: e.result,
+      detail: e.detail,
+      transactionHash: e.transactionHash,
+      digest: e.digest,
+      blockNumber: null,
+    });
+  }
+  return entries.sort((a, b) => b.at - a.at);
 }

@@ -17,13 +17,17 @@ import {
   type LiveMessage,
 } from '../../shared/api/contract.ts';
 import { contentSecurityPolicy } from '../../shared/content-security-policy.ts';
+import { issueField, plainIssue } from '../../shared/api/plain-issue.ts';
 
 /** A failure a handler reports on purpose: its code picks the HTTP status. */
 export class ApiFailure extends Error {
   readonly code: ApiError['code'];
-  constructor(code: ApiError['code'], message: string) {
+  /** Which input fields the failure is about, each with its own plain message. */
+  readonly fields: Record<string, string> | undefined;
+  constructor(code: ApiError['code'], message: string, fields?: Record<string, string>) {
     super(message);
     this.code = code;
+    this.fields = fields;
   }
 }
 
@@ -379,17 +383,19 @@ export class ApiServer {
     }
     const parsed = apiCalls[name].input.safeParse(body);
     if (!parsed.success) {
-      const detail = parsed.error.issues
-        .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+      const fields: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fields[issueField(issue)] ??= plainIssue(issue);
+      const detail = Object.entries(fields)
+        .map(([field, message]) => `${field}: ${message}`)
         .join('; ');
-      return sendError(res, 'bad_request', `bad input for ${name}: ${detail}`);
+      return sendError(res, 'bad_request', `bad input for ${name}: ${detail}`, fields);
     }
     try {
       const handler = this.options.handlers[name] as (input: unknown) => Promise<unknown>;
       const result = await handler(parsed.data);
       sendJson(res, 200, { result });
     } catch (err) {
-      if (err instanceof ApiFailure) return sendError(res, err.code, err.message);
+      if (err instanceof ApiFailure) return sendError(res, err.code, err.message, err.fields);
       return sendError(res, 'internal', err instanceof Error ? err.message : String(err));
     }
   }
@@ -461,6 +467,11 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-function sendError(res: http.ServerResponse, code: ApiError['code'], message: string): void {
-  sendJson(res, STATUS_OF[code], { error: { code, message } });
+function sendError(
+  res: http.ServerResponse,
+  code: ApiError['code'],
+  message: string,
+  fields?: Record<string, string>,
+): void {
+  sendJson(res, STATUS_OF[code], { error: fields ? { code, message, fields } : { code, message } });
 }

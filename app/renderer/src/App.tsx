@@ -1,7 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
-import { hostClient, subscribeLive, takeToken } from './host-connection.ts';
-import { NavigationContext, SECTIONS, sectionOf, type Route } from './navigation.ts';
+import {
+  askOpenTabsForToken,
+  hostClient,
+  shareTokenWithOpenTabs,
+  subscribeLive,
+  takeToken,
+} from './host-connection.ts';
+import { NavigationContext, SECTIONS, routeFromHash, routeToHash, sectionOf, type Route } from './navigation.ts';
 import { NetworkDashboard } from './network/NetworkDashboard.tsx';
 import { PkpsPage } from './pkps/PkpsPage.tsx';
 import { PkpDetailPage } from './pkps/detail/PkpDetailPage.tsx';
@@ -13,23 +19,60 @@ import { Onboarding } from './onboarding/Onboarding.tsx';
 import { useTheme } from './ui/theme.ts';
 import { ApprovalPrompt } from './approvals/ApprovalPrompt.tsx';
 import { setProviderState } from './approvals/provider-store.ts';
+import { IdentityProvider } from './identity/identity.tsx';
+import { AccountSwitcher } from './identity/AccountSwitcher.tsx';
+import { AccountPage } from './identity/AccountPage.tsx';
+import { TransactionPage } from './identity/TransactionPage.tsx';
+import { networkHealth } from './status/network-health.ts';
+import { HealthContext } from './status/health-context.ts';
+import { Toasts } from './ui/toasts.tsx';
 
 /** Set once the person opened the wallet from the welcome screen. */
 const WELCOMED_KEY = 'litbox.welcomed';
 
 export function App() {
-  const token = useMemo(takeToken, []);
+  // undefined: still asking open tabs for it; null: no tab has it.
+  const [token, setToken] = useState<string | null | undefined>(() => takeToken());
   const [theme, setTheme] = useTheme();
   const [status, setStatus] = useState<NetworkStatus | undefined>();
   const [connected, setConnected] = useState(false);
-  const [route, setRoute] = useState<Route>({ section: 'network' });
+  // Each page has a URL (#/pkp/0x04…/send): Back, reload and a second tab land on it.
+  const [route, setRouteState] = useState<Route>(() => routeFromHash(window.location.hash) ?? { section: 'network' });
+  const [navOpen, setNavOpen] = useState(false);
   const [entered, setEntered] = useState(false);
   const [forceWelcome, setForceWelcome] = useState(false);
   const [welcomed, setWelcomed] = useState(() => localStorage.getItem(WELCOMED_KEY) === 'yes');
   const client = useMemo(() => (token ? hostClient(token) : undefined), [token]);
   const mainRef = useRef<HTMLElement>(null);
-  const place = route.section === 'pkp' ? `pkp:${route.publicKey}` : sectionOf(route);
+  const place = routeToHash(route)
+    .replace(/\?.*$/, '')
+    .replace(/^(#\/pkp\/[^/]+)\/.*$/, '$1');
   const lastPlace = useRef(place);
+
+  const setRoute = useCallback((next: Route) => {
+    setNavOpen(false);
+    setRouteState(next);
+    const hash = routeToHash(next);
+    if (window.location.hash !== hash) history.pushState(null, '', hash);
+  }, []);
+
+  useEffect(() => {
+    const follow = () => {
+      const next = routeFromHash(window.location.hash);
+      if (next) setRouteState(next);
+    };
+    window.addEventListener('popstate', follow);
+    window.addEventListener('hashchange', follow);
+    return () => {
+      window.removeEventListener('popstate', follow);
+      window.removeEventListener('hashchange', follow);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (token === undefined) void askOpenTabsForToken().then((found) => setToken(found ?? null));
+    else if (token) return shareTokenWithOpenTabs(token);
+  }, [token]);
 
   useEffect(() => {
     if (!token) return;
@@ -61,6 +104,7 @@ export function App() {
     setEntered(true);
   }, []);
 
+  if (token === undefined) return <p className="page">Looking for an open Litbox tab…</p>;
   if (!token || !client) {
     return (
       <main className="page">
@@ -77,90 +121,112 @@ export function App() {
     return <Onboarding status={status} client={client} welcomed={welcomed} force={forceWelcome} onDone={enter} />;
 
   const ready = status?.ready === true;
-  const upCount = status?.nodes.filter((n) => n.up).length ?? 0;
+  const health = networkHealth(status, connected);
   return (
     <NavigationContext.Provider value={setRoute}>
-      <div className="shell">
-        <a
-          className="skip-link"
-          href="#main"
-          onClick={(e) => {
-            e.preventDefault();
-            mainRef.current?.focus();
-          }}
-        >
-          Skip to content
-        </a>
-        <header className="topbar">
-          <span className="brand">
-            <span className="brand-mark" aria-hidden="true" />
-            Litbox
-          </span>
-          <span className="spacer" />
-          {status ? (
-            <span className="muted" data-testid="topbar-network">
-              {ready ? 'sandbox ready' : 'sandbox starting…'} · {upCount}/{status.nodeCount} nodes up · threshold{' '}
-              {status.threshold}
-            </span>
-          ) : null}
-          <span className={connected ? 'pill ok' : 'pill bad'} aria-live="polite">
-            {connected ? 'connected to host' : 'host unreachable, retrying'}
-          </span>
-        </header>
-        <div className="body">
-          <nav className="sidenav" aria-label="Sections">
-            <ul>
-              {SECTIONS.map((item) => (
-                <li key={item.section}>
-                  <button
-                    type="button"
-                    className="nav-item"
-                    aria-current={sectionOf(route) === item.section ? 'page' : undefined}
-                    onClick={() => setRoute(item.route)}
-                  >
-                    {item.label}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <main id="main" className="page" ref={mainRef} tabIndex={-1}>
-            <ApprovalPrompt client={client} />
-            {!status ? (
-              <p>Connecting to the Litbox host…</p>
-            ) : route.section === 'network' ? (
-              <NetworkDashboard status={status} client={client} />
-            ) : route.section === 'pkps' ? (
-              <PkpsPage client={client} networkReady={ready} />
-            ) : route.section === 'pkp' ? (
-              <PkpDetailPage
-                key={route.publicKey}
-                client={client}
-                status={status}
-                publicKey={route.publicKey}
-                tab={route.tab}
-              />
-            ) : route.section === 'actions' ? (
-              <ActionsSection client={client} networkReady={ready} tab={route.tab} />
-            ) : route.section === 'encryption' ? (
-              <EncryptionPage client={client} networkReady={ready} />
-            ) : route.section === 'activity' ? (
-              <ActivityPage client={client} initialQuery={route.query} />
-            ) : (
-              <SettingsPage
-                client={client}
-                status={status}
-                theme={theme}
-                onTheme={setTheme}
-                onShowWelcome={() => {
-                  setForceWelcome(true);
-                  setEntered(false);
-                }}
-              />
-            )}
-          </main>
-        </div>
-      </div>
+      <IdentityProvider client={client} status={status}>
+        <HealthContext.Provider value={health}>
+          <div className="shell">
+            <a
+              className="skip-link"
+              href="#main"
+              onClick={(e) => {
+                e.preventDefault();
+                mainRef.current?.focus();
+              }}
+            >
+              Skip to content
+            </a>
+            <header className="topbar">
+              <button
+                type="button"
+                className="nav-toggle"
+                aria-expanded={navOpen}
+                aria-controls="sections"
+                aria-label="Sections menu"
+                onClick={() => setNavOpen((o) => !o)}
+              >
+                <span aria-hidden="true">☰</span>
+                <span className="visually-hidden">Sections</span>
+              </button>
+              <span className="brand">
+                <span className="brand-mark" aria-hidden="true" />
+                Litbox
+              </span>
+              <AccountSwitcher route={route} />
+              <span className="spacer" />
+              <button
+                type="button"
+                className={`pill health ${health.level}`}
+                aria-live="polite"
+                data-testid="topbar-network"
+                title={health.signWait ?? health.mintWait ?? health.text}
+                onClick={() => setRoute({ section: 'network' })}
+              >
+                {health.text}
+              </button>
+            </header>
+            <div className="body">
+              <nav className={navOpen ? 'sidenav open' : 'sidenav'} id="sections" aria-label="Sections">
+                <ul>
+                  {SECTIONS.map((item) => (
+                    <li key={item.section}>
+                      <button
+                        type="button"
+                        className="nav-item"
+                        aria-current={sectionOf(route) === item.section ? 'page' : undefined}
+                        onClick={() => setRoute(item.route)}
+                      >
+                        {item.label}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+              <main id="main" className="page" ref={mainRef} tabIndex={-1}>
+                <ApprovalPrompt client={client} />
+                {!status ? (
+                  <p>Connecting to the Litbox host…</p>
+                ) : route.section === 'network' ? (
+                  <NetworkDashboard status={status} client={client} />
+                ) : route.section === 'pkps' ? (
+                  <PkpsPage client={client} networkReady={ready} />
+                ) : route.section === 'pkp' ? (
+                  <PkpDetailPage
+                    key={route.publicKey}
+                    client={client}
+                    status={status}
+                    publicKey={route.publicKey}
+                    tab={route.tab}
+                  />
+                ) : route.section === 'actions' ? (
+                  <ActionsSection client={client} networkReady={ready} tab={route.tab} />
+                ) : route.section === 'encryption' ? (
+                  <EncryptionPage client={client} networkReady={ready} />
+                ) : route.section === 'activity' ? (
+                  <ActivityPage key={route.query ?? ''} client={client} initialQuery={route.query} />
+                ) : route.section === 'account' ? (
+                  <AccountPage key={route.address} client={client} address={route.address} />
+                ) : route.section === 'tx' ? (
+                  <TransactionPage key={route.hash} client={client} hash={route.hash} />
+                ) : (
+                  <SettingsPage
+                    client={client}
+                    status={status}
+                    theme={theme}
+                    onTheme={setTheme}
+                    onShowWelcome={() => {
+                      setForceWelcome(true);
+                      setEntered(false);
+                    }}
+                  />
+                )}
+              </main>
+            </div>
+            <Toasts />
+          </div>
+        </HealthContext.Provider>
+      </IdentityProvider>
     </NavigationContext.Provider>
   );
 }

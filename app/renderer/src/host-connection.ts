@@ -17,6 +17,47 @@ export function takeToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/**
+ * A second tab of the wallet (a bookmark, a copied #/pkp/… link) has no token. Tabs of the same
+ * origin share it over a BroadcastChannel, which only pages of this very origin (the host's
+ * own UI) can join: no other site, and nothing written to disk. Resolves to undefined when no
+ * open tab has the token within `waitMs`.
+ */
+const TOKEN_CHANNEL = 'litbox.token';
+
+export function askOpenTabsForToken(waitMs = 400): Promise<string | undefined> {
+  if (typeof BroadcastChannel === 'undefined') return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const channel = new BroadcastChannel(TOKEN_CHANNEL);
+    const done = (token: string | undefined) => {
+      window.clearTimeout(timer);
+      channel.close();
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      resolve(token);
+    };
+    const timer = window.setTimeout(() => done(undefined), waitMs);
+    channel.onmessage = (event: MessageEvent<{ type?: string; token?: unknown }>) => {
+      if (
+        event.data?.type === 'token' &&
+        typeof event.data.token === 'string' &&
+        /^[A-Za-z0-9_-]+$/.test(event.data.token)
+      )
+        done(event.data.token);
+    };
+    channel.postMessage({ type: 'token?' });
+  });
+}
+
+/** Answers other tabs of this origin that ask for the token. Returns a function that stops answering. */
+export function shareTokenWithOpenTabs(token: string): () => void {
+  if (typeof BroadcastChannel === 'undefined') return () => undefined;
+  const channel = new BroadcastChannel(TOKEN_CHANNEL);
+  channel.onmessage = (event: MessageEvent<{ type?: string }>) => {
+    if (event.data?.type === 'token?') channel.postMessage({ type: 'token', token });
+  };
+  return () => channel.close();
+}
+
 export function hostClient(token: string): ApiClient {
   return createApiClient({ baseUrl: window.location.origin, token });
 }

@@ -4,11 +4,14 @@ import { apiCalls, ApiError, type ApiCallName, type ApiInput, type ApiOutput } f
 export class ApiCallError extends Error {
   readonly code: ApiError['code'];
   readonly status: number;
-  constructor(code: ApiError['code'], message: string, status: number) {
+  /** The host's per-field messages, for a bad input (shown next to each field). */
+  readonly fields: Record<string, string> | undefined;
+  constructor(code: ApiError['code'], message: string, status: number, fields?: Record<string, string>) {
     super(message);
     this.name = 'ApiCallError';
     this.code = code;
     this.status = status;
+    this.fields = fields;
   }
 }
 
@@ -45,7 +48,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const body: unknown = await res.json().catch(() => undefined);
       if (!res.ok) {
         const parsed = ApiError.safeParse((body as { error?: unknown } | undefined)?.error);
-        if (parsed.success) throw new ApiCallError(parsed.data.code, parsed.data.message, res.status);
+        if (parsed.success)
+          throw new ApiCallError(parsed.data.code, parsed.data.message, res.status, parsed.data.fields);
         throw new ApiCallError('internal', `the host answered ${res.status}`, res.status);
       }
       return apiCalls[name].output.parse((body as { result?: unknown }).result) as never;

@@ -100,6 +100,10 @@ export const Pkp = z.object({
   ethAddress: z.string(),
   /** Who owns the NFT: "wallet", "self" (the PKP itself), "burned", or another address. */
   owner: z.string().optional(),
+  /** The name the person gave it (kept by the host), if any. */
+  name: z.string().optional(),
+  /** Its ETH balance on the sandbox chain (pkpList fills it in). */
+  balanceWei: z.string().optional(),
 });
 export type Pkp = z.infer<typeof Pkp>;
 
@@ -353,6 +357,49 @@ export const DecryptOutput = z.object({
   combineMs: z.number(),
 });
 
+/** Longest PKP name (it shows in the header and in tables). */
+export const MAX_PKP_NAME_LENGTH = 40;
+
+/** One line of an account's history: a chain transaction from or to it, or something the wallet did for it. */
+export const AccountHistoryEntry = z.object({
+  /** ms since 1970 */
+  at: z.number(),
+  /** "chain" for a transaction found on the chain, "wallet" for the wallet's own record (faucet, signatures). */
+  source: z.enum(['chain', 'wallet']),
+  /** What happened: "received", "sent", "faucet", "signature", "permission", … */
+  kind: z.string(),
+  direction: z.enum(['in', 'out', 'none']),
+  counterparty: z.string().nullable(),
+  valueWei: z.string().nullable(),
+  result: z.enum(['ok', 'failed']),
+  detail: z.string(),
+  transactionHash: z.string().nullable(),
+  digest: z.string().nullable(),
+  blockNumber: z.number().int().nullable(),
+});
+export type AccountHistoryEntry = z.infer<typeof AccountHistoryEntry>;
+
+/** A transaction with its receipt, for the detail view. */
+export const TransactionDetail = z.object({
+  hash: z.string(),
+  status: z.enum(['success', 'reverted', 'pending']),
+  blockNumber: z.number().int().nullable(),
+  at: z.number().nullable(),
+  from: z.string(),
+  to: z.string().nullable(),
+  valueWei: z.string(),
+  nonce: z.number().int(),
+  data: z.string(),
+  gasLimit: z.string(),
+  gasUsed: z.string().nullable(),
+  effectiveGasPriceWei: z.string().nullable(),
+  maxFeePerGasWei: z.string().nullable(),
+  chainId: z.number().int(),
+  logCount: z.number().int(),
+  decoded: DecodedCall.nullable(),
+});
+export type TransactionDetail = z.infer<typeof TransactionDetail>;
+
 export const apiCalls = {
   status: { input: Empty, output: NetworkStatus },
   stopNode: { input: NodeIndexInput, output: NetworkStatus },
@@ -604,6 +651,26 @@ export const apiCalls = {
   },
   /** Forgets a connected site or local client: it sees no PKP until it asks again. */
   providerDisconnect: { input: z.object({ client: z.string().min(1).max(2048) }).strict(), output: ProviderState },
+  /** Names a PKP (an empty name removes it); the host keeps it, every tab shows it. */
+  pkpRename: {
+    input: z
+      .object({
+        publicKey: PublicKeyText,
+        name: z.string().max(MAX_PKP_NAME_LENGTH, `a name has at most ${MAX_PKP_NAME_LENGTH} characters`),
+      })
+      .strict(),
+    output: z.object({ name: z.string().nullable() }),
+  },
+  /** One account's history, newest first: its transactions on the chain (incoming too) and the wallet's record. */
+  accountHistory: {
+    input: z.object({ address: AddressText }).strict(),
+    output: z.object({ entries: z.array(AccountHistoryEntry) }),
+  },
+  /** One transaction and its receipt, with its call data decoded when it calls a PKP contract. */
+  transaction: {
+    input: z.object({ hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a transaction hash') }).strict(),
+    output: TransactionDetail,
+  },
 } as const;
 
 export type ApiCalls = typeof apiCalls;
@@ -625,6 +692,8 @@ export const ApiError = z.object({
     'internal',
   ]),
   message: z.string(),
+  /** For a bad input: each field it is about ("to", "conditions.0.method") with a plain message for it. */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
 

@@ -1,46 +1,56 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { ActionRunResult, Pkp } from '../../../shared/api/contract.ts';
-import { SIGN_IF_PRIME_ACTION } from '../../../shared/actions/sign-if-prime.ts';
 import { cidV0 } from '../../../shared/cid/index.ts';
+import { useNavigate } from '../navigation.ts';
+import { EXAMPLES, updateActions, useActionsState, verifyFromRun } from './actions-store.ts';
 import { CodeEditor } from './CodeEditor.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { Rows } from '../ui/Rows.tsx';
+import { toast } from '../ui/toasts.tsx';
+import { authMethodScopeName } from '../../../shared/contracts/ids.ts';
+
+const scopeName = (scope: number) => authMethodScopeName(scope);
 
 interface Props {
   client: ApiClient;
   networkReady: boolean;
 }
 
-const EXAMPLES: Record<string, { code: string; params: string }> = {
-  'Sign a number if it is prime': { code: SIGN_IF_PRIME_ACTION, params: '{\n  "number": 7,\n  "publicKey": ""\n}' },
-  'Hello, nodes': {
-    code: 'const n = Lit.Auth.actionIpfsIdStack.length;\nconsole.log("running", Lit.Auth.actionIpfsIdStack[0]);\nLit.Actions.setResponse({ response: "hello " + name });\n',
-    params: '{\n  "name": "Litbox"\n}',
-  },
-};
+/** Seconds since `since`, ticking once a second while `since` is set. */
+function useElapsed(since: number | undefined): number | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (since === undefined) return;
+    setNow(Date.now());
+    const timer = window.setInterval(() => setNow(Date.now()), 1_000);
+    return () => window.clearInterval(timer);
+  }, [since]);
+  return since === undefined ? undefined : Math.max(0, Math.floor((now - since) / 1_000));
+}
 
 /**
  * Lit Actions: write code (its CID updates as you type), run it on every node with jsParams,
  * see the signatures, response and each node's answer; grant it to a PKP, or mint a PKP bound
- * to it forever (Mint/Grant/Burn).
+ * to it forever (Mint/Grant/Burn). The work lives in the actions store, so it outlasts the page.
  */
 export function ActionsPage({ client, networkReady }: Props) {
-  const first = Object.values(EXAMPLES)[0]!;
-  const [code, setCode] = useState(first.code);
-  const [params, setParams] = useState(first.params);
+  const { example, code, params, result, error, notice, busy, busySince } = useActionsState();
   const [pkps, setPkps] = useState<Pkp[]>([]);
   const [grantTo, setGrantTo] = useState('');
-  const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [grantScope, setGrantScope] = useState<1 | 2>(1);
+  const [granting, setGranting] = useState<{ address: string; already: number[] } | undefined>();
   const [paramsError, setParamsError] = useState<string | undefined>();
-  const [result, setResult] = useState<ActionRunResult | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
   const cid = useMemo(() => (code ? cidV0(code) : ''), [code]);
+  const elapsed = useElapsed(busySince);
+  const edited = EXAMPLES[example]?.code !== code;
 
   useEffect(() => {
     if (!networkReady) return;
     void client.call('pkpList', {}).then(({ pkps }) => {
-      setPkps(pkps);
-      setGrantTo((current) => current || pkps[0]?.publicKey || '');
+      const live = pkps.filter((p) => p.owner !== 'burned');
+      setPkps(live);
+      setGrantTo((current) => current || live[0]?.publicKey || '');
     });
   }, [client, networkReady]);
 
@@ -55,50 +65,82 @@ export function ActionsPage({ client, networkReady }: Props) {
       // reported below
     }
     setParamsError('jsParams must be a JSON object, like {"number": 7}.');
+    // The previous result no longer matches what is on screen.
+    updateActions({ result: undefined, error: undefined });
     return undefined;
   };
 
+  /** Runs one request; its outcome goes to the store, so it lands even if the page was left. */
   const act = async (label: string, work: () => Promise<void>) => {
-    setBusy(label);
-    setError(undefined);
-    setNotice(undefined);
+    updateActions({ busy: label, busySince: Date.now(), error: undefined, notice: undefined });
     try {
       await work();
     } catch (err) {
-      setError((err as Error).message);
+      updateActions({ error: (err as Error).message, result: undefined });
     } finally {
-      setBusy(undefined);
+      updateActions({ busy: undefined, busySince: undefined });
     }
   };
 
-  const run = () =>
-    act('run', async () => {
-      const jsParams = parseParams();
-      if (!jsParams) return;
-      setResult(undefined);
-      setResult(await client.call('actionRun', { code, jsParams }));
+  const run = async () => {
+    const jsParams = parseParams();
+    if (!jsParams) return;
+    const ranCode = code;
+    await act('run', async () => {
+      updateActions({ result: undefined });
+      const ran = await client.call('actionRun', { code: ranCode, jsParams });
+      const verify = verifyFromRun(ran, ranCode);
+      updateActions(verify ? { result: ran, verify, verdict: undefined, verifyError: undefined } : { result: ran });
+    });
+  };
+
+  /** Opens the confirmation; a grant that is already on chain says so and sends nothing. */
+  const askGrant = () =>
+    act('check', async () => {
+      const details = await client.call('pkpDetails', { publicKey: grantTo });
+      const granted = details.actions.find((a) => a.ipfsId === cid);
+      if (granted && granted.scopes.includes(grantScope)) {
+        updateActions({
+          notice: `${cid} is already granted ${scopeName(grantScope)} on ${details.ethAddress}: nothing to send.`,
+        });
+        return;
+      }
+      setGranting({ address: details.ethAddress, already: granted?.scopes ?? [] });
     });
 
-  const grant = () =>
-    act('grant', async () => {
+  const grant = () => {
+    setGranting(undefined);
+    return act('grant', async () => {
       await client.call('actionSave', { code });
-      const { transactionHash } = await client.call('actionGrant', { publicKey: grantTo, ipfsId: cid, scope: 1 });
-      setNotice(`Granted ${cid} to sign with the PKP (transaction ${transactionHash}).`);
+      const { transactionHash } = await client.call('actionGrant', {
+        publicKey: grantTo,
+        ipfsId: cid,
+        scope: grantScope,
+      });
+      updateActions({
+        notice: `Granted ${cid} ${scopeName(grantScope)} on the PKP (transaction ${transactionHash}).`,
+      });
+      toast(`Granted the action ${scopeName(grantScope)}.`);
     });
+  };
 
   const mintGrantBurn = () =>
     act('mgb', async () => {
       await client.call('actionSave', { code });
       const pkp = await client.call('pkpMintGrantBurn', { ipfsId: cid });
-      setNotice(
-        `Minted PKP ${pkp.ethAddress}, granted it ${cid} and burned it, in transaction ${pkp.transactionHash}.`,
-      );
-      try {
-        const current = JSON.parse(params) as Record<string, unknown>;
-        if ('publicKey' in current) setParams(JSON.stringify({ ...current, publicKey: pkp.publicKey }, null, 2));
-      } catch {
-        // leave the params as they are
-      }
+      updateActions((s) => {
+        let nextParams = s.params;
+        try {
+          const current = JSON.parse(s.params) as Record<string, unknown>;
+          if ('publicKey' in current) nextParams = JSON.stringify({ ...current, publicKey: pkp.publicKey }, null, 2);
+        } catch {
+          // leave the params as they are
+        }
+        return {
+          params: nextParams,
+          notice: `Minted PKP ${pkp.ethAddress}, granted it ${cid} and burned it, in transaction ${pkp.transactionHash}.`,
+        };
+      });
     });
 
   return (
@@ -108,14 +150,13 @@ export function ActionsPage({ client, networkReady }: Props) {
         <label>
           Example{' '}
           <select
+            value={edited ? '' : example}
             onChange={(e) => {
-              const example = EXAMPLES[e.target.value];
-              if (example) {
-                setCode(example.code);
-                setParams(example.params);
-              }
+              const chosen = EXAMPLES[e.target.value];
+              if (chosen) updateActions({ example: e.target.value, code: chosen.code, params: chosen.params });
             }}
           >
+            {edited ? <option value="">(your code)</option> : null}
             {Object.keys(EXAMPLES).map((name) => (
               <option key={name}>{name}</option>
             ))}
@@ -128,7 +169,7 @@ export function ActionsPage({ client, networkReady }: Props) {
           </span>
         </span>
       </div>
-      <CodeEditor value={code} onChange={setCode} label="Lit Action code" />
+      <CodeEditor value={code} onChange={(next) => updateActions({ code: next })} label="Lit Action code" />
       <div className="card">
         <label>
           jsParams (JSON, top-level keys become globals)
@@ -136,7 +177,7 @@ export function ActionsPage({ client, networkReady }: Props) {
             className="mono"
             rows={5}
             value={params}
-            onChange={(e) => setParams(e.target.value)}
+            onChange={(e) => updateActions({ params: e.target.value })}
             aria-invalid={paramsError !== undefined}
             data-testid="action-params"
           />
@@ -153,7 +194,7 @@ export function ActionsPage({ client, networkReady }: Props) {
             disabled={!networkReady || busy !== undefined}
             data-testid="run-action"
           >
-            {busy === 'run' ? 'Running on every node…' : 'Run on the network'}
+            {busy === 'run' ? `Running on every node… ${elapsed ?? 0} s` : 'Run on the network'}
           </button>
           <button
             type="button"
@@ -161,7 +202,7 @@ export function ActionsPage({ client, networkReady }: Props) {
             disabled={!networkReady || busy !== undefined}
             data-testid="mint-grant-burn"
           >
-            {busy === 'mgb' ? 'Minting…' : 'Mint/Grant/Burn a PKP for this code'}
+            {busy === 'mgb' ? `Minting… ${elapsed ?? 0} s` : 'Mint/Grant/Burn a PKP for this code'}
           </button>
         </div>
         <div className="row">
@@ -170,17 +211,60 @@ export function ActionsPage({ client, networkReady }: Props) {
             <select value={grantTo} onChange={(e) => setGrantTo(e.target.value)} disabled={pkps.length === 0}>
               {pkps.map((p) => (
                 <option key={p.tokenId} value={p.publicKey}>
-                  {p.ethAddress}
+                  {p.name ? `${p.name} (${p.ethAddress})` : p.ethAddress}
                 </option>
               ))}
             </select>
           </label>
-          <button type="button" onClick={() => void grant()} disabled={!grantTo || busy !== undefined}>
-            Grant (SignAnything)
+          <label>
+            Scope{' '}
+            <select
+              value={grantScope}
+              onChange={(e) => setGrantScope(e.target.value === '2' ? 2 : 1)}
+              data-testid="grant-scope"
+            >
+              <option value={1}>SignAnything: any digest</option>
+              <option value={2}>PersonalSign: EIP-191 messages only</option>
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => void askGrant()}
+            disabled={!grantTo || busy !== undefined}
+            data-testid="grant-action"
+          >
+            Grant…
           </button>
         </div>
       </div>
-      {notice ? <p className="ok-text">{notice}</p> : null}
+      {notice ? (
+        <p className="ok-text" data-testid="actions-notice">
+          {notice}
+        </p>
+      ) : null}
+      {granting ? (
+        <ConfirmDialog
+          title="Grant this action to the PKP?"
+          confirmLabel="Grant"
+          onConfirm={() => void grant()}
+          onCancel={() => setGranting(undefined)}
+        >
+          <Rows
+            rows={[
+              { label: 'PKP', value: granting.address },
+              { label: 'Action (CID)', value: cid },
+              { label: 'Scope', value: scopeName(grantScope) },
+              ...(granting.already.length
+                ? [{ label: 'Already granted', value: granting.already.map(scopeName).join(', ') }]
+                : []),
+              { label: 'Contract', value: 'PKPPermissions.addPermittedAction' },
+            ]}
+          />
+          <p className="muted">
+            After this, the code with this CID can have the nodes sign with this PKP, for anyone who runs it.
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {error ? (
         <pre role="alert" className="error" data-testid="action-error">
           {error}
@@ -192,9 +276,23 @@ export function ActionsPage({ client, networkReady }: Props) {
 }
 
 function ActionResultView({ result }: { result: ActionRunResult }) {
+  const navigate = useNavigate();
+  const signed = Object.keys(result.signatures).length > 0;
   return (
     <div className="card" data-testid="action-result">
       <h2>Result</h2>
+      {signed ? (
+        <p>
+          <button
+            type="button"
+            className="link"
+            onClick={() => navigate({ section: 'actions', tab: 'verify' })}
+            data-testid="verify-last-run"
+          >
+            Verify this signature (the Verify form is filled from this run)
+          </button>
+        </p>
+      ) : null}
       <dl className="result">
         <dt>Response</dt>
         <dd className="mono" data-testid="action-response">
@@ -208,6 +306,12 @@ function ActionResultView({ result }: { result: ActionRunResult }) {
             <dd className="mono" data-testid={`action-signature-${name}`}>
               {sig.signature}
             </dd>
+            <dt>Digest signed (“{name}”)</dt>
+            <dd className="mono" data-testid={`action-digest-${name}`}>
+              {sig.dataSigned.startsWith('0x') ? sig.dataSigned : `0x${sig.dataSigned}`}
+            </dd>
+            <dt>By the PKP</dt>
+            <dd className="mono">{sig.publicKey.startsWith('0x') ? sig.publicKey : `0x${sig.publicKey}`}</dd>
           </div>
         ))}
         <dt>Logs</dt>
@@ -215,7 +319,7 @@ function ActionResultView({ result }: { result: ActionRunResult }) {
           <pre className="mono">{result.logs || '(none)'}</pre>
         </dd>
       </dl>
-      <table className="nodes">
+      <table className="nodes list-on-narrow">
         <caption>Each node's answer</caption>
         <thead>
           <tr>
@@ -228,10 +332,12 @@ function ActionResultView({ result }: { result: ActionRunResult }) {
         <tbody>
           {result.nodes.map((n) => (
             <tr key={n.node}>
-              <td>{n.node}</td>
-              <td className="mono">{n.response ?? '–'}</td>
-              <td>{n.signatures.join(', ') || '–'}</td>
-              <td>{n.error ? `${n.error.kind}: ${n.error.message}` : '–'}</td>
+              <td data-label="Node">{n.node}</td>
+              <td data-label="Response" className="mono">
+                {n.response ?? '–'}
+              </td>
+              <td data-label="Signatures bound">{n.signatures.join(', ') || '–'}</td>
+              <td data-label="Error">{n.error ? `${n.error.kind}: ${n.error.message}` : '–'}</td>
             </tr>
           ))}
         </tbody>

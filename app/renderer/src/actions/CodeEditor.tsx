@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
+import { oneDark } from '@codemirror/theme-one-dark';
+import { useIsDark } from '../ui/theme.ts';
 
 interface Props {
   value: string;
@@ -8,20 +10,24 @@ interface Props {
   label: string;
 }
 
-/** CodeMirror 6 (bundled, works offline) for Lit Action code. */
+/** CodeMirror 6 (bundled, works offline) for Lit Action code; One Dark when the page is dark. */
 export function CodeEditor({ value, onChange, label }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
+  const latestValue = useRef(value);
+  latestValue.current = value;
   const latest = useRef(onChange);
   latest.current = onChange;
+  const dark = useIsDark();
 
   useEffect(() => {
     const editor = new EditorView({
-      doc: value,
+      doc: latestValue.current,
       parent: host.current!,
       extensions: [
         basicSetup,
         javascript(),
+        dark ? oneDark : [],
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) latest.current(update.state.doc.toString());
@@ -30,9 +36,9 @@ export function CodeEditor({ value, onChange, label }: Props) {
     });
     view.current = editor;
     return () => editor.destroy();
-    // Made once: the editor owns its document after mount; outside changes come through the
-    // effect below.
-  }, []);
+    // Made once per theme (a theme switch is rare; the document carries over): the editor owns
+    // its document after mount, outside changes come through the effect below.
+  }, [dark]);
 
   useEffect(() => {
     const editor = view.current;
@@ -40,5 +46,5 @@ export function CodeEditor({ value, onChange, label }: Props) {
       editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
   }, [value]);
 
-  return <div className="code-editor" ref={host} data-testid="code-editor" />;
+  return <div className="code-editor" ref={host} data-testid="code-editor" data-dark={dark ? 'yes' : 'no'} />;
 }

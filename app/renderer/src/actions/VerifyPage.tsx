@@ -1,30 +1,23 @@
-import { useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
-import { SIGN_IF_PRIME_ACTION } from '../../../shared/actions/sign-if-prime.ts';
+import { updateActions, useActionsState, type ActionsState } from './actions-store.ts';
 
-interface Verdict {
-  valid: boolean;
-  ipfsId: string;
-  checks: { name: string; ok: boolean; detail: string }[];
-}
-
-/** The Mint/Grant/Burn verifier: signature + PKP + action code → what the signature proves. */
+/**
+ * The Mint/Grant/Burn verifier: signature + PKP + action code → what the signature proves.
+ * A run that signed fills the form (the PKP, the signature and the digest the nodes actually
+ * signed); the form and its verdict stay when the person leaves the page.
+ */
 export function VerifyPage({ client }: { client: ApiClient }) {
-  const [publicKey, setPublicKey] = useState('');
-  const [code, setCode] = useState(SIGN_IF_PRIME_ACTION);
-  const [signature, setSignature] = useState('');
-  const [digest, setDigest] = useState('');
-  const [verdict, setVerdict] = useState<Verdict | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { verify: form, verdict, verifyError: error } = useActionsState();
+  const set = (change: Partial<ActionsState['verify']>) =>
+    updateActions((s) => ({ verify: { ...s.verify, ...change }, verdict: undefined, verifyError: undefined }));
 
   const verify = async (event: React.FormEvent) => {
     event.preventDefault();
-    setVerdict(undefined);
-    setError(undefined);
+    updateActions({ verdict: undefined, verifyError: undefined });
     try {
-      setVerdict(await client.call('verifyMintGrantBurn', { publicKey, code, signature, digest }));
+      updateActions({ verdict: await client.call('verifyMintGrantBurn', form) });
     } catch (err) {
-      setError((err as Error).message);
+      updateActions({ verifyError: (err as Error).message });
     }
   };
 
@@ -33,24 +26,24 @@ export function VerifyPage({ client }: { client: ApiClient }) {
       <h1 id="verify-heading">Verify a Mint/Grant/Burn proof</h1>
       <p className="muted">
         A PKP minted, granted one action and burned in one transaction can only ever sign what that action signs. Check
-        a signature against it.
+        a signature against it. A run that signed fills this form in.
       </p>
       <form className="card" onSubmit={(e) => void verify(e)}>
         <label>
           PKP public key
-          <input className="mono" value={publicKey} onChange={(e) => setPublicKey(e.target.value.trim())} />
+          <input className="mono" value={form.publicKey} onChange={(e) => set({ publicKey: e.target.value.trim() })} />
         </label>
         <label>
           Action code
-          <textarea className="mono" rows={8} value={code} onChange={(e) => setCode(e.target.value)} />
+          <textarea className="mono" rows={8} value={form.code} onChange={(e) => set({ code: e.target.value })} />
         </label>
         <label>
           Signature (0x r‖s‖v)
-          <input className="mono" value={signature} onChange={(e) => setSignature(e.target.value.trim())} />
+          <input className="mono" value={form.signature} onChange={(e) => set({ signature: e.target.value.trim() })} />
         </label>
         <label>
           Digest that was signed (32 bytes)
-          <input className="mono" value={digest} onChange={(e) => setDigest(e.target.value.trim())} />
+          <input className="mono" value={form.digest} onChange={(e) => set({ digest: e.target.value.trim() })} />
         </label>
         <button type="submit">Verify</button>
       </form>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ethers } from 'ethers';
+import { Address } from '../ui/Address.tsx';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { NetworkStatus, NodeStatus } from '../../../shared/api/contract.ts';
 
@@ -168,7 +169,7 @@ export function NetworkDashboard({ status, client }: Props) {
           {error}
         </p>
       ) : null}
-      <table className="nodes" style={{ marginTop: '1.25rem' }}>
+      <table className="nodes list-on-narrow" style={{ marginTop: '1.25rem' }}>
         <caption>Threshold nodes</caption>
         <thead>
           <tr>
@@ -192,22 +193,28 @@ export function NetworkDashboard({ status, client }: Props) {
               data-testid={`node-${node.index}`}
               className={contributed.has(node.index) ? 'contributed' : undefined}
             >
-              <td>{node.index}</td>
-              <td>
+              <td data-label="Node">{node.index}</td>
+              <td data-label="State">
                 <span className={node.up ? 'pill ok' : 'pill bad'} data-testid="node-state">
                   {node.up ? 'up' : 'down'}
                 </span>
               </td>
-              <td data-testid="node-contributed">{contributed.has(node.index) ? 'gave a share' : '–'}</td>
-              <td>
+              <td data-label="Last signature" data-testid="node-contributed">
+                {contributed.has(node.index) ? 'gave a share' : '–'}
+              </td>
+              <td data-label="Keys / presignatures">
                 {node.keysReady ?? '–'} / {node.presignaturesFresh ?? '–'}
               </td>
-              <td data-testid="node-actions">
+              <td data-label="Lit Actions" data-testid="node-actions">
                 <ActionRunnerCell runner={node.actionRunner} />
               </td>
-              <td data-testid="node-restarts">{node.restarts}</td>
-              <td className="mono">{node.address ?? '–'}</td>
-              <td className="mono">{node.url}</td>
+              <td data-label="Restarts" data-testid="node-restarts">
+                {node.restarts}
+              </td>
+              <td data-label="Address">{node.address ? <Address address={node.address} /> : '–'}</td>
+              <td data-label="Endpoint" className="mono">
+                {node.url}
+              </td>
               <td>
                 <button
                   type="button"

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
+import { useIdentity } from '../identity/identity.tsx';
+import { toast } from '../ui/toasts.tsx';
 
 /** The sandbox faucet: 10 ETH more for an address (the wallet account or any PKP). */
 export function FaucetButton({
@@ -12,6 +14,7 @@ export function FaucetButton({
   onFunded: (balanceWei: string) => void;
 }) {
   const [busy, setBusy] = useState(false);
+  const identity = useIdentity();
   const [error, setError] = useState<string | undefined>();
   return (
     <>
@@ -25,7 +28,12 @@ export function FaucetButton({
           client
             .call('faucet', { address, amountEth: '10' })
             .then(
-              (r) => onFunded(r.balanceWei),
+              (r) => {
+                onFunded(r.balanceWei);
+                // The faucet mines no block: the header and lists read the new balance now.
+                void identity.refresh();
+                toast(`Added 10 ETH to ${address}.`);
+              },
               (err: Error) => setError(err.message),
             )
             .finally(() => setBusy(false));

@@ -4,6 +4,13 @@ import type { Account, Pkp, PkpSignature, SignAs } from '../../../shared/api/con
 import { authenticateWithPasskey, registerPasskey } from '../passkeys/index.ts';
 import { AccountsPanel } from './AccountsPanel.tsx';
 import { useNavigate } from '../navigation.ts';
+import { useIdentity } from '../identity/identity.tsx';
+import { pkpTitle } from '../identity/AccountSwitcher.tsx';
+import { useHealth } from '../status/health-context.ts';
+import { Address, ShortHex } from '../ui/Address.tsx';
+import { Amount } from '../ui/Amount.tsx';
+import { toast } from '../ui/toasts.tsx';
+import { rememberPasskeyHere } from '../identity/auth-method-text.ts';
 
 interface Props {
   client: ApiClient;
@@ -21,6 +28,8 @@ function randomDigest(): string {
 /** The wallet's PKPs: mint one, see them listed, sign a 32-byte digest with one. */
 export function PkpsPage({ client, networkReady }: Props) {
   const navigate = useNavigate();
+  const identity = useIdentity();
+  const health = useHealth();
   const [pkps, setPkps] = useState<Pkp[]>([]);
   const [minting, setMinting] = useState(false);
   const [mintError, setMintError] = useState<string | undefined>();
@@ -37,8 +46,19 @@ export function PkpsPage({ client, networkReady }: Props) {
   const refresh = useCallback(async () => {
     const { pkps } = await client.call('pkpList', {});
     setPkps(pkps);
-    setSelected((current) => current || pkps[0]?.publicKey || '');
+    setSelected((current) => current || pkps.find((p) => p.owner !== 'burned')?.publicKey || '');
   }, [client]);
+  // A block or a rename elsewhere (the header reads them) shows here too.
+  // A PKP this page just added (before the host's list had it) stays until the list has it.
+  useEffect(() => {
+    if (identity.pkps.length)
+      setPkps((shown) => [
+        ...identity.pkps,
+        ...shown.filter((p) => !identity.pkps.some((q) => q.tokenId === p.tokenId)),
+      ]);
+  }, [identity.pkps]);
+  const live = pkps.filter((p) => p.owner !== 'burned');
+  const burned = pkps.filter((p) => p.owner === 'burned');
 
   useEffect(() => {
     if (networkReady) void refresh().catch((err: Error) => setMintError(err.message));
@@ -49,8 +69,21 @@ export function PkpsPage({ client, networkReady }: Props) {
     setMintError(undefined);
     try {
       const pkp = await client.call('pkpMint', {});
-      await refresh();
+      // On screen at once: the mint's answer says all the row needs; the lists read again behind it.
+      setPkps((shown) => [
+        ...shown.filter((p) => p.tokenId !== pkp.tokenId),
+        {
+          tokenId: pkp.tokenId,
+          publicKey: pkp.publicKey,
+          ethAddress: pkp.ethAddress,
+          owner: 'wallet',
+          balanceWei: '0',
+        },
+      ]);
       setSelected(pkp.publicKey);
+      void refresh().catch(() => undefined);
+      void identity.refresh().catch(() => undefined);
+      toast(`Minted PKP ${pkp.ethAddress} in ${(pkp.mintMs / 1000).toFixed(2)} s.`);
     } catch (err) {
       setMintError((err as Error).message);
     } finally {
@@ -75,6 +108,7 @@ export function PkpsPage({ client, networkReady }: Props) {
         as = { passkey: JSON.stringify(await authenticateWithPasskey({ challenge })) };
       }
       setSignature(await client.call('pkpSign', { publicKey: selected, toSign: digest, as }));
+      toast('Signed the digest: the signature is below.');
     } catch (err) {
       setSignError((err as Error).message);
     } finally {
@@ -89,10 +123,13 @@ export function PkpsPage({ client, networkReady }: Props) {
     try {
       const { challenge } = await client.call('passkeyChallenge', { purpose: 'register' });
       const registration = await registerPasskey({ username: `Litbox PKP ${new Date().toISOString()}`, challenge });
+      rememberPasskeyHere(registration.authMethodId);
       const pkp = await client.call('pkpMintWithPasskey', { registration: JSON.stringify(registration.response) });
       await refresh();
       setSelected(pkp.publicKey);
+      void identity.refresh();
       setNotice(`Minted ${pkp.ethAddress}: it owns itself and its passkey controls it.`);
+      toast(`Minted ${pkp.ethAddress}, controlled by your new passkey.`);
     } catch (err) {
       setMintError((err as Error).message);
     } finally {
@@ -103,16 +140,23 @@ export function PkpsPage({ client, networkReady }: Props) {
   const addPasskey = async (pkp: Pkp) => {
     setNotice(undefined);
     setMintError(undefined);
+    // Checked before the OS asks for a passkey: a burned PKP can never take one.
+    if (pkp.owner === 'burned') {
+      setMintError(`${pkp.ethAddress} is burned: its permissions can never change.`);
+      return;
+    }
     const account = accounts[0];
     try {
       const { challenge } = await client.call('passkeyChallenge', { purpose: 'register' });
       const registration = await registerPasskey({ username: account?.email ?? pkp.ethAddress, challenge });
+      rememberPasskeyHere(registration.authMethodId);
       const { transactionHash } = await client.call('passkeyAdd', {
         publicKey: pkp.publicKey,
         registration: JSON.stringify(registration.response),
         as: account && pkp.owner === 'self' ? { account: account.sub } : { wallet: true },
       });
       setNotice(`Passkey added to ${pkp.ethAddress} (transaction ${transactionHash}).`);
+      toast(`Passkey added to ${pkp.ethAddress}.`);
     } catch (err) {
       setMintError((err as Error).message);
     }
@@ -128,7 +172,7 @@ export function PkpsPage({ client, networkReady }: Props) {
       </p>
       <div className="row">
         <button type="button" onClick={() => void mint()} disabled={!networkReady || minting} data-testid="mint-pkp">
-          {minting ? 'Minting…' : 'Mint a PKP'}
+          {minting ? (health.mintWait ? 'Minting… (waiting for a key)' : 'Minting…') : 'Mint a PKP'}
         </button>
         <button
           type="button"
@@ -138,8 +182,12 @@ export function PkpsPage({ client, networkReady }: Props) {
         >
           Mint a PKP with a new passkey
         </button>
-        {!networkReady ? <span className="muted">The network is starting…</span> : null}
       </div>
+      {health.mintWait ? (
+        <p className="notice warn" data-testid="mint-wait">
+          {health.mintWait}
+        </p>
+      ) : null}
       {mintError ? (
         <p role="alert" className="error">
           {mintError}
@@ -157,35 +205,44 @@ export function PkpsPage({ client, networkReady }: Props) {
         onMinted={() => void refresh()}
         onAccounts={setAccounts}
       />
-      <table className="nodes" data-testid="pkp-table">
+      <table className="nodes list-on-narrow" data-testid="pkp-table">
         <caption>Your PKPs</caption>
         <thead>
           <tr>
-            <th scope="col">Address</th>
+            <th scope="col">PKP</th>
+            <th scope="col">Balance</th>
+            <th scope="col">Controlled by</th>
             <th scope="col">Token id</th>
-            <th scope="col">Public key</th>
-            <th scope="col">Owner</th>
             <th scope="col">
               <span className="visually-hidden">Open, add a passkey</span>
             </th>
           </tr>
         </thead>
         <tbody>
-          {pkps.length === 0 ? (
+          {live.length === 0 ? (
             <tr>
               <td colSpan={5} className="muted">
                 No PKPs yet.
               </td>
             </tr>
           ) : (
-            pkps.map((pkp) => (
+            live.map((pkp) => (
               <tr key={pkp.tokenId} data-testid="pkp-row">
-                <td className="mono" data-testid="pkp-address">
-                  {pkp.ethAddress}
+                <td data-label="PKP">
+                  <span className="pkp-title">{pkpTitle(pkp)}</span>
+                  <span data-testid="pkp-address" data-address={pkp.ethAddress}>
+                    <Address address={pkp.ethAddress} noName />
+                  </span>
                 </td>
-                <td className="mono">{pkp.tokenId}</td>
-                <td className="mono">{pkp.publicKey}</td>
-                <td data-testid="pkp-owner">{pkp.owner === 'self' ? 'itself' : (pkp.owner ?? '–')}</td>
+                <td data-label="Balance">
+                  {pkp.balanceWei !== undefined ? <Amount wei={pkp.balanceWei} testId="pkp-list-balance" /> : '–'}
+                </td>
+                <td data-label="Controlled by" data-testid="pkp-owner">
+                  {pkp.owner === 'self' ? 'itself' : pkp.owner === 'wallet' ? 'the wallet account' : (pkp.owner ?? '–')}
+                </td>
+                <td data-label="Token id">
+                  <ShortHex value={pkp.tokenId} head={6} tail={4} />
+                </td>
                 <td>
                   <div className="row" style={{ margin: 0 }}>
                     <button
@@ -211,6 +268,28 @@ export function PkpsPage({ client, networkReady }: Props) {
           )}
         </tbody>
       </table>
+      {burned.length ? (
+        <details className="card" data-testid="burned-pkps">
+          <summary>
+            Burned PKPs ({burned.length}): their permissions can never change; they sign only what their actions allow
+          </summary>
+          <ul className="plain-list">
+            {burned.map((pkp) => (
+              <li key={pkp.tokenId} data-testid="burned-pkp">
+                <span className="pkp-title">{pkpTitle(pkp)}</span> <Address address={pkp.ethAddress} noName />{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => navigate({ section: 'pkp', publicKey: pkp.publicKey, tab: 'overview' })}
+                  aria-label={`Open ${pkp.ethAddress}`}
+                >
+                  Open
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
 
       <form className="card" onSubmit={(e) => void sign(e)} aria-labelledby="sign-heading">
         <h2 id="sign-heading">Sign a digest</h2>
@@ -219,12 +298,12 @@ export function PkpsPage({ client, networkReady }: Props) {
           <select
             value={selected}
             onChange={(e) => setSelected(e.target.value)}
-            disabled={pkps.length === 0}
+            disabled={live.length === 0}
             data-testid="sign-pkp"
           >
-            {pkps.map((pkp) => (
+            {live.map((pkp) => (
               <option key={pkp.tokenId} value={pkp.publicKey}>
-                {pkp.ethAddress}
+                {pkp.name ? `${pkp.name} (${pkp.ethAddress})` : pkp.ethAddress}
               </option>
             ))}
           </select>
@@ -252,6 +331,11 @@ export function PkpsPage({ client, networkReady }: Props) {
             data-testid="digest-input"
           />
         </label>
+        {health.signWait ? (
+          <p className="notice warn" data-testid="sign-wait">
+            {health.signWait}
+          </p>
+        ) : null}
         {signError ? (
           <p id="digest-error" role="alert" className="error">
             {signError}
@@ -259,7 +343,7 @@ export function PkpsPage({ client, networkReady }: Props) {
         ) : null}
         <div className="row">
           <button type="submit" disabled={!selected || signing} data-testid="sign-digest">
-            {signing ? 'Signing…' : 'Sign with the PKP'}
+            {signing ? (health.signWait ? 'Signing… (waiting for the nodes)' : 'Signing…') : 'Sign with the PKP'}
           </button>
           <button type="button" onClick={() => setDigest(randomDigest())}>
             Random digest

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ethers } from 'ethers';
 import type { ApiClient } from '../../../shared/api/client.ts';
 import type { ApiOutput, NetworkStatus } from '../../../shared/api/contract.ts';
 import { FaucetButton } from '../pkps/FaucetButton.tsx';
 import type { ThemeChoice } from '../ui/theme.ts';
 import { Rows } from '../ui/Rows.tsx';
 import { ConnectedSites } from '../approvals/ConnectedSites.tsx';
+import { formatEth } from '../ui/format-amount.ts';
 
 interface Props {
   client: ApiClient;
@@ -72,7 +72,7 @@ export function SettingsPage({ client, status, theme, onTheme, onShowWelcome }: 
             <Rows
               rows={[
                 { label: 'Address', value: wallet.address },
-                { label: 'Balance', value: `${ethers.formatEther(wallet.balanceWei)} ETH` },
+                { label: 'Balance', value: `${formatEth(wallet.balanceWei)} ETH` },
               ]}
               testId="wallet-rows"
             />

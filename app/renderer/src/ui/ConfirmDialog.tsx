@@ -15,8 +15,9 @@ interface Props {
 }
 
 /**
- * A modal confirmation on the native <dialog>: it traps focus, Escape cancels, and the
- * confirm button has the focus so Enter confirms. Focus returns to where it was on close.
+ * A modal confirmation on the native <dialog>: it traps focus and Escape cancels. Cancel has the
+ * focus, never the confirm button: an Enter meant for the form behind (or pressed twice) must
+ * not sign or send. Focus returns to where it was on close.
  */
 export function ConfirmDialog({
   title,
@@ -30,7 +31,7 @@ export function ConfirmDialog({
   onCancel,
 }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
 
   useEffect(() => {
@@ -38,7 +39,7 @@ export function ConfirmDialog({
     if (!dialog) return;
     const opener = document.activeElement as HTMLElement | null;
     dialog.showModal();
-    confirmRef.current?.focus();
+    cancelRef.current?.focus();
     return () => {
       dialog.close();
       opener?.focus();
@@ -68,17 +69,10 @@ export function ConfirmDialog({
         ) : null}
       </div>
       <footer>
-        <button type="button" onClick={onCancel} disabled={busy} data-testid="cancel">
+        <button ref={cancelRef} type="button" onClick={onCancel} disabled={busy} data-testid="cancel">
           {cancelLabel ?? 'Cancel'}
         </button>
-        <button
-          ref={confirmRef}
-          type="button"
-          className="primary"
-          onClick={onConfirm}
-          disabled={busy}
-          data-testid="confirm"
-        >
+        <button type="button" className="primary" onClick={onConfirm} disabled={busy} data-testid="confirm">
           {busy ? (busyLabel ?? 'Working…') : confirmLabel}
         </button>
       </footer>

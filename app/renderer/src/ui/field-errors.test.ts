@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitFieldErrors } from './field-errors.ts';
+import { splitFieldErrors, splitNamedFields } from './field-errors.ts';
 
 describe('splitting the host’s field errors', () => {
   it('puts each schema issue next to its field and keeps the rest', () => {
@@ -17,6 +17,18 @@ describe('splitting the host’s field errors', () => {
 
   it('leaves a message about no field alone', () => {
     expect(splitFieldErrors('the network needs 3 of 4 nodes up', ['to'])).toEqual({
+      fields: {},
+      other: 'the network needs 3 of 4 nodes up',
+    });
+  });
+});
+
+describe('the host’s structured field errors', () => {
+  it('puts each named field next to its control, and keeps the others as one message', () => {
+    expect(
+      splitNamedFields({ to: 'must be an Ethereum address', as: 'is missing' }, 'bad input for pkpSend: …', ['to']),
+    ).toEqual({ fields: { to: 'Must be an Ethereum address.' }, other: 'as: is missing' });
+    expect(splitNamedFields({}, 'the network needs 3 of 4 nodes up', ['to'])).toEqual({
       fields: {},
       other: 'the network needs 3 of 4 nodes up',
     });

@@ -25,3 +25,21 @@ function sentence(text: string): string {
   const first = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?)]$/.test(first) ? first : `${first}.`;
 }
+
+/**
+ * The same split from the host's structured field errors (ApiError.fields): the fields this
+ * form shows go next to their controls; a failure about no field of the form keeps its message.
+ */
+export function splitNamedFields(
+  named: Record<string, string>,
+  message: string,
+  fields: readonly string[],
+): { fields: Record<string, string>; other: string | undefined } {
+  const found: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const [field, text] of Object.entries(named)) {
+    if (fields.includes(field)) found[field] = sentence(text);
+    else rest.push(`${field}: ${text}`);
+  }
+  return { fields: found, other: rest.length ? rest.join('; ') : Object.keys(found).length ? undefined : message };
+}

@@ -27,3 +27,27 @@ export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
   }, []);
   return [theme, choose];
 }
+
+/** Whether the page shows dark now: the pinned theme, else the system's preference. */
+export function isDark(): boolean {
+  const pinned = document.documentElement.dataset.theme;
+  if (pinned === 'dark' || pinned === 'light') return pinned === 'dark';
+  return window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+/** Follows isDark(): a Settings change (the <html> attribute) or the system switching. */
+export function useIsDark(): boolean {
+  const [dark, setDark] = useState(isDark);
+  useEffect(() => {
+    const update = () => setDark(isDark());
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    media.addEventListener('change', update);
+    const observer = new MutationObserver(update);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => {
+      media.removeEventListener('change', update);
+      observer.disconnect();
+    };
+  }, []);
+  return dark;
+}

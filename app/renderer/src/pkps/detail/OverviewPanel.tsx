@@ -1,10 +1,14 @@
 import { useState } from 'react';
-import { ethers } from 'ethers';
 import type { ApiInput } from '../../../../shared/api/contract.ts';
 import { authMethodScopeName } from '../../../../shared/contracts/ids.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { Rows } from '../../ui/Rows.tsx';
 import { FaucetButton } from '../FaucetButton.tsx';
+import { Address, ShortHex } from '../../ui/Address.tsx';
+import { Amount } from '../../ui/Amount.tsx';
+import { toast } from '../../ui/toasts.tsx';
+import { useNavigate } from '../../navigation.ts';
+import { authMethodText } from '../../identity/auth-method-text.ts';
 import { SignerField, signAsFor } from '../SignerField.tsx';
 import { defaultSigner, signerRefusal, type SignerChoice } from '../wallet-checks.ts';
 import type { PkpContext, PkpDetails } from './PkpDetailPage.tsx';
@@ -37,6 +41,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
   const [busy, setBusy] = useState(false);
   const [dialogError, setDialogError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const navigate = useNavigate();
   const refusal = changeRefusal(details);
   const selfOwned = details.owner === 'self';
   const signerError = selfOwned ? signerRefusal(details, signer, walletAddress, accounts) : undefined;
@@ -54,6 +59,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
       });
       await refresh();
       setNotice(`Removed ${removing.what} (transaction ${transactionHash}).`);
+      toast(`Removed ${removing.what}.`);
       setRemoving(undefined);
     } catch (err) {
       setDialogError((err as Error).message);
@@ -84,7 +90,9 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
       <dl className="facts" data-testid="pkp-facts">
         <div>
           <dt>Balance</dt>
-          <dd data-testid="pkp-balance">{ethers.formatEther(details.balanceWei)} ETH</dd>
+          <dd>
+            <Amount wei={details.balanceWei} testId="pkp-balance" />
+          </dd>
         </div>
         <div>
           <dt>Owner</dt>
@@ -92,17 +100,20 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </div>
         <div>
           <dt>Token id</dt>
-          <dd className="mono" data-testid="pkp-token-id">
-            {details.tokenId}
+          <dd title={details.tokenId}>
+            <ShortHex value={details.tokenId} head={8} tail={6} />
+            <span hidden data-testid="pkp-token-id">
+              {details.tokenId}
+            </span>
           </dd>
         </div>
       </dl>
-      <Rows
-        rows={[
-          { label: 'Address', value: details.ethAddress },
-          { label: 'Public key', value: details.publicKey },
-        ]}
-      />
+      <dl className="rows">
+        <dt>Public key</dt>
+        <dd>
+          <ShortHex value={details.publicKey} head={12} tail={8} />
+        </dd>
+      </dl>
       <div className="row">
         <FaucetButton client={client} address={details.ethAddress} onFunded={() => void refresh()} />
       </div>
@@ -113,12 +124,12 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
       ) : null}
       {refusal ? <p className="muted">{refusal}</p> : null}
 
-      <table className="nodes" data-testid="auth-methods">
+      <table className="nodes list-on-narrow" data-testid="auth-methods">
         <caption>Auth methods</caption>
         <thead>
           <tr>
-            <th scope="col">Type</th>
-            <th scope="col">Id</th>
+            <th scope="col">Who</th>
+            <th scope="col">Kind</th>
             <th scope="col">Scopes</th>
             <th scope="col">
               <span className="visually-hidden">Remove</span>
@@ -135,8 +146,10 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
           ) : (
             details.authMethods.map((m) => (
               <tr key={`${m.authMethodType}:${m.id}`} data-testid="auth-method-row">
-                <td>{m.typeName}</td>
-                <td className="mono">{m.id}</td>
+                <td data-testid="auth-method-who">{authMethodText(m, accounts).what}</td>
+                <td title={m.id}>
+                  {m.typeName} <span className="muted">· {authMethodText(m, accounts).detail}</span>
+                </td>
                 <td>{scopeText(m.scopes)}</td>
                 <td>
                   {removeButton(`the ${m.typeName} auth method ${m.id.slice(0, 10)}…`, {
@@ -151,7 +164,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </tbody>
       </table>
 
-      <table className="nodes" data-testid="permitted-actions" style={{ marginTop: '1.25rem' }}>
+      <table className="nodes list-on-narrow" data-testid="permitted-actions" style={{ marginTop: '1.25rem' }}>
         <caption>Permitted Lit Actions</caption>
         <thead>
           <tr>
@@ -181,7 +194,7 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </tbody>
       </table>
 
-      <table className="nodes" data-testid="permitted-addresses" style={{ marginTop: '1.25rem' }}>
+      <table className="nodes list-on-narrow" data-testid="permitted-addresses" style={{ marginTop: '1.25rem' }}>
         <caption>Permitted addresses</caption>
         <thead>
           <tr>
@@ -202,8 +215,8 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
           ) : (
             details.addresses.map((a) => (
               <tr key={a.address} data-testid="address-row">
-                <td className="mono">
-                  {a.address} {a.isOwner ? <span className="pill neutral">owner</span> : null}
+                <td>
+                  <Address address={a.address} /> {a.isOwner ? <span className="pill neutral">owner</span> : null}
                   {a.address === details.ethAddress ? <span className="pill neutral">the PKP itself</span> : null}
                 </td>
                 <td>{a.isOwner && !a.permitted ? 'everything (as the owner)' : scopeText(a.scopes)}</td>
@@ -218,8 +231,8 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
         </tbody>
       </table>
 
-      <table className="nodes" data-testid="pkp-history" style={{ marginTop: '1.25rem' }}>
-        <caption>History (from chain events)</caption>
+      <table className="nodes list-on-narrow" data-testid="pkp-history" style={{ marginTop: '1.25rem' }}>
+        <caption>Permission and ownership events (its transfers are under History)</caption>
         <thead>
           <tr>
             <th scope="col">Block</th>
@@ -234,7 +247,16 @@ export function OverviewPanel({ client, details, walletAddress, accounts, refres
               <td>{h.blockNumber}</td>
               <td>{new Date(h.at).toLocaleString()}</td>
               <td>{h.description}</td>
-              <td className="mono">{h.transactionHash}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link mono"
+                  title={h.transactionHash}
+                  onClick={() => navigate({ section: 'tx', hash: h.transactionHash })}
+                >
+                  {h.transactionHash.slice(0, 10)}…{h.transactionHash.slice(-6)}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -9,6 +9,11 @@ import { ExportPanel } from './ExportPanel.tsx';
 import { SignMessagePanel } from './SignMessagePanel.tsx';
 import { SignTypedDataPanel } from './SignTypedDataPanel.tsx';
 import { CeramicPanel } from './CeramicPanel.tsx';
+import { HistoryList } from '../../identity/HistoryList.tsx';
+import { useIdentity } from '../../identity/identity.tsx';
+import { Address } from '../../ui/Address.tsx';
+import { toast } from '../../ui/toasts.tsx';
+import { useHealth } from '../../status/health-context.ts';
 
 export type PkpDetails = ApiOutput<'pkpDetails'>;
 
@@ -25,6 +30,7 @@ export interface PkpContext {
 
 const TABS: { tab: PkpTab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
+  { tab: 'history', label: 'History' },
   { tab: 'send', label: 'Send' },
   { tab: 'message', label: 'Sign message' },
   { tab: 'typed-data', label: 'Sign typed data' },
@@ -45,6 +51,7 @@ export function PkpDetailPage({
   tab: PkpTab;
 }) {
   const navigate = useNavigate();
+  const health = useHealth();
   const [details, setDetails] = useState<PkpDetails | undefined>();
   const [walletAddress, setWalletAddress] = useState<string | undefined>();
   const [accounts, setAccounts] = useState<Account[]>([]);
@@ -80,8 +87,11 @@ export function PkpDetailPage({
         </button>
       </p>
       <h1 id="pkp-heading">
-        PKP <span className="mono">{address}</span>
+        <PkpName client={client} publicKey={publicKey} address={address} />
       </h1>
+      <p>
+        <Address address={address} noName />
+      </p>
       <nav className="subnav" aria-label="This PKP">
         {TABS.map((t) => (
           <button
@@ -99,12 +109,19 @@ export function PkpDetailPage({
           {error}
         </p>
       ) : null}
+      {health.signWait && tab !== 'overview' && tab !== 'history' ? (
+        <p className="notice warn" data-testid="sign-wait">
+          {health.signWait}
+        </p>
+      ) : null}
       {!context ? (
         error ? null : (
           <p className="muted">Reading the PKP from the chain…</p>
         )
       ) : tab === 'overview' ? (
         <OverviewPanel {...context} />
+      ) : tab === 'history' ? (
+        <HistoryList client={client} address={address} refreshKey={details?.balanceWei} />
       ) : tab === 'send' ? (
         <SendPanel {...context} />
       ) : tab === 'message' ? (
@@ -117,5 +134,70 @@ export function PkpDetailPage({
         <CeramicPanel {...context} />
       )}
     </section>
+  );
+}
+
+/** The PKP's name (kept by the host), with an inline rename. */
+function PkpName({ client, publicKey, address }: { client: ApiClient; publicKey: string; address: string }) {
+  const { pkps, refresh } = useIdentity();
+  const name = pkps.find((p) => p.ethAddress === address)?.name;
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | undefined>();
+
+  if (!editing)
+    return (
+      <>
+        <span data-testid="pkp-name">{name ?? 'PKP'}</span>{' '}
+        <button
+          type="button"
+          className="link rename"
+          onClick={() => {
+            setDraft(name ?? '');
+            setEditing(true);
+          }}
+          data-testid="rename-pkp"
+        >
+          {name ? 'Rename' : 'Name it'}
+        </button>
+      </>
+    );
+  return (
+    <form
+      className="rename-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        client.call('pkpRename', { publicKey, name: draft }).then(
+          async (r) => {
+            await refresh();
+            setEditing(false);
+            setError(undefined);
+            toast(r.name ? `Named ${address} “${r.name}”.` : `Removed the name of ${address}.`);
+          },
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <input
+        aria-label="PKP name"
+        value={draft}
+        maxLength={40}
+        onChange={(e) => setDraft(e.target.value)}
+        autoFocus
+        placeholder="e.g. Savings"
+        data-testid="pkp-name-input"
+      />
+      <button type="submit" className="primary">
+        Save
+      </button>
+      <button type="button" onClick={() => setEditing(false)}>
+        Cancel
+      </button>
+      {error ? (
+        <span role="alert" className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </form>
   );
 }

@@ -16,6 +16,10 @@ import {
 } from '../wallet-checks.ts';
 import type { PkpContext } from './PkpDetailPage.tsx';
 import { useReview } from './useReview.ts';
+import { Amount } from '../../ui/Amount.tsx';
+import { Address } from '../../ui/Address.tsx';
+import { maxSendable } from '../../ui/format-amount.ts';
+import { toast } from '../../ui/toasts.tsx';
 
 type Receipt = ApiOutput<'pkpSend'>;
 
@@ -33,6 +37,8 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | undefined>();
   const [receipt, setReceipt] = useState<Receipt | undefined>();
+  const [maxing, setMaxing] = useState(false);
+  const [maxError, setMaxError] = useState<string | undefined>();
   const { errors, error, preview, reviewing, review, close } = useReview({
     to: 'to',
     value: 'amount',
@@ -77,6 +83,11 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
       });
       close();
       setReceipt(sent);
+      // A cleared form: the same Enter pressed again cannot send the same amount twice.
+      setTo('');
+      setAmount('');
+      setData('');
+      toast(`Sent ${ethers.formatEther(sent.valueWei)} ETH: mined in block ${sent.blockNumber}.`);
       await refresh();
     } catch (err) {
       setSendError((err as Error).message);
@@ -85,13 +96,34 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
     }
   };
 
+  /** Max: the balance less the most this transaction's fee can be (the host fills gas and fees in). */
+  const fillMax = async () => {
+    setMaxing(true);
+    setMaxError(undefined);
+    try {
+      const probe = await client.call('pkpTransactionPreview', {
+        publicKey: details.publicKey,
+        to: /^0x[0-9a-fA-F]{40}$/.test(to) ? to : details.ethAddress,
+        // 1 wei: the same gas as any plain transfer, and a value every check accepts.
+        valueEth: '0.000000000000000001',
+        data: hexData,
+      });
+      const t = probe.transaction;
+      setAmount(maxSendable(BigInt(details.balanceWei), BigInt(t.gasLimit) * BigInt(t.maxFeePerGas)));
+    } catch (err) {
+      setMaxError((err as Error).message);
+    } finally {
+      setMaxing(false);
+    }
+  };
+
   return (
     <>
       <form className="card" onSubmit={onReview} noValidate aria-labelledby="send-heading">
         <h2 id="send-heading">Send ETH</h2>
         <p className="muted">
-          From {details.ethAddress}, which holds {ethers.formatEther(details.balanceWei)} ETH on the sandbox chain. The
-          nonce, gas and EIP-1559 fees are filled in for you; you review them before the PKP signs.
+          From <Address address={details.ethAddress} />, which holds <Amount wei={details.balanceWei} /> on the sandbox
+          chain. The nonce, gas and EIP-1559 fees are filled in for you; you review them before the PKP signs.
         </p>
         <div className="grid-2">
           <Field label="To" error={errors.to}>
@@ -108,17 +140,28 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
               />
             )}
           </Field>
-          <Field label="Amount (ETH)" error={errors.amount}>
+          <Field label="Amount (ETH)" error={errors.amount ?? maxError}>
             {(c) => (
-              <input
-                {...c}
-                value={amount}
-                onChange={(e) => setAmount(e.target.value.trim())}
-                inputMode="decimal"
-                placeholder="0.1"
-                autoComplete="off"
-                data-testid="send-amount"
-              />
+              <span className="input-with-button">
+                <input
+                  {...c}
+                  value={amount}
+                  onChange={(e) => setAmount(e.target.value.trim())}
+                  inputMode="decimal"
+                  placeholder="0.1"
+                  autoComplete="off"
+                  data-testid="send-amount"
+                />
+                <button
+                  type="button"
+                  onClick={() => void fillMax()}
+                  disabled={maxing}
+                  title="The whole balance less the most the fee can be"
+                  data-testid="send-max"
+                >
+                  {maxing ? '…' : 'Max'}
+                </button>
+              </span>
             )}
           </Field>
         </div>
@@ -173,7 +216,15 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
               },
             ]}
           />
-          <p>
+          <p className="row">
+            <button
+              type="button"
+              className="link"
+              onClick={() => navigate({ section: 'tx', hash: receipt.transactionHash })}
+              data-testid="receipt-detail"
+            >
+              Open the transaction
+            </button>
             <button
               type="button"
               className="link"

@@ -7,12 +7,13 @@ import { SignerField, signAsFor } from '../SignerField.tsx';
 import { defaultSigner, signerRefusal, type SignerChoice } from '../wallet-checks.ts';
 import type { PkpContext } from './PkpDetailPage.tsx';
 import { SignResult } from './SignResult.tsx';
-import { EXAMPLE_TYPED_DATA, flattenForRows, parseTypedData, type TypedData } from './typed-data.ts';
+import { EXAMPLE_TYPED_DATA, chainWarning, parseTypedData, type TypedData } from './typed-data.ts';
+import { TypedDataTree } from './TypedDataTree.tsx';
 
-type Parsed = { data: TypedData; primaryType: string; digest: string };
+type Parsed = { data: TypedData; primaryType: string; digest: string; primaryTypeInferred: boolean };
 
 /** EIP-712 typed data (eth_signTypedData_v4): review domain, message and digest, sign, verify. */
-export function SignTypedDataPanel({ client, details, walletAddress, accounts }: PkpContext) {
+export function SignTypedDataPanel({ client, details, status, walletAddress, accounts }: PkpContext) {
   const [text, setText] = useState(() => JSON.stringify(EXAMPLE_TYPED_DATA, null, 2));
   const [signer, setSigner] = useState<SignerChoice>(() => defaultSigner(details, walletAddress, accounts));
   const [errors, setErrors] = useState<{ typedData?: string; signer?: string }>({});
@@ -105,17 +106,29 @@ export function SignTypedDataPanel({ client, details, walletAddress, accounts }:
             setDialogError(undefined);
           }}
         >
+          {chainWarning(reviewing.data.domain, status.chain.chainId) ? (
+            <p className="notice bad" role="alert" data-testid="typed-data-chain-warning">
+              {chainWarning(reviewing.data.domain, status.chain.chainId)}
+            </p>
+          ) : null}
           <Rows
             testId="preview-rows"
             rows={[
               { label: 'Signer', value: details.ethAddress },
               { label: 'Standard', value: 'EIP-712 typed data' },
-              ...flattenForRows(reviewing.data.domain, 'domain'),
-              { label: 'Primary type', value: reviewing.primaryType },
-              ...flattenForRows(reviewing.data.message, 'message'),
-              { label: 'Digest signed', value: reviewing.digest },
+              {
+                label: 'Primary type',
+                value: reviewing.primaryTypeInferred
+                  ? `${reviewing.primaryType} (not given: the only type no other type uses)`
+                  : reviewing.primaryType,
+              },
             ]}
           />
+          <h3 className="tree-heading">Domain</h3>
+          <TypedDataTree value={reviewing.data.domain} path="domain" />
+          <h3 className="tree-heading">Message ({reviewing.primaryType})</h3>
+          <TypedDataTree value={reviewing.data.message} path="message" />
+          <Rows rows={[{ label: 'Digest signed', value: reviewing.digest }]} />
         </ConfirmDialog>
       ) : null}
     </>

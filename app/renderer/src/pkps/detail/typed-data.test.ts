@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ethers, TypedDataEncoder } from 'ethers';
-import { EXAMPLE_TYPED_DATA, flattenForRows, parseTypedData } from './typed-data.ts';
+import { EXAMPLE_TYPED_DATA, chainWarning, flattenForRows, parseTypedData, plainEthersError } from './typed-data.ts';
 
 describe('typed data a person pastes', () => {
   it('reads the example as EIP-712 with the digest ethers computes', () => {
@@ -43,5 +43,23 @@ describe('typed data a person pastes', () => {
       { label: 'message.a.c[0]', value: 'x' },
       { label: 'message.a.c[1]', value: 'y' },
     ]);
+  });
+});
+
+describe('warnings on typed data', () => {
+  it('warns when the domain names another chain than the sandbox', () => {
+    expect(chainWarning({ chainId: 31337 }, 31337)).toBeUndefined();
+    expect(chainWarning({}, 31337)).toBeUndefined();
+    expect(chainWarning({ chainId: 1 }, 31337)).toMatch(/chain id 1 \(Ethereum mainnet\), not the sandbox’s 31337/);
+    expect(chainWarning({ chainId: '0x1' }, 31337)).toMatch(/chain id 1 /);
+  });
+
+  it('says when the primary type was inferred, and drops ethers’ code details', () => {
+    const { primaryType: _p, ...rest } = EXAMPLE_TYPED_DATA;
+    const parsed = parseTypedData(JSON.stringify(rest));
+    expect(parsed.ok && parsed.primaryTypeInferred).toBe(true);
+    expect(
+      plainEthersError('invalid type (argument="type", value="uint7", code=INVALID_ARGUMENT, version=6.17.0)'),
+    ).toBe('invalid type');
   });
 });

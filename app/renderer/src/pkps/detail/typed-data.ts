@@ -37,7 +37,9 @@ export const EXAMPLE_TYPED_DATA: TypedData = {
 /** The JSON a person pasted, checked as EIP-712: the data, its primary type and its digest, or what is wrong. */
 export function parseTypedData(
   text: string,
-): { ok: true; data: TypedData; primaryType: string; digest: string } | { ok: false; error: string } {
+):
+  | { ok: true; data: TypedData; primaryType: string; digest: string; primaryTypeInferred: boolean }
+  | { ok: false; error: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -58,10 +60,11 @@ export function parseTypedData(
       ok: true,
       data,
       primaryType: encoder.primaryType,
+      primaryTypeInferred: v.primaryType === undefined,
       digest: TypedDataEncoder.hash(v.domain, types, v.message),
     };
   } catch (err) {
-    return { ok: false, error: `Not valid EIP-712: ${(err as Error).message}` };
+    return { ok: false, error: `Not valid EIP-712: ${plainEthersError((err as Error).message)}` };
   }
 }
 
@@ -75,4 +78,28 @@ export function flattenForRows(value: unknown, prefix: string): { label: string;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A warning when the typed data names another chain than the sandbox's: a signature for chain
+ * id 1 is valid there, not here (MetaMask refuses, Rabby warns). Undefined when it matches or
+ * names no chain.
+ */
+export function chainWarning(domain: TypedDataDomain, sandboxChainId: number): string | undefined {
+  if (domain.chainId === undefined || domain.chainId === null) return undefined;
+  let chainId: bigint;
+  try {
+    chainId = BigInt(domain.chainId);
+  } catch {
+    return `domain.chainId "${String(domain.chainId)}" is not a number.`;
+  }
+  if (chainId === BigInt(sandboxChainId)) return undefined;
+  const known: Record<string, string> = { '1': 'Ethereum mainnet', '11155111': 'Sepolia', '137': 'Polygon' };
+  const name = known[chainId.toString()];
+  return `This asks for a signature on chain id ${chainId}${name ? ` (${name})` : ''}, not the sandbox’s ${sandboxChainId}. Whatever it authorises would count there: sign only if you mean that chain.`;
+}
+
+/** ethers' error text without its trailing "(code=…, version=…)" details. */
+export function plainEthersError(message: string): string {
+  return message.replace(/\s*\((?:argument|value|code|info)=[\s\S]*\)\s*$/, '').trim();
 }

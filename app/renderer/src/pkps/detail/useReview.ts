@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ApiOutput } from '../../../../shared/api/contract.ts';
-import { splitFieldErrors } from '../../ui/field-errors.ts';
+import { ApiCallError } from '../../../../shared/api/client.ts';
+import { splitFieldErrors, splitNamedFields } from '../../ui/field-errors.ts';
 
 export type Preview = ApiOutput<'pkpTransactionPreview'>;
 export type FieldErrors = Record<string, string | undefined>;
@@ -25,7 +26,11 @@ export function useReview(fieldOf: Record<string, string>) {
     try {
       setPreview(await ask());
     } catch (err) {
-      const split = splitFieldErrors((err as Error).message, Object.keys(fieldOf));
+      // The host names the fields (ApiCallError.fields); older messages are split from the text.
+      const named = err instanceof ApiCallError ? err.fields : undefined;
+      const split = named
+        ? splitNamedFields(named, (err as Error).message, Object.keys(fieldOf))
+        : splitFieldErrors((err as Error).message, Object.keys(fieldOf));
       const mapped: FieldErrors = {};
       for (const [field, message] of Object.entries(split.fields)) mapped[fieldOf[field]!] = message;
       setErrors(mapped);
