@@ -166,9 +166,9 @@ export class NodeRuntime {
       {
         method: 'POST',
         path: '/web/execute',
-        handler: (body) => {
+        handler: (body, _url, caller) => {
           this.context();
-          return this.execution!.execute(body);
+          return this.execution!.execute(body, caller);
         },
       },
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),

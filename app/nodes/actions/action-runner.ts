@@ -29,6 +29,10 @@ export interface ActionRunnerOptions {
   /** Runs waiting for a free slot, in all (default 16) and per requester (default 4). */
   readonly maxQueued?: number;
   readonly maxQueuedPerRequester?: number;
+  /** Runs of the host's own client waiting for a slot, kept apart from outsiders' (default 64, the host API's call limit). */
+  readonly maxQueuedFromHost?: number;
+  /** How long a run of the host's client may wait for a slot (default 30 s, within its own 40 s timeout). */
+  readonly maxQueueWaitFromHostMs?: number;
   /** How long a run may wait for a slot before it is answered "busy" (default 5 s). */
   readonly maxQueueWaitMs?: number;
   /**
@@ -59,6 +63,7 @@ const MEMORY_POLL_MS = 50;
 
 interface Waiter {
   readonly requester: string;
+  readonly fromHost: boolean;
   readonly admit: (admitted: boolean) => void;
 }
 
@@ -69,6 +74,8 @@ export class ActionRunner {
   private readonly maxRunsPerRequester: number;
   private readonly maxQueued: number;
   private readonly maxQueuedPerRequester: number;
+  private readonly maxQueuedFromHost: number;
+  private readonly maxQueueWaitFromHostMs: number;
   private readonly maxQueueWaitMs: number;
   private readonly hardMemoryLimitMb: number;
   private readonly killGraceMs: number;
@@ -115,6 +122,8 @@ export class ActionRunner {
     this.maxRunsPerRequester = Math.max(1, options.maxRunsPerRequester ?? Math.ceil(this.maxRuns / 2));
     this.maxQueued = Math.max(0, options.maxQueued ?? 16);
     this.maxQueuedPerRequester = Math.max(0, options.maxQueuedPerRequester ?? 4);
+    this.maxQueuedFromHost = Math.max(0, options.maxQueuedFromHost ?? 64);
+    this.maxQueueWaitFromHostMs = Math.max(0, options.maxQueueWaitFromHostMs ?? 30_000);
     this.maxQueueWaitMs = options.maxQueueWaitMs ?? 5_000;
     this.hardMemoryLimitMb = options.hardMemoryLimitMb ?? this.limits.memoryLimitMb + 256;
     this.killGraceMs = options.killGraceMs ?? 1_000;
@@ -174,6 +183,7 @@ export class ActionRunner {
   async execute(execution: ActionExecution): Promise<ActionResult> {
     const startedAt = performance.now();
     const requester = execution.requester ?? ANONYMOUS;
+    const fromHost = execution.fromHost === true;
     const fail = (error: ActionError, logs = ''): ActionResult => ({
       response: undefined,
       logs,
@@ -203,7 +213,7 @@ export class ActionRunner {
     }
 
     // Admitted means counted against the slots and the requester's share.
-    const refusal = await this.admit(requester);
+    const refusal = await this.admit(requester, fromHost);
     if (refusal) {
       this.counters.busyRefusals++;
       return fail({ kind: 'busy', message: refusal });
@@ -258,30 +268,41 @@ export class ActionRunner {
   }
 
   /** Waits for a slot within this requester's share; a refusal message when there is none. */
-  private admit(requester: string): Promise<string | undefined> {
+  private admit(requester: string, fromHost: boolean): Promise<string | undefined> {
     // Whoever waits is over its share or there is no free slot (a freed slot goes to the
     // first waiter that may take it at once), so a requester within its share goes first.
-    if (this.mayRun(requester)) {
+    if (this.mayRun(requester, fromHost)) {
       this.count(requester);
       return Promise.resolve(undefined);
     }
-    const mineQueued = this.queue.filter((w) => w.requester === requester).length;
-    if (this.queue.length >= this.maxQueued)
-      return Promise.resolve(
-        `This node is busy: ${this.running} Lit Actions are running and ${this.queue.length} are waiting; try again shortly`,
-      );
-    if (mineQueued >= this.maxQueuedPerRequester)
+    if (fromHost) {
+      const hostQueued = this.queue.filter((w) => w.fromHost).length;
+      if (hostQueued >= this.maxQueuedFromHost)
+        return Promise.resolve(
+          `This node is busy: ${this.running} Lit Actions are running and ${hostQueued} of the host's are waiting; try again shortly`,
+        );
+    } else {
+      const outsidersQueued = this.queue.filter((w) => !w.fromHost).length;
+      if (outsidersQueued >= this.maxQueued)
+        return Promise.resolve(
+          `This node is busy: ${this.running} Lit Actions are running and ${outsidersQueued} are waiting; try again shortly`,
+        );
+    }
+    const mineQueued = this.queue.filter((w) => w.requester === requester && !w.fromHost).length;
+    if (!fromHost && mineQueued >= this.maxQueuedPerRequester)
       return Promise.resolve(
         `This node is busy with your other Lit Actions (${this.runningBy.get(requester) ?? 0} running, ${mineQueued} waiting); try again when they have finished`,
       );
+    const waitMs = fromHost ? this.maxQueueWaitFromHostMs : this.maxQueueWaitMs;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         const at = this.queue.indexOf(waiter);
         if (at >= 0) this.queue.splice(at, 1);
-        resolve(`This node is busy: no Lit Action slot came free within ${this.maxQueueWaitMs} ms; try again shortly`);
-      }, this.maxQueueWaitMs);
+        resolve(`This node is busy: no Lit Action slot came free within ${waitMs} ms; try again shortly`);
+      }, waitMs);
       const waiter: Waiter = {
         requester,
+        fromHost,
         admit: (admitted) => {
           clearTimeout(timer);
           resolve(admitted ? undefined : 'The Lit Action runner has been disposed');
@@ -291,15 +312,16 @@ export class ActionRunner {
     });
   }
 
-  private mayRun(requester: string): boolean {
-    return this.running < this.maxRuns && (this.runningBy.get(requester) ?? 0) < this.maxRunsPerRequester;
+  private mayRun(requester: string, fromHost: boolean): boolean {
+    if (this.running >= this.maxRuns) return false;
+    return fromHost || (this.runningBy.get(requester) ?? 0) < this.maxRunsPerRequester;
   }
 
   /** Lets waiting runs start, oldest first, each within its requester's share. */
   private dispatch(): void {
     for (let i = 0; i < this.queue.length && this.running < this.maxRuns;) {
       const waiter = this.queue[i]!;
-      if (!this.mayRun(waiter.requester)) {
+      if (!this.mayRun(waiter.requester, waiter.fromHost)) {
         i++;
         continue;
       }

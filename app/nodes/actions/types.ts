@@ -134,6 +134,13 @@ export interface ActionExecution {
    * node's runs; requests without one share the share of "anonymous".
    */
   readonly requester?: string;
+  /**
+   * The host's own Lit client asks (it showed the host client key). Its calls are already
+   * bounded by the host API's limits and carry every user of the wallet, so it is held to the
+   * node's slots but not to one requester's share, and waits in a queue of its own that
+   * outsiders cannot fill.
+   */
+  readonly fromHost?: boolean;
 }
 
 /** 'busy': the node had no slot for the run (it did not start); the others are the action's. */

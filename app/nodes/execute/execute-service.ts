@@ -2,7 +2,7 @@ import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
 import { allowListedFetch, type ActionRunner } from '../actions/index.ts';
-import { NodeRequestError, parseRequest } from '../http-server.ts';
+import { NodeRequestError, parseRequest, type Caller } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { openEnvelope } from '../peers/signed-envelope.ts';
 import { bindingTags } from '../signing/sign-routes.ts';
@@ -28,7 +28,7 @@ export class ExecuteService {
     this.fetchAllowed = allowListedFetch({ allowList: fetchAllowList });
   }
 
-  async execute(body: string): Promise<ExecuteJsNodeResponse> {
+  async execute(body: string, caller: Caller): Promise<ExecuteJsNodeResponse> {
     const { ctx } = this;
     const req = parseRequest(ExecuteJsRequest, body);
     const participants = [...new Set(req.participants)].sort((a, b) => a - b);
@@ -44,6 +44,7 @@ export class ExecuteService {
       code: req.code,
       ipfsId,
       requester: requesterKey(requester),
+      fromHost: caller.host,
       jsParams: req.jsParams ?? null,
       auth: {
         authSigAddress: requester.address ?? null,
