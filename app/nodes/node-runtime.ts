@@ -29,9 +29,6 @@ import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
 
-/** After joining the network, when the node starts its first Lit Action runner process. */
-const RUNNER_WARM_UP_DELAY_MS = 3_000;
-
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
  * chain access, its peers and (when it leads) the background pools.
@@ -113,11 +110,7 @@ export class NodeRuntime {
     setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
     const pools = config.pools ?? DEFAULT_POOL_TARGETS;
     const runner = new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] });
-    // Its first runner process starts a little after the node (N nodes start at once on a
-    // small machine); a run that comes before it is ready starts one and waits for it.
-    setTimeout(() => {
-      runner.warmUp().catch((err: Error) => console.error(`node ${config.index}: Lit Action runner: ${err.message}`));
-    }, RUNNER_WARM_UP_DELAY_MS).unref();
+    await runner.warmUp();
     this.runner = runner;
     this.execution = new ExecuteService(ctx, runner, config.fetchAllowList ?? []);
     this.keeper = new PoolKeeper(ctx, {
@@ -166,9 +159,9 @@ export class NodeRuntime {
       {
         method: 'POST',
         path: '/web/execute',
-        handler: (body, _url, caller) => {
+        handler: (body) => {
           this.context();
-          return this.execution!.execute(body, caller);
+          return this.execution!.execute(body);
         },
       },
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
@@ -194,7 +187,6 @@ export class NodeRuntime {
       keysReady: this.keys.countReady(),
       networkPublicKey: this.networkKey.ready()?.publicKey ?? null,
       presignaturesFresh: this.presigs.countFresh(),
-      ...(this.runner ? { actionRunner: this.runner.health() } : {}),
     };
   }
 

@@ -295,12 +295,15 @@ export class LitClient {
     // and the view refreshed. Such retries are cheap (one bind round that failed at once), so
     // they get a budget of their own beside the attempts that nodes going down may cost.
     let lastSpoiled = false;
+    const unreachable = new Set<number>();
     for (let attempt = 0; attempt < SIGN_ATTEMPTS + spoiled && spoiled <= MAX_SPOILED_PRESIGNATURES; attempt++) {
       if (attempt > 0 && !lastSpoiled && !this.retries.spend()) {
         problems.push('no retry now: too many requests are failing for retries to help');
         break;
       }
-      const choice = await this.presignatures.take();
+      // A retry takes a presignature none of whose holders this request just found unreachable:
+      // the queue's view of who is up refreshes in the background and may still name them.
+      const choice = await this.presignatures.take(undefined, (c) => !c.holders.some((h) => unreachable.has(h)));
       if (!choice) {
         throw new NotEnoughNodesError(
           `not enough nodes: no presignature is held by ${this.options.threshold} reachable nodes; signing needs ${this.options.threshold} of ${this.options.nodeCount} nodes up (and a moment to make presignatures)`,
@@ -311,6 +314,7 @@ export class LitClient {
         this.lastSignature = { kind: 'pkpSign', nodes: outcome.signature.nodes, at: Date.now(), publicKey };
         return outcome.signature;
       }
+      for (const node of outcome.unreachable ?? []) unreachable.add(node);
       problems.push(outcome.retry);
       lastSpoiled = outcome.spoiled === true;
       if (lastSpoiled) spoiled++;
@@ -328,7 +332,7 @@ export class LitClient {
     presignatureId: string,
     holders: number[],
     request: PkpSignRequest,
-  ): Promise<{ signature: PkpSignResult } | { retry: string; spoiled?: boolean }> {
+  ): Promise<{ signature: PkpSignResult } | { retry: string; spoiled?: boolean; unreachable?: number[] }> {
     const { threshold, nodeCount } = this.options;
     const timeout = this.options.requestTimeoutMs ?? 5_000;
     const nodes = this.options.nodes().filter((n) => holders.includes(n.index));
@@ -362,7 +366,11 @@ export class LitClient {
       const reachable = nodeCount - errors.filter((e) => e.status === 0).length;
       // Holders of this presignature went down since the queue last looked; with T nodes
       // still reachable, another presignature (held by nodes that are up) will do.
-      if (reachable >= threshold) return { retry: `only ${bindings.length} of its holders bound the presignature` };
+      if (reachable >= threshold)
+        return {
+          retry: `only ${bindings.length} of its holders bound the presignature`,
+          unreachable: errors.filter((e) => e.status === 0).map((e) => e.node),
+        };
       throw new NotEnoughNodesError(
         `not enough nodes: ${bindings.length} of ${nodeCount} nodes took part (${reachable} reachable), signing needs ${threshold}`,
       );
