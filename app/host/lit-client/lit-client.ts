@@ -17,7 +17,6 @@ import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
 import { settleWithQuorum } from './quorum.ts';
-import { RetryBudget } from './retry-budget.ts';
 import {
   NotEnoughNodesForDecryptionError,
   thresholdDecrypt,
@@ -182,7 +181,6 @@ export class LitClient {
   private readonly presignatures: PresignatureQueue;
   private readonly channels = new Map<string, NodeChannel>();
   /** Retries after nodes dropped out mid-request, bounded so that they cannot pile up. */
-  private readonly retries = new RetryBudget();
   /** For the network page: the nodes that contributed to the latest signature or decryption. */
   lastSignature: LastSignature | null = null;
 
@@ -290,17 +288,11 @@ export class LitClient {
     const publicKey = `0x${request.publicKey.replace(/^0x/, '').toLowerCase()}`;
     const problems: string[] = [];
     let spoiled = 0;
-    this.retries.earn();
     // A presignature someone else bound meanwhile costs a retry, not the request: it is dropped
     // and the view refreshed. Such retries are cheap (one bind round that failed at once), so
     // they get a budget of their own beside the attempts that nodes going down may cost.
-    let lastSpoiled = false;
     const unreachable = new Set<number>();
     for (let attempt = 0; attempt < SIGN_ATTEMPTS + spoiled && spoiled <= MAX_SPOILED_PRESIGNATURES; attempt++) {
-      if (attempt > 0 && !lastSpoiled && !this.retries.spend()) {
-        problems.push('no retry now: too many requests are failing for retries to help');
-        break;
-      }
       // A retry takes a presignature none of whose holders this request just found unreachable:
       // the queue's view of who is up refreshes in the background and may still name them.
       const choice = await this.presignatures.take(undefined, (c) => !c.holders.some((h) => unreachable.has(h)));
@@ -316,8 +308,7 @@ export class LitClient {
       }
       for (const node of outcome.unreachable ?? []) unreachable.add(node);
       problems.push(outcome.retry);
-      lastSpoiled = outcome.spoiled === true;
-      if (lastSpoiled) spoiled++;
+      if (outcome.spoiled === true) spoiled++;
     }
     if (spoiled > MAX_SPOILED_PRESIGNATURES)
       throw new PresignaturesSpoiledError(
@@ -459,7 +450,6 @@ export class LitClient {
     // nodes are reachable (with fewer, the first check fails at once) and the action did
     // nothing outside the nodes: a run that fetched or used runOnce fails instead.
     let offer = OFFERED_PRESIGNATURES;
-    this.retries.earn();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.executeJsOnce(request, offer);
@@ -471,7 +461,7 @@ export class LitClient {
           offer = wanted;
           continue;
         }
-        if (!(err instanceof NotEnoughNodesError) || err.beforeRun || !this.retries.spend()) throw err;
+        if (!(err instanceof NotEnoughNodesError) || err.beforeRun) throw err;
       }
     }
   }
