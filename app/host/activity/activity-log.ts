@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { openHostDatabase } from '../host-database.ts';
 
 export type ActivityKind =
   | 'mint'
@@ -46,10 +45,9 @@ export class ActivityLog {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec(`
+    this.db = openHostDatabase(
+      file,
+      `
       CREATE TABLE IF NOT EXISTS activity (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         at INTEGER NOT NULL,
@@ -67,7 +65,8 @@ export class ActivityLog {
         eth_address TEXT NOT NULL,
         added_at INTEGER NOT NULL
       );
-    `);
+    `,
+    );
   }
 
   record(entry: Omit<ActivityEntry, 'id' | 'at'>): void {

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { openHostDatabase } from '../host-database.ts';
 import type { ConnectedClient, ProviderAccount } from '../../shared/provider/provider-wire.ts';
 
 /**
@@ -12,17 +11,17 @@ export class ProviderConnections {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec(`
+    this.db = openHostDatabase(
+      file,
+      `
       CREATE TABLE IF NOT EXISTS provider_connections (
         client TEXT PRIMARY KEY,
         label TEXT NOT NULL,
         accounts TEXT NOT NULL,
         connected_at INTEGER NOT NULL
       );
-    `);
+    `,
+    );
   }
 
   get(client: string): ConnectedClient | undefined {

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { openHostDatabase } from '../host-database.ts';
 
 /** Longest name a person can give a PKP (it shows in the header and tables). */
 export const MAX_PKP_NAME_LENGTH = 40;
@@ -14,16 +13,16 @@ export class PkpNames {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec(`
+    this.db = openHostDatabase(
+      file,
+      `
       CREATE TABLE IF NOT EXISTS pkp_names (
         address TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         named_at INTEGER NOT NULL
       );
-    `);
+    `,
+    );
   }
 
   /** Sets a name, or removes it when `name` is empty after trimming. */
