@@ -120,6 +120,6 @@ describe('Lit Actions that try to take a node down', () => {
     await expectNetworkSigns();
     // The supervisor passes the runner's state on to the Network page.
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(host.supervisor.status().nodes[0]!.actionRunner).toMatchObject({ capacity: 3, stuck: false });
+    expect(host.supervisor.status().nodes[0]!.actionRunner).toMatchObject({ capacity: 5, stuck: false });
   }, 120_000);
 });

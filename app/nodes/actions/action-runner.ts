@@ -1,14 +1,16 @@
 // The node's Lit Action runner. Actions run in isolated-vm inside runner processes
-// (runner-child.ts), one run per process at a time, never in the node's own process: a run
-// that does not end in its time (isolated-vm cannot interrupt a long native builtin such as
-// `new Array(1e9).fill(0)`) or goes over the hard memory limit (the process's resident memory,
-// watched from here) is ended by killing its process, which frees everything it held, and a
-// replacement starts at once. The processes start with the node (before it reports ready), so
-// no request waits for one. Capacity: at most maxRuns at once. The host's own Lit client (it
-// showed the host client key) has a lane of its own: it may use every slot, waits in a queue
-// of its own that outsiders cannot fill, and is not held to a requester's share. Outsiders
-// together may hold all slots but one (kept for the host), each requester at most
-// maxRunsPerRequester, in a bounded queue; beyond that the answer is "busy" (error kind 'busy').
+// (runner-child.ts), never in the node's own process: a run that does not end in its time
+// (isolated-vm cannot interrupt a long native builtin such as `new Array(1e9).fill(0)`) or a
+// process over the hard memory limit (its resident memory, watched from here) is ended by
+// killing the process, which frees everything it held, and a replacement starts at once.
+// Two lanes, one runner process each, several runs at once in it (one isolate each):
+// - the host's: runs of the host's own Lit client (it showed the host client key). Its process
+//   starts with the node, before the node answers, so no request waits for one; it has slots
+//   and a queue (64, 30 s) of its own that outsiders cannot touch, and no requester's share
+//   (it carries every user of the wallet, and the host API bounds it already).
+// - outsiders': everyone else. Its process starts at the first such run; its slots are shared
+//   with at most maxRunsPerRequester per requester, in a bounded queue; beyond that the answer
+//   is "busy" (error kind 'busy'). A kill caused by an outsider's run never touches the host's.
 import { fileURLToPath } from 'node:url';
 import type { ActionRunnerHealth } from '../../shared/node-ipc.ts';
 import { compileAllowList, type AllowList } from './fetch-allow-list.ts';
@@ -25,26 +27,22 @@ export interface ActionRunnerOptions {
   readonly limits?: Partial<ActionLimits>;
   /** URL prefixes an action may fetch (see fetch-allow-list.ts); default none. */
   readonly fetchAllowList?: readonly string[];
-  /** Runs at the same time, each in its own runner process (default 3). */
-  readonly maxRuns?: number;
-  /**
-   * Slots only the host's own client may use (default 1): outsiders together hold at most
-   * maxRuns minus this, so idle runs of theirs never take the wallet's last slot.
-   */
-  readonly reservedForHost?: number;
-  /** Runs at the same time for one outside requester (default 1). */
-  readonly maxRunsPerRequester?: number;
-  /** Outside runs waiting for a free slot, in all (default 16) and per requester (default 4). */
-  readonly maxQueued?: number;
-  readonly maxQueuedPerRequester?: number;
-  /** How long an outside run may wait for a slot before it is answered "busy" (default 5 s). */
-  readonly maxQueueWaitMs?: number;
-  /** The host's own queue: runs waiting (default 64) and how long each may wait (default 30 s). */
+  /** The host's lane: runs at the same time (default 3), waiting runs (64), wait (30 s). */
+  readonly maxHostRuns?: number;
   readonly maxHostQueued?: number;
   readonly maxHostQueueWaitMs?: number;
+  /** Outsiders' lane: runs at the same time (default 2), and for one requester (default 1). */
+  readonly maxRuns?: number;
+  readonly maxRunsPerRequester?: number;
+  /** Outsiders' runs waiting for a free slot, in all (default 16) and per requester (default 4). */
+  readonly maxQueued?: number;
+  readonly maxQueuedPerRequester?: number;
+  /** How long an outsider's run may wait for a slot before it is answered "busy" (default 5 s). */
+  readonly maxQueueWaitMs?: number;
   /**
-   * Resident memory of a runner process at which its run is ended, MB (default the isolate's
-   * memory limit plus 256 MB for the process itself and what isolated-vm does not count).
+   * Resident memory of a runner process at which it is ended with its runs, MB (default the
+   * isolate's memory limit per slot of its lane, plus 256 MB for the process itself and what
+   * isolated-vm does not count).
    */
   readonly hardMemoryLimitMb?: number;
   /** Time past the run's timeout before its process is killed (default 1 s). */
@@ -76,39 +74,37 @@ const MAX_START_FAILURES = 3;
 
 interface Waiter {
   readonly requester: string;
-  readonly host: boolean;
   readonly admit: (admitted: boolean) => void;
+}
+
+type LaneName = 'host' | 'outside';
+
+/** One lane: its runner process, its slots, its queue. */
+interface Lane {
+  readonly name: LaneName;
+  readonly maxRuns: number;
+  readonly maxRunsPerRequester: number;
+  readonly maxQueued: number;
+  readonly maxQueuedPerRequester: number;
+  readonly maxQueueWaitMs: number;
+  readonly hardMemoryLimitMb: number;
+  process: RunnerProcess | undefined;
+  running: number;
+  readonly runningBy: Map<string, number>;
+  readonly queue: Waiter[];
+  startFailuresInARow: number;
 }
 
 export class ActionRunner {
   readonly limits: ActionLimits;
   private readonly allowList: AllowList;
-  private readonly maxRuns: number;
-  private readonly maxOutsideRuns: number;
-  private readonly maxRunsPerRequester: number;
-  private readonly maxQueued: number;
-  private readonly maxQueuedPerRequester: number;
-  private readonly maxQueueWaitMs: number;
-  private readonly maxHostQueued: number;
-  private readonly maxHostQueueWaitMs: number;
-  private readonly hardMemoryLimitMb: number;
   private readonly killGraceMs: number;
   private readonly isolateOptions: { maxRunsPerIsolate?: number; scriptCacheSize?: number };
   private readonly fetchAllowList: readonly string[];
   private readonly entry: string;
-
-  /** Started, ready and idle, or busy; dead ones are dropped. */
+  private readonly lanes: Record<LaneName, Lane>;
+  /** Every live runner process (a lane's current one, and one being killed). */
   private readonly processes = new Set<RunnerProcess>();
-  private readonly idle: RunnerProcess[] = [];
-  private readonly processWaiters: { resolve: (p: RunnerProcess) => void; reject: (e: Error) => void }[] = [];
-  private starting = 0;
-  private startFailuresInARow = 0;
-  private running = 0;
-  private runningOutside = 0;
-  private readonly runningBy = new Map<string, number>();
-  /** Outsiders' runs waiting for a slot, and the host's (served first). */
-  private readonly queue: Waiter[] = [];
-  private readonly hostQueue: Waiter[] = [];
   private memoryPoll: NodeJS.Timeout | undefined;
   private disposed = false;
   /** Isolate counters of processes that have ended. */
@@ -135,21 +131,40 @@ export class ActionRunner {
     this.limits = Object.freeze({ ...DEFAULT_ACTION_LIMITS, ...options.limits });
     this.fetchAllowList = [...(options.fetchAllowList ?? [])];
     this.allowList = compileAllowList(this.fetchAllowList);
-    this.maxRuns = Math.max(1, options.maxRuns ?? 3);
-    const reserved = Math.min(this.maxRuns - 1, Math.max(0, options.reservedForHost ?? 1));
-    this.maxOutsideRuns = this.maxRuns - reserved;
-    this.maxRunsPerRequester = Math.max(1, options.maxRunsPerRequester ?? 1);
-    this.maxQueued = Math.max(0, options.maxQueued ?? 16);
-    this.maxQueuedPerRequester = Math.max(0, options.maxQueuedPerRequester ?? 4);
-    this.maxQueueWaitMs = options.maxQueueWaitMs ?? 5_000;
-    this.maxHostQueued = Math.max(0, options.maxHostQueued ?? 64);
-    this.maxHostQueueWaitMs = options.maxHostQueueWaitMs ?? 30_000;
-    this.hardMemoryLimitMb = options.hardMemoryLimitMb ?? this.limits.memoryLimitMb + 256;
     this.killGraceMs = options.killGraceMs ?? 1_000;
     this.entry = options.entry ?? runnerEntry();
     this.isolateOptions = {
       ...(options.maxRunsPerIsolate === undefined ? {} : { maxRunsPerIsolate: options.maxRunsPerIsolate }),
       ...(options.scriptCacheSize === undefined ? {} : { scriptCacheSize: options.scriptCacheSize }),
+    };
+    const lane = (name: LaneName, maxRuns: number, rest: Partial<Lane>): Lane => ({
+      name,
+      maxRuns,
+      maxRunsPerRequester: maxRuns,
+      maxQueuedPerRequester: Infinity,
+      maxQueued: 16,
+      maxQueueWaitMs: 5_000,
+      hardMemoryLimitMb: options.hardMemoryLimitMb ?? this.limits.memoryLimitMb * maxRuns + 256,
+      process: undefined,
+      running: 0,
+      runningBy: new Map(),
+      queue: [],
+      startFailuresInARow: 0,
+      ...rest,
+    });
+    const hostRuns = Math.max(1, options.maxHostRuns ?? 3);
+    const outsideRuns = Math.max(1, options.maxRuns ?? 2);
+    this.lanes = {
+      host: lane('host', hostRuns, {
+        maxQueued: Math.max(0, options.maxHostQueued ?? 64),
+        maxQueueWaitMs: options.maxHostQueueWaitMs ?? 30_000,
+      }),
+      outside: lane('outside', outsideRuns, {
+        maxRunsPerRequester: Math.max(1, options.maxRunsPerRequester ?? 1),
+        maxQueued: Math.max(0, options.maxQueued ?? 16),
+        maxQueuedPerRequester: Math.max(0, options.maxQueuedPerRequester ?? 4),
+        maxQueueWaitMs: options.maxQueueWaitMs ?? 5_000,
+      }),
     };
   }
 
@@ -161,64 +176,51 @@ export class ActionRunner {
     return sum;
   }
 
-  /** Runs, queue and replaced runner processes, for /health. */
+  /** Runs, queues and replaced runner processes, for /health. */
   health(): ActionRunnerHealth {
     const now = performance.now();
+    const { host, outside } = this.lanes;
     const overdue = [...this.processes].filter((p) => p.overdueBy(now) > OVERDUE_MS).length;
     return {
-      capacity: this.maxRuns,
-      running: this.running,
-      queued: this.queue.length + this.hostQueue.length,
+      capacity: host.maxRuns + outside.maxRuns,
+      running: host.running + outside.running,
+      queued: host.queue.length + outside.queue.length,
       runnersAlive: this.processes.size,
-      runnersIdle: this.idle.length,
+      runnersIdle: [...this.processes].filter((p) => p.state === 'ready' && p.running === 0).length,
       ...this.counters,
       lastReplaced: this.lastReplaced,
       overdue,
-      stuck: overdue > 0 || this.startFailuresInARow >= MAX_START_FAILURES,
+      stuck: overdue > 0 || Object.values(this.lanes).some((l) => l.startFailuresInARow >= MAX_START_FAILURES),
     };
   }
 
   /** The OS process ids of the live runner processes (for tests and measurements). */
   runnerPids(): number[] {
-    return [...this.processes].flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
+    return [...this.processes].flatMap((p) => (p.pid === undefined || p.state === 'dead' ? [] : [p.pid]));
   }
 
   /**
-   * Starts the runner processes (one per slot); resolves when the first is ready for a run.
-   * The others start one after another behind it, so N nodes starting at once on a small
-   * machine do not all load their runners at the same moment.
+   * Starts the host's runner process (and, with `outsiders`, theirs); resolves when ready.
+   * The node calls it before it answers, so the host's runs never wait for a process start.
    */
-  async warmUp(): Promise<void> {
-    const missing = this.maxRuns - this.processes.size;
-    if (missing <= 0) {
-      await Promise.any([...this.processes].map((p) => p.ready)).catch(() => undefined);
-      return;
-    }
-    const first = this.spawn();
-    if (!first) return;
-    void first.ready
-      .catch(() => undefined)
-      .then(async () => {
-        for (let i = 1; i < missing && !this.disposed && this.processes.size < this.maxRuns; i++)
-          await this.spawn()?.ready.catch(() => undefined);
-      });
-    await first.ready;
+  async warmUp(outsiders = false): Promise<void> {
+    const host = this.ready(this.lanes.host);
+    if (outsiders) await Promise.all([host, this.ready(this.lanes.outside)]);
+    else await host;
   }
 
   /** Kills every runner process; running executions end with an error, waiting ones are refused. */
   dispose(): void {
     this.disposed = true;
     clearInterval(this.memoryPoll);
-    for (const waiter of [...this.queue.splice(0), ...this.hostQueue.splice(0)]) waiter.admit(false);
-    for (const waiter of this.processWaiters.splice(0))
-      waiter.reject(new Error('the Lit Action runner has been disposed'));
+    for (const lane of Object.values(this.lanes)) for (const waiter of lane.queue.splice(0)) waiter.admit(false);
     for (const p of [...this.processes]) p.end('disposed');
   }
 
   /** Runs one action. Never throws: errors (the action's, a limit, "busy") come back in `error`. */
   async execute(execution: ActionExecution): Promise<ActionResult> {
     const startedAt = performance.now();
-    const host = execution.fromHost === true;
+    const lane = execution.fromHost === true ? this.lanes.host : this.lanes.outside;
     const requester = execution.requester ?? ANONYMOUS;
     const fail = (error: ActionError, logs = ''): ActionResult => ({
       response: undefined,
@@ -248,8 +250,8 @@ export class ActionRunner {
       }
     }
 
-    // Admitted means counted against the slots (and an outsider's against its share).
-    const refusal = await this.admit(requester, host);
+    // Admitted means counted against the lane's slots and the requester's share.
+    const refusal = await this.admit(lane, requester);
     if (refusal) {
       this.counters.busyRefusals++;
       return fail({ kind: 'busy', message: refusal });
@@ -257,15 +259,13 @@ export class ActionRunner {
     try {
       let runner: RunnerProcess;
       try {
-        runner = await this.takeProcess();
+        runner = await this.ready(lane);
       } catch (error) {
         return fail({ kind: 'thrown', message: `The Lit Action runner could not start: ${(error as Error).message}` });
       }
       this.watchMemory();
       const outcome = await runner.run(execution, jsParamsJson);
-      if (runner.state === 'dead') this.retire(runner);
-      else this.giveBack(runner);
-      if (outcome.kind === 'ended') return fail(this.endedError(outcome.reason));
+      if (outcome.kind === 'ended') return fail(this.endedError(outcome.reason, lane));
       const { result } = outcome;
       return {
         response: result.response,
@@ -276,18 +276,15 @@ export class ActionRunner {
         durationMs: performance.now() - startedAt,
       };
     } finally {
-      this.running--;
-      if (!host) {
-        this.runningOutside--;
-        const mine = (this.runningBy.get(requester) ?? 1) - 1;
-        if (mine === 0) this.runningBy.delete(requester);
-        else this.runningBy.set(requester, mine);
-      }
-      this.dispatch();
+      lane.running--;
+      const mine = (lane.runningBy.get(requester) ?? 1) - 1;
+      if (mine === 0) lane.runningBy.delete(requester);
+      else lane.runningBy.set(requester, mine);
+      this.dispatch(lane);
     }
   }
 
-  private endedError(reason: RunnerEndReason): ActionError {
+  private endedError(reason: RunnerEndReason, lane: Lane): ActionError {
     switch (reason) {
       case 'timeout':
         return {
@@ -297,7 +294,13 @@ export class ActionRunner {
       case 'memory':
         return {
           kind: 'memory',
-          message: `The action exceeded the maximum memory of ${this.limits.memoryLimitMb} MB (its runner process went over ${this.hardMemoryLimitMb} MB) and was terminated`,
+          message: `The action exceeded the maximum memory of ${this.limits.memoryLimitMb} MB (its runner process went over ${lane.hardMemoryLimitMb} MB) and was terminated`,
+        };
+      case 'collateral':
+        return {
+          kind: 'thrown',
+          message:
+            'The node ended this run: another Lit Action in the same runner process went over its time or memory limit',
         };
       case 'disposed':
         return { kind: 'thrown', message: 'The node stopped its Lit Action runner during the run' };
@@ -306,171 +309,138 @@ export class ActionRunner {
     }
   }
 
-  /** Waits for a slot in the run's lane; a refusal message when there is none. */
-  private admit(requester: string, host: boolean): Promise<string | undefined> {
+  /** Waits for a slot in the lane within the requester's share; a refusal message when there is none. */
+  private admit(lane: Lane, requester: string): Promise<string | undefined> {
     // Whoever waits could not run when it came (a freed slot goes to the first waiter that
-    // may take it, the host's first), so a run that may start now goes at once.
-    if (this.mayRun(requester, host)) {
-      this.count(requester, host);
+    // may take it), so a run that may start now goes at once.
+    if (this.mayRun(lane, requester)) {
+      this.count(lane, requester);
       return Promise.resolve(undefined);
     }
-    if (host) {
-      if (this.hostQueue.length >= this.maxHostQueued)
-        return Promise.resolve(
-          `This node is busy: ${this.running} Lit Actions are running and ${this.hostQueue.length} of the wallet's are waiting; try again shortly`,
-        );
-    } else {
-      const mineQueued = this.queue.filter((w) => w.requester === requester).length;
-      if (this.queue.length >= this.maxQueued)
-        return Promise.resolve(
-          `This node is busy: ${this.running} Lit Actions are running and ${this.queue.length} are waiting; try again shortly`,
-        );
-      if (mineQueued >= this.maxQueuedPerRequester)
-        return Promise.resolve(
-          `This node is busy with your other Lit Actions (${this.runningBy.get(requester) ?? 0} running, ${mineQueued} waiting); try again when they have finished`,
-        );
-    }
-    const queue = host ? this.hostQueue : this.queue;
-    const waitMs = host ? this.maxHostQueueWaitMs : this.maxQueueWaitMs;
+    const mineQueued = lane.queue.filter((w) => w.requester === requester).length;
+    if (lane.queue.length >= lane.maxQueued)
+      return Promise.resolve(
+        `This node is busy: ${lane.running} Lit Actions are running and ${lane.queue.length} are waiting; try again shortly`,
+      );
+    if (mineQueued >= lane.maxQueuedPerRequester)
+      return Promise.resolve(
+        `This node is busy with your other Lit Actions (${lane.runningBy.get(requester) ?? 0} running, ${mineQueued} waiting); try again when they have finished`,
+      );
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        const at = queue.indexOf(waiter);
-        if (at >= 0) queue.splice(at, 1);
-        resolve(`This node is busy: no Lit Action slot came free within ${waitMs} ms; try again shortly`);
-      }, waitMs);
+        const at = lane.queue.indexOf(waiter);
+        if (at >= 0) lane.queue.splice(at, 1);
+        resolve(`This node is busy: no Lit Action slot came free within ${lane.maxQueueWaitMs} ms; try again shortly`);
+      }, lane.maxQueueWaitMs);
       const waiter: Waiter = {
         requester,
-        host,
         admit: (admitted) => {
           clearTimeout(timer);
           resolve(admitted ? undefined : 'The Lit Action runner has been disposed');
         },
       };
-      queue.push(waiter);
+      lane.queue.push(waiter);
     });
   }
 
-  private mayRun(requester: string, host: boolean): boolean {
-    if (this.running >= this.maxRuns) return false;
-    if (host) return true;
-    return this.runningOutside < this.maxOutsideRuns && (this.runningBy.get(requester) ?? 0) < this.maxRunsPerRequester;
+  private mayRun(lane: Lane, requester: string): boolean {
+    return lane.running < lane.maxRuns && (lane.runningBy.get(requester) ?? 0) < lane.maxRunsPerRequester;
   }
 
-  /** Lets waiting runs start: the host's first, then outsiders' oldest first within their share. */
-  private dispatch(): void {
-    while (this.hostQueue.length > 0 && this.running < this.maxRuns) {
-      const waiter = this.hostQueue.shift()!;
-      this.count(waiter.requester, true);
-      waiter.admit(true);
-    }
-    for (let i = 0; i < this.queue.length && this.running < this.maxRuns;) {
-      const waiter = this.queue[i]!;
-      if (!this.mayRun(waiter.requester, false)) {
+  /** Lets waiting runs start, oldest first, each within its requester's share. */
+  private dispatch(lane: Lane): void {
+    for (let i = 0; i < lane.queue.length && lane.running < lane.maxRuns; ) {
+      const waiter = lane.queue[i]!;
+      if (!this.mayRun(lane, waiter.requester)) {
         i++;
         continue;
       }
-      this.queue.splice(i, 1);
-      this.count(waiter.requester, false);
+      lane.queue.splice(i, 1);
+      this.count(lane, waiter.requester);
       waiter.admit(true);
     }
   }
 
-  private count(requester: string, host: boolean): void {
-    this.running++;
-    if (host) return;
-    this.runningOutside++;
-    this.runningBy.set(requester, (this.runningBy.get(requester) ?? 0) + 1);
+  private count(lane: Lane, requester: string): void {
+    lane.running++;
+    lane.runningBy.set(requester, (lane.runningBy.get(requester) ?? 0) + 1);
   }
 
-  /** An idle runner process, or the next one to become ready (one is started if none is coming). */
-  private takeProcess(): Promise<RunnerProcess> {
-    const ready = this.idle.pop();
-    if (ready) return Promise.resolve(ready);
-    return new Promise<RunnerProcess>((resolve, reject) => {
-      this.processWaiters.push({ resolve, reject });
-      // Processes are one per slot, so a run without one finds it busy-to-be-freed, starting,
-      // or gone (killed, not yet replaced): only in the last case is one started here.
-      if (this.processes.size < this.maxRuns) this.spawn();
-    });
+  /** The lane's runner process once it is ready: the live one, or a new one. */
+  private async ready(lane: Lane): Promise<RunnerProcess> {
+    for (;;) {
+      if (this.disposed) throw new Error('the Lit Action runner has been disposed');
+      const current = lane.process && lane.process.state !== 'dead' ? lane.process : this.spawn(lane);
+      try {
+        await current.ready;
+      } catch (error) {
+        if (lane.startFailuresInARow >= MAX_START_FAILURES) throw error;
+        await new Promise((r) => setTimeout(r, 200 * lane.startFailuresInARow));
+        continue;
+      }
+      if (current.state === 'ready') return current;
+    }
   }
 
-  private giveBack(runner: RunnerProcess): void {
-    const waiter = this.processWaiters.shift();
-    if (waiter) waiter.resolve(runner);
-    else this.idle.push(runner);
-  }
-
-  /** A process that ended: counted, dropped, replaced at once. */
-  private retire(runner: RunnerProcess): void {
-    if (!this.processes.delete(runner)) return;
-    const at = this.idle.indexOf(runner);
-    if (at >= 0) this.idle.splice(at, 1);
-    for (const key of Object.keys(this.endedStats) as (keyof IsolateRunnerStats)[])
-      this.endedStats[key] += runner.stats[key];
-    // Its isolates went with the process.
-    this.endedStats.isolatesDisposed += runner.stats.isolatesCreated - runner.stats.isolatesDisposed;
-    const reason = runner.endReason ?? 'crashed';
-    if (reason === 'disposed') return;
-    this.counters.runnersReplaced++;
-    if (reason === 'timeout') this.counters.endedAtTimeout++;
-    else if (reason === 'memory') this.counters.endedAtMemory++;
-    else this.counters.crashed++;
-    this.lastReplaced = { reason, at: Date.now() };
-    if (this.processes.size < this.maxRuns) this.spawn();
-  }
-
-  private spawn(): RunnerProcess | undefined {
-    if (this.disposed) return undefined;
+  private spawn(lane: Lane): RunnerProcess {
     const runner = new RunnerProcess({
       entry: this.entry,
-      isolate: { limits: this.limits, ...this.isolateOptions, fetchAllowList: this.fetchAllowList },
+      isolate: {
+        limits: this.limits,
+        ...this.isolateOptions,
+        maxIsolates: lane.maxRuns,
+        fetchAllowList: this.fetchAllowList,
+      },
       limits: this.limits,
       allowList: this.allowList,
-      hardMemoryLimitMb: this.hardMemoryLimitMb,
+      hardMemoryLimitMb: lane.hardMemoryLimitMb,
       killGraceMs: this.killGraceMs,
     });
+    lane.process = runner;
     this.processes.add(runner);
-    this.starting++;
     this.counters.runnersStarted++;
+    let wasReady = false;
     runner.ready.then(
       () => {
-        this.starting--;
-        this.startFailuresInARow = 0;
-        if (this.disposed) return runner.end('disposed');
-        this.giveBack(runner);
+        wasReady = true;
+        lane.startFailuresInARow = 0;
+        if (this.disposed) runner.end('disposed');
       },
       (error: Error) => {
-        this.starting--;
-        this.processes.delete(runner);
         this.counters.startFailures++;
-        this.startFailuresInARow++;
+        lane.startFailuresInARow++;
         if (!this.disposed) console.error(`Lit Action runner: ${error.message}`);
-        if (this.startFailuresInARow >= MAX_START_FAILURES) {
-          for (const waiter of this.processWaiters.splice(0)) waiter.reject(error);
-          return;
-        }
-        // Another try, a little later (the slot must not stay without a process).
-        setTimeout(() => {
-          if (this.processes.size < this.maxRuns) this.spawn();
-        }, 200 * this.startFailuresInARow).unref();
       },
     );
-    // A process that dies while idle (or is killed from outside) is replaced too.
+    // However it ends (a kill for a run's time or memory, a crash, a kill from outside), it
+    // is counted at once, and the lane gets a new one if it has runs or is the host's.
+    void runner.ended.then((reason) => {
+      if (reason === 'disposed' || this.disposed || !wasReady) return;
+      this.counters.runnersReplaced++;
+      if (reason === 'timeout') this.counters.endedAtTimeout++;
+      else if (reason === 'memory') this.counters.endedAtMemory++;
+      else this.counters.crashed++;
+      this.lastReplaced = { reason, at: Date.now() };
+      if (lane.process === runner && (lane.name === 'host' || lane.running > 0 || lane.queue.length > 0))
+        this.spawn(lane);
+    });
     void runner.exited.then(() => {
       if (runner.state !== 'dead') runner.end('crashed');
-      if (this.idle.includes(runner) || (runner.endReason === 'crashed' && this.processes.has(runner)))
-        this.retire(runner);
+      this.processes.delete(runner);
+      for (const key of Object.keys(this.endedStats) as (keyof IsolateRunnerStats)[])
+        this.endedStats[key] += runner.stats[key];
+      this.endedStats.isolatesDisposed += runner.stats.isolatesCreated - runner.stats.isolatesDisposed;
     });
     return runner;
   }
 
-  /** Polls the busy processes' memory while any run is under way. */
+  /** Polls the runner processes' memory while any run is under way. */
   private watchMemory(): void {
     if (this.memoryPoll) return;
     this.memoryPoll = setInterval(() => {
       let busy = 0;
       for (const p of this.processes) {
-        if (p.state !== 'busy') continue;
+        if (p.running === 0) continue;
         busy++;
         p.checkMemory();
       }

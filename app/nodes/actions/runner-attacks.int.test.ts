@@ -22,7 +22,7 @@ beforeAll(async () => {
     maxRuns: 2,
     maxQueueWaitMs: 10_000,
   });
-  await runner.warmUp();
+  await runner.warmUp(true);
 });
 afterAll(() => runner.dispose());
 
@@ -113,11 +113,13 @@ describe('runs that will not end are ended, for certain', () => {
     try {
       await strict.warmUp();
       await warm(strict);
+      // The host's lane (the only process started yet): a wallet's own action is held to it too.
       const pid = strict.runnerPids()[0]!;
       const started = performance.now();
       const result = await strict.execute({
         code: 'const keep = []; for (;;) keep.push(new Array(1e6).fill(1.5));',
         bindings: new RecordingBindings(),
+        fromHost: true,
       });
       expect(result.error?.kind).toBe('memory');
       expect(result.error?.message).toMatch(/went over 300 MB/);
@@ -132,11 +134,11 @@ describe('runs that will not end are ended, for certain', () => {
 
 describe('idle runs cannot hold the node', () => {
   it("one requester's idle runs leave a slot for another requester, and one for the host's client", async () => {
-    // A node as it runs by default (30 s limit, 3 slots, 1 of them kept for the host).
+    // A node as it runs by default (30 s limit; outsiders share 2 slots, the host has 3 of its own).
     const node = new ActionRunner({ maxQueueWaitMs: 10_000 });
     try {
-      await node.warmUp();
-      await warm(node, 3);
+      await node.warmUp(true);
+      await warm(node, 2);
       const idle = Array.from({ length: 4 }, () =>
         attack('await new Promise((r) => setTimeout(r, 6000));', 'attacker', node),
       );
@@ -146,7 +148,8 @@ describe('idle runs cannot hold the node', () => {
       await expectSigns('someone-else', node);
       // Long before the attacker's first idle run could have given its slot back.
       expect(performance.now() - started).toBeLessThan(5_000);
-      // A second attacker takes the other outsiders' slot; the host's client still runs at once.
+      // A second attacker takes the other outsiders' slot; the host's client still runs at once
+      // (its lane has a process and slots of its own).
       const second = attack('await new Promise((r) => setTimeout(r, 6000));', 'attacker-2', node);
       await new Promise((r) => setTimeout(r, 300));
       expect(node.health()).toMatchObject({ running: 2 });
@@ -171,8 +174,8 @@ describe('idle runs cannot hold the node', () => {
   it("the host's client is not held to one requester's share, and waits in a lane outsiders cannot fill", async () => {
     const node = new ActionRunner({ maxQueueWaitMs: 10_000 });
     try {
-      await node.warmUp();
-      await warm(node, 3);
+      await node.warmUp(true);
+      await warm(node, 2);
       // Outsiders fill their slots and their whole queue.
       const outsiders = Array.from({ length: 24 }, (_, i) =>
         attack('await new Promise((r) => setTimeout(r, 1500));', `attacker-${i % 6}`, node),

@@ -1,7 +1,8 @@
 // A runner process: the node forks it (action-runner.ts) to run Lit Actions in isolated-vm
 // out of the node's own process, so that a run that will not end (a long native builtin, a
-// memory bomb) can be ended for certain by killing this process. One run at a time. Each
-// ActionBindings call becomes a message to the node, which holds the real bindings.
+// memory bomb) can be ended for certain by killing this process. Its runs go on at the same
+// time, one isolate each (the node says how many). Each ActionBindings call becomes a message
+// to the node, which holds the real bindings.
 import { IsolateRunner, type IsolateRunnerOptions } from './isolate-runner.ts';
 import { BINDING_METHODS, type ToRunner } from './runner-protocol.ts';
 import type { ActionBindings } from './types.ts';
@@ -17,6 +18,7 @@ const pending = new Map<number, { resolve: (value: unknown) => void; reject: (er
 let nextCall = 1;
 let runner: IsolateRunner | undefined;
 let memoryReport: NodeJS.Timeout | undefined;
+let running = 0;
 /** The node reads this process's memory from /proc (runner-process.ts). */
 const READS_PROC = process.platform === 'linux';
 
@@ -34,7 +36,7 @@ function bindingsFor(run: number): ActionBindings {
 }
 
 async function configure(options: IsolateRunnerOptions): Promise<void> {
-  runner = new IsolateRunner({ ...options, maxIsolates: 1, abandonOnTimeout: true });
+  runner = new IsolateRunner({ ...options, abandonOnTimeout: true });
   await runner.warmUp();
   send({ type: 'ready', stats: runner.stats });
 }
@@ -44,7 +46,7 @@ async function run(message: Extract<ToRunner, { type: 'run' }>): Promise<void> {
   // Its own memory, so the node can end the run at the hard limit on systems where it cannot
   // read another process's memory itself. On Linux the node reads /proc and no message is sent
   // (each would wake the node during every run).
-  if (!READS_PROC)
+  if (!READS_PROC && running++ === 0)
     memoryReport = setInterval(() => send({ type: 'memory', rssMb: process.memoryUsage.rss() / 2 ** 20 }), 50);
   try {
     const result = await runner.execute({
@@ -58,7 +60,7 @@ async function run(message: Extract<ToRunner, { type: 'run' }>): Promise<void> {
     const endRunner = result.error?.kind === 'timeout' || result.error?.kind === 'memory';
     send({ type: 'result', run: message.run, result: rest, stats: runner.stats, endRunner });
   } finally {
-    clearInterval(memoryReport);
+    if (!READS_PROC && --running === 0) clearInterval(memoryReport);
   }
 }
 

@@ -1,6 +1,6 @@
-// One runner process as the node sees it: starts it, hands it one run at a time, answers its
-// binding calls with the run's real ActionBindings, and kills it for certain when the run
-// outlives its time or memory. The process runs hostile code, so every message from it is
+// One runner process as the node sees it: starts it, hands it runs (several at once, one
+// isolate each), answers their binding calls with each run's real ActionBindings, and kills it
+// for certain when a run outlives its time or the process its memory (its other runs end too). The process runs hostile code, so every message from it is
 // parsed, every signature request is checked again here, and a result may only list
 // signatures that the node's own signEcdsa binding accepted during this run.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -14,8 +14,8 @@ import type { ActionBindings, ActionExecution, ActionFetchRequest, ActionSignReq
 import { parsePublicKey, parseSigName, parseToSign } from './validate.ts';
 import type { z } from 'zod';
 
-/** Why a runner process was ended. */
-export type RunnerEndReason = 'timeout' | 'memory' | 'crashed' | 'protocol' | 'disposed';
+/** Why a runner process was ended ('collateral': another run in the same process was). */
+export type RunnerEndReason = 'timeout' | 'memory' | 'crashed' | 'protocol' | 'disposed' | 'collateral';
 
 /** A run's result as the node takes it: its sign requests are the ones the node accepted. */
 export type RunnerRunResult = Omit<z.infer<typeof RunnerResult>, 'signRequests'> & {
@@ -30,6 +30,7 @@ interface CurrentRun {
   readonly accepted: ActionSignRequest[];
   signCalls: number;
   readonly deadline: number;
+  readonly timer: NodeJS.Timeout;
   readonly resolve: (outcome: RunOutcome) => void;
 }
 
@@ -57,7 +58,7 @@ const START_TIMEOUT_MS = 60_000;
 let nextRun = 1;
 
 export class RunnerProcess {
-  state: 'starting' | 'idle' | 'busy' | 'dead' = 'starting';
+  state: 'starting' | 'ready' | 'dead' = 'starting';
   /** The isolate counters the process last reported. */
   stats: IsolateRunnerStats = EMPTY_STATS;
   /** Why it ended, once it has. */
@@ -66,10 +67,12 @@ export class RunnerProcess {
   readonly ready: Promise<void>;
   /** Resolves when the OS process has exited. */
   readonly exited: Promise<void>;
+  /** Resolves with the reason as soon as the node ends the process (before its runs' answers). */
+  readonly ended: Promise<RunnerEndReason>;
+  private markEnded: (reason: RunnerEndReason) => void = () => undefined;
   private readonly child: ChildProcess;
   private readonly options: RunnerProcessOptions;
-  private current: CurrentRun | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private readonly runs = new Map<number, CurrentRun>();
   private reportedRssMb = 0;
 
   constructor(options: RunnerProcessOptions) {
@@ -80,6 +83,7 @@ export class RunnerProcess {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.ready = new Promise<void>((resolve, reject) => {
       this.child.once('exit', (code, signal) => {
         reject(new Error(`the Lit Action runner process exited (${signal ?? code}) before it was ready`));
@@ -93,7 +97,7 @@ export class RunnerProcess {
         const message = parsed.data;
         if (message.type === 'ready') {
           this.stats = message.stats;
-          if (this.state === 'starting') this.state = 'idle';
+          if (this.state === 'starting') this.state = 'ready';
           resolve();
         } else this.receive(message);
       });
@@ -116,24 +120,29 @@ export class RunnerProcess {
     return this.child.pid;
   }
 
+  /** Runs under way in this process. */
+  get running(): number {
+    return this.runs.size;
+  }
+
   /** A run past its deadline whose process has not gone yet (it should take milliseconds). */
   overdueBy(now: number): number {
-    return this.current ? Math.max(0, now - this.current.deadline) : 0;
+    let most = 0;
+    for (const run of this.runs.values()) most = Math.max(most, now - run.deadline);
+    return most;
   }
 
   /** Hands one execution to the process; resolves with its result or with why it was ended. */
   run(execution: ActionExecution, jsParamsJson: string | null): Promise<RunOutcome> {
-    if (this.state !== 'idle') throw new Error(`the runner process is ${this.state}, not idle`);
-    this.state = 'busy';
+    if (this.state !== 'ready') throw new Error(`the runner process is ${this.state}, not ready`);
     const { limits, killGraceMs } = this.options;
     const deadline = performance.now() + limits.timeoutMs + killGraceMs;
     return new Promise<RunOutcome>((resolve) => {
       const id = nextRun++;
-      this.current = { id, bindings: execution.bindings, accepted: [], signCalls: 0, deadline, resolve };
-      this.reportedRssMb = 0;
       // The run's own watchdog (in the process) answers at timeoutMs; a process that cannot
       // answer by then (stuck in native code) is killed.
-      this.deadlineTimer = setTimeout(() => this.end('timeout'), limits.timeoutMs + killGraceMs);
+      const timer = setTimeout(() => this.end('timeout', id), limits.timeoutMs + killGraceMs);
+      this.runs.set(id, { id, bindings: execution.bindings, accepted: [], signCalls: 0, deadline, timer, resolve });
       this.send({
         type: 'run',
         run: id,
@@ -145,23 +154,29 @@ export class RunnerProcess {
     });
   }
 
-  /** Ends the run (if any) at the hard memory limit; the node polls this while runs are under way. */
+  /** Ends the process (and its runs) at the hard memory limit; polled while runs are under way. */
   checkMemory(): void {
-    if (this.state !== 'busy') return;
+    if (this.runs.size === 0 || this.state === 'dead') return;
     const rss = Math.max(this.reportedRssMb, this.readRssMb());
     if (rss > this.options.hardMemoryLimitMb) this.end('memory');
   }
 
-  /** Kills the process (SIGKILL: nothing in it is worth waiting for) and ends its run. */
-  end(reason: RunnerEndReason): void {
+  /**
+   * Kills the process (SIGKILL: nothing in it is worth waiting for) and ends its runs: `culprit`
+   * (or, without one, every run) with `reason`, the others as collateral.
+   */
+  end(reason: RunnerEndReason, culprit?: number): void {
     if (this.state === 'dead') return;
     this.state = 'dead';
     this.endReason = reason;
-    clearTimeout(this.deadlineTimer);
+    this.markEnded(reason);
     this.child.kill('SIGKILL');
-    const run = this.current;
-    this.current = undefined;
-    run?.resolve({ kind: 'ended', reason });
+    const runs = [...this.runs.values()];
+    this.runs.clear();
+    for (const run of runs) {
+      clearTimeout(run.timer);
+      run.resolve({ kind: 'ended', reason: culprit === undefined || culprit === run.id ? reason : 'collateral' });
+    }
   }
 
   private readRssMb(): number {
@@ -183,21 +198,23 @@ export class RunnerProcess {
   }
 
   private receive(message: Exclude<FromRunner, { type: 'ready' }>): void {
-    const run = this.current;
     switch (message.type) {
       case 'memory':
         this.reportedRssMb = message.rssMb;
         this.checkMemory();
         return;
-      case 'call':
-        if (!run || run.id !== message.run) {
+      case 'call': {
+        const run = this.runs.get(message.run);
+        if (!run) {
           this.send({ type: 'reply', call: message.call, ok: false, message: 'the action has already finished' });
           return;
         }
         void this.answer(run, message.call, message.method, message.args);
         return;
+      }
       case 'result': {
-        if (!run || run.id !== message.run) return this.end('protocol');
+        const run = this.runs.get(message.run);
+        if (!run) return this.end('protocol');
         const result = message.result;
         // Only signatures the node's binding accepted in this run, as the node saw them.
         const signRequests: ActionSignRequest[] = [];
@@ -209,15 +226,16 @@ export class RunnerProcess {
             accepted.publicKey !== asked.publicKey ||
             Buffer.compare(accepted.toSign, asked.toSign) !== 0
           )
-            return this.end('protocol');
+            return this.end('protocol', run.id);
           signRequests.push(accepted);
         }
-        clearTimeout(this.deadlineTimer);
-        this.current = undefined;
+        clearTimeout(run.timer);
+        this.runs.delete(run.id);
         this.stats = message.stats;
-        if (message.endRunner) this.end(result.error?.kind === 'memory' ? 'memory' : 'timeout');
-        else this.state = 'idle';
         run.resolve({ kind: 'result', result: { ...result, signRequests } });
+        // A run that timed out or ran out of memory may have left its isolate stuck: the
+        // process goes, for certain (its other runs end with it).
+        if (message.endRunner) this.end(result.error?.kind === 'memory' ? 'memory' : 'timeout', run.id);
         return;
       }
     }
@@ -231,7 +249,7 @@ export class RunnerProcess {
     } catch (error) {
       reply = { type: 'reply', call, ok: false, message: error instanceof Error ? error.message : 'the call failed' };
     }
-    if (this.current === run) this.send(reply);
+    if (this.runs.get(run.id) === run) this.send(reply);
   }
 
   private async callBinding(run: CurrentRun, method: string, args: Record<string, unknown>): Promise<unknown> {
@@ -251,7 +269,7 @@ export class RunnerProcess {
       if (run.accepted.some((a) => a.sigName === request.sigName))
         throw new Error(`${fn}: sigName "${request.sigName}" is already used in this run`);
       await bindings.signEcdsa(request);
-      if (this.current === run) run.accepted.push(request);
+      if (this.runs.get(run.id) === run) run.accepted.push(request);
       return undefined;
     }
     if (method === 'fetch') {
