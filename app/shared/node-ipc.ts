@@ -62,12 +62,12 @@ export type NodeToHostMessage = z.infer<typeof NodeToHostMessage>;
 
 /** A node's Lit Action runner: its runs, its queue, and the runner processes it had to replace. */
 export const ActionRunnerHealth = z.object({
-  /** Runs at the same time (one runner process each). */
+  /** Runs at the same time, both lanes (the host's client's and outsiders'). */
   capacity: z.number().int(),
   running: z.number().int(),
   queued: z.number().int(),
   runnersAlive: z.number().int(),
-  /** Ready and waiting for a run (the warm spare). */
+  /** Runner processes ready and without a run. */
   runnersIdle: z.number().int(),
   runnersStarted: z.number().int(),
   /** Runner processes killed (a run past its time or memory) or lost, and replaced. */
@@ -75,7 +75,7 @@ export const ActionRunnerHealth = z.object({
   endedAtTimeout: z.number().int(),
   endedAtMemory: z.number().int(),
   crashed: z.number().int(),
-  /** Runs answered "busy" (no slot within the requester's share, or the queue full). */
+  /** Runs answered "busy" (no slot within the requester's share, or the lane's queue full). */
   busyRefusals: z.number().int(),
   startFailures: z.number().int(),
   lastReplaced: z.object({ reason: z.string(), at: z.number() }).nullable(),

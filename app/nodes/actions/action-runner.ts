@@ -349,7 +349,7 @@ export class ActionRunner {
 
   /** Lets waiting runs start, oldest first, each within its requester's share. */
   private dispatch(lane: Lane): void {
-    for (let i = 0; i < lane.queue.length && lane.running < lane.maxRuns; ) {
+    for (let i = 0; i < lane.queue.length && lane.running < lane.maxRuns;) {
       const waiter = lane.queue[i]!;
       if (!this.mayRun(lane, waiter.requester)) {
         i++;
