@@ -136,9 +136,9 @@ export interface ActionExecution {
   readonly requester?: string;
   /**
    * The host's own Lit client asks (it showed the host client key). Its calls are already
-   * bounded by the host API's limits and carry every user of the wallet, so it is held to the
-   * node's slots but not to one requester's share, and waits in a queue of its own that
-   * outsiders cannot fill.
+   * bounded by the host API's limits and carry every user of the wallet, so they run in the
+   * host's lane (a runner process, slots and a queue of their own that outsiders cannot fill),
+   * not held to one requester's share.
    */
   readonly fromHost?: boolean;
 }
