@@ -46,7 +46,7 @@ export function litRoute<N extends LitRouteName>(
 function litErrorBody(status: number, code: string, message: string) {
   const known = code in LIT_ERROR_STATUS ? (code as LitErrorCode) : 'internal';
   const errorObject: LitErrorObject = {
-    errorKind: known === 'bad_request' ? 'Validation' : known === 'not_ready' ? 'Unexpected' : 'Unexpected',
+    errorKind: known === 'bad_request' ? 'Validation' : 'Unexpected',
     errorCode: `litbox_${code}`,
     status,
     message,

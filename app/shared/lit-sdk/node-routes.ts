@@ -11,6 +11,13 @@ import { z } from 'zod';
 /** Every error a Lit route may answer, with the HTTP status it goes with. */
 export const LIT_ERROR_STATUS = {
   bad_request: 400,
+  /** The session signature is malformed, forged, or its wallet capability does not hold. */
+  invalid_session: 401,
+  expired_session: 401,
+  /** The session signature was made for another node (each node gets its own). */
+  session_for_other_node: 401,
+  /** The session (or its capability) does not ask for this resource and ability. */
+  resource_not_granted: 403,
   not_ready: 503,
   internal: 500,
 } as const;
