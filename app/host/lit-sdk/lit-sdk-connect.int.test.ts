@@ -107,7 +107,9 @@ describe.skipIf(!installed)("Lit's v8 SDK against a Litbox sandbox", () => {
     expect(line, out.slice(-4000)).toBeDefined();
     expect(code).toBe(0);
     const result = JSON.parse(line!) as ConnectResult;
-    console.log(`Lit SDK v8: createLitClient connected to ${result.connectedNodes.length} nodes in ${result.connectMs} ms`);
+    console.log(
+      `Lit SDK v8: createLitClient connected to ${result.connectedNodes.length} nodes in ${result.connectMs} ms`,
+    );
     const nodeUrls = status.nodes.map((n) => n.url).sort();
     // Staking's view gave every node's ip and port; PriceFeed the same nodes at price 0.
     expect([...result.bootstrapUrls].sort()).toEqual(nodeUrls);
