@@ -295,6 +295,17 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
               presignaturesFresh: health.presignaturesFresh,
               networkReady: health.networkReady,
               networkPublicKey: health.networkPublicKey,
+              actionRunner: health.actionRunner
+                ? {
+                    running: health.actionRunner.running,
+                    capacity: health.actionRunner.capacity,
+                    queued: health.actionRunner.queued,
+                    runnersReplaced: health.actionRunner.runnersReplaced,
+                    lastReplacedReason: health.actionRunner.lastReplaced?.reason ?? null,
+                    busyRefusals: health.actionRunner.busyRefusals,
+                    stuck: health.actionRunner.stuck,
+                  }
+                : null,
             };
           } catch {
             stats = null;
@@ -387,6 +398,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         address: node.address,
         keysReady: node.stats?.keysReady ?? null,
         presignaturesFresh: node.stats?.presignaturesFresh ?? null,
+        actionRunner: node.stats?.actionRunner ?? null,
       })),
       contracts: this.contracts ?? null,
       litSdk: this.litSdk ?? null,

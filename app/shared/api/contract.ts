@@ -21,6 +21,19 @@ export const NodeStatus = z.object({
   /** PKP key shares this node holds, and its fresh presignatures (null while unknown). */
   keysReady: z.number().int().nullable(),
   presignaturesFresh: z.number().int().nullable(),
+  /** The node's Lit Action runner: runs now, runner processes replaced, stuck (absent while unknown). */
+  actionRunner: z
+    .object({
+      running: z.number().int(),
+      capacity: z.number().int(),
+      queued: z.number().int(),
+      runnersReplaced: z.number().int(),
+      lastReplacedReason: z.string().nullable(),
+      busyRefusals: z.number().int(),
+      stuck: z.boolean(),
+    })
+    .nullable()
+    .optional(),
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
