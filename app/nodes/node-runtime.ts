@@ -28,6 +28,8 @@ import { handleAttest } from './network-key/attest-route.ts';
 import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
+import { litRoute } from './lit-sdk/lit-routes.ts';
+import { litHandshake } from './lit-sdk/handshake.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -179,6 +181,8 @@ export class NodeRuntime {
       peerRoute('/peer/presign/round2', handlePresignRound2),
       peerRoute('/peer/presign/finish', handlePresignFinish),
       peerRoute('/peer/presign/available', handlePresignAvailable),
+      // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
+      litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
     ];
   }
 

@@ -12,6 +12,8 @@ import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
 import { contractInterface, KEY_TYPE, type ContractAddresses } from '../../shared/contracts/index.ts';
 import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import path from 'node:path';
+import { writeLitSdkContexts } from '../lit-sdk/network-context.ts';
+import type { LitSdkContexts } from '../../shared/lit-sdk/contexts.ts';
 
 /** The nodes' own pool targets when none are given (the nodes' DEFAULT_POOL_TARGETS). */
 const DEFAULT_POOLS = { keys: 8, presignatures: 400 };
@@ -59,6 +61,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   private poller: NodeJS.Timeout | undefined;
   private healthPoller: NodeJS.Timeout | undefined;
   contracts: ContractAddresses | undefined;
+  /** The context files Lit's own SDKs connect with (undefined for a network that predates them). */
+  litSdk: LitSdkContexts | undefined;
   private stopping = false;
   private readonly options: SupervisorOptions;
 
@@ -196,6 +200,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     } finally {
       provider.destroy();
     }
+    this.litSdk = writeLitSdkContexts(this.options.dataDir, this.contracts!);
     this.ready = true;
     this.emit('change');
     const pollPools = async (): Promise<void> => {
@@ -396,6 +401,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         actionRunner: node.stats?.actionRunner ?? null,
       })),
       contracts: this.contracts ?? null,
+      litSdk: this.litSdk ?? null,
       networkPublicKey: this.agreedNetworkKey(),
       nodeCount: this.nodeCount,
       threshold: this.threshold,

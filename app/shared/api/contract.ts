@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContractAddresses } from '../contracts/addresses.ts';
+import { LitSdkContexts } from '../lit-sdk/contexts.ts';
 import { EncryptedData, MAX_PLAINTEXT_BYTES } from '../encryption/encrypted-data.ts';
 import { ProviderState } from '../provider/provider-wire.ts';
 
@@ -81,6 +82,8 @@ export const NetworkStatus = z.object({
   dataDir: z.string(),
   /** The PKP contracts, once genesis ran: any ethers client can use them. */
   contracts: ContractAddresses.nullable(),
+  /** The files Lit's own JavaScript SDKs connect with (docs/LIT-SDK.md); null for a network made before them. */
+  litSdk: LitSdkContexts.nullable().optional(),
   /** The network's BLS12-381 key (48-byte compressed G1, hex), made by DKG at genesis. */
   networkPublicKey: z.string().nullable(),
   /** Null until the wallet made its first signature since start-up. */
