@@ -34,6 +34,10 @@ function formatStatus(status: NetworkStatus): string {
     lines.push(
       `wallet provider: ${status.provider.url}${status.provider.approveAllFrom ? ` (approving all from "${status.provider.approveAllFrom}")` : ''}`,
     );
+  if (status.ceramic)
+    lines.push(
+      `ceramic: ${status.ceramic.up ? 'up' : 'down'}, pid ${status.ceramic.pid ?? '-'}, restarts ${status.ceramic.restarts}, ${status.ceramic.url}`,
+    );
   for (const node of status.nodes)
     lines.push(
       `node ${String(node.index).padStart(2)}: ${node.up ? 'up  ' : 'down'} pid ${node.pid ?? '-'} restarts ${node.restarts} ${node.url}`,
