@@ -75,6 +75,8 @@ export interface RunningHost {
   provider: RunningProvider;
   /** The local Ceramic node, when started with `ceramic: true`. */
   ceramic: CeramicNode | undefined;
+  /** The social example over that node (docs/CERAMIC.md). */
+  social: SocialService | undefined;
   stop(): Promise<void>;
 }
 
@@ -163,7 +165,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     let fetchAllowList = options.fetchAllowList;
     if (options.ceramic) {
       fs.mkdirSync(paths.logsDir, { recursive: true });
-      ceramic = new CeramicNode({ dir: path.join(dataDir, 'ceramic'), logFile: path.join(paths.logsDir, 'ceramic.log') });
+      ceramic = new CeramicNode({
+        dir: path.join(dataDir, 'ceramic'),
+        logFile: path.join(paths.logsDir, 'ceramic.log'),
+      });
       await ceramic.prepare();
       fetchAllowList = [...(fetchAllowList ?? []), `${ceramic.url}/api/v0/`];
     }
@@ -320,6 +325,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       wallet,
       provider,
       ceramic: ceramicNode,
+      social: started.social,
       stop: () => {
         stopped ??= (async () => {
           clearTimeout(pending);

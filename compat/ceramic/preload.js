@@ -2,6 +2,7 @@
 // in-process IPFS (mem-ipfs.js) instead of connecting to kubo or ceramic-one, which cannot be
 // installed offline. No file of js-ceramic is changed.
 import path from 'node:path';
+import process from 'node:process';
 process.env.IPFS_FLAVOR = 'go';
 const { IpfsConnectionFactory } = await import('@ceramicnetwork/cli/lib/ipfs-connection-factory.js');
 const { createMemIpfs } = await import('./mem-ipfs.js');

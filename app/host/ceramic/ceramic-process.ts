@@ -102,7 +102,9 @@ export class CeramicNode extends EventEmitter<{ change: [] }> {
       await sleep(100);
     }
     await this.stop();
-    throw new Error(`the Ceramic node did not answer on ${this.url} within ${timeoutMs / 1000} s; see ${this.options.logFile}`);
+    throw new Error(
+      `the Ceramic node did not answer on ${this.url} within ${timeoutMs / 1000} s; see ${this.options.logFile}`,
+    );
   }
 
   private spawnDaemon(): void {

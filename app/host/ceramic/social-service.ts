@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { cidV0 } from '../../shared/cid/index.ts';
 import { SOCIAL_ACTIONS, type SocialActionName, type SocialPost } from '../../shared/ceramic/social-actions.ts';
 import type { AuthSig } from '../../shared/node-api.ts';
 import type { ExecuteJsResult } from '../lit-client/lit-client.ts';
@@ -236,7 +235,9 @@ async function ceramicCall<T>(url: string, route: string, body?: unknown): Promi
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
-    throw new Error(`the Ceramic node at ${url} does not answer (${(err as Error).message}); is Litbox running with --ceramic?`);
+    throw new Error(
+      `the Ceramic node at ${url} does not answer (${(err as Error).message}); is Litbox running with --ceramic?`,
+    );
   }
   const text = await res.text();
   if (!res.ok) {

@@ -169,7 +169,8 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./ceramic-commands.ts')).ceramicSessionCommand,
   },
   'social setup': {
-    summary: 'social setup [--json]                        the social example: a PKP only its actions sign with, owning a Ceramic feed',
+    summary:
+      'social setup [--json]                        the social example: a PKP only its actions sign with, owning a Ceramic feed',
     options: { json: { type: 'boolean' }, ...dataDirOption },
     load: async () => (await import('./social-commands.ts')).socialSetupCommand,
   },

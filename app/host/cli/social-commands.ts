@@ -20,9 +20,7 @@ function describeApp(app: SocialApp): string {
 
 function describePosts(posts: Post[]): string {
   if (posts.length === 0) return '(no posts yet)';
-  return posts
-    .map((p) => `#${p.id} ${p.author} at ${p.at}\n   ${p.text}\n   ${p.likes.length} like(s)`)
-    .join('\n');
+  return posts.map((p) => `#${p.id} ${p.author} at ${p.at}\n   ${p.text}\n   ${p.likes.length} like(s)`).join('\n');
 }
 
 /** `litbox social setup`: mint the app's PKP, permit its two actions, burn it, create the feed. */
@@ -54,6 +52,8 @@ export const socialLikeCommand: CommandHandler = async (values, positionals) => 
 export const socialFeedCommand: CommandHandler = async (values) => {
   const feed = await client(values).call('socialFeed', {});
   console.log(
-    values.json ? JSON.stringify(feed) : `${describeApp(feed.app)}\n${feed.commits} commit(s)\n\n${describePosts(feed.posts)}`,
+    values.json
+      ? JSON.stringify(feed)
+      : `${describeApp(feed.app)}\n${feed.commits} commit(s)\n\n${describePosts(feed.posts)}`,
   );
 };

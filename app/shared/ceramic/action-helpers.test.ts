@@ -42,7 +42,9 @@ describe('the Ceramic helpers actions run', () => {
   });
 
   it('encodes canonical dag-cbor: shortest heads, keys by length then bytes, CIDs as tag 42', () => {
-    expect(hex(Ceramic.encode({ bb: 1, a: -1, c: 'x' }))).toBe('a3' + '6161' + '20' + '6163' + '6178' + '626262' + '01');
+    expect(hex(Ceramic.encode({ bb: 1, a: -1, c: 'x' }))).toBe(
+      'a3' + '6161' + '20' + '6163' + '6178' + '626262' + '01',
+    );
     expect(hex(Ceramic.encode([24, 255, 256, 65536, null, true, false]))).toBe(
       '87' + '1818' + '18ff' + '190100' + '1a00010000' + 'f6' + 'f5' + 'f4',
     );
