@@ -88,6 +88,12 @@ export function createMemIpfs({ blocksDir, peerId = 'litbox-local-ipfs', apiUrl 
   }
 
   const asCid = (cid) => (typeof cid === 'string' ? CID.parse(cid) : (CID.asCID(cid) ?? CID.decode(cid.bytes)));
+  // A target is a CID, or (as kubo takes it, and Ceramic's pin store gives it) "CID/some/path".
+  const target = (cidOrPath, extraPath = '') => {
+    if (typeof cidOrPath !== 'string') return { cid: asCid(cidOrPath), path: extraPath };
+    const [head, ...rest] = cidOrPath.replace(/^\/ipfs\//, '').split('/');
+    return { cid: CID.parse(head), path: [...rest, ...extraPath.split('/')].filter(Boolean).join('/') };
+  };
 
   return {
     async id() {
@@ -129,12 +135,14 @@ export function createMemIpfs({ blocksDir, peerId = 'litbox-local-ipfs', apiUrl 
         return putValue(value, codec);
       },
       async get(cid, options = {}) {
-        const { value } = walk(asCid(cid), options.path);
+        const at = target(cid, options.path);
+        const { value } = walk(at.cid, at.path);
         return { value, remainderPath: '' };
       },
       async resolve(cid, options = {}) {
-        const { cid: at } = walk(asCid(cid), options.path);
-        return { cid: at, remainderPath: '' };
+        const at = target(cid, options.path);
+        const { cid: reached } = walk(at.cid, at.path);
+        return { cid: reached, remainderPath: '' };
       },
       async *import(car) {
         // js-ceramic hands over a cartonne CAR: its blocks and roots.

@@ -88,7 +88,7 @@ describe.skipIf(!installed && !process.env.LITBOX_REQUIRE_CERAMIC)('the social e
           ' ',
         )}; createPost ms ${timings.createPost.join(', ')}; likePost ms ${timings.likePost.join(', ')}; Ceramic start ${host?.ceramic?.lastStartMs} ms`,
     );
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!process.env.LITBOX_KEEP_TEST_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs the node on loopback and shows it in the status', async () => {
