@@ -206,6 +206,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       () => started.wallet,
       () => started.provider?.provider,
       () => started.social,
+      () => ceramicNode?.url,
     );
     api = new ApiServer({
       token,

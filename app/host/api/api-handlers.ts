@@ -18,6 +18,7 @@ import { decodeCall } from '../wallet/transaction-preview.ts';
 import type { AccountHistoryEntry } from '../../shared/api/contract.ts';
 import type { ActivityEntry } from '../activity/activity-log.ts';
 import { SocialInputError, type SocialService } from '../ceramic/social-service.ts';
+import { verifyStream } from '../ceramic/stream-verifier.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
 export function createApiHandlers(
@@ -25,6 +26,7 @@ export function createApiHandlers(
   wallet: () => WalletServices | undefined,
   walletProvider: () => WalletProvider | undefined = () => undefined,
   social: () => SocialService | undefined = () => undefined,
+  ceramicUrl: () => string | undefined = () => undefined,
 ): ApiHandlers & { statusNow(): NetworkStatus } {
   const statusNow = (): NetworkStatus => {
     const p = walletProvider();
@@ -98,6 +100,22 @@ export function createApiHandlers(
     socialSetup: () => mapErrors(() => socialOf().setup()),
     socialPost: ({ text }) => mapErrors(() => socialOf().post(text)),
     socialLike: ({ postId }) => mapErrors(() => socialOf().like(postId)),
+    verifyStream: ({ streamId, actions }) =>
+      mapErrors(async () => {
+        const url = ceramicUrl();
+        if (!url)
+          throw new ApiFailure(
+            'unavailable',
+            'verifying a stream needs the Ceramic node: start Litbox with `litbox up --ceramic`',
+          );
+        const s = services();
+        return verifyStream({
+          ceramicUrl: url,
+          streamId,
+          actions,
+          pkpDetails: (publicKey) => s.pkpDetails.details(publicKey, s.account.address),
+        });
+      }),
     socialFeed: () =>
       mapErrors(async () => {
         const s = socialOf();

@@ -9,7 +9,7 @@ import { CERAMIC_ACTION_HELPERS } from '../../shared/ceramic/action-helpers.ts';
 import { startHost, type RunningHost } from '../host.ts';
 import { SigningRefusedError } from '../lit-client/lit-client.ts';
 import { waitFor, waitForPools } from '../testing/network-probe.ts';
-import { tempDataDir } from '../testing/spawn-cli.ts';
+import { runCliProcess, tempDataDir } from '../testing/spawn-cli.ts';
 import { ceramicWorkspaceDir, CERAMIC_INSTALL_COMMAND } from './ceramic-workspace.ts';
 import type { SocialApp } from './social-service.ts';
 
@@ -214,6 +214,59 @@ describe.skipIf(!installed && !process.env.LITBOX_REQUIRE_CERAMIC)('the social e
     const after = await socialOf(host).post('after the restart');
     expect(after.posts).toHaveLength(3);
   }, 240_000);
+
+  it('verify --stream: VALID for exactly the two actions, NOT VALID for any other set', async () => {
+    const cli = (...args: string[]) => runCliProcess([...args, '--data-dir', dataDir]);
+    const valid = await cli(
+      'verify',
+      '--stream',
+      app.streamId,
+      '--actions',
+      `${app.actions.createPost},${app.actions.likePost}`,
+    );
+    expect(valid.stdout).toMatch(/^VALID/);
+    expect(valid.stdout).toMatch(/5 signed commit\(s\)/);
+    expect(valid.stdout).toMatch(/burned/);
+    expect(valid.code).toBe(0);
+    const partial = await cli('verify', '--stream', app.streamId, '--actions', app.actions.createPost, '--json');
+    expect(partial.code).toBe(1);
+    const verdict = JSON.parse(partial.stdout) as { valid: boolean; checks: { name: string; ok: boolean }[] };
+    expect(verdict.valid).toBe(false);
+    expect(verdict.checks.find((c) => c.name === 'actions')?.ok).toBe(false);
+  });
+
+  it('the CLI posts, likes once and shows the feed', async () => {
+    const cli = (...args: string[]) => runCliProcess([...args, '--data-dir', dataDir]);
+    const posted = await cli('social', 'post', 'from the CLI');
+    expect(posted.stderr).toBe('');
+    expect(posted.stdout).toMatch(/^posted #4 in \d+ ms/);
+    expect((await cli('social', 'like', '4')).code).toBe(0);
+    const again = await cli('social', 'like', '4');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already liked post 4/);
+    const feed = JSON.parse((await cli('social', 'feed', '--json')).stdout) as {
+      posts: { text: string; likes: string[] }[];
+    };
+    expect(feed.posts.map((p) => [p.text, p.likes.length])).toEqual([
+      ['gm from a PKP', 1],
+      ['second post', 1],
+      ['after the restart', 0],
+      ['from the CLI', 1],
+    ]);
+  });
+});
+
+describe('up --ceramic without the workspace', () => {
+  it('stops at once and says what to run', async () => {
+    const empty = tempDataDir('litbox-no-ceramic-');
+    const result = await runCliProcess(['up', '--ceramic', '--data-dir', empty], 60_000, {
+      env: { LITBOX_CERAMIC_DIR: empty },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Ceramic node is not installed.*npm run ceramic:install/);
+    expect(fs.readdirSync(empty)).toEqual([]);
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
 });
 
 function socialOf(host: RunningHost) {

@@ -119,16 +119,22 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./action-commands.ts')).actionGrantCommand,
   },
   verify: {
-    summary: 'verify --pubkey HEX --code FILE --signature HEX --digest HEX  check a Mint/Grant/Burn proof',
+    summary:
+      'verify --pubkey HEX --code FILE --signature HEX --digest HEX | --stream ID --actions CID,CID  check a Mint/Grant/Burn proof, or who could write a Ceramic stream',
     options: {
       json: { type: 'boolean' },
+      stream: { type: 'string' },
+      actions: { type: 'string' },
       pubkey: { type: 'string' },
       code: { type: 'string' },
       signature: { type: 'string' },
       digest: { type: 'string' },
       ...dataDirOption,
     },
-    load: async () => (await import('./action-commands.ts')).verifyCommand,
+    load: async (): Promise<CommandHandler> => async (values, positionals) =>
+      values.stream !== undefined
+        ? (await import('./social-commands.ts')).verifyStreamCommand(values, positionals)
+        : (await import('./action-commands.ts')).verifyCommand(values, positionals),
   },
   encrypt: {
     summary:

@@ -57,3 +57,23 @@ export const socialFeedCommand: CommandHandler = async (values) => {
       : `${describeApp(feed.app)}\n${feed.commits} commit(s)\n\n${describePosts(feed.posts)}`,
   );
 };
+
+/** `litbox verify --stream ID --actions CID,CID`: could every write to the stream only have come from those actions? */
+export const verifyStreamCommand: CommandHandler = async (values) => {
+  const streamId = values.stream as string;
+  const actions = String(values.actions ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (!actions.length) throw new CliError('verify --stream needs --actions CID,CID (the actions that may write)', 2);
+  const verdict = await client(values).call('verifyStream', { streamId, actions });
+  console.log(
+    values.json
+      ? JSON.stringify(verdict)
+      : [
+          verdict.valid ? 'VALID' : 'NOT VALID',
+          ...verdict.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.detail}`),
+        ].join('\n'),
+  );
+  return verdict.valid ? 0 : 1;
+};

@@ -427,6 +427,11 @@ export const apiCalls = {
   socialSetup: { input: Empty, output: SocialApp },
   socialPost: { input: z.object({ text: z.string().max(100_000) }).strict(), output: SocialWrite },
   socialLike: { input: z.object({ postId: z.number().int().min(1) }).strict(), output: SocialWrite },
+  /** Could every write to a stream only have come from these actions? (`litbox verify --stream`) */
+  verifyStream: {
+    input: z.object({ streamId: z.string().min(1).max(200), actions: z.array(CidText).min(1).max(50) }).strict(),
+    output: z.object({ valid: z.boolean(), streamId: z.string(), checks: MintGrantBurnVerdict.shape.checks }),
+  },
   socialFeed: {
     input: Empty,
     output: z.object({ app: SocialApp, posts: z.array(SocialPost), commits: z.number().int() }),
