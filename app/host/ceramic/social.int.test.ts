@@ -79,6 +79,9 @@ describe.skipIf(!installed && !process.env.LITBOX_REQUIRE_CERAMIC)('the social e
   }, 240_000);
 
   afterAll(async () => {
+    const pid = host?.ceramic?.pid;
+    const rss = pid ? /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] : undefined;
+    if (rss) console.log(`Ceramic node RSS ${Math.round(Number(rss) / 1024)} MB`);
     await host?.stop();
     console.log(
       `uptime: ${os
