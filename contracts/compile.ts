@@ -22,8 +22,20 @@ export const SOLC_SETTINGS = {
   metadata: { bytecodeHash: 'none' },
 } as const;
 
-/** The contracts we deploy, in deployment order; interfaces are compiled but not emitted. */
-export const DEPLOYED_CONTRACTS = ['Staking', 'PKPNFT', 'PubkeyRouter', 'PKPPermissions', 'PKPHelper'] as const;
+/**
+ * The contracts we deploy, in deployment order; interfaces are compiled but not emitted. The last
+ * three exist for Lit's v8 SDK, which needs them listed in its network context (docs/LIT-SDK.md).
+ */
+export const DEPLOYED_CONTRACTS = [
+  'Staking',
+  'PKPNFT',
+  'PubkeyRouter',
+  'PKPPermissions',
+  'PKPHelper',
+  'PriceFeed',
+  'Ledger',
+  'PaymentDelegation',
+] as const;
 
 const contractsDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(contractsDir);

@@ -14,7 +14,7 @@ console.log(`compile (solc-js ${compile.solcVersion.split('+')[0]}): ${(compile.
 const chain = await startChain();
 try {
   const net = await deployTestNetwork(chain, 7);
-  console.log(`genesis (deploy 5 contracts, wire, register 7 nodes): ${net.genesisMs.toFixed(0)} ms`);
+  console.log(`genesis (deploy 8 contracts, wire, register 7 nodes): ${net.genesisMs.toFixed(0)} ms`);
   const user = await fundedWallet(chain);
 
   await routedKey(net);

@@ -59,7 +59,7 @@ export interface HostOptions {
   approveAllFrom?: string;
   /** How long a provider request waits for the person (default 5 minutes). */
   approvalTimeoutMs?: number;
-  /** `up --ceramic`: also run a local Ceramic node (needs `npm run ceramic:install`). */
+  /** `up --ceramic`: also run a local Ceramic node (needs `npm run compat:ceramic:install`). */
   ceramic?: boolean;
 }
 

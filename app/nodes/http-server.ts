@@ -31,6 +31,13 @@ export interface Route {
   hostOnly?: boolean;
   /** Serialiser of the answer (the default is JSON). */
   encode?: (value: unknown) => string;
+  /** The body of an error answer (the default is {error: {code, message}}). */
+  encodeError?: (status: number, code: string, message: string) => unknown;
+  /**
+   * Browser pages from the origins this accepts may call the route (CORS, with a preflight
+   * allowing these request headers). Without it any request with an Origin is refused.
+   */
+  cors?: { allowOrigin: (origin: string) => boolean; allowHeaders: readonly string[] };
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -43,15 +50,32 @@ export function createNodeServer(routes: readonly Route[], options: { hostClient
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
   const callerOf = hostClientCheck(options.hostClientKey);
   const server = http.createServer((req, res) => {
-    // Only programs on this machine talk to a node: a browser page (it sends an Origin) or a
-    // request addressed to another name (DNS rebinding) is refused before anything runs.
-    const refusal = refuseForeign(server, req);
-    if (refusal) return sendJson(res, 403, { error: { code: 'forbidden', message: refusal } });
-    let url: URL;
+    let url: URL | undefined;
     try {
       url = new URL(req.url ?? '/', 'http://node');
     } catch {
-      return sendJson(res, 400, { error: { code: 'bad_request', message: 'malformed request path' } });
+      url = undefined;
+    }
+    // Only programs on this machine talk to a node: a browser page (it sends an Origin) or a
+    // request addressed to another name (DNS rebinding) is refused before anything runs. The
+    // exception: routes that allow CORS, for pages of the origins they accept.
+    const corsRoute = url && table.get(`POST ${url.pathname}`);
+    const origin = req.headers.origin;
+    const originAllowed = origin !== undefined && !!corsRoute?.cors?.allowOrigin(origin);
+    const refusal = refuseForeign(server, req, originAllowed);
+    if (refusal) return sendJson(res, 403, { error: { code: 'forbidden', message: refusal } });
+    if (!url) return sendJson(res, 400, { error: { code: 'bad_request', message: 'malformed request path' } });
+    if (originAllowed) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'POST',
+          'access-control-allow-headers': corsRoute!.cors!.allowHeaders.join(', '),
+          'access-control-max-age': '600',
+        });
+        return res.end();
+      }
     }
     const route = table.get(`${req.method} ${url.pathname}`);
     if (!route)
@@ -66,10 +90,12 @@ export function createNodeServer(routes: readonly Route[], options: { hostClient
       .then(
         (value) => sendText(res, 200, (route.encode ?? JSON.stringify)(value ?? null)),
         (err: unknown) => {
+          const encodeError =
+            route.encodeError ?? ((_status: number, code: string, message: string) => ({ error: { code, message } }));
           if (err instanceof NodeRequestError)
-            return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+            return sendJson(res, err.status, encodeError(err.status, err.code, err.message));
           const message = err instanceof Error ? err.message : String(err);
-          sendJson(res, 500, { error: { code: 'internal', message } });
+          sendJson(res, 500, encodeError(500, 'internal', message));
         },
       );
   });
@@ -101,7 +127,7 @@ function serveRpc(
 ): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    if (req.url !== NODE_RPC_PATH || refuseForeign(server, req)) {
+    if (req.url !== NODE_RPC_PATH || refuseForeign(server, req, false)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -149,9 +175,12 @@ function serveRpc(
   server.on('close', () => wss.close());
 }
 
-/** Why a request is refused: it came from a browser page, or was addressed to another host. */
-function refuseForeign(server: http.Server, req: http.IncomingMessage): string | undefined {
-  if (req.headers.origin !== undefined) return 'nodes do not answer browser pages';
+/**
+ * Why a request is refused: it came from a browser page (unless `originAllowed`: a CORS route
+ * accepts its origin), or was addressed to another host.
+ */
+function refuseForeign(server: http.Server, req: http.IncomingMessage, originAllowed: boolean): string | undefined {
+  if (req.headers.origin !== undefined && !originAllowed) return 'nodes do not answer browser pages';
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const host = req.headers.host;

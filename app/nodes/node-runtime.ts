@@ -28,6 +28,8 @@ import { handleAttest } from './network-key/attest-route.ts';
 import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
+import { litRoute } from './lit-sdk/lit-routes.ts';
+import { litHandshake } from './lit-sdk/handshake.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -71,6 +73,13 @@ export class NodeRuntime {
   async joinNetwork(contracts: ContractAddresses, port: number): Promise<void> {
     if (this.ctx) return;
     const { config } = this;
+    // The Lit Action runner's processes start now, beside the chain and peer reads, and the
+    // node joins only once one is ready: no request ever waits for a runner process to start
+    // (after a kill the supervisor restarts the node, which starts its runners here again).
+    const runner = (this.runner ??= new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] }));
+    const runnerReady = runner
+      .warmUp()
+      .catch((err: Error) => console.error(`node ${config.index}: Lit Action runner: ${err.message}`));
     const chain = new NodeChain(
       config.chainRpcUrl,
       config.chainId,
@@ -109,9 +118,6 @@ export class NodeRuntime {
     // Peers move (a node restarted on a new port): re-read Staking now and then.
     setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
     const pools = config.pools ?? DEFAULT_POOL_TARGETS;
-    const runner = new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] });
-    await runner.warmUp();
-    this.runner = runner;
     this.execution = new ExecuteService(ctx, runner, config.fetchAllowList ?? []);
     this.keeper = new PoolKeeper(ctx, {
       keys: pools.keys,
@@ -120,6 +126,7 @@ export class NodeRuntime {
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
     this.keeper.start();
+    await runnerReady;
     // Last: routes that need the network answer 503 until everything above is in place.
     this.ctx = ctx;
   }
@@ -159,9 +166,9 @@ export class NodeRuntime {
       {
         method: 'POST',
         path: '/web/execute',
-        handler: (body) => {
+        handler: (body, _url, caller) => {
           this.context();
-          return this.execution!.execute(body);
+          return this.execution!.execute(body, caller);
         },
       },
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
@@ -174,6 +181,8 @@ export class NodeRuntime {
       peerRoute('/peer/presign/round2', handlePresignRound2),
       peerRoute('/peer/presign/finish', handlePresignFinish),
       peerRoute('/peer/presign/available', handlePresignAvailable),
+      // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
+      litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
     ];
   }
 
@@ -187,6 +196,7 @@ export class NodeRuntime {
       keysReady: this.keys.countReady(),
       networkPublicKey: this.networkKey.ready()?.publicKey ?? null,
       presignaturesFresh: this.presigs.countFresh(),
+      ...(this.runner ? { actionRunner: this.runner.health() } : {}),
     };
   }
 

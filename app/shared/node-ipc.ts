@@ -60,6 +60,32 @@ export const NodeToHostMessage = z.discriminatedUnion('type', [
 ]);
 export type NodeToHostMessage = z.infer<typeof NodeToHostMessage>;
 
+/** A node's Lit Action runner: its runs, its queue, and the runner processes it had to replace. */
+export const ActionRunnerHealth = z.object({
+  /** Runs at the same time, both lanes (the host's client's and outsiders'). */
+  capacity: z.number().int(),
+  running: z.number().int(),
+  queued: z.number().int(),
+  runnersAlive: z.number().int(),
+  /** Runner processes ready and without a run. */
+  runnersIdle: z.number().int(),
+  runnersStarted: z.number().int(),
+  /** Runner processes killed (a run past its time or memory) or lost, and replaced. */
+  runnersReplaced: z.number().int(),
+  endedAtTimeout: z.number().int(),
+  endedAtMemory: z.number().int(),
+  crashed: z.number().int(),
+  /** Runs answered "busy" (no slot within the requester's share, or the lane's queue full). */
+  busyRefusals: z.number().int(),
+  startFailures: z.number().int(),
+  lastReplaced: z.object({ reason: z.string(), at: z.number() }).nullable(),
+  /** Runs more than 2 s past their kill deadline (a runner that will not die). */
+  overdue: z.number().int(),
+  /** True when a run is overdue or no runner process can be started. */
+  stuck: z.boolean(),
+});
+export type ActionRunnerHealth = z.infer<typeof ActionRunnerHealth>;
+
 /** What GET /health on a node answers. */
 export const NodeHealth = z.object({
   ok: z.literal(true),
@@ -72,5 +98,7 @@ export const NodeHealth = z.object({
   /** The network's BLS12-381 public key (48-byte compressed G1, hex) once genesis made it. */
   networkPublicKey: z.string().nullable(),
   presignaturesFresh: z.number().int(),
+  /** Absent until the node has joined the network (the runner starts then). */
+  actionRunner: ActionRunnerHealth.optional(),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {IPKPNFT} from "./interfaces/IPKPNFT.sol";
 import {IPKPPermissions} from "./interfaces/IPKPPermissions.sol";
+import {ClaimMaterial, ClaimAuthMethodData, CLAIMABLE_KEYS_UNSUPPORTED} from "./interfaces/IClaimableKeys.sol";
 
 /// @title PKPHelper: mint a PKP and set up its permissions in one transaction.
 /// @notice The helper mints the PKP to itself, adds the permissions while it owns the token,
@@ -93,6 +94,14 @@ contract PKPHelper is IERC721Receiver {
     }
 
     /// Accepts only the PKP NFTs it mints itself; anything else sent here would be stuck.
+    /// Lit's claim-and-mint of a derived key (its v8 SDK lists it); Litbox has none to claim.
+    function claimAndMintNextAndAddAuthMethodsWithTypes(
+        ClaimMaterial calldata,
+        ClaimAuthMethodData calldata
+    ) external payable returns (uint256) {
+        revert(CLAIMABLE_KEYS_UNSUPPORTED);
+    }
+
     function onERC721Received(address operator, address, uint256, bytes calldata) external view returns (bytes4) {
         require(
             msg.sender == address(pkpNFT) && operator == address(this),

@@ -6,6 +6,7 @@ import {ERC721Enumerable} from "@openzeppelin/contracts/token/ERC721/extensions/
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IPubkeyRouter} from "./interfaces/IPubkeyRouter.sol";
 import {IPKPPermissions} from "./interfaces/IPKPPermissions.sol";
+import {ClaimSignature, CLAIMABLE_KEYS_UNSUPPORTED} from "./interfaces/IClaimableKeys.sol";
 
 /// @title PKPNFT: Programmable Key Pair NFTs.
 /// @notice Whoever owns a PKP NFT may ask the network to sign with its key, and may grant that
@@ -80,6 +81,18 @@ contract PKPNFT is ERC721Enumerable, Ownable {
     }
 
     /// The owner burns a PKP. Its permissions stay readable but can no longer change.
+    /// Lit's claim of a derived key (its v8 SDK lists it); Litbox has none to claim.
+    function claimAndMint(
+        uint256,
+        uint256,
+        string calldata,
+        bytes32,
+        ClaimSignature[] calldata,
+        address
+    ) external payable returns (uint256) {
+        revert(CLAIMABLE_KEYS_UNSUPPORTED);
+    }
+
     function burn(uint256 tokenId) external {
         address holder = _ownerOf(tokenId);
         require(holder != address(0), "PKPNFT: no such PKP (never minted, or already burned)");

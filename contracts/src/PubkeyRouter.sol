@@ -87,6 +87,13 @@ contract PubkeyRouter {
         return address(uint160(uint256(hashed)));
     }
 
+    /// Lit derives "claimable" keys from HD root keys; Litbox makes one key per PKP by DKG and
+    /// has no root keys. Listed because Lit's v8 SDK requires the function in its network
+    /// context; a call says why it cannot answer.
+    function getDerivedPubkey(address, string calldata, bytes32) external pure returns (bytes memory) {
+        revert("PubkeyRouter: Litbox has no HD root keys, so no derived keys (claimKey is not supported)");
+    }
+
     /* ========== MUTATIVE FUNCTIONS ========== */
 
     /// A registered node votes for a key it helped generate.

@@ -19,7 +19,7 @@ describe('the Ceramic workspace', () => {
   it('when not installed, says plainly what to run', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-no-ceramic-'));
     process.env.LITBOX_CERAMIC_DIR = empty;
-    expect(() => findCeramicWorkspace()).toThrow(/not installed.*run `npm run ceramic:install`/);
+    expect(() => findCeramicWorkspace()).toThrow(/not installed.*run `npm run compat:ceramic:install`/);
     fs.rmSync(empty, { recursive: true });
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The command that installs the optional Ceramic workspace (said whenever it is missing). */
-export const CERAMIC_INSTALL_COMMAND = 'npm run ceramic:install';
+export const CERAMIC_INSTALL_COMMAND = 'npm run compat:ceramic:install';
 
 /**
  * Where the Ceramic workspace (compat/ceramic: js-ceramic 6.11 and the in-process IPFS) is:

@@ -266,7 +266,7 @@ describe('up --ceramic without the workspace', () => {
       env: { LITBOX_CERAMIC_DIR: empty },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Ceramic node is not installed.*npm run ceramic:install/);
+    expect(result.stderr).toMatch(/Ceramic node is not installed.*npm run compat:ceramic:install/);
     expect(fs.readdirSync(empty)).toEqual([]);
     fs.rmSync(empty, { recursive: true, force: true });
   });

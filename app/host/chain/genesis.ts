@@ -37,7 +37,8 @@ export interface DeployNetworkOptions {
 }
 
 /**
- * Genesis: deploys Staking, PKPNFT, PubkeyRouter, PKPPermissions and PKPHelper, wires them
+ * Genesis: deploys Staking, PKPNFT, PubkeyRouter, PKPPermissions and PKPHelper (and the
+ * PriceFeed, Ledger and PaymentDelegation that Lit's v8 SDK reads), wires them
  * together, registers the nodes in Staking, and returns the addresses for the host to keep.
  * Pure chain work: nothing is written to disk here.
  */
@@ -52,7 +53,16 @@ export async function deployNetwork(options: DeployNetworkOptions): Promise<Cont
   // Contract addresses follow from (deployer, nonce), so every constructor can take the
   // addresses of the contracts deployed before it, and all five deploy transactions can be
   // sent back to back.
-  const order = ['Staking', 'PKPNFT', 'PubkeyRouter', 'PKPPermissions', 'PKPHelper'] as const;
+  const order = [
+    'Staking',
+    'PKPNFT',
+    'PubkeyRouter',
+    'PKPPermissions',
+    'PKPHelper',
+    'PriceFeed',
+    'Ledger',
+    'PaymentDelegation',
+  ] as const;
   const at = Object.fromEntries(order.map((name, i) => [name, getCreateAddress({ from, nonce: nonce + i })])) as Record<
     (typeof order)[number],
     string
@@ -63,6 +73,9 @@ export async function deployNetwork(options: DeployNetworkOptions): Promise<Cont
     PubkeyRouter: [at.PKPNFT, at.Staking],
     PKPPermissions: [at.PKPNFT],
     PKPHelper: [at.PKPNFT, at.PKPPermissions],
+    PriceFeed: [at.Staking],
+    Ledger: [],
+    PaymentDelegation: [],
   };
 
   // Each transaction is sent once the previous one was accepted (so nonces stay in order;
@@ -108,6 +121,9 @@ export async function deployNetwork(options: DeployNetworkOptions): Promise<Cont
     PKPHelper: at.PKPHelper,
     PubkeyRouter: at.PubkeyRouter,
     Staking: at.Staking,
+    PriceFeed: at.PriceFeed,
+    Ledger: at.Ledger,
+    PaymentDelegation: at.PaymentDelegation,
   };
   await verifyDeployment(provider, addresses);
   const registered = await staking.nodeCount();
@@ -134,10 +150,10 @@ export async function verifyDeployment(
 ): Promise<void> {
   const checked = ContractAddresses.parse(addresses);
   const where = options.stateFile ?? `the chain at ${describeProvider(provider)}`;
-  const names = Object.keys(checked) as ContractName[];
+  const names = (Object.keys(checked) as ContractName[]).filter((name) => checked[name] !== undefined);
   let codes: string[];
   try {
-    codes = await Promise.all(names.map((name) => provider.getCode(checked[name])));
+    codes = await Promise.all(names.map((name) => provider.getCode(checked[name]!)));
   } catch (err) {
     throw explainContractError(err, 'checking the Litbox contracts');
   }
@@ -165,6 +181,8 @@ export async function verifyDeployment(
       checked.PKPPermissions,
     ],
   ];
+  if (checked.PriceFeed)
+    wiring.push(['PriceFeed.staking', contractAt('PriceFeed', checked.PriceFeed, provider).staking(), checked.Staking]);
   const wrong: string[] = [];
   for (const [what, actual, expected] of wiring) {
     let value: string;

@@ -38,6 +38,10 @@ function formatStatus(status: NetworkStatus): string {
     lines.push(
       `ceramic: ${status.ceramic.up ? 'up' : 'down'}, pid ${status.ceramic.pid ?? '-'}, restarts ${status.ceramic.restarts}, ${status.ceramic.url}`,
     );
+  if (status.litSdk)
+    lines.push(
+      `lit sdk: v8 context ${status.litSdk.nagaNetworkContextPath} (${status.litSdk.nagaNetworkName}), v7 context ${status.litSdk.datilContractContextPath}`,
+    );
   for (const node of status.nodes)
     lines.push(
       `node ${String(node.index).padStart(2)}: ${node.up ? 'up  ' : 'down'} pid ${node.pid ?? '-'} restarts ${node.restarts} ${node.url}`,

@@ -135,6 +135,11 @@ export const upCommand: CommandHandler = async (values) => {
     if (!toParent) {
       console.log(`Litbox wallet provider: ${host.provider.url}`);
       if (host.ceramic) console.log(`Ceramic node: ${host.ceramic.url}`);
+      const litSdk = host.supervisor.litSdk;
+      if (litSdk)
+        console.log(
+          `Lit SDK v8 network context (${litSdk.nagaNetworkName}): ${litSdk.nagaNetworkContextPath}; v7 contract context: ${litSdk.datilContractContextPath} (docs/LIT-SDK.md)`,
+        );
       if (approveAllFrom)
         console.log(
           `approving every request from the local client "${approveAllFrom}" without asking (--approve-all-from)`,

@@ -16,7 +16,7 @@ import { blsShareFromLitJson, combineBlsShares, hashToG2, verifyBlsSignature } f
 import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
 import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
-import { settleWithQuorum } from './quorum.ts';
+import { settleUntil, settleWithQuorum } from './quorum.ts';
 import {
   NotEnoughNodesForDecryptionError,
   thresholdDecrypt,
@@ -499,12 +499,21 @@ export class LitClient {
       participants: reachable.map((n) => n.index),
       presignatureIds: offered.map((o) => o.id),
     };
-    const settled = await Promise.allSettled(
+    // Once T nodes gave the same outcome (response, error and what each signature binds), the
+    // slower ones get a moment, not the whole action timeout: a node busy starting up again
+    // must not hold every run up. Without T alike, every answer is awaited.
+    const settled = await settleUntil(
       reachable.map((node) =>
         this.channel(node)
           .request<ExecuteJsNodeResponse>('/web/execute', body, ACTION_TIMEOUT_MS)
           .then((answer) => ({ node, answer })),
       ),
+      (answers) =>
+        agreedBy(
+          answers.map((a) => runOutcome(a.answer)),
+          threshold,
+        ).agreed,
+      QUORUM_GRACE_MS,
     );
     const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
@@ -679,6 +688,17 @@ export class LitClient {
       if (!reachable.includes(n)) problems.push(`node ${n.index} ${failed.get(n.index) ?? 'was still connecting'}`);
     return reachable.sort((a, b) => a.index - b.index);
   }
+}
+
+/** What a node's run came to, for telling whether T nodes agree (shares left out: they differ per node). */
+function runOutcome(answer: ExecuteJsNodeResponse): unknown {
+  return {
+    error: answer.error,
+    response: answer.response,
+    signatures: Object.entries(answer.signatures)
+      .map(([name, s]) => [name, s.presignatureId, s.toSign, s.publicKey])
+      .sort(),
+  };
 }
 
 /** From a node's "the action made N signatures; the request offered M presignatures": N. */

@@ -1,15 +1,16 @@
 /**
- * Like Promise.allSettled, but resolves `graceMs` after `quorum` promises fulfilled, with
- * whatever has settled by then (a hung node cannot hold a request up to its timeout).
+ * Like Promise.allSettled, but resolves `graceMs` after the values fulfilled so far are
+ * `enough`, with whatever has settled by then (a hung or slow node cannot hold a request up to
+ * its timeout). Resolves at once when every promise settled.
  */
-export function settleWithQuorum<T>(
+export function settleUntil<T>(
   promises: Promise<T>[],
-  quorum: number,
+  enough: (fulfilled: readonly T[]) => boolean,
   graceMs: number,
 ): Promise<PromiseSettledResult<T>[]> {
   return new Promise((resolve) => {
     const results: PromiseSettledResult<T>[] = [];
-    let fulfilled = 0;
+    const values: T[] = [];
     let timer: NodeJS.Timeout | undefined;
     const finish = () => {
       clearTimeout(timer);
@@ -19,8 +20,9 @@ export function settleWithQuorum<T>(
       p.then(
         (value) => {
           results.push({ status: 'fulfilled', value });
-          if (++fulfilled === quorum && results.length < promises.length) timer = setTimeout(finish, graceMs);
+          values.push(value);
           if (results.length === promises.length) finish();
+          else if (timer === undefined && enough(values)) timer = setTimeout(finish, graceMs);
         },
         (reason: unknown) => {
           results.push({ status: 'rejected', reason });
@@ -30,4 +32,13 @@ export function settleWithQuorum<T>(
     );
     if (promises.length === 0) finish();
   });
+}
+
+/** settleUntil `quorum` promises fulfilled. */
+export function settleWithQuorum<T>(
+  promises: Promise<T>[],
+  quorum: number,
+  graceMs: number,
+): Promise<PromiseSettledResult<T>[]> {
+  return settleUntil(promises, (fulfilled) => fulfilled.length >= quorum, graceMs);
 }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import type { NodeStatus } from '../../shared/api/contract.ts';
 import { NodeToHostMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import { childEnvironment } from '../child-environment.ts';
 import { nodeEntry } from './node-entry.ts';
@@ -36,6 +37,7 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     presignaturesFresh: number;
     networkReady: boolean;
     networkPublicKey: string | null;
+    actionRunner: NodeStatus['actionRunner'];
   } | null = null;
   private state: State = 'stopped';
   private child: ChildProcess | undefined;

@@ -12,6 +12,8 @@ import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
 import { contractInterface, KEY_TYPE, type ContractAddresses } from '../../shared/contracts/index.ts';
 import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import path from 'node:path';
+import { writeLitSdkContexts } from '../lit-sdk/network-context.ts';
+import type { LitSdkContexts } from '../../shared/lit-sdk/contexts.ts';
 
 /** The nodes' own pool targets when none are given (the nodes' DEFAULT_POOL_TARGETS). */
 const DEFAULT_POOLS = { keys: 8, presignatures: 400 };
@@ -61,6 +63,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   private poller: NodeJS.Timeout | undefined;
   private healthPoller: NodeJS.Timeout | undefined;
   contracts: ContractAddresses | undefined;
+  /** The context files Lit's own SDKs connect with (undefined for a network that predates them). */
+  litSdk: LitSdkContexts | undefined;
   private stopping = false;
   private readonly options: SupervisorOptions;
 
@@ -198,6 +202,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     } finally {
       provider.destroy();
     }
+    this.litSdk = writeLitSdkContexts(this.options.dataDir, this.contracts!);
     this.ready = true;
     this.emit('change');
     const pollPools = async (): Promise<void> => {
@@ -292,6 +297,17 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
               presignaturesFresh: health.presignaturesFresh,
               networkReady: health.networkReady,
               networkPublicKey: health.networkPublicKey,
+              actionRunner: health.actionRunner
+                ? {
+                    running: health.actionRunner.running,
+                    capacity: health.actionRunner.capacity,
+                    queued: health.actionRunner.queued,
+                    runnersReplaced: health.actionRunner.runnersReplaced,
+                    lastReplacedReason: health.actionRunner.lastReplaced?.reason ?? null,
+                    busyRefusals: health.actionRunner.busyRefusals,
+                    stuck: health.actionRunner.stuck,
+                  }
+                : null,
             };
           } catch {
             stats = null;
@@ -384,8 +400,10 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         address: node.address,
         keysReady: node.stats?.keysReady ?? null,
         presignaturesFresh: node.stats?.presignaturesFresh ?? null,
+        actionRunner: node.stats?.actionRunner ?? null,
       })),
       contracts: this.contracts ?? null,
+      litSdk: this.litSdk ?? null,
       networkPublicKey: this.agreedNetworkKey(),
       nodeCount: this.nodeCount,
       threshold: this.threshold,

@@ -1,176 +1,114 @@
-// Runs Lit Actions in isolated-vm. Isolation model (README.md has the long form):
-// - Every execution gets a context nobody has used: its own global object and built-ins, into
-//   which only the prelude (our code) has run. A context is never reused.
-// - Isolates are pooled because creating one costs about a millisecond; an isolate runs one
-//   execution at a time, and is disposed after a timeout, a memory failure, a run that left
-//   host calls or timers pending, any call arriving after its run ended, or maxRunsPerIsolate.
-// - Per isolate, the prelude is compiled once and each action's code once (cached by its exact
-//   source text); the next fresh context is created and prepared in the background after each
-//   run, so the request path only binds the host calls, runs the action and collects results.
-// - Limits: memory (isolate heap), wall time (a host watchdog disposes the isolate; isolated-vm's
-//   own timeout only covers the synchronous part), code, jsParams, response and log size,
-//   signatures and fetches per run. Limit errors are sticky: catching them does not help.
-import { Buffer } from 'node:buffer';
-import ivm from 'isolated-vm';
-import { cidV0, isCidV0 } from '../../shared/cid/index.ts';
+// The node's Lit Action runner. Actions run in isolated-vm inside runner processes
+// (runner-child.ts), never in the node's own process: a run that does not end in its time
+// (isolated-vm cannot interrupt a long native builtin such as `new Array(1e9).fill(0)`) or a
+// process over the hard memory limit (its resident memory, watched from here) is ended by
+// killing the process, which frees everything it held, and a replacement starts at once.
+// Two lanes, one runner process each, several runs at once in it (one isolate each):
+// - the host's: runs of the host's own Lit client (it showed the host client key). Its process
+//   starts with the node, before the node answers, so no request waits for one; it has slots
+//   and a queue (64, 30 s) of its own that outsiders cannot touch, and no requester's share
+//   (it carries every user of the wallet, and the host API bounds it already).
+// - outsiders': everyone else. Its process starts at the first such run; its slots are shared
+//   with at most maxRunsPerRequester per requester, in a bounded queue; beyond that the answer
+//   is "busy" (error kind 'busy'). A kill caused by an outsider's run never touches the host's.
+import { fileURLToPath } from 'node:url';
+import type { ActionRunnerHealth } from '../../shared/node-ipc.ts';
 import { compileAllowList, type AllowList } from './fetch-allow-list.ts';
+import type { IsolateRunnerStats } from './isolate-runner.ts';
+import { Buffer } from 'node:buffer';
 import { DEFAULT_ACTION_LIMITS, formatBytes, type ActionLimits } from './limits.ts';
-import { ACTION_FILENAME, PRELUDE_FILENAME, PRELUDE_SOURCE, wrapActionCode } from './prelude.ts';
-import { RunSession } from './run-session.ts';
+import { RunnerProcess, type RunnerEndReason } from './runner-process.ts';
 import type { ActionError, ActionExecution, ActionResult } from './types.ts';
+
+export { RESERVED_GLOBALS } from './isolate-runner.ts';
+export type ActionRunnerStats = IsolateRunnerStats;
 
 export interface ActionRunnerOptions {
   readonly limits?: Partial<ActionLimits>;
   /** URL prefixes an action may fetch (see fetch-allow-list.ts); default none. */
   readonly fetchAllowList?: readonly string[];
+  /** The host's lane: runs at the same time (default 3), waiting runs (64), wait (30 s). */
+  readonly maxHostRuns?: number;
+  readonly maxHostQueued?: number;
+  readonly maxHostQueueWaitMs?: number;
+  /** Outsiders' lane: runs at the same time (default 2), and for one requester (default 1). */
+  readonly maxRuns?: number;
+  readonly maxRunsPerRequester?: number;
+  /** Outsiders' runs waiting for a free slot, in all (default 16) and per requester (default 4). */
+  readonly maxQueued?: number;
+  readonly maxQueuedPerRequester?: number;
+  /** How long an outsider's run may wait for a slot before it is answered "busy" (default 5 s). */
+  readonly maxQueueWaitMs?: number;
   /**
-   * Isolates running at the same time; further executions wait (default 2: each may use up to
-   * memoryLimitMb, so this bounds a node's sandbox memory at 2 x 256 MB by default).
+   * Resident memory of a runner process at which it is ended with its runs, MB (default the
+   * isolate's memory limit per slot of its lane, plus 256 MB for the process itself and what
+   * isolated-vm does not count).
    */
-  readonly maxIsolates?: number;
+  readonly hardMemoryLimitMb?: number;
+  /** Time past the run's timeout before its process is killed (default 1 s). */
+  readonly killGraceMs?: number;
   /** An isolate is replaced after this many executions (default 1000). */
   readonly maxRunsPerIsolate?: number;
-  /** Compiled actions kept per isolate (default 32); code over 1 MiB is not kept. */
+  /** Compiled actions kept per isolate (default 32). */
   readonly scriptCacheSize?: number;
+  /** The runner process's program (default runnerEntry()). */
+  readonly entry?: string;
 }
 
-/** Names a jsParams key may not take: the runtime's globals and non-configurable built-ins. */
-export const RESERVED_GLOBALS: ReadonlySet<string> = new Set([
-  'Lit',
-  'LitActions',
-  'LitAuth',
-  'console',
-  'fetch',
-  'setTimeout',
-  'clearTimeout',
-  'TextEncoder',
-  'TextDecoder',
-  'global',
-  'globalThis',
-  'jsParams',
-  'undefined',
-  'NaN',
-  'Infinity',
-  '__litboxRun',
-]);
+/** The runner process's program: the bundle's sibling when the node runs bundled, else the source. */
+export function runnerEntry(): string {
+  const here = import.meta.url;
+  const bundled = here.endsWith('.mjs') ? RUNNER_BUNDLE_NAME : RUNNER_SOURCE_NAME;
+  return fileURLToPath(new URL(bundled, here));
+}
+/** scripts/bundle-nodes.ts writes the runner beside out/nodes/main.mjs under this name. */
+export const RUNNER_BUNDLE_NAME = './action-runner-child.mjs';
+const RUNNER_SOURCE_NAME = './runner-child.ts';
 
-/** Counters for tests and measurements. */
-export interface ActionRunnerStats {
-  executions: number;
-  isolatesCreated: number;
-  isolatesDisposed: number;
-  contextsCreated: number;
-  scriptCompiles: number;
-  scriptCacheHits: number;
+const ANONYMOUS = 'anonymous';
+const MEMORY_POLL_MS = 50;
+/** A run this far past its kill deadline means a runner process that will not die. */
+const OVERDUE_MS = 2_000;
+/** Starts that failed in a row before waiting runs are refused and the runner reports stuck. */
+const MAX_START_FAILURES = 3;
+
+interface Waiter {
+  readonly requester: string;
+  readonly admit: (admitted: boolean) => void;
 }
 
-const MAX_CACHED_CODE_CHARS = 1024 * 1024;
-const FINISHED = Object.freeze({ ok: false, message: 'the action has already finished' });
-const ASYNC_SETUP_CHARS = 256 * 1024;
+type LaneName = 'host' | 'outside';
 
-type SetupFunction = (hostAsync: unknown, hostSync: unknown, payloadJson: string) => void;
-
-interface PreparedContext {
-  readonly context: ivm.Context;
-  readonly setup: ivm.Reference<SetupFunction>;
-}
-
-type Outcome =
-  { kind: 'done'; value: unknown } | { kind: 'timeout' } | { kind: 'memory' } | { kind: 'failed'; message: string };
-
-/** One pooled isolate with its compiled prelude, its compiled actions and its next fresh context. */
-class IsolateSlot {
-  readonly isolate: ivm.Isolate;
-  runs = 0;
-  /** Set when a finished run's sandbox called the host: the isolate is replaced. */
-  tainted = false;
-  private readonly prelude: ivm.Script;
-  private readonly scripts = new Map<string, ivm.Script>();
-  private next: Promise<PreparedContext> | undefined;
-  private disposed = false;
-  private readonly stats: ActionRunnerStats;
-  private readonly cacheSize: number;
-
-  constructor(memoryLimitMb: number, cacheSize: number, stats: ActionRunnerStats) {
-    this.stats = stats;
-    this.cacheSize = cacheSize;
-    this.isolate = new ivm.Isolate({
-      memoryLimit: memoryLimitMb,
-      onCatastrophicError: (message) => {
-        console.error(`Lit Action isolate failed beyond recovery: ${message}`);
-      },
-    });
-    this.prelude = this.isolate.compileScriptSync(PRELUDE_SOURCE, { filename: PRELUDE_FILENAME });
-    stats.isolatesCreated++;
-  }
-
-  /** Starts making the next fresh context off the main thread (if none is being made). */
-  prepare(): void {
-    if (this.next || this.isolate.isDisposed) return;
-    const next = this.makeContext();
-    next.catch(() => undefined);
-    this.next = next;
-  }
-
-  /** A fresh, prepared context: the one made in the background, or a new one. */
-  takeContext(): Promise<PreparedContext> {
-    const next = this.next ?? this.makeContext();
-    this.next = undefined;
-    return next;
-  }
-
-  async script(code: string): Promise<ivm.Script> {
-    const cached = this.scripts.get(code);
-    if (cached) {
-      this.scripts.delete(code);
-      this.scripts.set(code, cached);
-      this.stats.scriptCacheHits++;
-      return cached;
-    }
-    const script = await this.isolate.compileScript(wrapActionCode(code), {
-      filename: ACTION_FILENAME,
-      lineOffset: -1,
-    });
-    this.stats.scriptCompiles++;
-    if (code.length <= MAX_CACHED_CODE_CHARS && this.cacheSize > 0) {
-      this.scripts.set(code, script);
-      for (const [oldest, old] of this.scripts) {
-        if (this.scripts.size <= this.cacheSize) break;
-        this.scripts.delete(oldest);
-        old.release();
-      }
-    }
-    return script;
-  }
-
-  /** Resolves when the background context (if any) is ready. */
-  async ready(): Promise<void> {
-    await this.next;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.next = undefined;
-    try {
-      this.isolate.dispose();
-    } catch {
-      // isolated-vm already disposed it (memory limit)
-    }
-    this.stats.isolatesDisposed++;
-  }
-
-  private async makeContext(): Promise<PreparedContext> {
-    const context = await this.isolate.createContext();
-    const setup = (await this.prelude.run(context, { reference: true })) as ivm.Reference<SetupFunction>;
-    this.stats.contextsCreated++;
-    return { context, setup };
-  }
+/** One lane: its runner process, its slots, its queue. */
+interface Lane {
+  readonly name: LaneName;
+  readonly maxRuns: number;
+  readonly maxRunsPerRequester: number;
+  readonly maxQueued: number;
+  readonly maxQueuedPerRequester: number;
+  readonly maxQueueWaitMs: number;
+  readonly hardMemoryLimitMb: number;
+  process: RunnerProcess | undefined;
+  running: number;
+  readonly runningBy: Map<string, number>;
+  readonly queue: Waiter[];
+  startFailuresInARow: number;
 }
 
 export class ActionRunner {
   readonly limits: ActionLimits;
-  readonly stats: ActionRunnerStats = {
+  private readonly allowList: AllowList;
+  private readonly killGraceMs: number;
+  private readonly isolateOptions: { maxRunsPerIsolate?: number; scriptCacheSize?: number };
+  private readonly fetchAllowList: readonly string[];
+  private readonly entry: string;
+  private readonly lanes: Record<LaneName, Lane>;
+  /** Every live runner process (a lane's current one, and one being killed). */
+  private readonly processes = new Set<RunnerProcess>();
+  private memoryPoll: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** Isolate counters of processes that have ended. */
+  private readonly endedStats: IsolateRunnerStats = {
     executions: 0,
     isolatesCreated: 0,
     isolatesDisposed: 0,
@@ -178,325 +116,339 @@ export class ActionRunner {
     scriptCompiles: 0,
     scriptCacheHits: 0,
   };
-  private readonly allowList: AllowList;
-  private readonly maxIsolates: number;
-  private readonly maxRunsPerIsolate: number;
-  private readonly scriptCacheSize: number;
-  private readonly idle: IsolateSlot[] = [];
-  private readonly waiters: { resolve: (slot: IsolateSlot) => void; reject: (error: Error) => void }[] = [];
-  private slots = 0;
-  private disposed = false;
+  private readonly counters = {
+    runnersStarted: 0,
+    runnersReplaced: 0,
+    endedAtTimeout: 0,
+    endedAtMemory: 0,
+    crashed: 0,
+    busyRefusals: 0,
+    startFailures: 0,
+  };
+  private lastReplaced: { reason: RunnerEndReason; at: number } | null = null;
 
   constructor(options: ActionRunnerOptions = {}) {
     this.limits = Object.freeze({ ...DEFAULT_ACTION_LIMITS, ...options.limits });
-    this.allowList = compileAllowList(options.fetchAllowList ?? []);
-    this.maxIsolates = Math.max(1, options.maxIsolates ?? 2);
-    this.maxRunsPerIsolate = Math.max(1, options.maxRunsPerIsolate ?? 1000);
-    this.scriptCacheSize = Math.max(0, options.scriptCacheSize ?? 32);
+    this.fetchAllowList = [...(options.fetchAllowList ?? [])];
+    this.allowList = compileAllowList(this.fetchAllowList);
+    this.killGraceMs = options.killGraceMs ?? 1_000;
+    this.entry = options.entry ?? runnerEntry();
+    this.isolateOptions = {
+      ...(options.maxRunsPerIsolate === undefined ? {} : { maxRunsPerIsolate: options.maxRunsPerIsolate }),
+      ...(options.scriptCacheSize === undefined ? {} : { scriptCacheSize: options.scriptCacheSize }),
+    };
+    const lane = (name: LaneName, maxRuns: number, rest: Partial<Lane>): Lane => ({
+      name,
+      maxRuns,
+      maxRunsPerRequester: maxRuns,
+      maxQueuedPerRequester: Infinity,
+      maxQueued: 16,
+      maxQueueWaitMs: 5_000,
+      hardMemoryLimitMb: options.hardMemoryLimitMb ?? this.limits.memoryLimitMb * maxRuns + 256,
+      process: undefined,
+      running: 0,
+      runningBy: new Map(),
+      queue: [],
+      startFailuresInARow: 0,
+      ...rest,
+    });
+    const hostRuns = Math.max(1, options.maxHostRuns ?? 3);
+    const outsideRuns = Math.max(1, options.maxRuns ?? 2);
+    this.lanes = {
+      host: lane('host', hostRuns, {
+        maxQueued: Math.max(0, options.maxHostQueued ?? 64),
+        maxQueueWaitMs: options.maxHostQueueWaitMs ?? 30_000,
+      }),
+      outside: lane('outside', outsideRuns, {
+        maxRunsPerRequester: Math.max(1, options.maxRunsPerRequester ?? 1),
+        maxQueued: Math.max(0, options.maxQueued ?? 16),
+        maxQueuedPerRequester: Math.max(0, options.maxQueuedPerRequester ?? 4),
+        maxQueueWaitMs: options.maxQueueWaitMs ?? 5_000,
+      }),
+    };
   }
 
-  /** Creates an isolate and its first fresh context now, so the first execution is fast. */
-  async warmUp(): Promise<void> {
-    const slot = await this.acquire();
-    this.release(slot, false);
-    await slot.ready();
+  /** Isolate counters summed over every runner process this runner started. */
+  get stats(): IsolateRunnerStats {
+    const sum = { ...this.endedStats };
+    for (const p of this.processes)
+      for (const key of Object.keys(sum) as (keyof IsolateRunnerStats)[]) sum[key] += p.stats[key];
+    return sum;
   }
 
-  /** Disposes every idle isolate; running executions finish and then dispose theirs. */
+  /** Runs, queues and replaced runner processes, for /health. */
+  health(): ActionRunnerHealth {
+    const now = performance.now();
+    const { host, outside } = this.lanes;
+    const overdue = [...this.processes].filter((p) => p.overdueBy(now) > OVERDUE_MS).length;
+    return {
+      capacity: host.maxRuns + outside.maxRuns,
+      running: host.running + outside.running,
+      queued: host.queue.length + outside.queue.length,
+      runnersAlive: this.processes.size,
+      runnersIdle: [...this.processes].filter((p) => p.state === 'ready' && p.running === 0).length,
+      ...this.counters,
+      lastReplaced: this.lastReplaced,
+      overdue,
+      stuck: overdue > 0 || Object.values(this.lanes).some((l) => l.startFailuresInARow >= MAX_START_FAILURES),
+    };
+  }
+
+  /** The OS process ids of the live runner processes (for tests and measurements). */
+  runnerPids(): number[] {
+    return [...this.processes].flatMap((p) => (p.pid === undefined || p.state === 'dead' ? [] : [p.pid]));
+  }
+
+  /**
+   * Starts the host's runner process (and, with `outsiders`, theirs); resolves when ready.
+   * The node calls it before it answers, so the host's runs never wait for a process start.
+   */
+  async warmUp(outsiders = false): Promise<void> {
+    const host = this.ready(this.lanes.host);
+    if (outsiders) await Promise.all([host, this.ready(this.lanes.outside)]);
+    else await host;
+  }
+
+  /** Kills every runner process; running executions end with an error, waiting ones are refused. */
   dispose(): void {
     this.disposed = true;
-    for (const slot of this.idle.splice(0)) {
-      slot.dispose();
-      this.slots--;
-    }
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the Lit Action runner has been disposed'));
+    clearInterval(this.memoryPoll);
+    for (const lane of Object.values(this.lanes)) for (const waiter of lane.queue.splice(0)) waiter.admit(false);
+    for (const p of [...this.processes]) p.end('disposed');
   }
 
-  /** Runs one action. Never throws for anything the action or its inputs do: errors come back in `error`. */
+  /** Runs one action. Never throws: errors (the action's, a limit, "busy") come back in `error`. */
   async execute(execution: ActionExecution): Promise<ActionResult> {
     const startedAt = performance.now();
-    this.stats.executions++;
-    const { limits } = this;
-    const code: unknown = execution.code;
-    let ipfsId = '';
+    const lane = execution.fromHost === true ? this.lanes.host : this.lanes.outside;
+    const requester = execution.requester ?? ANONYMOUS;
     const fail = (error: ActionError, logs = ''): ActionResult => ({
       response: undefined,
       logs,
       signRequests: [],
       error,
-      ipfsId,
+      ipfsId: execution.ipfsId ?? '',
       durationMs: performance.now() - startedAt,
     });
-
+    if (this.disposed) return fail({ kind: 'thrown', message: 'the Lit Action runner has been disposed' });
+    // Checked here as well as in the runner process: what cannot run is not sent (16 MB of
+    // code, or jsParams too deep to copy), and takes no slot.
+    const code: unknown = execution.code;
     if (typeof code !== 'string') return fail({ kind: 'syntax', message: 'The action code must be a string' });
     const codeBytes = Buffer.byteLength(code, 'utf8');
-    if (codeBytes > limits.maxCodeBytes) {
+    if (codeBytes > this.limits.maxCodeBytes)
       return fail({
         kind: 'limit',
-        message: `The action's code is ${codeBytes} bytes, over the ${formatBytes(limits.maxCodeBytes)} limit`,
+        message: `The action's code is ${codeBytes} bytes, over the ${formatBytes(this.limits.maxCodeBytes)} limit`,
       });
+    let jsParamsJson: string | null = null;
+    if (execution.jsParams !== undefined && execution.jsParams !== null) {
+      try {
+        jsParamsJson = JSON.stringify(execution.jsParams);
+      } catch (error) {
+        return fail({ kind: 'thrown', message: `jsParams must be JSON data: ${(error as Error).message}` });
+      }
     }
-    if (execution.ipfsId !== undefined && !isCidV0(execution.ipfsId)) {
-      return fail({ kind: 'thrown', message: `ipfsId ${JSON.stringify(execution.ipfsId)} is not an IPFS CIDv0` });
+
+    // Admitted means counted against the lane's slots and the requester's share.
+    const refusal = await this.admit(lane, requester);
+    if (refusal) {
+      this.counters.busyRefusals++;
+      return fail({ kind: 'busy', message: refusal });
     }
-    ipfsId = execution.ipfsId ?? cidV0(code);
-
-    const payload = this.payload(execution, ipfsId);
-    if ('error' in payload) return fail(payload.error);
-
-    const slot = await this.acquire();
-    const session = new RunSession(execution.bindings, limits, this.allowList);
-    // The sandbox keeps its handles to these two functions until its heap is collected, which
-    // for a small isolate can be long after the run: they reach the session only until the
-    // run ends, so a finished run's logs and requests are not kept alive by them.
-    let live: RunSession | undefined = session;
-    let retire = false;
-    let prepared: PreparedContext | undefined;
-    let hostAsync: ivm.Reference<RunSession['callAsync']> | undefined;
     try {
-      let script: ivm.Script;
+      let runner: RunnerProcess;
       try {
-        script = await slot.script(code);
+        runner = await this.ready(lane);
       } catch (error) {
-        retire = slot.isolate.isDisposed;
-        return fail({ kind: 'syntax', message: syntaxMessage(error) });
+        return fail({ kind: 'thrown', message: `The Lit Action runner could not start: ${(error as Error).message}` });
       }
-
-      prepared = await slot.takeContext();
-      // A call after the run means this isolate ran code outside a run: it is retired.
-      const late = (): typeof FINISHED => {
-        slot.tainted = true;
-        return FINISHED;
-      };
-      hostAsync = new ivm.Reference((method: unknown, arg: unknown) =>
-        live ? live.callAsync(method, arg) : Promise.resolve(late()),
-      );
-      const hostSync = new ivm.Callback((method: unknown, arg: unknown) =>
-        live ? live.callSync(method, arg) : late(),
-      );
-      try {
-        const args = [hostAsync, hostSync, payload.json] as const;
-        if (payload.json.length > ASYNC_SETUP_CHARS) await prepared.setup.apply(undefined, [...args]);
-        else prepared.setup.applySync(undefined, [...args]);
-      } catch (error) {
-        retire = true;
-        return fail({ kind: 'thrown', message: `The sandbox could not be set up: ${messageOf(error)}` });
-      }
-
-      session.start(performance.now() + limits.timeoutMs);
-      const outcome = await this.run(slot, script, prepared.context);
-      const pendingAtEnd = session.inFlight > 0;
-      session.close();
-      retire = outcome.kind !== 'done' || pendingAtEnd || session.lateCalls > 0 || slot.isolate.isDisposed;
-
-      const error = this.errorOf(outcome, session);
+      this.watchMemory();
+      const outcome = await runner.run(execution, jsParamsJson);
+      if (outcome.kind === 'ended') return fail(this.endedError(outcome.reason, lane));
+      const { result } = outcome;
       return {
-        response: error ? undefined : session.responseValue,
-        logs: session.logs,
-        signRequests: error ? [] : [...session.signRequests],
-        ...(error ? { error } : {}),
-        ipfsId,
+        response: result.response,
+        logs: result.logs,
+        signRequests: result.signRequests,
+        ...(result.error ? { error: result.error } : {}),
+        ipfsId: result.ipfsId,
         durationMs: performance.now() - startedAt,
       };
-    } catch (error) {
-      retire = true;
-      return fail({ kind: 'thrown', message: `The Lit Action runtime failed: ${messageOf(error)}` }, session.logs);
     } finally {
-      live = undefined;
-      session.close();
-      if (session.lateCalls > 0) retire = true;
-      if (!slot.isolate.isDisposed) {
-        prepared?.setup.release();
-        prepared?.context.release();
-        hostAsync?.release();
-      }
-      slot.runs++;
-      this.release(slot, retire);
+      lane.running--;
+      const mine = (lane.runningBy.get(requester) ?? 1) - 1;
+      if (mine === 0) lane.runningBy.delete(requester);
+      else lane.runningBy.set(requester, mine);
+      this.dispatch(lane);
     }
   }
 
-  /** Checks jsParams and auth and builds the JSON the prelude's setup reads. */
-  private payload(execution: ActionExecution, ipfsId: string): { json: string } | { error: ActionError } {
-    const params = execution.jsParams ?? null;
-    if (params !== null && (typeof params !== 'object' || Array.isArray(params))) {
-      return { error: { kind: 'thrown', message: 'jsParams must be an object whose keys become globals' } };
-    }
-    let paramsJson = 'null';
-    if (params !== null) {
-      const reserved = Object.keys(params).filter((key) => RESERVED_GLOBALS.has(key));
-      if (reserved.length > 0) {
-        return {
-          error: {
-            kind: 'thrown',
-            message: `jsParams cannot set ${reserved.map((k) => JSON.stringify(k)).join(', ')}: the name is taken by the Lit Action runtime`,
-          },
-        };
-      }
-      try {
-        paramsJson = JSON.stringify(params);
-      } catch (error) {
-        return { error: { kind: 'thrown', message: `jsParams must be JSON data: ${messageOf(error)}` } };
-      }
-      const bytes = Buffer.byteLength(paramsJson, 'utf8');
-      if (bytes > this.limits.maxJsParamsBytes) {
-        return {
-          error: {
-            kind: 'limit',
-            message: `jsParams is ${bytes} bytes of JSON, over the ${formatBytes(this.limits.maxJsParamsBytes)} limit`,
-          },
-        };
-      }
-    }
-    const auth = execution.auth ?? {};
-    const litAuth = {
-      actionIpfsIdStack: [ipfsId],
-      authSigAddress: auth.authSigAddress ?? null,
-      authMethodContexts: auth.authMethodContexts ?? [],
-      resources: auth.resources ?? [],
-      customAuthResource: auth.customAuthResource ?? '',
-    };
-    const limits = { maxLogBytes: this.limits.maxLogBytes, maxResponseBytes: this.limits.maxResponseBytes };
-    let authJson: string;
-    try {
-      authJson = JSON.stringify(litAuth);
-    } catch (error) {
-      return { error: { kind: 'thrown', message: `auth must be JSON data: ${messageOf(error)}` } };
-    }
-    return { json: `{"limits":${JSON.stringify(limits)},"auth":${authJson},"params":${paramsJson}}` };
-  }
-
-  /** Runs the compiled action in the prepared context under the watchdog. */
-  private async run(slot: IsolateSlot, script: ivm.Script, context: ivm.Context): Promise<Outcome> {
-    const { timeoutMs } = this.limits;
-    let timedOut = false;
-    const watchdog = setTimeout(() => {
-      timedOut = true;
-      slot.dispose();
-    }, timeoutMs);
-    try {
-      const value: unknown = await script.run(context, { timeout: timeoutMs, promise: true, copy: true });
-      return { kind: 'done', value };
-    } catch (error) {
-      const message = messageOf(error);
-      if (timedOut || message === 'Script execution timed out.') return { kind: 'timeout' };
-      if (slot.isolate.isDisposed || /memory limit/i.test(message)) return { kind: 'memory' };
-      return { kind: 'failed', message };
-    } finally {
-      clearTimeout(watchdog);
-    }
-  }
-
-  private errorOf(outcome: Outcome, session: RunSession): ActionError | undefined {
-    const { limits } = this;
-    if (session.limitError !== undefined) return { kind: 'limit', message: session.limitError };
-    switch (outcome.kind) {
+  private endedError(reason: RunnerEndReason, lane: Lane): ActionError {
+    switch (reason) {
       case 'timeout':
         return {
           kind: 'timeout',
-          message: `The action exceeded the maximum runtime of ${limits.timeoutMs} ms and was terminated`,
+          message: `The action exceeded the maximum runtime of ${this.limits.timeoutMs} ms and was terminated (its runner process was killed)`,
         };
       case 'memory':
         return {
           kind: 'memory',
-          message: `The action exceeded the maximum memory of ${limits.memoryLimitMb} MB and was terminated`,
+          message: `The action exceeded the maximum memory of ${this.limits.memoryLimitMb} MB (its runner process went over ${lane.hardMemoryLimitMb} MB) and was terminated`,
         };
-      case 'failed':
-        return { kind: 'thrown', message: outcome.message };
-      case 'done': {
-        const value = outcome.value as { ok?: unknown; message?: unknown; stack?: unknown } | null;
-        if (value !== null && typeof value === 'object' && value.ok === true) return undefined;
-        if (value !== null && typeof value === 'object' && value.ok === false && typeof value.message === 'string') {
-          return {
-            kind: 'thrown',
-            message: value.message,
-            ...(typeof value.stack === 'string' ? { stack: actionStack(value.stack) } : {}),
-          };
-        }
-        return { kind: 'thrown', message: 'The action ended without finishing its run (its code closed the wrapper)' };
-      }
+      case 'collateral':
+        return {
+          kind: 'thrown',
+          message:
+            'The node ended this run: another Lit Action in the same runner process went over its time or memory limit',
+        };
+      case 'disposed':
+        return { kind: 'thrown', message: 'The node stopped its Lit Action runner during the run' };
+      default:
+        return { kind: 'thrown', message: 'The Lit Action runner process failed during the run and was replaced' };
     }
   }
 
-  private async acquire(): Promise<IsolateSlot> {
-    if (this.disposed) throw new Error('the Lit Action runner has been disposed');
-    for (let slot = this.idle.pop(); slot; slot = this.idle.pop()) {
-      if (!slot.tainted && !slot.isolate.isDisposed) return slot;
-      slot.dispose();
-      this.slots--;
+  /** Waits for a slot in the lane within the requester's share; a refusal message when there is none. */
+  private admit(lane: Lane, requester: string): Promise<string | undefined> {
+    // Whoever waits could not run when it came (a freed slot goes to the first waiter that
+    // may take it), so a run that may start now goes at once.
+    if (this.mayRun(lane, requester)) {
+      this.count(lane, requester);
+      return Promise.resolve(undefined);
     }
-    if (this.slots < this.maxIsolates) {
-      this.slots++;
-      try {
-        return this.createSlot();
-      } catch (error) {
-        this.slots--;
-        throw error;
-      }
-    }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  private release(slot: IsolateSlot, retire: boolean): void {
-    if (!(retire || slot.tainted || this.disposed || slot.runs >= this.maxRunsPerIsolate || slot.isolate.isDisposed)) {
-      slot.prepare();
-      this.offer(slot);
-      return;
-    }
-    slot.dispose();
-    if (this.disposed) {
-      this.slots--;
-      return;
-    }
-    // Replace it after this result has gone out (a new isolate costs about a millisecond of
-    // main-thread time); executions that arrive meanwhile wait for it.
-    setImmediate(() => {
-      if (this.disposed) {
-        this.slots--;
-        return;
-      }
-      let fresh: IsolateSlot;
-      try {
-        fresh = this.createSlot();
-      } catch (error) {
-        this.slots--;
-        console.error(`Lit Action runner: could not create an isolate: ${messageOf(error)}`);
-        return;
-      }
-      fresh.prepare();
-      this.offer(fresh);
+    const mineQueued = lane.queue.filter((w) => w.requester === requester).length;
+    if (lane.queue.length >= lane.maxQueued)
+      return Promise.resolve(
+        `This node is busy: ${lane.running} Lit Actions are running and ${lane.queue.length} are waiting; try again shortly`,
+      );
+    if (mineQueued >= lane.maxQueuedPerRequester)
+      return Promise.resolve(
+        `This node is busy with your other Lit Actions (${lane.runningBy.get(requester) ?? 0} running, ${mineQueued} waiting); try again when they have finished`,
+      );
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const at = lane.queue.indexOf(waiter);
+        if (at >= 0) lane.queue.splice(at, 1);
+        resolve(`This node is busy: no Lit Action slot came free within ${lane.maxQueueWaitMs} ms; try again shortly`);
+      }, lane.maxQueueWaitMs);
+      const waiter: Waiter = {
+        requester,
+        admit: (admitted) => {
+          clearTimeout(timer);
+          resolve(admitted ? undefined : 'The Lit Action runner has been disposed');
+        },
+      };
+      lane.queue.push(waiter);
     });
   }
 
-  /** Gives a ready slot to the longest-waiting execution, or keeps it idle. */
-  private offer(slot: IsolateSlot): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve(slot);
-    else this.idle.push(slot);
+  private mayRun(lane: Lane, requester: string): boolean {
+    return lane.running < lane.maxRuns && (lane.runningBy.get(requester) ?? 0) < lane.maxRunsPerRequester;
   }
 
-  private createSlot(): IsolateSlot {
-    return new IsolateSlot(this.limits.memoryLimitMb, this.scriptCacheSize, this.stats);
+  /** Lets waiting runs start, oldest first, each within its requester's share. */
+  private dispatch(lane: Lane): void {
+    for (let i = 0; i < lane.queue.length && lane.running < lane.maxRuns;) {
+      const waiter = lane.queue[i]!;
+      if (!this.mayRun(lane, waiter.requester)) {
+        i++;
+        continue;
+      }
+      lane.queue.splice(i, 1);
+      this.count(lane, waiter.requester);
+      waiter.admit(true);
+    }
   }
-}
 
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
+  private count(lane: Lane, requester: string): void {
+    lane.running++;
+    lane.runningBy.set(requester, (lane.runningBy.get(requester) ?? 0) + 1);
   }
-  return String(error);
-}
 
-/** The stack without the runtime's own frames: what is left points into the action's code. */
-function actionStack(stack: string): string {
-  return stack
-    .split('\n')
-    .filter((line) => !line.includes(PRELUDE_FILENAME) && line.trim() !== `at ${ACTION_FILENAME}`)
-    .join('\n');
-}
+  /** The lane's runner process once it is ready: the live one, or a new one. */
+  private async ready(lane: Lane): Promise<RunnerProcess> {
+    for (;;) {
+      if (this.disposed) throw new Error('the Lit Action runner has been disposed');
+      const current = lane.process && lane.process.state !== 'dead' ? lane.process : this.spawn(lane);
+      try {
+        await current.ready;
+      } catch (error) {
+        if (lane.startFailuresInARow >= MAX_START_FAILURES) throw error;
+        await new Promise((r) => setTimeout(r, 200 * lane.startFailuresInARow));
+        continue;
+      }
+      if (current.state === 'ready') return current;
+    }
+  }
 
-/** "SyntaxError: Unexpected token '=' [lit-action.js:3:7]" (line numbers are the action's own). */
-function syntaxMessage(error: unknown): string {
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return `${typeof name === 'string' ? name : 'SyntaxError'}: ${messageOf(error)}`;
+  private spawn(lane: Lane): RunnerProcess {
+    const runner = new RunnerProcess({
+      entry: this.entry,
+      isolate: {
+        limits: this.limits,
+        ...this.isolateOptions,
+        maxIsolates: lane.maxRuns,
+        fetchAllowList: this.fetchAllowList,
+      },
+      limits: this.limits,
+      allowList: this.allowList,
+      hardMemoryLimitMb: lane.hardMemoryLimitMb,
+      killGraceMs: this.killGraceMs,
+    });
+    lane.process = runner;
+    this.processes.add(runner);
+    this.counters.runnersStarted++;
+    let wasReady = false;
+    runner.ready.then(
+      () => {
+        wasReady = true;
+        lane.startFailuresInARow = 0;
+        if (this.disposed) runner.end('disposed');
+      },
+      (error: Error) => {
+        this.counters.startFailures++;
+        lane.startFailuresInARow++;
+        if (!this.disposed) console.error(`Lit Action runner: ${error.message}`);
+      },
+    );
+    // However it ends (a kill for a run's time or memory, a crash, a kill from outside), it
+    // is counted at once, and the lane gets a new one if it has runs or is the host's.
+    void runner.ended.then((reason) => {
+      if (reason === 'disposed' || this.disposed || !wasReady) return;
+      this.counters.runnersReplaced++;
+      if (reason === 'timeout') this.counters.endedAtTimeout++;
+      else if (reason === 'memory') this.counters.endedAtMemory++;
+      else this.counters.crashed++;
+      this.lastReplaced = { reason, at: Date.now() };
+      if (lane.process === runner && (lane.name === 'host' || lane.running > 0 || lane.queue.length > 0))
+        this.spawn(lane);
+    });
+    void runner.exited.then(() => {
+      if (runner.state !== 'dead') runner.end('crashed');
+      this.processes.delete(runner);
+      for (const key of Object.keys(this.endedStats) as (keyof IsolateRunnerStats)[])
+        this.endedStats[key] += runner.stats[key];
+      this.endedStats.isolatesDisposed += runner.stats.isolatesCreated - runner.stats.isolatesDisposed;
+    });
+    return runner;
+  }
+
+  /** Polls the runner processes' memory while any run is under way. */
+  private watchMemory(): void {
+    if (this.memoryPoll) return;
+    this.memoryPoll = setInterval(() => {
+      let busy = 0;
+      for (const p of this.processes) {
+        if (p.running === 0) continue;
+        busy++;
+        p.checkMemory();
+      }
+      if (busy === 0) {
+        clearInterval(this.memoryPoll);
+        this.memoryPoll = undefined;
+      }
+    }, MEMORY_POLL_MS);
+    this.memoryPoll.unref();
+  }
 }

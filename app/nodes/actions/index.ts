@@ -1,4 +1,5 @@
 export { ActionRunner, RESERVED_GLOBALS, type ActionRunnerOptions, type ActionRunnerStats } from './action-runner.ts';
+export { IsolateRunner, type IsolateRunnerOptions } from './isolate-runner.ts';
 export {
   allowListedFetch,
   checkFetchUrl,

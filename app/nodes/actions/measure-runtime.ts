@@ -1,10 +1,11 @@
 // `node --no-node-snapshot app/nodes/actions/measure-runtime.ts [runs]`: what each step of a
 // Lit Action execution costs on this machine, from raw isolated-vm operations to a whole
-// ActionRunner.execute(). Measurement only; nothing imports this file.
+// execute(), in process and through a runner process. Measurement only; nothing imports this file.
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import ivm from 'isolated-vm';
 import { ActionRunner } from './action-runner.ts';
+import { IsolateRunner } from './isolate-runner.ts';
 import { PRELUDE_FILENAME, PRELUDE_SOURCE, wrapActionCode } from './prelude.ts';
 import { RecordingBindings } from './recording-bindings.ts';
 
@@ -68,33 +69,37 @@ report(
 );
 isolate.dispose();
 
-// Whole executions.
-const runner = new ActionRunner();
-const cold = performance.now();
-await runner.execute({ code: 'Lit.Actions.setResponse({ response: "hi" })', bindings: new RecordingBindings() });
-rows.push(['first execute, cold runner (isolate + context + compile)', (performance.now() - cold).toFixed(3), '']);
-const trivial = () =>
-  runner.execute({ code: 'Lit.Actions.setResponse({ response: "hi" })', bindings: new RecordingBindings() });
-const prime = () =>
-  runner.execute({
-    code: PRIME,
-    ipfsId: undefined,
-    jsParams: { number: 7, publicKey },
-    bindings: new RecordingBindings(),
-  });
-await time(50, prime);
-report(
-  'execute: empty action (warm, 3 ms apart)',
-  await time(RUNS, () => runner.execute({ code: '', bindings: new RecordingBindings() }), 3),
-);
-report('execute: setResponse only (warm, 3 ms apart)', await time(RUNS, trivial, 3));
-report('execute: prime action, 1 signEcdsa (warm, 3 ms apart)', await time(RUNS, prime, 3));
-report('execute: prime action, back to back (context made on the path)', await time(RUNS, prime));
-const parallel = await time(50, () => Promise.all([prime(), prime(), prime(), prime()]), 5);
-report('execute: 4 prime actions at once (whole batch)', parallel);
-runner.dispose();
+// Whole executions: in the measuring process (IsolateRunner, how the node ran actions before
+// runner processes) and through a runner process (ActionRunner, how the node runs them now).
+async function wholeExecutions(label: string, runner: IsolateRunner | ActionRunner): Promise<void> {
+  const cold = performance.now();
+  await runner.execute({ code: 'Lit.Actions.setResponse({ response: "hi" })', bindings: new RecordingBindings() });
+  rows.push([`${label}: first execute, cold runner`, (performance.now() - cold).toFixed(3), '']);
+  const trivial = () =>
+    runner.execute({ code: 'Lit.Actions.setResponse({ response: "hi" })', bindings: new RecordingBindings() });
+  const prime = () =>
+    runner.execute({
+      code: PRIME,
+      ipfsId: undefined,
+      jsParams: { number: 7, publicKey },
+      bindings: new RecordingBindings(),
+    });
+  await time(50, prime);
+  report(
+    `${label}: empty action (warm, 3 ms apart)`,
+    await time(RUNS, () => runner.execute({ code: '', bindings: new RecordingBindings() }), 3),
+  );
+  report(`${label}: setResponse only (warm, 3 ms apart)`, await time(RUNS, trivial, 3));
+  report(`${label}: prime action, 1 signEcdsa (warm, 3 ms apart)`, await time(RUNS, prime, 3));
+  report(`${label}: prime action, back to back`, await time(RUNS, prime));
+  runner.dispose();
+  console.log(`${label} stats: ${JSON.stringify(runner.stats)}`);
+}
+await wholeExecutions('in-process', new IsolateRunner());
+const processRunner = new ActionRunner();
+await processRunner.warmUp();
+await wholeExecutions('runner process', processRunner);
 
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`${'step'.padEnd(width)}  p50 ms   p95 ms   (${RUNS} runs; node ${process.version})`);
 for (const [name, p50, p95] of rows) console.log(`${name.padEnd(width)}  ${p50.padStart(7)}  ${p95.padStart(7)}`);
-console.log(`runner stats: ${JSON.stringify(runner.stats)}`);

@@ -129,9 +129,22 @@ export interface ActionExecution {
   readonly jsParams?: Readonly<Record<string, unknown>> | null;
   readonly auth?: ActionAuth;
   readonly bindings: ActionBindings;
+  /**
+   * Who asks (a verified address or auth method id), for the per-requester share of the
+   * node's runs; requests without one share the share of "anonymous".
+   */
+  readonly requester?: string;
+  /**
+   * The host's own Lit client asks (it showed the host client key). Its calls are already
+   * bounded by the host API's limits and carry every user of the wallet, so they run in the
+   * host's lane (a runner process, slots and a queue of their own that outsiders cannot fill),
+   * not held to one requester's share.
+   */
+  readonly fromHost?: boolean;
 }
 
-export type ActionErrorKind = 'syntax' | 'thrown' | 'timeout' | 'memory' | 'limit';
+/** 'busy': the node had no slot for the run (it did not start); the others are the action's. */
+export type ActionErrorKind = 'syntax' | 'thrown' | 'timeout' | 'memory' | 'limit' | 'busy';
 
 export interface ActionError {
   readonly kind: ActionErrorKind;

@@ -2,12 +2,12 @@ import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
 import { allowListedFetch, type ActionRunner } from '../actions/index.ts';
-import { NodeRequestError, parseRequest } from '../http-server.ts';
+import { NodeRequestError, parseRequest, type Caller } from '../http-server.ts';
 import type { NodeContext } from '../node-context.ts';
 import { openEnvelope } from '../peers/signed-envelope.ts';
 import { bindingTags } from '../signing/sign-routes.ts';
 import { ActionMailbox } from './action-mailbox.ts';
-import { verifyRequester } from '../auth/requester.ts';
+import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
 import { nodeActionBindings } from './node-action-bindings.ts';
 
 /**
@@ -28,7 +28,7 @@ export class ExecuteService {
     this.fetchAllowed = allowListedFetch({ allowList: fetchAllowList });
   }
 
-  async execute(body: string): Promise<ExecuteJsNodeResponse> {
+  async execute(body: string, caller: Caller): Promise<ExecuteJsNodeResponse> {
     const { ctx } = this;
     const req = parseRequest(ExecuteJsRequest, body);
     const participants = [...new Set(req.participants)].sort((a, b) => a - b);
@@ -43,6 +43,8 @@ export class ExecuteService {
     const result = await this.runner.execute({
       code: req.code,
       ipfsId,
+      requester: requesterKey(requester),
+      fromHost: caller.host,
       jsParams: req.jsParams ?? null,
       auth: {
         authSigAddress: requester.address ?? null,
@@ -60,6 +62,9 @@ export class ExecuteService {
         effects,
       ),
     });
+    // No slot for this run: nothing ran, so the client gets a refusal it can retry, not an action error.
+    if (result.error?.kind === 'busy')
+      throw new NodeRequestError(429, 'busy', `node ${ctx.index}: ${result.error.message}`);
     const answer: ExecuteJsNodeResponse = { node: ctx.index, ipfsId, logs: result.logs, signatures: {} };
     if (effects.size > 0) answer.effects = [...effects].sort();
     if (result.response !== undefined) answer.response = result.response;
@@ -111,4 +116,12 @@ export class ExecuteService {
     this.mailbox.put(session, body.name, from, body.value);
     return { ok: true };
   }
+}
+
+/** Whom a run counts against for the runner's per-requester share: what the node verified. */
+function requesterKey(requester: VerifiedRequester): string {
+  if (requester.address) return `address:${requester.address.toLowerCase()}`;
+  const method = requester.authMethods[0];
+  if (method) return `auth:${method.authMethodType}:${method.id}`;
+  return 'anonymous';
 }

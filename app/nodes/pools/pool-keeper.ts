@@ -29,13 +29,20 @@ export class PoolKeeper {
   private stopped = false;
   private presignCheckedAt = 0;
   private presignAgain = false;
+  /** Whether this node led at its last look (it then looks at the pools more often). */
+  private leading = false;
 
   constructor(ctx: NodeContext, targets: PoolTargets) {
     this.ctx = ctx;
     this.targets = targets;
   }
 
-  start(intervalMs = 250): void {
+  /**
+   * `intervalMs`: how often the leader looks at the pools. The other nodes only check, less
+   * often, whether a lower-indexed node answers (then it leads): each look costs requests to
+   * every node, and N nodes looking 4 times a second kept a 2-core machine a third busy idling.
+   */
+  start(intervalMs = 250, followerIntervalMs = 1_000): void {
     const tick = async () => {
       if (this.stopped) return;
       let again = false;
@@ -44,7 +51,7 @@ export class PoolKeeper {
       } catch (err) {
         this.ctx.log(`pool keeper: ${(err as Error).message.slice(0, 500)}`);
       }
-      if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : intervalMs);
+      if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : this.leading ? intervalMs : followerIntervalMs);
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -59,9 +66,12 @@ export class PoolKeeper {
     if (this.running) return false;
     this.running = true;
     try {
+      this.leading = false;
+      if (await this.ctx.peers.anyLiveBelow(this.ctx.index)) return false;
       const live = await this.ctx.peers.live();
       const leader = live.reduce<PeerInfo | undefined>((min, p) => (!min || p.index < min.index ? p : min), undefined);
       if (leader?.index !== this.ctx.index) return false;
+      this.leading = true;
       return (await this.keepNetworkKey(live)) || (await this.keepKeys(live)) || (await this.keepPresignatures(live));
     } finally {
       this.running = false;

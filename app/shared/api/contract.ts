@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ContractAddresses } from '../contracts/addresses.ts';
+import { LitSdkContexts } from '../lit-sdk/contexts.ts';
 import { EncryptedData, MAX_PLAINTEXT_BYTES } from '../encryption/encrypted-data.ts';
 import { ProviderState } from '../provider/provider-wire.ts';
 
@@ -20,6 +21,19 @@ export const NodeStatus = z.object({
   /** PKP key shares this node holds, and its fresh presignatures (null while unknown). */
   keysReady: z.number().int().nullable(),
   presignaturesFresh: z.number().int().nullable(),
+  /** The node's Lit Action runner: runs now, runner processes replaced, stuck (absent while unknown). */
+  actionRunner: z
+    .object({
+      running: z.number().int(),
+      capacity: z.number().int(),
+      queued: z.number().int(),
+      runnersReplaced: z.number().int(),
+      lastReplacedReason: z.string().nullable(),
+      busyRefusals: z.number().int(),
+      stuck: z.boolean(),
+    })
+    .nullable()
+    .optional(),
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
@@ -77,6 +91,8 @@ export const NetworkStatus = z.object({
   dataDir: z.string(),
   /** The PKP contracts, once genesis ran: any ethers client can use them. */
   contracts: ContractAddresses.nullable(),
+  /** The files Lit's own JavaScript SDKs connect with (docs/LIT-SDK.md); null for a network made before them. */
+  litSdk: LitSdkContexts.nullable().optional(),
   /** The network's BLS12-381 key (48-byte compressed G1, hex), made by DKG at genesis. */
   networkPublicKey: z.string().nullable(),
   /** Null until the wallet made its first signature since start-up. */

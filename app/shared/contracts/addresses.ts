@@ -6,6 +6,11 @@ import { z } from 'zod';
  * imports neither ethers nor the generated artifacts, so the renderer may use it.
  */
 export const CONTRACT_NAMES = ['Staking', 'PKPNFT', 'PubkeyRouter', 'PKPPermissions', 'PKPHelper'] as const;
+/**
+ * Contracts that exist only so that Lit's v8 SDK finds what its network context must list
+ * (zero prices, a ledger nothing is charged from). Networks made before they existed lack them.
+ */
+export const LIT_SDK_CONTRACT_NAMES = ['PriceFeed', 'Ledger', 'PaymentDelegation'] as const;
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
 
@@ -15,5 +20,8 @@ export const ContractAddresses = z.object({
   PKPHelper: address,
   PubkeyRouter: address,
   Staking: address,
+  PriceFeed: address.optional(),
+  Ledger: address.optional(),
+  PaymentDelegation: address.optional(),
 });
 export type ContractAddresses = z.infer<typeof ContractAddresses>;

@@ -1,14 +1,14 @@
 import { Contract, Interface, type ContractRunner } from 'ethers';
 import { artifacts, type ContractName } from './generated/artifacts.ts';
 import type { ContractTypes } from './generated/types.ts';
-import { ContractAddresses, type CONTRACT_NAMES } from './addresses.ts';
+import { ContractAddresses, type CONTRACT_NAMES, type LIT_SDK_CONTRACT_NAMES } from './addresses.ts';
 
-/** One typed ethers v6 handle per Litbox contract. */
-export type LitboxContracts = { [N in ContractName]: ContractTypes[N] };
+/** One typed ethers v6 handle per contract of the Litbox network itself. */
+export type LitboxContracts = { [N in (typeof CONTRACT_NAMES)[number]]: ContractTypes[N] };
 
-// The light list in addresses.ts must name exactly the compiled contracts.
+// The light lists in addresses.ts must name exactly the compiled contracts.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const namesMatch: Same<(typeof CONTRACT_NAMES)[number], ContractName> = true;
+const namesMatch: Same<(typeof CONTRACT_NAMES)[number] | (typeof LIT_SDK_CONTRACT_NAMES)[number], ContractName> = true;
 void namesMatch;
 
 const interfaces = new Map<ContractName, Interface>();

@@ -6,7 +6,7 @@
 export { artifacts, contractNames, solcSettings, solcVersion } from './generated/artifacts.ts';
 export type { ContractName } from './generated/artifacts.ts';
 export type * from './generated/types.ts';
-export { CONTRACT_NAMES, ContractAddresses } from './addresses.ts';
+export { CONTRACT_NAMES, ContractAddresses, LIT_SDK_CONTRACT_NAMES } from './addresses.ts';
 export { connectContracts, contractAt, contractInterface, type LitboxContracts } from './handles.ts';
 export { decodeEvents, findEvents, type LitboxEvent } from './events.ts';
 export { ContractCallError, decodeRevertData, explainContractError, explained } from './errors.ts';

@@ -2,7 +2,39 @@ import { useState } from 'react';
 import { ethers } from 'ethers';
 import { Address } from '../ui/Address.tsx';
 import type { ApiClient } from '../../../shared/api/client.ts';
-import type { NetworkStatus } from '../../../shared/api/contract.ts';
+import type { NetworkStatus, NodeStatus } from '../../../shared/api/contract.ts';
+
+const REPLACED_BECAUSE: Record<string, string> = {
+  timeout: 'a run past its time limit',
+  memory: 'a run over its memory limit',
+  crashed: 'its runner process died',
+  protocol: 'its runner process misbehaved',
+};
+
+/** Runs now / slots, and the runner processes the node killed and replaced (and why, last). */
+function ActionRunnerCell({ runner }: { runner: NodeStatus['actionRunner'] }) {
+  if (!runner) return <>–</>;
+  const why = runner.lastReplacedReason
+    ? (REPLACED_BECAUSE[runner.lastReplacedReason] ?? runner.lastReplacedReason)
+    : null;
+  return (
+    <>
+      {runner.stuck ? (
+        <span className="pill bad" title="A run is past its kill deadline, or no runner process can start">
+          stuck
+        </span>
+      ) : null}{' '}
+      {runner.running} / {runner.capacity} running{runner.queued ? `, ${runner.queued} waiting` : ''}
+      {runner.runnersReplaced ? (
+        <span className="muted" title={why ? `last replaced after ${why}` : undefined}>
+          {' '}
+          · {runner.runnersReplaced} replaced{why ? ` (last: ${why})` : ''}
+        </span>
+      ) : null}
+      {runner.busyRefusals ? <span className="muted"> · {runner.busyRefusals} refused busy</span> : null}
+    </>
+  );
+}
 
 interface Props {
   status: NetworkStatus;
@@ -145,6 +177,7 @@ export function NetworkDashboard({ status, client }: Props) {
             <th scope="col">State</th>
             <th scope="col">Last signature</th>
             <th scope="col">Keys / presignatures</th>
+            <th scope="col">Lit Actions</th>
             <th scope="col">Restarts</th>
             <th scope="col">Address</th>
             <th scope="col">Endpoint</th>
@@ -171,6 +204,9 @@ export function NetworkDashboard({ status, client }: Props) {
               </td>
               <td data-label="Keys / presignatures">
                 {node.keysReady ?? '–'} / {node.presignaturesFresh ?? '–'}
+              </td>
+              <td data-label="Lit Actions" data-testid="node-actions">
+                <ActionRunnerCell runner={node.actionRunner} />
               </td>
               <td data-label="Restarts" data-testid="node-restarts">
                 {node.restarts}
