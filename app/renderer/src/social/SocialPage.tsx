@@ -54,8 +54,8 @@ export function SocialPage({
       <section aria-labelledby="social-heading">
         <h1 id="social-heading">Social</h1>
         <p>
-          This example needs the local Ceramic node. Install it once with <code>npm run compat:ceramic:install</code>, then
-          start Litbox with <code>npm run litbox -- up --ceramic</code>.
+          This example needs the local Ceramic node. Install it once with <code>npm run compat:ceramic:install</code>,
+          then start Litbox with <code>npm run litbox -- up --ceramic</code>.
         </p>
       </section>
     );
