@@ -136,6 +136,8 @@ export class CeramicNode extends EventEmitter<{ change: [] }> {
         IPFS_FLAVOR: 'go',
         SCARF_ANALYTICS: 'false',
         NODE_ENV: 'production',
+        // When the host itself runs inside Electron, its execPath is Electron: run it as plain Node.
+        ELECTRON_RUN_AS_NODE: '1',
       },
     });
     fs.closeSync(out);
