@@ -52,5 +52,25 @@ describe.skipIf(!installed && !process.env.LITBOX_REQUIRE_CERAMIC)('the social e
     await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(/already liked post 1/);
     expect(await posts.getByText('1 like(s)').count()).toBe(1);
     await page.screenshot({ path: screenshotPath('social-feed'), fullPage: true });
+
+    // The proof, on the Verify page: the two actions and nothing else can write the feed.
+    const shown = async (term: string) =>
+      (await page.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent())!.trim();
+    const streamId = await shown('Feed stream');
+    const actions = [await shown('createPost'), await shown('likePost')];
+    await page.getByRole('button', { name: 'Actions', exact: true }).click();
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.getByLabel('Stream ID').fill(streamId);
+    await page.getByLabel('Action CIDs (comma or space separated)').fill(actions.join(', '));
+    await page.getByRole('button', { name: 'Verify the stream' }).click();
+    await expect
+      .poll(() => page.getByTestId('stream-verdict').textContent(), { timeout: 30_000 })
+      .toMatch(/Only these actions can write this stream/);
+    // One of the two is not the whole set: not proven.
+    await page.getByLabel('Action CIDs (comma or space separated)').fill(actions[0]!);
+    await page.getByRole('button', { name: 'Verify the stream' }).click();
+    await expect
+      .poll(() => page.getByTestId('stream-verdict').textContent(), { timeout: 30_000 })
+      .toMatch(/Not proven/);
   });
 });

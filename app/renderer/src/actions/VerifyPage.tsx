@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { ApiClient } from '../../../shared/api/client.ts';
+import type { ApiOutput } from '../../../shared/api/contract.ts';
 import { updateActions, useActionsState, type ActionsState } from './actions-store.ts';
 
 /**
@@ -64,6 +66,73 @@ export function VerifyPage({ client }: { client: ApiClient }) {
           </ul>
         </div>
       ) : null}
+      <StreamVerifier client={client} />
     </section>
+  );
+}
+
+/**
+ * The same proof for a Ceramic stream: every commit was signed by one PKP whose permitted
+ * actions are exactly the given CIDs and that can never gain another (`litbox verify --stream`).
+ */
+function StreamVerifier({ client }: { client: ApiClient }) {
+  const [streamId, setStreamId] = useState('');
+  const [actions, setActions] = useState('');
+  const [verdict, setVerdict] = useState<ApiOutput<'verifyStream'>>();
+  const [error, setError] = useState<string>();
+
+  const verify = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setVerdict(undefined);
+    setError(undefined);
+    try {
+      const cids = actions
+        .split(/[\s,]+/)
+        .map((a) => a.trim())
+        .filter(Boolean);
+      setVerdict(await client.call('verifyStream', { streamId: streamId.trim(), actions: cids }));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <>
+      <h2 id="verify-stream-heading">Verify who can write a Ceramic stream</h2>
+      <p className="muted">
+        Checks that every commit of the stream was signed by one PKP that permits exactly these Lit Actions and can
+        never be granted another.
+      </p>
+      <form className="card" aria-labelledby="verify-stream-heading" onSubmit={(e) => void verify(e)}>
+        <label>
+          Stream ID
+          <input className="mono" value={streamId} onChange={(e) => setStreamId(e.target.value)} />
+        </label>
+        <label>
+          Action CIDs (comma or space separated)
+          <textarea className="mono" rows={2} value={actions} onChange={(e) => setActions(e.target.value)} />
+        </label>
+        <button type="submit">Verify the stream</button>
+      </form>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+      {verdict ? (
+        <div className="card" data-testid="stream-verdict">
+          <h2 className={verdict.valid ? 'ok-text' : 'error'}>
+            {verdict.valid ? 'Only these actions can write this stream' : 'Not proven'}
+          </h2>
+          <ul>
+            {verdict.checks.map((c) => (
+              <li key={c.name}>
+                {c.ok ? '✔' : '✘'} {c.detail}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
   );
 }
