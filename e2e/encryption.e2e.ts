@@ -97,6 +97,7 @@ describe('access-controlled encryption in Chromium', () => {
     await openWallet(page, sandbox.uiUrl);
     await page.getByRole('button', { name: 'Encryption', exact: true }).click();
     const encrypt = page.getByRole('form', { name: 'Encrypt' });
+    await encrypt.getByText('Conditions as JSON').click();
     await encrypt.getByLabel('Edit the JSON by hand').check();
     const json = encrypt.getByTestId('conditions-json');
     await json.fill(JSON.stringify(uncheckable));
