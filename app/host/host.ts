@@ -23,6 +23,9 @@ import { SignInService } from './auth/sign-in-service.ts';
 import { GOOGLE_ISSUERS } from '../shared/oidc-issuers.ts';
 import { LITBOX_RP_ID } from '../shared/webauthn/index.ts';
 import fs from 'node:fs';
+import path from 'node:path';
+import { CeramicNode } from './ceramic/ceramic-process.ts';
+import { SocialService } from './ceramic/social-service.ts';
 
 /** The wallet's OAuth client id at the local issuer (and the audience the nodes accept). */
 export const WALLET_CLIENT_ID = 'litbox-wallet';
@@ -56,6 +59,8 @@ export interface HostOptions {
   approveAllFrom?: string;
   /** How long a provider request waits for the person (default 5 minutes). */
   approvalTimeoutMs?: number;
+  /** `up --ceramic`: also run a local Ceramic node (needs `npm run compat:ceramic:install`). */
+  ceramic?: boolean;
 }
 
 export interface RunningHost {
@@ -68,6 +73,10 @@ export interface RunningHost {
   wallet: WalletServices;
   /** The wallet provider endpoint for dapps and tools (docs/PROVIDER.md). */
   provider: RunningProvider;
+  /** The local Ceramic node, when started with `ceramic: true`. */
+  ceramic: CeramicNode | undefined;
+  /** The social example over that node (docs/CERAMIC.md). */
+  social: SocialService | undefined;
   stop(): Promise<void>;
 }
 
@@ -91,6 +100,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let stopIssuer = async (): Promise<void> => {};
   let signIn: SignInService | undefined;
   let apiPort = 0;
+  let ceramic: CeramicNode | undefined;
   const cleanUp = async () => {
     // First: a sign-in left open in a browser must not keep its loopback listener (or the process) alive.
     signIn?.close();
@@ -98,7 +108,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     stopWallet();
     removeRuntimeInfo(paths.runtime);
     await api?.close();
-    await supervisor?.stop();
+    await Promise.all([supervisor?.stop(), ceramic?.stop()]);
     await stopIssuer();
     lock.release();
   };
@@ -150,9 +160,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     const google = network.google;
 
+    // The Ceramic node's port is fixed before the nodes launch: their fetch allow-list names it,
+    // and nothing else on loopback, so actions can read streams and nothing more.
+    let fetchAllowList = options.fetchAllowList;
+    if (options.ceramic) {
+      fs.mkdirSync(paths.logsDir, { recursive: true });
+      ceramic = new CeramicNode({
+        dir: path.join(dataDir, 'ceramic'),
+        logFile: path.join(paths.logsDir, 'ceramic.log'),
+      });
+      await ceramic.prepare();
+      fetchAllowList = [...(fetchAllowList ?? []), `${ceramic.url}/api/v0/`];
+    }
+    const ceramicNode = ceramic;
+
     const token = randomBytes(32).toString('base64url');
     // The wallet services start once the network is up; until then calls that need them get 503.
-    const started: { wallet?: WalletServices; provider?: RunningProvider } = {};
+    const started: { wallet?: WalletServices; provider?: RunningProvider; social?: SocialService } = {};
     supervisor = new Supervisor({
       dataDir,
       paths,
@@ -160,7 +184,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       storageKeyOf: (index) => nodeStorageKey(masterKey, index).toString('base64'),
       adminKey,
       pools: options.pools,
-      fetchAllowList: options.fetchAllowList,
+      fetchAllowList,
+      ceramic: () => ceramicNode?.status() ?? null,
       auth: () => ({
         oidc: {
           issuers: [{ issuer: issuer.issuer, jwksUri: issuer.jwksUri }, ...(google ? GOOGLE_ISSUERS : [])],
@@ -180,6 +205,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       sup,
       () => started.wallet,
       () => started.provider?.provider,
+      () => started.social,
+      () => ceramicNode?.url,
     );
     api = new ApiServer({
       token,
@@ -225,7 +252,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Written before the network is up, so that `status` can report start-up progress.
     writeRuntimeInfo(paths.runtime, { pid: process.pid, port, url: server.url, token });
     options.onListening?.(server.url, token);
+    // Ceramic starts beside the network (about 5 s, mostly loading its modules).
+    const ceramicStarted = ceramicNode?.start();
+    ceramicStarted?.catch(() => undefined); // awaited below
+    ceramicNode?.on('change', () => sup.emit('change'));
     await sup.start(options.onProgress);
+    if (ceramicStarted) {
+      options.onProgress?.('starting the Ceramic node');
+      await ceramicStarted;
+    }
     const wallet = await startWalletServices({
       provider: sup.chain!.provider(network.chainId),
       chainId: network.chainId,
@@ -240,6 +275,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
     started.wallet = wallet;
     stopWallet = () => wallet.close();
+    if (ceramicNode)
+      started.social = new SocialService({
+        dir: path.join(dataDir, 'ceramic'),
+        ceramicUrl: () => ceramicNode.url,
+        wallet: {
+          chainId: network.chainId,
+          mint: () => wallet.pkps.mint(),
+          grantAction: (publicKey, ipfsId) => wallet.pkps.grantAction(publicKey, ipfsId, 1),
+          burn: (publicKey) => wallet.pkps.burn(publicKey),
+          saveAction: (code) => wallet.actions.save(code),
+          executeJs: (input) => wallet.lit.executeJs(input),
+          authSig: () => wallet.account.authSig(),
+        },
+      });
 
     const provider = await startWalletProvider(wallet, {
       port: options.providerPort ?? network.providerPort,
@@ -276,6 +325,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       supervisor: sup,
       wallet,
       provider,
+      ceramic: ceramicNode,
+      social: started.social,
       stop: () => {
         stopped ??= (async () => {
           clearTimeout(pending);

@@ -46,7 +46,17 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
  * The node's HTTP surface on 127.0.0.1. Every route answers JSON; any error becomes a 4xx/5xx
  * with {error: {code, message}}, never a crash.
  */
-export function createNodeServer(routes: readonly Route[], options: { hostClientKey?: string } = {}): http.Server {
+export interface NodeServerOptions {
+  hostClientKey?: string;
+  /**
+   * Whether the node takes RPC channels now. Until it has joined the network it refuses them
+   * (503 on the upgrade), so a client counts a node that is still starting as unreachable at
+   * once, instead of sending it work that waits for the start to finish.
+   */
+  acceptsChannels?: () => boolean;
+}
+
+export function createNodeServer(routes: readonly Route[], options: NodeServerOptions = {}): http.Server {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
   const callerOf = hostClientCheck(options.hostClientKey);
   const server = http.createServer((req, res) => {
@@ -102,7 +112,7 @@ export function createNodeServer(routes: readonly Route[], options: { hostClient
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
-  serveRpc(server, table, callerOf);
+  serveRpc(server, table, callerOf, options.acceptsChannels ?? (() => true));
   return server;
 }
 
@@ -124,11 +134,16 @@ function serveRpc(
   server: http.Server,
   table: Map<string, Route>,
   callerOf: (req: http.IncomingMessage) => Caller,
+  acceptsChannels: () => boolean,
 ): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req, socket, head) => {
     if (req.url !== NODE_RPC_PATH || refuseForeign(server, req, false)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (!acceptsChannels()) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     // The channel's caller is fixed when it opens: the host's client shows its key on the upgrade.

@@ -55,7 +55,10 @@ export class NodeRuntime {
     this.keys = new KeyShareStore(store.db, store.box);
     this.networkKey = new NetworkKeyStore(store.db, store.box);
     this.presigs = new PresignStore(store.db, store.box);
-    this.server = createNodeServer(this.routes(), { hostClientKey: hostClientKey(config.storageKey) });
+    this.server = createNodeServer(this.routes(), {
+      hostClientKey: hostClientKey(config.storageKey),
+      acceptsChannels: () => this.ctx !== undefined,
+    });
   }
 
   get address(): string {

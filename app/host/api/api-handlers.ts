@@ -17,12 +17,16 @@ import { transactionDetail, type ChainTransfer } from '../wallet/address-history
 import { decodeCall } from '../wallet/transaction-preview.ts';
 import type { AccountHistoryEntry } from '../../shared/api/contract.ts';
 import type { ActivityEntry } from '../activity/activity-log.ts';
+import { SocialInputError, type SocialService } from '../ceramic/social-service.ts';
+import { verifyStream } from '../ceramic/stream-verifier.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
 export function createApiHandlers(
   supervisor: Supervisor,
   wallet: () => WalletServices | undefined,
   walletProvider: () => WalletProvider | undefined = () => undefined,
+  social: () => SocialService | undefined = () => undefined,
+  ceramicUrl: () => string | undefined = () => undefined,
 ): ApiHandlers & { statusNow(): NetworkStatus } {
   const statusNow = (): NetworkStatus => {
     const p = walletProvider();
@@ -30,6 +34,15 @@ export function createApiHandlers(
       ...supervisor.status(),
       provider: p?.url ? { url: p.url, approveAllFrom: p.state().approveAllFrom } : null,
     };
+  };
+  const socialOf = (): SocialService => {
+    const s = social();
+    if (!s)
+      throw new ApiFailure(
+        'unavailable',
+        'the social example needs the Ceramic node: start Litbox with `litbox up --ceramic` (and wait for the network)',
+      );
+    return s;
   };
   const providerOf = (): WalletProvider => {
     const p = walletProvider();
@@ -84,6 +97,31 @@ export function createApiHandlers(
     statusNow,
     activity: async ({ query }) => ({ entries: services().activity.search(query) }),
     status: async () => statusNow(),
+    socialSetup: () => mapErrors(() => socialOf().setup()),
+    socialPost: ({ text }) => mapErrors(() => socialOf().post(text)),
+    socialLike: ({ postId }) => mapErrors(() => socialOf().like(postId)),
+    verifyStream: ({ streamId, actions }) =>
+      mapErrors(async () => {
+        const url = ceramicUrl();
+        if (!url)
+          throw new ApiFailure(
+            'unavailable',
+            'verifying a stream needs the Ceramic node: start Litbox with `litbox up --ceramic`',
+          );
+        const s = services();
+        return verifyStream({
+          ceramicUrl: url,
+          streamId,
+          actions,
+          pkpDetails: (publicKey) => s.pkpDetails.details(publicKey, s.account.address),
+        });
+      }),
+    socialFeed: () =>
+      mapErrors(async () => {
+        const s = socialOf();
+        const feed = await s.feed();
+        return { app: s.app()!, posts: feed.posts, commits: feed.commits };
+      }),
     providerState: async () => providerOf().state(),
     providerDecide: async ({ id, approve, publicKeys, as }) => {
       const p = providerOf();
@@ -543,6 +581,7 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
         err.reasons.length ? `${err.message}\n${err.reasons.join('\n')}` : err.message,
       );
     if (err instanceof UnknownPkpError) throw new ApiFailure('not_found', err.message);
+    if (err instanceof SocialInputError) throw new ApiFailure('bad_request', err.message);
     if (err instanceof SignInFailure)
       // 409 only for "not yet": the UI asks again on that one.
       throw new ApiFailure(

@@ -18,7 +18,7 @@ const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 const commands: Record<string, Command> = {
   up: {
     summary:
-      'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]... [--provider-port P] [--approve-all-from NAME]  start the sandbox',
+      'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]... [--provider-port P] [--approve-all-from NAME] [--ceramic]  start the sandbox',
     options: {
       nodes: { type: 'string' },
       port: { type: 'string' },
@@ -29,6 +29,7 @@ const commands: Record<string, Command> = {
       ...dataDirOption,
       'report-to-parent': { type: 'boolean' },
       'new-vault': { type: 'string' },
+      ceramic: { type: 'boolean' },
     },
     load: async () => (await import('./up-command.ts')).upCommand,
   },
@@ -118,16 +119,22 @@ const commands: Record<string, Command> = {
     load: async () => (await import('./action-commands.ts')).actionGrantCommand,
   },
   verify: {
-    summary: 'verify --pubkey HEX --code FILE --signature HEX --digest HEX  check a Mint/Grant/Burn proof',
+    summary:
+      'verify --pubkey HEX --code FILE --signature HEX --digest HEX | --stream ID --actions CID,CID  check a Mint/Grant/Burn proof, or who could write a Ceramic stream',
     options: {
       json: { type: 'boolean' },
+      stream: { type: 'string' },
+      actions: { type: 'string' },
       pubkey: { type: 'string' },
       code: { type: 'string' },
       signature: { type: 'string' },
       digest: { type: 'string' },
       ...dataDirOption,
     },
-    load: async () => (await import('./action-commands.ts')).verifyCommand,
+    load: async (): Promise<CommandHandler> => async (values, positionals) =>
+      values.stream !== undefined
+        ? (await import('./social-commands.ts')).verifyStreamCommand(values, positionals)
+        : (await import('./action-commands.ts')).verifyCommand(values, positionals),
   },
   encrypt: {
     summary:
@@ -167,10 +174,31 @@ const commands: Record<string, Command> = {
     },
     load: async () => (await import('./ceramic-commands.ts')).ceramicSessionCommand,
   },
+  'social setup': {
+    summary:
+      'social setup [--json]                        the social example: a PKP only its actions sign with, owning a Ceramic feed',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    load: async () => (await import('./social-commands.ts')).socialSetupCommand,
+  },
+  'social post': {
+    summary: 'social post TEXT [--json]                    createPost (as the wallet account)',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    load: async () => (await import('./social-commands.ts')).socialPostCommand,
+  },
+  'social like': {
+    summary: 'social like POST-ID [--json]                 likePost (once per person)',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    load: async () => (await import('./social-commands.ts')).socialLikeCommand,
+  },
+  'social feed': {
+    summary: 'social feed [--json]                         the feed, read from the Ceramic node',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    load: async () => (await import('./social-commands.ts')).socialFeedCommand,
+  },
 };
 
 /** Command groups: `litbox pkp mint` is the command "pkp mint". */
-const GROUPS = new Set(['pkp', 'action', 'ceramic']);
+const GROUPS = new Set(['pkp', 'action', 'ceramic', 'social']);
 
 export function usage(): string {
   return ['usage: litbox <command> [options]', '', ...Object.values(commands).map((c) => `  litbox ${c.summary}`)].join(

@@ -34,6 +34,10 @@ function formatStatus(status: NetworkStatus): string {
     lines.push(
       `wallet provider: ${status.provider.url}${status.provider.approveAllFrom ? ` (approving all from "${status.provider.approveAllFrom}")` : ''}`,
     );
+  if (status.ceramic)
+    lines.push(
+      `ceramic: ${status.ceramic.up ? 'up' : 'down'}, pid ${status.ceramic.pid ?? '-'}, restarts ${status.ceramic.restarts}, ${status.ceramic.url}`,
+    );
   if (status.litSdk)
     lines.push(
       `lit sdk: v8 context ${status.litSdk.nagaNetworkContextPath} (${status.litSdk.nagaNetworkName}), v7 context ${status.litSdk.datilContractContextPath}`,

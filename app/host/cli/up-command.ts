@@ -55,6 +55,16 @@ export const upCommand: CommandHandler = async (values) => {
       2,
     );
 
+  // Said before anything starts: the Ceramic workspace is an optional, separate install.
+  if (values.ceramic === true) {
+    const { findCeramicWorkspace } = await import('../ceramic/ceramic-workspace.ts');
+    try {
+      findCeramicWorkspace();
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+  }
+
   const newVault = values['new-vault'] as string | undefined;
   if (newVault !== undefined && newVault !== 'keychain' && newVault !== 'passphrase-file')
     throw new CliError(`--new-vault is keychain or passphrase-file (got ${newVault})`, 2);
@@ -98,6 +108,7 @@ export const upCommand: CommandHandler = async (values) => {
         googleClientId: values['google-client-id'] as string | undefined,
         providerPort,
         approveAllFrom,
+        ceramic: values.ceramic === true,
         onProgress: (step) => console.error(`litbox: ${step}`),
         onListening: (url, token) => {
           if (toParent) sendToParent({ type: 'listening', url, token });
@@ -123,6 +134,7 @@ export const upCommand: CommandHandler = async (values) => {
     }
     if (!toParent) {
       console.log(`Litbox wallet provider: ${host.provider.url}`);
+      if (host.ceramic) console.log(`Ceramic node: ${host.ceramic.url}`);
       const litSdk = host.supervisor.litSdk;
       if (litSdk)
         console.log(

@@ -67,6 +67,18 @@ export class NodeChannel {
       });
       // Every error, not just the first: a later one (a reset, an oversized frame) must not go unhandled.
       socket.on('error', () => reject(new NodeCallError(this.node.index, 0, 'unreachable', 'is unreachable')));
+      // A node still starting refuses the channel (503) until it has joined the network.
+      socket.once('unexpected-response', (request, response) => {
+        request.destroy();
+        reject(
+          new NodeCallError(
+            this.node.index,
+            0,
+            'unreachable',
+            response.statusCode === 503 ? 'is still starting' : `refused the channel (${response.statusCode})`,
+          ),
+        );
+      });
       socket.on('message', (data) => this.onMessage(String(data)));
       socket.once('close', () => {
         if (this.socket === socket) this.socket = undefined;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import type { NetworkStatus } from '../../shared/api/contract.ts';
+import type { CeramicStatus, NetworkStatus } from '../../shared/api/contract.ts';
 import { thresholdFor } from '../../shared/network.ts';
 import { JournaledChain } from '../chain/journaled-chain.ts';
 import { isProcessAlive, type DataPaths } from '../data-dir.ts';
@@ -43,6 +43,8 @@ export interface SupervisorOptions {
   blockPollMs?: number;
   /** Which nodes made the wallet's last signature (from its Lit client), for the status. */
   lastSignature?: () => NetworkStatus['lastSignature'];
+  /** The Ceramic node's status when the host runs one (`up --ceramic`). */
+  ceramic?: () => CeramicStatus | null;
 }
 
 /**
@@ -407,6 +409,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
       threshold: this.threshold,
       dataDir: this.options.dataDir,
       lastSignature: this.options.lastSignature?.() ?? null,
+      ceramic: this.options.ceramic?.() ?? null,
     };
   }
 

@@ -65,6 +65,14 @@ export class PkpService {
     return receipt.hash;
   }
 
+  /** Burns a PKP the wallet account owns: its permissions can never change again. */
+  async burn(publicKey: string): Promise<string> {
+    const tokenId = BigInt(ethers.keccak256(publicKey));
+    const data = this.contracts.PKPNFT.interface.encodeFunctionData('burn', [tokenId]);
+    const receipt = await this.transactor.send('burn', { to: this.addresses.PKPNFT, data });
+    return receipt.hash;
+  }
+
   private async waitForKey(waitMs: number): Promise<void> {
     const deadline = Date.now() + waitMs;
     while ((await this.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA)) === 0n && Date.now() < deadline)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SiweMessage } from 'siwe';
 import { Wallet } from 'ethers';
 import { LITBOX_SIWE_DOMAIN, LITBOX_SIWE_URI } from '../../shared/siwe-domain.ts';
@@ -43,6 +43,25 @@ async function authSig(
 describe('SIWE auth sigs at a node', () => {
   it('accepts a fresh auth sig for the Litbox domain', async () => {
     expect(await new RequesterAuth({ chainId: 31337 }).verifyAuthSig(await authSig())).toBe(wallet.address);
+  });
+
+  it('checks a burst of the same auth sig once (a node just restarted), and a forged one fails for every caller', async () => {
+    const auth = new RequesterAuth({ chainId: 31337 });
+    const verify = vi.spyOn(SiweMessage.prototype, 'verify');
+    try {
+      const sig = await authSig();
+      const burst = await Promise.all(Array.from({ length: 8 }, () => auth.verifyAuthSig({ ...sig })));
+      expect(burst).toEqual(Array(8).fill(wallet.address));
+      expect(verify).toHaveBeenCalledTimes(1);
+      const forged = { ...(await authSig({ statement: 'other' })), sig: sig.sig };
+      const refusals = await Promise.allSettled([auth.verifyAuthSig(forged), auth.verifyAuthSig({ ...forged })]);
+      expect(refusals.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      // A refusal is not remembered: the next try is checked again.
+      await expect(auth.verifyAuthSig(forged)).rejects.toThrow(/does not match/);
+      expect(verify).toHaveBeenCalledTimes(3);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('refuses an expired one, one without expiration, another domain, and a forged signature', async () => {

@@ -19,6 +19,7 @@ const MAX_CACHE = 10_000;
 export class RequesterAuth {
   private readonly chainId: number;
   private readonly verified = new Map<string, { address: string; expiresAt: number }>();
+  private readonly checking = new Map<string, Promise<string>>();
   /** Which auth sig each (address, SIWE nonce) belongs to, until that auth sig expires. */
   private readonly nonces = new Map<string, { authSig: string; expiresAt: number }>();
 
@@ -31,7 +32,17 @@ export class RequesterAuth {
     const key = createHash('sha256').update(authSig.sig).update(authSig.signedMessage).digest('hex');
     const hit = this.verified.get(key);
     if (hit && hit.expiresAt > Date.now()) return hit.address;
+    // One check per auth sig at a time: a node that just (re)started gets the client's whole
+    // burst with the same auth sig, and a cold check costs ~100 ms; all of them wait for one.
+    let checking = this.checking.get(key);
+    if (!checking) {
+      checking = this.check(authSig, key).finally(() => this.checking.delete(key));
+      this.checking.set(key, checking);
+    }
+    return checking;
+  }
 
+  private async check(authSig: AuthSig, key: string): Promise<string> {
     let message: SiweMessage;
     try {
       message = new SiweMessage(authSig.signedMessage);

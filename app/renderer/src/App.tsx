@@ -14,6 +14,7 @@ import { PkpDetailPage } from './pkps/detail/PkpDetailPage.tsx';
 import { ActionsSection } from './actions/ActionsSection.tsx';
 import { ActivityPage } from './activity/ActivityPage.tsx';
 import { EncryptionPage } from './encryption/EncryptionPage.tsx';
+import { SocialPage } from './social/SocialPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { Onboarding } from './onboarding/Onboarding.tsx';
 import { useTheme } from './ui/theme.ts';
@@ -203,6 +204,8 @@ export function App() {
                   <ActionsSection client={client} networkReady={ready} tab={route.tab} />
                 ) : route.section === 'encryption' ? (
                   <EncryptionPage client={client} networkReady={ready} />
+                ) : route.section === 'social' ? (
+                  <SocialPage client={client} networkReady={ready} status={status} />
                 ) : route.section === 'activity' ? (
                   <ActivityPage key={route.query ?? ''} client={client} initialQuery={route.query} />
                 ) : route.section === 'account' ? (

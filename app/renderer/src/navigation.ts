@@ -12,6 +12,8 @@ export type Route =
   | { section: 'pkp'; publicKey: string; tab: PkpTab }
   | { section: 'actions'; tab: 'run' | 'verify' }
   | { section: 'encryption' }
+  /** The social example on the local Ceramic node (`up --ceramic`). */
+  | { section: 'social' }
   | { section: 'activity'; query?: string }
   | { section: 'settings' }
   /** Any account's history (the wallet account's, from the header). */
@@ -27,6 +29,7 @@ export const SECTIONS: { section: Section; label: string; route: Route }[] = [
   { section: 'pkps', label: 'PKPs', route: { section: 'pkps' } },
   { section: 'actions', label: 'Actions', route: { section: 'actions', tab: 'run' } },
   { section: 'encryption', label: 'Encryption', route: { section: 'encryption' } },
+  { section: 'social', label: 'Social', route: { section: 'social' } },
   { section: 'activity', label: 'Activity', route: { section: 'activity' } },
   { section: 'settings', label: 'Settings', route: { section: 'settings' } },
 ];
@@ -65,6 +68,7 @@ export function routeFromHash(hash: string): Route | undefined {
     case 'network':
     case 'pkps':
     case 'encryption':
+    case 'social':
     case 'settings':
       return first ? undefined : { section };
     case 'activity':

@@ -57,6 +57,15 @@ export const LastSignature = z.object({
 });
 export type LastSignature = z.infer<typeof LastSignature>;
 
+/** The optional Ceramic node (`litbox up --ceramic`): js-ceramic on loopback, in-memory network. */
+export const CeramicStatus = z.object({
+  url: z.string(),
+  up: z.boolean(),
+  pid: z.number().int().nullable(),
+  restarts: z.number().int(),
+});
+export type CeramicStatus = z.infer<typeof CeramicStatus>;
+
 export const NetworkStatus = z.object({
   /** True once the chain and every node answered after start-up. */
   ready: z.boolean(),
@@ -90,6 +99,8 @@ export const NetworkStatus = z.object({
   lastSignature: LastSignature.nullable(),
   /** The wallet provider endpoint for dapps and tools (docs/PROVIDER.md), once it listens. */
   provider: z.object({ url: z.string(), approveAllFrom: z.string().nullable() }).nullable().optional(),
+  /** The Ceramic node when the host was started with --ceramic, else null. */
+  ceramic: CeramicStatus.nullable().optional(),
 });
 export type NetworkStatus = z.infer<typeof NetworkStatus>;
 
@@ -403,8 +414,44 @@ export const TransactionDetail = z.object({
 });
 export type TransactionDetail = z.infer<typeof TransactionDetail>;
 
+/** The social example (docs/CERAMIC.md): one post in its Ceramic feed. */
+export const SocialPost = z.object({
+  id: z.number().int(),
+  author: z.string(),
+  text: z.string(),
+  at: z.string(),
+  likes: z.array(z.string()),
+});
+export const SocialApp = z.object({
+  pkp: z.object({ tokenId: z.string(), publicKey: z.string(), ethAddress: z.string() }),
+  did: z.string(),
+  streamId: z.string(),
+  actions: z.object({ createPost: z.string(), likePost: z.string() }),
+  transactions: z.array(z.string()),
+});
+export type SocialApp = z.infer<typeof SocialApp>;
+const SocialWrite = z.object({
+  streamId: z.string(),
+  commit: z.string(),
+  ms: z.number(),
+  posts: z.array(SocialPost),
+});
+
 export const apiCalls = {
   status: { input: Empty, output: NetworkStatus },
+  /** The social example: a PKP only its actions may sign with, owning a Ceramic feed (`up --ceramic`). */
+  socialSetup: { input: Empty, output: SocialApp },
+  socialPost: { input: z.object({ text: z.string().max(100_000) }).strict(), output: SocialWrite },
+  socialLike: { input: z.object({ postId: z.number().int().min(1) }).strict(), output: SocialWrite },
+  /** Could every write to a stream only have come from these actions? (`litbox verify --stream`) */
+  verifyStream: {
+    input: z.object({ streamId: z.string().min(1).max(200), actions: z.array(CidText).min(1).max(50) }).strict(),
+    output: z.object({ valid: z.boolean(), streamId: z.string(), checks: MintGrantBurnVerdict.shape.checks }),
+  },
+  socialFeed: {
+    input: Empty,
+    output: z.object({ app: SocialApp, posts: z.array(SocialPost), commits: z.number().int() }),
+  },
   stopNode: { input: NodeIndexInput, output: NetworkStatus },
   startNode: { input: NodeIndexInput, output: NetworkStatus },
   wallet: { input: Empty, output: WalletInfo },
