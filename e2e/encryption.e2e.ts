@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { ApiCallError, createApiClient } from '../app/shared/api/client.ts';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
 import { fieldError, launchChromium, openWallet, screenshotPath } from './browser.ts';
 
@@ -69,5 +70,44 @@ describe('access-controlled encryption in Chromium', () => {
     expect(await refusal.locator('li').count()).toBe(4); // one reason per node
     expect(await decrypt.getByTestId('decrypted').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('encryption-refused'), fullPage: true });
+  });
+
+  it('refuses conditions the nodes cannot check, naming the field (a 400 with fields; next to the JSON)', async () => {
+    const uncheckable = [
+      {
+        contractAddress: '',
+        standardContractType: '',
+        chain: 'litbox',
+        method: 'eth_call',
+        parameters: [':userAddress'],
+        returnValueTest: { comparator: '=', value: '1' },
+      },
+    ];
+    // The API: a 400 whose structured error names the field, not a 500 and not an encrypted record.
+    const api = createApiClient({ baseUrl: sandbox.baseUrl, token: sandbox.token });
+    const refusal = await api
+      .call('encrypt', { conditions: uncheckable, text: 'never readable' })
+      .catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ApiCallError);
+    expect((refusal as ApiCallError).status).toBe(400);
+    expect(Object.keys((refusal as ApiCallError).fields ?? {})).toEqual(['conditions.0.method']);
+
+    // The UI: the message sits at the conditions JSON, naming the field; nothing is encrypted.
+    const page = await browser.newPage();
+    await openWallet(page, sandbox.uiUrl);
+    await page.getByRole('button', { name: 'Encryption', exact: true }).click();
+    const encrypt = page.getByRole('form', { name: 'Encrypt' });
+    await encrypt.getByText('Conditions as JSON').click();
+    await encrypt.getByLabel('Edit the JSON by hand').check();
+    const json = encrypt.getByTestId('conditions-json');
+    await json.fill(JSON.stringify(uncheckable));
+    await encrypt.getByTestId('plaintext').fill('never readable');
+    await encrypt.getByRole('button', { name: 'Encrypt' }).click();
+    await expect
+      .poll(() => fieldError(json), { timeout: 30_000 })
+      .toMatch(/conditions\.0\.method: the nodes cannot check method "eth_call"/);
+    expect(await encrypt.getByTestId('encrypted').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('encryption-uncheckable'), fullPage: true });
+    await page.close();
   });
 });

@@ -574,7 +574,7 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
     if (err instanceof ContractCallError) throw new ApiFailure('conflict', err.message);
     if (err instanceof WalletInputError)
       throw new ApiFailure('bad_request', `${err.field}: ${err.message}`, { [err.field]: err.message });
-    if (err instanceof EncryptionInputError) throw new ApiFailure('bad_request', err.message);
+    if (err instanceof EncryptionInputError) throw new ApiFailure('bad_request', err.message, err.fields);
     if (err instanceof DecryptionRefusedError)
       throw new ApiFailure(
         err.invalid ? 'bad_request' : 'forbidden',

@@ -1,11 +1,19 @@
 import { decodeBase64, encodeBase64 } from 'ethers';
 import type { ApiInput, ApiOutput } from '../../shared/api/contract.ts';
 import { encryptWithConditions, type EncryptedData } from '../../shared/encryption/access-control-encryption.ts';
+import { parseConditions, type ConditionList } from '../../shared/conditions/access-control-conditions.ts';
+import { uncheckableConditionFields } from '../../shared/conditions/checkable-conditions.ts';
 import type { LitClient } from '../lit-client/lit-client.ts';
 import type { PkpAuth } from './pkp-transactor.ts';
 
-/** Bad input to encryption (conditions, data): the message says what to fix. */
-export class EncryptionInputError extends Error {}
+/** Bad input to encryption (conditions, data): the message says what to fix, `fields` which field. */
+export class EncryptionInputError extends Error {
+  readonly fields: Record<string, string> | undefined;
+  constructor(message: string, fields?: Record<string, string>) {
+    super(message);
+    this.fields = fields;
+  }
+}
 
 /**
  * Access-controlled encryption for the wallet: encrypting needs only the network's public
@@ -23,6 +31,21 @@ export class EncryptionService {
   async encrypt(input: ApiInput<'encrypt'>): Promise<EncryptedData> {
     const key = this.networkPublicKey();
     if (!key) throw new EncryptionInputError('the network key is not made yet (the network is still starting)');
+    let conditions: ConditionList;
+    try {
+      conditions = parseConditions(input.conditions);
+    } catch (err) {
+      throw new EncryptionInputError((err as Error).message, { conditions: (err as Error).message });
+    }
+    // Data under a condition no node can evaluate could never be opened: refuse it now.
+    const uncheckable = uncheckableConditionFields(conditions);
+    if (Object.keys(uncheckable).length)
+      throw new EncryptionInputError(
+        `the nodes cannot check these conditions: ${Object.entries(uncheckable)
+          .map(([field, message]) => `${field}: ${message}`)
+          .join('; ')}`,
+        uncheckable,
+      );
     const data = input.text !== undefined ? new TextEncoder().encode(input.text) : decodeBase64(input.dataBase64 ?? '');
     try {
       return await encryptWithConditions({

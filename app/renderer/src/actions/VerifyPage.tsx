@@ -57,7 +57,7 @@ export function VerifyPage({ client }: { client: ApiClient }) {
       {verdict ? (
         <div className="card" data-testid="verdict">
           <h2 className={verdict.valid ? 'ok-text' : 'error'}>{verdict.valid ? 'Valid proof' : 'Not a valid proof'}</h2>
-          <ul>
+          <ul className="verdict-checks">
             {verdict.checks.map((c) => (
               <li key={c.name}>
                 {c.ok ? '✔' : '✘'} {c.detail}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ApiClient } from '../../../shared/api/client.ts';
+import { ApiCallError, type ApiClient } from '../../../shared/api/client.ts';
 import type { ApiOutput, Pkp } from '../../../shared/api/contract.ts';
 import { Field } from '../ui/Field.tsx';
 import {
@@ -32,6 +32,14 @@ function useDownloadUrl(data: BlobPart | undefined, type: string): string | unde
   );
   useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
   return url;
+}
+
+/** The host's field errors about the conditions ("conditions.0.method: …"), one per line; undefined if none. */
+function conditionFieldErrors(fields: Record<string, string> | undefined): string | undefined {
+  const lines = Object.entries(fields ?? {})
+    .filter(([field]) => field === 'conditions' || field.startsWith('conditions.'))
+    .map(([field, message]) => (field === 'conditions' ? message : `${field}: ${message}`));
+  return lines.length ? lines.join('\n') : undefined;
 }
 
 /** The API's message: the first line says what happened, the others (one per node) why. */
@@ -142,6 +150,8 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Encrypted>();
   const [error, setError] = useState<string>();
+  /** The host's refusal of the conditions (ones no node can check), field by field, shown at the JSON. */
+  const [conditionsRefused, setConditionsRefused] = useState<string>();
 
   const built = useMemo(() => buildConditions(rows, joins), [rows, joins]);
   useEffect(() => {
@@ -166,6 +176,7 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
     setShowErrors(true);
     setError(undefined);
     setResult(undefined);
+    setConditionsRefused(undefined);
     const conditions = conditionsToSend();
     const missing =
       mode === 'text' ? (text === '' ? 'Enter the text to encrypt.' : undefined) : file ? undefined : 'Pick a file.';
@@ -177,7 +188,9 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
         mode === 'text' ? { text } : { dataBase64: await readAsBase64(file!), fileName: file!.name.slice(0, 255) };
       setResult(await client.call('encrypt', { conditions, ...data }));
     } catch (err) {
-      setError((err as Error).message);
+      const refused = err instanceof ApiCallError ? conditionFieldErrors(err.fields) : undefined;
+      if (refused) setConditionsRefused(refused);
+      else setError((err as Error).message);
     } finally {
       setBusy(false);
     }
@@ -258,13 +271,13 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
           Add a condition
         </button>
       </fieldset>
-      <details open={editJson}>
+      <details open={editJson || conditionsRefused !== undefined}>
         <summary>Conditions as JSON (Lit’s accessControlConditions)</summary>
         <label className="inline">
           <input type="checkbox" checked={editJson} onChange={(e) => setEditJson(e.target.checked)} /> Edit the JSON by
           hand
         </label>
-        <Field label="Conditions JSON" error={jsonError}>
+        <Field label="Conditions JSON" error={jsonError ?? conditionsRefused}>
           {(control) => (
             <textarea
               {...control}
