@@ -124,7 +124,7 @@ function StreamVerifier({ client }: { client: ApiClient }) {
           <h2 className={verdict.valid ? 'ok-text' : 'error'}>
             {verdict.valid ? 'Only these actions can write this stream' : 'Not proven'}
           </h2>
-          <ul>
+          <ul className="verdict-checks">
             {verdict.checks.map((c) => (
               <li key={c.name}>
                 {c.ok ? '✔' : '✘'} {c.detail}
