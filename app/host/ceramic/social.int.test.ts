@@ -197,10 +197,12 @@ describe.skipIf(!installed && !process.env.LITBOX_REQUIRE_CERAMIC)('the social e
     ).rejects.toBeInstanceOf(SigningRefusedError);
   });
 
-  it('is restarted after a crash, and the feed survives a restart of Litbox', async () => {
+  it('refuses a post clearly while down, is restarted after a crash, and the feed survives a restart of Litbox', async () => {
     const ceramic = host.ceramic!;
     const pid = ceramic.pid;
     ceramic.kill();
+    // While it is down (its restart takes seconds): a clear error, and nothing half-written.
+    await expect(socialOf(host).post('while the node is down')).rejects.toThrow(/ceramic/i);
     await waitFor('the Ceramic node back up', () => ceramic.up && ceramic.pid !== pid, 60_000);
     expect(host.supervisor.status().ceramic?.restarts).toBe(1);
     expect((await socialOf(host).feed()).posts).toHaveLength(2);

@@ -99,7 +99,10 @@ describe('runs that will not end are ended, for certain', () => {
   it('a busy loop ends at the time limit', async () => {
     const { result, ms } = await attack('for (;;) {}');
     expect(result.error?.kind).toBe('timeout');
-    expect(ms).toBeLessThan(TIMEOUT_MS + KILL_GRACE_MS + 1_000);
+    // The time measured includes starting the replacement runner process when the attack
+    // before this one had its process killed: up to a couple of seconds on a loaded 2-core
+    // machine. What matters is that the run ends, soon after its limit, not never.
+    expect(ms).toBeLessThan(TIMEOUT_MS + KILL_GRACE_MS + 2_500);
     await expectSigns();
   });
 
