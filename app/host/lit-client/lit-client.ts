@@ -201,6 +201,12 @@ export class LitClient {
     return channel;
   }
 
+  /** Whether node `index`'s channel is known to be down now (see NodeChannel.knownDown). */
+  private knownDown(index: number): boolean {
+    const node = this.options.nodes().find((n) => n.index === index);
+    return node ? this.channel(node).knownDown : true;
+  }
+
   /**
    * Opens the channel to every node and learns the presignatures they hold, so that the first
    * signature after start-up does not pay for either (call it once the network is up).
@@ -293,9 +299,12 @@ export class LitClient {
     // they get a budget of their own beside the attempts that nodes going down may cost.
     const unreachable = new Set<number>();
     for (let attempt = 0; attempt < SIGN_ATTEMPTS + spoiled && spoiled <= MAX_SPOILED_PRESIGNATURES; attempt++) {
-      // A retry takes a presignature none of whose holders this request just found unreachable:
-      // the queue's view of who is up refreshes in the background and may still name them.
-      const choice = await this.presignatures.take(undefined, (c) => !c.holders.some((h) => unreachable.has(h)));
+      // A presignature T of whose holders are up: none this request just found unreachable, none
+      // whose channel is known down (the queue's view of who holds what refreshes in the
+      // background and may still name them); of the next few, the one most such holders hold,
+      // so that one more node dropping out still leaves T.
+      const up = (c: PresignatureChoice) => c.holders.filter((h) => !unreachable.has(h) && !this.knownDown(h)).length;
+      const choice = await this.presignatures.take(undefined, (c) => up(c) >= this.options.threshold, up);
       if (!choice) {
         throw new NotEnoughNodesError(
           `not enough nodes: no presignature is held by ${this.options.threshold} reachable nodes; signing needs ${this.options.threshold} of ${this.options.nodeCount} nodes up (and a moment to make presignatures)`,
@@ -360,7 +369,8 @@ export class LitClient {
       if (reachable >= threshold)
         return {
           retry: `only ${bindings.length} of its holders bound the presignature`,
-          unreachable: errors.filter((e) => e.status === 0).map((e) => e.node),
+          // Down, or restarted and not back in the network yet (503).
+          unreachable: errors.filter((e) => e.status === 0 || e.status === 503).map((e) => e.node),
         };
       throw new NotEnoughNodesError(
         `not enough nodes: ${bindings.length} of ${nodeCount} nodes took part (${reachable} reachable), signing needs ${threshold}`,

@@ -22,6 +22,8 @@ export class NodeChannel {
   private readonly onReopen: () => void;
   /** Whether a socket was ever open: the next one to open means the node came back. */
   private wasOpen = false;
+  /** When the channel was last found unable to open, or closed; 0 while it is open or untried. */
+  private downSince = 0;
 
   /** `onReopen`: called when the channel opens again after it dropped (the node restarted, say). */
   constructor(node: NodeEndpoint, onReopen: () => void = () => {}) {
@@ -31,6 +33,21 @@ export class NodeChannel {
 
   get endpoint(): NodeEndpoint {
     return this.node;
+  }
+
+  /**
+   * Whether the node is known to be down now: its channel closed or could not open, and has not
+   * opened since. Untried counts as up. A channel known down tries to open again in the
+   * background at most once a second, so a node that came back is found without anyone having
+   * to send it a request first.
+   */
+  get knownDown(): boolean {
+    if (this.downSince === 0) return false;
+    if (Date.now() - this.downSince > 1_000 && !this.opening) {
+      this.downSince = Date.now();
+      this.open(5_000).catch(() => undefined);
+    }
+    return true;
   }
 
   async request<T>(path: string, body: unknown, timeoutMs: number): Promise<T> {
@@ -61,14 +78,19 @@ export class NodeChannel {
       });
       socket.once('open', () => {
         this.socket = socket;
+        this.downSince = 0;
         if (this.wasOpen) this.onReopen();
         this.wasOpen = true;
         resolve(socket);
       });
       // Every error, not just the first: a later one (a reset, an oversized frame) must not go unhandled.
-      socket.on('error', () => reject(new NodeCallError(this.node.index, 0, 'unreachable', 'is unreachable')));
+      socket.on('error', () => {
+        if (this.socket !== socket) this.downSince ||= Date.now();
+        reject(new NodeCallError(this.node.index, 0, 'unreachable', 'is unreachable'));
+      });
       // A node still starting refuses the channel (503) until it has joined the network.
       socket.once('unexpected-response', (request, response) => {
+        this.downSince ||= Date.now();
         request.destroy();
         reject(
           new NodeCallError(
@@ -81,7 +103,10 @@ export class NodeChannel {
       });
       socket.on('message', (data) => this.onMessage(String(data)));
       socket.once('close', () => {
-        if (this.socket === socket) this.socket = undefined;
+        if (this.socket === socket) {
+          this.socket = undefined;
+          this.downSince ||= Date.now();
+        }
         for (const [id, p] of this.pending) {
           clearTimeout(p.timer);
           p.reject(new NodeCallError(this.node.index, 0, 'unreachable', 'closed the connection'));
