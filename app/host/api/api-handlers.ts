@@ -17,7 +17,7 @@ import { transactionDetail, type ChainTransfer } from '../wallet/address-history
 import { decodeCall } from '../wallet/transaction-preview.ts';
 import type { AccountHistoryEntry } from '../../shared/api/contract.ts';
 import type { ActivityEntry } from '../activity/activity-log.ts';
-import { SocialInputError, type SocialService } from '../ceramic/social-service.ts';
+import { CeramicUnavailableError, SocialInputError, type SocialService } from '../ceramic/social-service.ts';
 import { verifyStream } from '../ceramic/stream-verifier.ts';
 
 /** The host API's handlers: each call of the contract in app/shared/api, mapped to services. */
@@ -582,6 +582,7 @@ async function mapErrors<T>(run: () => Promise<T>): Promise<T> {
       );
     if (err instanceof UnknownPkpError) throw new ApiFailure('not_found', err.message);
     if (err instanceof SocialInputError) throw new ApiFailure('bad_request', err.message);
+    if (err instanceof CeramicUnavailableError) throw new ApiFailure('unavailable', err.message);
     if (err instanceof SignInFailure)
       // 409 only for "not yet": the UI asks again on that one.
       throw new ApiFailure(

@@ -43,6 +43,8 @@ export interface SocialWallet {
 }
 
 export class SocialInputError extends Error {}
+/** The Ceramic node does not answer (down, or restarting): nothing was written. */
+export class CeramicUnavailableError extends Error {}
 
 /** What an action returns when its rule allowed the write. */
 interface PreparedCommit {
@@ -153,12 +155,22 @@ export class SocialService {
       const app = this.requireApp();
       const url = this.ceramicUrl();
       const started = performance.now();
-      const result = await this.wallet.executeJs({
-        code: SOCIAL_ACTIONS[action],
-        ipfsId: app.actions[action],
-        jsParams: { ...params, ceramicUrl: url, streamId: app.streamId, did: app.did, publicKey: app.pkp.publicKey },
-        authSig: await this.wallet.authSig(),
-      });
+      const result = await this.wallet
+        .executeJs({
+          code: SOCIAL_ACTIONS[action],
+          ipfsId: app.actions[action],
+          jsParams: { ...params, ceramicUrl: url, streamId: app.streamId, did: app.did, publicKey: app.pkp.publicKey },
+          authSig: await this.wallet.authSig(),
+        })
+        .catch((err: Error) => {
+          // The only thing the actions fetch is the Ceramic node: a fetch that failed means it is
+          // down (or restarting), and the action stopped before signing anything.
+          if (/fetch failed/i.test(err.message))
+            throw new CeramicUnavailableError(
+              `the Ceramic node at ${url} does not answer (is it restarting? see status); ${action} wrote nothing`,
+            );
+          throw err;
+        });
       const prepared = JSON.parse(result.response ?? '{}') as PreparedCommit;
       const signature = result.signatures.commit;
       if (!prepared.ok || !signature) throw new Error(`${action} returned no signed commit`);
