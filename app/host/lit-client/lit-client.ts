@@ -510,8 +510,9 @@ export class LitClient {
       presignatureIds: offered.map((o) => o.id),
     };
     // Once T nodes gave the same outcome (response, error and what each signature binds), the
-    // slower ones get a moment, not the whole action timeout: a node busy starting up again
-    // must not hold every run up. Without T alike, every answer is awaited.
+    // others get as long again as that took (at most 2 s), not the whole action timeout: a node
+    // a little behind still shows in the result, one far behind does not hold every run up.
+    // Without T alike, every answer is awaited.
     const settled = await settleUntil(
       reachable.map((node) =>
         this.channel(node)
@@ -523,7 +524,7 @@ export class LitClient {
           answers.map((a) => runOutcome(a.answer)),
           threshold,
         ).agreed,
-      QUORUM_GRACE_MS,
+      (elapsed) => Math.min(2_000, Math.max(50, elapsed)),
     );
     const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));

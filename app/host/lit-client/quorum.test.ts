@@ -39,4 +39,13 @@ describe('settleUntil', () => {
     );
     expect(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))).toEqual(['b', 'a', 'b', 'a']);
   });
+
+  it('with a grace that grows with the time taken, waits for a node a little behind, not for one far behind', async () => {
+    const settled = await settleUntil(
+      [after(40, 'a'), after(45, 'a'), after(70, 'a'), after(5_000, 'a')],
+      (values) => values.length >= 2,
+      (elapsed) => elapsed,
+    );
+    expect(settled).toHaveLength(3);
+  });
 });

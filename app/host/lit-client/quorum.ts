@@ -1,13 +1,16 @@
 /**
- * Like Promise.allSettled, but resolves `graceMs` after the values fulfilled so far are
+ * Like Promise.allSettled, but resolves a grace period after the values fulfilled so far are
  * `enough`, with whatever has settled by then (a hung or slow node cannot hold a request up to
- * its timeout). Resolves at once when every promise settled.
+ * its timeout). Resolves at once when every promise settled. `graceMs` may depend on how long
+ * it took to have enough: then a node a little behind the others is still waited for.
  */
 export function settleUntil<T>(
   promises: Promise<T>[],
   enough: (fulfilled: readonly T[]) => boolean,
-  graceMs: number,
+  graceMs: number | ((elapsedMs: number) => number),
 ): Promise<PromiseSettledResult<T>[]> {
+  const started = Date.now();
+  const grace = typeof graceMs === 'number' ? () => graceMs : () => graceMs(Date.now() - started);
   return new Promise((resolve) => {
     const results: PromiseSettledResult<T>[] = [];
     const values: T[] = [];
@@ -22,7 +25,7 @@ export function settleUntil<T>(
           results.push({ status: 'fulfilled', value });
           values.push(value);
           if (results.length === promises.length) finish();
-          else if (timer === undefined && enough(values)) timer = setTimeout(finish, graceMs);
+          else if (timer === undefined && enough(values)) timer = setTimeout(finish, grace());
         },
         (reason: unknown) => {
           results.push({ status: 'rejected', reason });

@@ -5,11 +5,15 @@
 // signatures that the node's own signEcdsa binding accepted during this run.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { checkFetchUrl, type AllowList } from './fetch-allow-list.ts';
 import type { IsolateRunnerOptions, IsolateRunnerStats } from './isolate-runner.ts';
 import type { ActionLimits } from './limits.ts';
 import { plainData } from './run-session.ts';
 import { FromRunner, type RunnerResult, type ToRunner } from './runner-protocol.ts';
+
+/** How much lower than the node the runner process runs (Unix nice; 19 is the lowest). */
+const RUNNER_NICENESS = 10;
 import type { ActionBindings, ActionExecution, ActionFetchRequest, ActionSignRequest } from './types.ts';
 import { parsePublicKey, parseSigName, parseToSign } from './validate.ts';
 import type { z } from 'zod';
@@ -82,6 +86,15 @@ export class RunnerProcess {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // Actions are other people's computation: on a busy machine the nodes' own protocol work and
+    // the host (the UI, status) go first. Without this, a few CPU-bound actions per node took
+    // the host's status call from milliseconds to seconds on 2 cores.
+    if (this.child.pid !== undefined)
+      try {
+        os.setPriority(this.child.pid, RUNNER_NICENESS);
+      } catch {
+        // not allowed here (some platforms): runs at the node's own priority
+      }
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.ready = new Promise<void>((resolve, reject) => {
