@@ -509,10 +509,10 @@ export class LitClient {
       participants: reachable.map((n) => n.index),
       presignatureIds: offered.map((o) => o.id),
     };
-    // Once T nodes gave the same outcome (response, error and what each signature binds), the
-    // others get as long again as that took (at most 2 s), not the whole action timeout: a node
-    // a little behind still shows in the result, one far behind does not hold every run up.
-    // Without T alike, every answer is awaited.
+    // Once T nodes gave the same successful outcome (response and what each signature binds),
+    // the others get as long again as that took (at least 250 ms, at most 2 s), not the whole
+    // action timeout: a node a little behind still shows in the result, one far behind does not
+    // hold every run up. A failed run, or one without T alike, waits for every answer.
     const settled = await settleUntil(
       reachable.map((node) =>
         this.channel(node)
@@ -521,10 +521,10 @@ export class LitClient {
       ),
       (answers) =>
         agreedBy(
-          answers.map((a) => runOutcome(a.answer)),
+          answers.filter((a) => !a.answer.error).map((a) => runOutcome(a.answer)),
           threshold,
         ).agreed,
-      (elapsed) => Math.min(2_000, Math.max(50, elapsed)),
+      (elapsed) => Math.min(2_000, Math.max(250, elapsed)),
     );
     const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
