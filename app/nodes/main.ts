@@ -13,9 +13,21 @@ function send(message: NodeToHostMessage): void {
   process.send?.(message);
 }
 
-function fail(err: unknown): never {
+/** Set once the node was told to stop: what fails after that is the stop, not a fault. */
+let stopping = false;
+
+function fatal(err: unknown): never {
   send({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
   process.exit(1);
+}
+
+/**
+ * A fault, unless the node was told to stop meanwhile: stopped while still joining (its runner
+ * processes ended under the join), the stop finishes and exits 0, where a fatal report would
+ * make a clean quit look like a crash.
+ */
+function fail(err: unknown): void {
+  if (!stopping) fatal(err);
 }
 
 async function run(config: NodeLaunchConfig): Promise<void> {
@@ -30,9 +42,12 @@ async function run(config: NodeLaunchConfig): Promise<void> {
   });
 
   const shutdown = (): void => {
-    runtime.close();
-    store.close();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    void runtime.close().finally(() => {
+      store.close();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
@@ -53,6 +68,6 @@ if (!process.send) {
 
 process.once('message', (raw: unknown) => {
   const parsed = NodeLaunchConfig.safeParse(raw);
-  if (!parsed.success) fail(new Error(`bad launch config: ${parsed.error.message}`));
+  if (!parsed.success) fatal(new Error(`bad launch config: ${parsed.error.message}`));
   run(parsed.data).catch(fail);
 });

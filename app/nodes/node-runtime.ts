@@ -203,10 +203,15 @@ export class NodeRuntime {
     };
   }
 
-  close(): void {
+  /**
+   * Stops the node's work; resolves once its runner processes have exited (at most 2 s), so a
+   * node that exits leaves none behind for a moment after it.
+   */
+  close(): Promise<void> {
     this.keeper?.stop();
-    this.runner?.dispose();
+    const runners = this.runner?.dispose() ?? Promise.resolve();
     this.ctx?.chain.close();
     this.server.close();
+    return Promise.race([runners, new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
   }
 }

@@ -210,11 +210,14 @@ export class ActionRunner {
   }
 
   /** Kills every runner process; running executions end with an error, waiting ones are refused. */
-  dispose(): void {
+  /** Ends every runner process; resolves once they have exited (callers may ignore it). */
+  dispose(): Promise<void> {
     this.disposed = true;
     clearInterval(this.memoryPoll);
     for (const lane of Object.values(this.lanes)) for (const waiter of lane.queue.splice(0)) waiter.admit(false);
-    for (const p of [...this.processes]) p.end('disposed');
+    const processes = [...this.processes];
+    for (const p of processes) p.end('disposed');
+    return Promise.all(processes.map((p) => p.exited)).then(() => undefined);
   }
 
   /** Runs one action. Never throws: errors (the action's, a limit, "busy") come back in `error`. */
