@@ -47,6 +47,8 @@ export class NodeRuntime {
   private ctx: NodeContext | undefined;
   private keeper: PoolKeeper | undefined;
   private runner: ActionRunner | undefined;
+  /** Set by close(): runs that end after it are answered 503, not with their outcome. */
+  private stopping = false;
   private execution: ExecuteService | undefined;
 
   constructor(config: NodeLaunchConfig, store: NodeStore) {
@@ -169,9 +171,13 @@ export class NodeRuntime {
       {
         method: 'POST',
         path: '/web/execute',
-        handler: (body, _url, caller) => {
+        handler: async (body, _url, caller) => {
           this.context();
-          return this.execution!.execute(body, caller);
+          const answer = await this.execution!.execute(body, caller);
+          // Stopping: its runner processes were ended under the run. That is this node leaving,
+          // not the action's outcome, so it answers like a node that is not there.
+          if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
+          return answer;
         },
       },
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
@@ -208,6 +214,7 @@ export class NodeRuntime {
    * node that exits leaves none behind for a moment after it.
    */
   close(): Promise<void> {
+    this.stopping = true;
     this.keeper?.stop();
     const runners = this.runner?.dispose() ?? Promise.resolve();
     this.ctx?.chain.close();
