@@ -54,18 +54,7 @@ export function VerifyPage({ client }: { client: ApiClient }) {
           {error}
         </p>
       ) : null}
-      {verdict ? (
-        <div className="card" data-testid="verdict">
-          <h2 className={verdict.valid ? 'ok-text' : 'error'}>{verdict.valid ? 'Valid proof' : 'Not a valid proof'}</h2>
-          <ul className="verdict-checks">
-            {verdict.checks.map((c) => (
-              <li key={c.name}>
-                {c.ok ? '✔' : '✘'} {c.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {verdict ? <Verdict testId="verdict" verdict={verdict} valid="Valid proof" invalid="Not a valid proof" /> : null}
       <StreamVerifier client={client} />
     </section>
   );
@@ -120,19 +109,35 @@ function StreamVerifier({ client }: { client: ApiClient }) {
         </p>
       ) : null}
       {verdict ? (
-        <div className="card" data-testid="stream-verdict">
-          <h2 className={verdict.valid ? 'ok-text' : 'error'}>
-            {verdict.valid ? 'Only these actions can write this stream' : 'Not proven'}
-          </h2>
-          <ul className="verdict-checks">
-            {verdict.checks.map((c) => (
-              <li key={c.name}>
-                {c.ok ? '✔' : '✘'} {c.detail}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <Verdict
+          testId="stream-verdict"
+          verdict={verdict}
+          valid="Only these actions can write this stream"
+          invalid="Not proven"
+        />
       ) : null}
     </>
+  );
+}
+
+/** A verifier's answer: its headline, then each check it made. */
+function Verdict(props: {
+  testId: string;
+  verdict: { valid: boolean; checks: readonly { name: string; ok: boolean; detail: string }[] };
+  valid: string;
+  invalid: string;
+}) {
+  const { verdict } = props;
+  return (
+    <div className="card" data-testid={props.testId}>
+      <h2 className={verdict.valid ? 'ok-text' : 'error'}>{verdict.valid ? props.valid : props.invalid}</h2>
+      <ul className="verdict-checks">
+        {verdict.checks.map((c) => (
+          <li key={c.name}>
+            {c.ok ? '✔' : '✘'} {c.detail}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
