@@ -55,9 +55,11 @@ let litbox: Page;
 let dapp: Page;
 let dappServer: http.Server;
 let pkp: { ethAddress: string; publicKey: string };
+let providerUrl: string;
 
 beforeAll(async () => {
   const providerPort = await findFreePort();
+  providerUrl = `http://127.0.0.1:${providerPort}`;
   sandbox = await startSandbox([
     '--nodes',
     '3',
@@ -65,6 +67,9 @@ beforeAll(async () => {
     '0',
     '--provider-port',
     String(providerPort),
+    // A named local client trusted without a click (dapp CI): the UI must say so while it is on.
+    '--approve-all-from',
+    'e2e-ci',
     '--data-dir',
     tempDataDir('litbox-e2e-provider-'),
   ]);
@@ -147,6 +152,30 @@ function dialogShown(kind: string): Promise<number> {
 }
 
 describe('a dapp in Chromium with the Litbox extension', () => {
+  it('shows the --approve-all-from notice on every section and in Settings while it is on', async () => {
+    const notice = litbox.getByTestId('approve-all-notice');
+    await notice.waitFor();
+    expect(await notice.getAttribute('role')).toBe('status');
+    expect(await notice.textContent()).toContain('“e2e-ci”');
+    expect(await notice.textContent()).toContain('--approve-all-from e2e-ci');
+    await litbox.getByRole('button', { name: 'PKPs', exact: true }).click();
+    expect(await notice.isVisible()).toBe(true);
+    await litbox.getByRole('button', { name: 'Settings', exact: true }).click();
+    expect(await notice.isVisible()).toBe(true);
+    expect(await litbox.getByTestId('approve-all-settings').textContent()).toContain('“e2e-ci”');
+    await litbox.screenshot({ path: screenshotPath('provider-approve-all-notice') });
+    // It is what the notice says: that client sees the PKP without a click, nobody else does.
+    const ask = (name: string) =>
+      fetch(`${providerUrl}/?name=${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_accounts', params: [] }),
+      }).then((r) => r.json() as Promise<{ result: string[] }>);
+    expect((await ask('e2e-ci')).result).toContain(pkp.ethAddress);
+    expect((await ask('someone-else')).result).toEqual([]);
+    await litbox.getByRole('button', { name: 'Network', exact: true }).click();
+  });
+
   it('finds Litbox through EIP-6963 (name, icon, rdns); nothing is connected yet', async () => {
     await dapp.waitForFunction(() => (window as unknown as { findLitbox?: () => unknown }).findLitbox?.(), null, {
       timeout: 15_000,

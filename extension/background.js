@@ -41,6 +41,9 @@ chrome.runtime.onConnect.addListener((port) => {
       }
       if (message.method === 'wallet_event' && message.params)
         post({ type: 'event', event: message.params.event, data: message.params.data });
+      // eth_subscribe's notifications: EIP-1193's `message` event.
+      else if (message.method === 'eth_subscription' && message.params)
+        post({ type: 'event', event: 'message', data: { type: 'eth_subscription', data: message.params } });
       else post({ type: 'response', id: message.id, result: message.result, error: message.error });
     };
     socket.onclose = () => {

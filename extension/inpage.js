@@ -53,7 +53,8 @@
         pending.clear();
         if (connectedChain !== null) emit('disconnect', new ProviderRpcError(4900, m.data.message));
         connectedChain = null;
-      } else if (m.event === 'accountsChanged' || m.event === 'chainChanged') emit(m.event, m.data);
+      } else if (m.event === 'accountsChanged' || m.event === 'chainChanged' || m.event === 'message')
+        emit(m.event, m.data);
     }
   });
 

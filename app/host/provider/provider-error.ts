@@ -26,3 +26,13 @@ export function toRpcError(err: unknown): { code: number; message: string; data?
       : { code: err.code, message: err.message, data: err.data };
   return { code: PROVIDER_ERRORS.internal, message: err instanceof Error ? err.message : String(err) };
 }
+
+/** The chain's own JSON-RPC error out of an ethers failure (a revert's code 3 and data included), as it gave it. */
+export function chainRpcError(err: unknown, method: string): ProviderRpcError {
+  if (err instanceof ProviderRpcError) return err;
+  const e = err as { info?: { error?: { code?: unknown; message?: unknown; data?: unknown } }; error?: unknown };
+  const inner = e.info?.error ?? (e.error as { code?: unknown; message?: unknown; data?: unknown } | undefined);
+  if (inner && typeof inner.code === 'number' && typeof inner.message === 'string')
+    return new ProviderRpcError(inner.code, inner.message, inner.data);
+  return new ProviderRpcError(PROVIDER_ERRORS.internal, `the sandbox chain did not answer ${method}`);
+}

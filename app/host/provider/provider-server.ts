@@ -8,6 +8,7 @@ import {
   WALLET_EVENT_METHOD,
 } from '../../shared/provider/provider-wire.ts';
 import { BodyAborted, BodyTooLarge, readRequestBody } from '../http-body.ts';
+import type { ChainSubscriptions, SubscriptionSession } from './chain-subscriptions.ts';
 import { toRpcError } from './provider-error.ts';
 import { LOCAL_NAME, localClient, webClient, type ProviderClient, type WalletProvider } from './wallet-provider.ts';
 
@@ -32,11 +33,13 @@ export class ProviderServer {
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly provider: WalletProvider;
+  private readonly subscriptions: ChainSubscriptions;
   private port = 0;
   private readonly sockets = new Map<WebSocket, ProviderClient>();
 
-  constructor(provider: WalletProvider) {
+  constructor(provider: WalletProvider, subscriptions: ChainSubscriptions) {
     this.provider = provider;
+    this.subscriptions = subscriptions;
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, rpcError(null, toRpcError(err)));
@@ -79,8 +82,17 @@ export class ProviderServer {
     });
   }
 
+  /**
+   * Stops serving. Every WebSocket hears EIP-1193's `disconnect` (4900) before its close frame,
+   * after the answers to its requests the stop just ended (4900 too) went out.
+   */
   async close(): Promise<void> {
-    for (const ws of this.wss.clients) ws.close(1001, 'Litbox is stopping');
+    this.subscriptions.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const ws of this.wss.clients) {
+      send(ws, event('disconnect', { code: PROVIDER_ERRORS.disconnected, message: 'Litbox is stopping' }));
+      ws.close(1001, 'Litbox is stopping');
+    }
     this.wss.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -145,14 +157,14 @@ export class ProviderServer {
     sendJson(res, 200, await this.answer(client, body));
   }
 
-  private async answer(client: ProviderClient, body: unknown): Promise<unknown> {
+  private async answer(client: ProviderClient, body: unknown, session?: SubscriptionSession): Promise<unknown> {
     const parsed = JsonRpcRequest.safeParse(body);
     const id = (body as { id?: unknown } | null)?.id;
     const replyId = typeof id === 'string' || typeof id === 'number' ? id : null;
     if (!parsed.success)
       return rpcError(replyId, { code: PROVIDER_ERRORS.invalidRequest, message: 'not a JSON-RPC 2.0 request' });
     try {
-      const result = await this.provider.request(client, parsed.data.method, parsed.data.params);
+      const result = await this.provider.request(client, parsed.data.method, parsed.data.params, session);
       return { jsonrpc: '2.0', id: parsed.data.id ?? null, result: result ?? null };
     } catch (err) {
       return rpcError(parsed.data.id ?? null, toRpcError(err));
@@ -172,8 +184,14 @@ export class ProviderServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       this.sockets.set(ws, client);
+      const session = this.subscriptions.session((subscription, result) =>
+        send(ws, { jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } }),
+      );
       ws.on('error', () => undefined);
-      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('close', () => {
+        this.sockets.delete(ws);
+        session.end();
+      });
       ws.on('message', (data) => {
         let body: unknown;
         try {
@@ -182,7 +200,7 @@ export class ProviderServer {
           send(ws, rpcError(null, { code: PROVIDER_ERRORS.parseError, message: 'the message is not JSON' }));
           return;
         }
-        void this.answer(client, body).then((reply) => send(ws, reply));
+        void this.answer(client, body, session).then((reply) => send(ws, reply));
       });
       send(ws, event('connect', { chainId: this.provider.chainIdHex }));
       void this.provider.accountsOf(client).then(

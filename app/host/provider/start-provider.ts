@@ -4,6 +4,7 @@ import { DEFAULT_PROVIDER_PORT } from '../../shared/provider/provider-wire.ts';
 import type { PkpAuth } from '../wallet/pkp-transactor.ts';
 import type { WalletServices } from '../wallet-services.ts';
 import { ApprovalQueue } from './approval-queue.ts';
+import { ChainSubscriptions } from './chain-subscriptions.ts';
 import { ProviderConnections } from './provider-connections.ts';
 import { ProviderServer } from './provider-server.ts';
 import { WalletProvider } from './wallet-provider.ts';
@@ -55,7 +56,7 @@ export async function startWalletProvider(
     onSigned: options.onSigned,
     rate: options.rate,
   });
-  const server = new ProviderServer(provider);
+  const server = new ProviderServer(provider, new ChainSubscriptions(wallet.provider));
   let port: number;
   try {
     port = await server.listen(options.port ?? DEFAULT_PROVIDER_PORT);

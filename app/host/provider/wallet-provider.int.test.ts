@@ -5,7 +5,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers } from 'ethers';
 import WebSocket from 'ws';
-import { createPublicClient, createWalletClient, defineChain, http, verifyMessage, verifyTypedData } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  erc721Abi,
+  http,
+  verifyMessage,
+  verifyTypedData,
+  webSocket,
+} from 'viem';
 import { Cacao } from '@didtools/cacao';
 import { EthereumWebAuth, getAccountId, getEIP191Verifier } from '@didtools/pkh-ethereum';
 import { DIDSession } from 'did-session';
@@ -37,6 +47,15 @@ const TYPED = {
   primaryType: 'Mail' as const,
   message: { to: '0x0000000000000000000000000000000000000002', contents: 'hello' },
 };
+
+/** viem's description of the sandbox chain, served at `url`. */
+const sandbox = (url: string) =>
+  defineChain({
+    id: 31337,
+    name: 'Litbox sandbox',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [url] } },
+  });
 
 let host: RunningHost;
 let api: ApiClient;
@@ -449,5 +468,181 @@ describe('the wallet provider against a web page and bad input', () => {
       [],
     ]);
     ws.close();
+  });
+});
+
+describe('chain reads through the endpoint', () => {
+  const reader = () => {
+    const transport = http(`${endpoint}/?name=reader`);
+    return createPublicClient({ chain: sandbox(`${endpoint}/?name=reader`), transport });
+  };
+  /** A transaction from the ci PKP (approved by --approve-all-from ci): one new block. */
+  async function sendFromCi(): Promise<`0x${string}`> {
+    const reply = await rpc(
+      'eth_sendTransaction',
+      [{ from: ciPkp.ethAddress, to: otherPkp.ethAddress, value: '0x1' }],
+      { path: '/?name=ci' },
+    );
+    if (reply.error) throw new Error(reply.error.message);
+    return reply.result as `0x${string}`;
+  }
+
+  it("viem's block and event filters: changes, logs, uninstall; another client cannot use them", async () => {
+    const client = reader();
+    const blocks = await client.createBlockFilter();
+    const events = await client.createEventFilter();
+    const hash = await sendFromCi();
+    const minted = await api.call('pkpMint', {}); // PKPNFT's Transfer and PKPMinted logs
+    const receipt = await client.getTransactionReceipt({ hash });
+    expect(await client.getFilterChanges({ filter: blocks })).toContain(receipt.blockHash);
+    const logs = await client.getFilterChanges({ filter: events });
+    const tokenId = BigInt(ethers.keccak256(minted.publicKey));
+    expect(logs.some((l) => l.topics[3] !== undefined && BigInt(l.topics[3]) === tokenId)).toBe(true);
+    // The whole log set of the filter, as the chain has it for those blocks.
+    const all = await client.getFilterLogs({ filter: events });
+    const direct = await client.getLogs({ fromBlock: all[0]!.blockNumber, toBlock: all.at(-1)!.blockNumber });
+    expect(all.map((l) => `${l.transactionHash}:${l.logIndex}`)).toEqual(
+      direct.map((l) => `${l.transactionHash}:${l.logIndex}`),
+    );
+    // Another client does not see or remove this client's filter.
+    const stranger = await rpc('eth_getFilterChanges', [blocks.id], { path: '/?name=stranger' });
+    expect(stranger.error).toMatchObject({ code: -32000, message: 'filter not found' });
+    expect(await rpc('eth_uninstallFilter', [blocks.id], { path: '/?name=stranger' })).toMatchObject({ result: false });
+    expect(await client.uninstallFilter({ filter: blocks })).toBe(true);
+    expect(await client.uninstallFilter({ filter: events })).toBe(true);
+    await expect(client.getFilterChanges({ filter: blocks })).rejects.toThrow(/filter not found/);
+  });
+
+  it("viem's watchEvent over HTTP (filters) hears a mint's logs", async () => {
+    const client = reader();
+    const heard: `0x${string}`[] = [];
+    const unwatch = client.watchEvent({
+      pollingInterval: 100,
+      onLogs: (logs) => heard.push(...logs.map((l) => l.transactionHash!)),
+    });
+    await new Promise((r) => setTimeout(r, 300)); // its filter is in place
+    await api.call('pkpMint', {});
+    const deadline = Date.now() + 10_000;
+    while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    unwatch();
+    expect(heard.length).toBeGreaterThan(0);
+    expect((await host.wallet.provider.getTransactionReceipt(heard[0]!))?.status).toBe(1);
+  });
+
+  it('createAccessList, feeHistory, maxPriorityFeePerGas, getProof and eth_getBlockReceipts pass through', async () => {
+    const client = reader();
+    const { contracts } = await api.call('status', {});
+    const pkpNft = contracts!.PKPNFT as `0x${string}`;
+    const owner = host.wallet.account.address as `0x${string}`;
+    const access = await client.createAccessList({
+      to: pkpNft,
+      data: encodeFunctionData({ abi: erc721Abi, functionName: 'balanceOf', args: [owner] }),
+    });
+    expect(
+      access.accessList.find((a) => a.address.toLowerCase() === pkpNft.toLowerCase())?.storageKeys.length,
+    ).toBeGreaterThan(0);
+    const fees = await client.getFeeHistory({ blockCount: 4, rewardPercentiles: [25, 75] });
+    expect(fees.baseFeePerGas.length).toBe(5);
+    expect(fees.reward?.[0]?.length).toBe(2);
+    expect(typeof (await client.estimateMaxPriorityFeePerGas())).toBe('bigint');
+    const proof = await client.getProof({ address: ciPkp.ethAddress as `0x${string}`, storageKeys: [] });
+    expect(proof.balance).toBe(await client.getBalance({ address: ciPkp.ethAddress as `0x${string}` }));
+    const receipts = (await rpc('eth_getBlockReceipts', ['latest'], { path: '/?name=reader' })).result as unknown[];
+    expect(receipts.length).toBeGreaterThan(0);
+  });
+
+  it('cheat, debug, node-admin and unsigned-send methods stay refused (4200), even for the trusted client', async () => {
+    for (const method of [
+      'anvil_setBalance',
+      'anvil_mine',
+      'anvil_impersonateAccount',
+      'evm_mine',
+      'evm_snapshot',
+      'evm_increaseTime',
+      'hardhat_setBalance',
+      'debug_traceTransaction',
+      'debug_setHead',
+      'trace_block',
+      'txpool_content',
+      'ots_getApiLevel',
+      'personal_unlockAccount',
+      'personal_sendTransaction',
+      'admin_peers',
+      'eth_sendUnsignedTransaction',
+      'eth_sign',
+    ])
+      expect({ method, code: (await rpc(method, [], { path: '/?name=ci' })).error?.code }).toEqual({
+        method,
+        code: 4200,
+      });
+    // eth_subscribe needs the WebSocket; over HTTP it is unsupported, not a silent nothing.
+    expect((await rpc('eth_subscribe', ['newHeads'], { path: '/?name=reader' })).error?.code).toBe(4200);
+  });
+
+  it("viem's WebSocket client: eth_subscribe newHeads and logs push the chain's blocks and logs; eth_unsubscribe ends them", async () => {
+    const wsUrl = `${endpoint.replace('http', 'ws')}/?name=ws-reader`;
+    const client = createPublicClient({ chain: sandbox(endpoint), transport: webSocket(wsUrl) });
+    const blocks: { hash: `0x${string}` | null; number: bigint | null }[] = [];
+    const logs: { transactionHash: `0x${string}` | null; logIndex: number | null; blockNumber: bigint | null }[] = [];
+    const stopBlocks = client.watchBlocks({ onBlock: (b) => blocks.push(b) });
+    const stopLogs = client.watchEvent({ onLogs: (l) => logs.push(...l) });
+    await new Promise((r) => setTimeout(r, 500)); // both subscriptions in place
+    const hash = await sendFromCi();
+    const minted = await api.call('pkpMint', {});
+    const deadline = Date.now() + 10_000;
+    while ((blocks.length < 2 || logs.length === 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    stopBlocks();
+    stopLogs();
+    const receipt = await host.wallet.provider.getTransactionReceipt(hash);
+    expect(blocks.map((b) => b.hash)).toContain(receipt!.blockHash);
+    for (const b of blocks) expect((await host.wallet.provider.getBlock(Number(b.number)))?.hash).toBe(b.hash);
+    const mintBlock = logs.find((l) => l.transactionHash !== hash)!.blockNumber!;
+    const direct = await host.wallet.provider.getLogs({ fromBlock: Number(mintBlock), toBlock: Number(mintBlock) });
+    expect(logs.filter((l) => l.blockNumber === mintBlock).map((l) => `${l.transactionHash}:${l.logIndex}`)).toEqual(
+      direct.map((l) => `${l.transactionHash}:${l.index}`),
+    );
+    expect(minted.publicKey).toBeDefined();
+    await (await client.transport.getRpcClient()).close();
+
+    // Raw: an unknown kind is -32602, a subscription id is the socket's own.
+    const ws = new WebSocket(wsUrl);
+    const replies = new Map<number, RpcReply>();
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as RpcReply & { id?: number };
+      if (typeof m.id === 'number') replies.set(m.id, m);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const call = async (id: number, method: string, params: unknown[]) => {
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      while (!replies.has(id)) await new Promise((r) => setTimeout(r, 10));
+      return replies.get(id)!;
+    };
+    expect((await call(1, 'eth_subscribe', ['newPendingThings'])).error?.code).toBe(-32602);
+    expect((await call(2, 'eth_subscribe', ['logs', { address: '0x12' }])).error?.code).toBe(-32602);
+    const sub = (await call(3, 'eth_subscribe', ['newHeads'])).result as string;
+    expect(sub).toMatch(/^0x[0-9a-f]{32}$/);
+    expect((await call(4, 'eth_unsubscribe', [sub])).result).toBe(true);
+    expect((await call(5, 'eth_unsubscribe', [sub])).result).toBe(false);
+    ws.close();
+  });
+});
+
+describe('when Litbox stops', () => {
+  it('every WebSocket hears disconnect (4900) before the endpoint closes it', async () => {
+    const ws = new WebSocket(`${endpoint.replace('http', 'ws')}/?name=listener`);
+    const messages: { method?: string; params?: { event: string; data: unknown } }[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data)) as (typeof messages)[number]));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await host.stop();
+    expect(await closed).toBe(1001);
+    const last = messages.at(-1);
+    expect(last).toEqual({
+      jsonrpc: '2.0',
+      method: 'wallet_event',
+      params: { event: 'disconnect', data: { code: 4900, message: 'Litbox is stopping' } },
+    });
+    expect(messages[0]?.params?.event).toBe('connect');
   });
 });

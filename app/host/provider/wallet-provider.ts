@@ -12,9 +12,19 @@ import type { ActivityKind, ActivityLog } from '../activity/activity-log.ts';
 import type { PkpAuth } from '../wallet/pkp-transactor.ts';
 import { WalletInputError, type PkpWalletService, type TypedDataRequest } from '../wallet/pkp-wallet-service.ts';
 import type { ApprovalDecision, ApprovalQueue } from './approval-queue.ts';
-import { invalidParams, ProviderRpcError, rejected, unauthorized, unsupported } from './provider-error.ts';
+import {
+  chainRpcError,
+  invalidParams,
+  ProviderRpcError,
+  rejected,
+  unauthorized,
+  unsupported,
+} from './provider-error.ts';
 import type { ProviderConnections } from './provider-connections.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { PUBLIC_METHODS } from '../chain/chain-door.ts';
+import type { SubscriptionSession } from './chain-subscriptions.ts';
+import { ClientFilters } from './client-filters.ts';
 
 /** Who is asking: a web page's origin, or a program on this machine that named itself. */
 export interface ProviderClient {
@@ -58,34 +68,36 @@ export interface WalletProviderOptions {
   maxPendingPerClient?: number;
 }
 
-/** Chain reads passed through as they are (no state changes, no cheat methods). */
-const READ_METHODS = new Set([
-  'eth_blockNumber',
-  'eth_call',
-  'eth_estimateGas',
-  'eth_feeHistory',
-  'eth_gasPrice',
-  'eth_getBalance',
-  'eth_getBlockByHash',
-  'eth_getBlockByNumber',
-  'eth_getBlockTransactionCountByHash',
-  'eth_getBlockTransactionCountByNumber',
-  'eth_getCode',
-  'eth_getLogs',
-  'eth_getProof',
-  'eth_getStorageAt',
-  'eth_getTransactionByBlockHashAndIndex',
-  'eth_getTransactionByBlockNumberAndIndex',
-  'eth_getTransactionByHash',
-  'eth_getTransactionCount',
-  'eth_getTransactionReceipt',
-  'eth_maxPriorityFeePerGas',
-  'eth_syncing',
-  'net_listening',
-  'web3_clientVersion',
-  // Already signed by someone: broadcasting it needs no key of ours.
-  'eth_sendRawTransaction',
+/**
+ * Methods Litbox answers itself, or that need a client's own bookkeeping, though the chain door
+ * would pass them: the accounts are the client's PKPs, not anvil's; filters belong to their client.
+ */
+const ANSWERED_HERE = new Set([
+  'eth_accounts',
+  'eth_coinbase',
+  'eth_chainId',
+  'net_version',
+  'eth_newFilter',
+  'eth_newBlockFilter',
+  'eth_newPendingTransactionFilter',
+  'eth_getFilterChanges',
+  'eth_getFilterLogs',
+  'eth_uninstallFilter',
 ]);
+
+/**
+ * Every standard eth_/net_/web3_ read the chain door lets outside tools make, passed through as
+ * it is, and eth_sendRawTransaction (already signed by someone: broadcasting it needs no key of
+ * ours). The door's allow-list is the one place that says what cannot change the chain without a
+ * signature, so anvil_*, evm_*, hardhat_*, debug_*, personal_* and the unsigned sends never pass,
+ * whatever the sandbox's cheat setting (that setting is for the person's own tools).
+ */
+export const READ_METHODS: ReadonlySet<string> = new Set(
+  [...PUBLIC_METHODS].filter((m) => /^(eth|net|web3)_/.test(m) && !ANSWERED_HERE.has(m)),
+);
+
+const NEW_FILTER = new Set(['eth_newFilter', 'eth_newBlockFilter', 'eth_newPendingTransactionFilter']);
+const FILTER_METHODS = new Set([...NEW_FILTER, 'eth_getFilterChanges', 'eth_getFilterLogs', 'eth_uninstallFilter']);
 
 /** What a web page may call before the person connected it (everything else is 4100). */
 const BEFORE_CONNECT = new Set([
@@ -109,6 +121,7 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
   private readonly o: WalletProviderOptions;
   private readonly limiter: RateLimiter;
   private readonly maxPending: number;
+  private readonly filters = new ClientFilters();
   private allPkps: { at: number; accounts: Promise<ProviderAccount[]> } | undefined;
   url: string | null = null;
 
@@ -154,7 +167,16 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
     return this.o.connections.get(client.id)?.accounts ?? [];
   }
 
-  async request(client: ProviderClient, method: string, params: unknown): Promise<unknown> {
+  /**
+   * One request of a client. `subscriptions` is the WebSocket's own (eth_subscribe needs a
+   * socket to push to; over HTTP it is unsupported).
+   */
+  async request(
+    client: ProviderClient,
+    method: string,
+    params: unknown,
+    subscriptions?: SubscriptionSession,
+  ): Promise<unknown> {
     if (!this.limiter.take(client.id))
       throw new ProviderRpcError(PROVIDER_ERRORS.limitExceeded, 'too many requests from this client; slow down');
     const list = params === undefined ? [] : params;
@@ -170,6 +192,8 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
         return String(this.o.chainId);
       case 'eth_accounts':
         return (await this.accountsOf(client)).map((a) => a.address);
+      case 'eth_coinbase':
+        return (await this.accountsOf(client))[0]?.address ?? null;
       case 'eth_requestAccounts':
         return (await this.connect(client)).map((a) => a.address);
       case 'wallet_requestPermissions': {
@@ -210,6 +234,12 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
         );
     }
     if (READ_METHODS.has(method)) return this.passThrough(method, list);
+    if (FILTER_METHODS.has(method)) return this.filter(client, method, list);
+    if (method === 'eth_subscribe' || method === 'eth_unsubscribe') {
+      if (!subscriptions)
+        throw unsupported(`${method} needs the WebSocket (ws://127.0.0.1:PORT/); over HTTP, use filters`);
+      return method === 'eth_subscribe' ? subscriptions.subscribe(list) : subscriptions.unsubscribe(list[0]);
+    }
     throw unsupported(`Litbox does not support ${method}`);
   }
 
@@ -484,13 +514,31 @@ export class WalletProvider extends EventEmitter<{ accountsChanged: [string, str
     try {
       return await this.o.chain.send(method, params);
     } catch (err) {
-      // The chain's own JSON-RPC error (a revert's code 3 and data included), as it gave it.
-      const e = err as { info?: { error?: { code?: unknown; message?: unknown; data?: unknown } }; error?: unknown };
-      const inner = e.info?.error ?? (e.error as { code?: unknown; message?: unknown; data?: unknown } | undefined);
-      if (inner && typeof inner.code === 'number' && typeof inner.message === 'string')
-        throw new ProviderRpcError(inner.code, inner.message, inner.data);
-      throw new ProviderRpcError(PROVIDER_ERRORS.internal, `the sandbox chain did not answer ${method}`);
+      throw chainRpcError(err, method);
     }
+  }
+
+  /** Chain filters, each usable only by the client that made it (another's id is "not found"). */
+  private async filter(client: ProviderClient, method: string, params: unknown[]): Promise<unknown> {
+    if (NEW_FILTER.has(method)) {
+      if (!this.filters.hasRoom(client.id))
+        throw new ProviderRpcError(
+          PROVIDER_ERRORS.limitExceeded,
+          `${client.label} holds too many filters; eth_uninstallFilter some first`,
+        );
+      const id = await this.passThrough(method, params);
+      if (typeof id === 'string') this.filters.add(client.id, id);
+      return id;
+    }
+    const id = params[0];
+    if (method === 'eth_uninstallFilter') {
+      if (!this.filters.owns(client.id, id)) return false;
+      this.filters.remove(client.id, id as string);
+      return this.passThrough(method, params);
+    }
+    // eth_getFilterChanges, eth_getFilterLogs; the chain's own answer for an id it does not know.
+    if (!this.filters.owns(client.id, id)) throw new ProviderRpcError(-32000, 'filter not found');
+    return this.passThrough(method, params);
   }
 
   private record(

@@ -52,7 +52,7 @@ export function ConnectedSites({ client }: { client: ApiClient }) {
         wallet list (EIP-6963).
       </p>
       {state?.approveAllFrom ? (
-        <p className="notice bad">
+        <p className="notice bad" data-testid="approve-all-settings">
           Everything from the local client “{state.approveAllFrom}” is approved without asking (
           <code>--approve-all-from</code>).
         </p>
