@@ -274,7 +274,18 @@ describe('a dapp in Chromium with the Litbox extension', () => {
   });
 
   it('reports disconnected (4900) when Litbox is not running, and the page keeps working', async () => {
+    await dapp.evaluate(() => {
+      const w = window as unknown as {
+        findLitbox: () => { provider: { on: (e: string, f: (err: { code: number }) => void) => void } };
+        disconnects: number[];
+      };
+      w.disconnects = [];
+      w.findLitbox().provider.on('disconnect', (err) => w.disconnects.push(err.code));
+    });
     expect(await sandbox.stop()).toBe(0);
+    // EIP-1193's disconnect event, once, as Litbox stopped.
+    await dapp.waitForFunction(() => (window as unknown as { disconnects: number[] }).disconnects.length > 0);
+    expect(await dapp.evaluate(() => (window as unknown as { disconnects: number[] }).disconnects)).toEqual([4900]);
     const reply = await dappCall('eth_chainId');
     expect(reply.error?.code).toBe(4900);
     expect(await dapp.evaluate(() => document.querySelector('h1')?.textContent)).toBe('Test dapp');

@@ -12,7 +12,10 @@
   const listeners = new Map();
   const pending = new Map();
   let nextId = 1;
-  let connectedChain = null;
+  // The chain of the last `connect` (kept across a disconnect, so a Litbox that comes back on
+  // another chain is a chainChanged), and whether the provider is connected now.
+  let lastChain = null;
+  let connected = false;
 
   class ProviderRpcError extends Error {
     constructor(code, message, data) {
@@ -44,15 +47,16 @@
       else waiting.resolve(m.result);
     } else if (m.type === 'event') {
       if (m.event === 'connect') {
-        const changed = connectedChain !== null && connectedChain !== m.data.chainId;
-        connectedChain = m.data.chainId;
+        const changed = lastChain !== null && lastChain !== m.data.chainId;
+        lastChain = m.data.chainId;
+        connected = true;
         emit('connect', { chainId: m.data.chainId });
         if (changed) emit('chainChanged', m.data.chainId);
       } else if (m.event === 'disconnect') {
         for (const [, waiting] of pending) waiting.reject(new ProviderRpcError(4900, m.data.message));
         pending.clear();
-        if (connectedChain !== null) emit('disconnect', new ProviderRpcError(4900, m.data.message));
-        connectedChain = null;
+        if (connected) emit('disconnect', new ProviderRpcError(4900, m.data.message));
+        connected = false;
       } else if (m.event === 'accountsChanged' || m.event === 'chainChanged' || m.event === 'message')
         emit(m.event, m.data);
     }
@@ -60,7 +64,7 @@
 
   const provider = {
     isLitbox: true,
-    isConnected: () => connectedChain !== null,
+    isConnected: () => connected,
     request(args) {
       if (!args || typeof args !== 'object' || typeof args.method !== 'string')
         return Promise.reject(new ProviderRpcError(-32602, 'request takes { method, params? }'));
