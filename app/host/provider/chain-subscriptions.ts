@@ -75,15 +75,17 @@ export class ChainSubscriptions {
 
   private schedule(): void {
     if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       void this.poll()
         .catch(() => undefined) // the chain restarting: the next poll catches up
         .finally(() => {
+          if (this.timer !== timer) return; // stopped meanwhile; a new round may be running
           this.timer = undefined;
           if (this.all.size > 0) this.schedule();
         });
     }, this.pollMs);
-    this.timer.unref();
+    timer.unref();
+    this.timer = timer;
   }
 
   private async poll(): Promise<void> {
@@ -98,6 +100,8 @@ export class ChainSubscriptions {
     if (head === last) return;
     const from = Math.max(last + 1, head - MAX_CATCH_UP + 1);
     const subscribers = [...this.all.values()];
+    // One that ended while this poll waited for the chain hears nothing more.
+    const live = (s: Subscription) => [...this.all.values()].includes(s);
     if (subscribers.some((s) => s.kind === 'newHeads'))
       for (let n = from; n <= head; n++) {
         const block = (await this.reader.send('eth_getBlockByNumber', [hex(n), false])) as Record<
@@ -106,7 +110,7 @@ export class ChainSubscriptions {
         > | null;
         if (!block) continue;
         const { transactions: _t, uncles: _u, ...header } = block;
-        for (const s of subscribers) if (s.kind === 'newHeads') s.push(header);
+        for (const s of subscribers) if (s.kind === 'newHeads' && live(s)) s.push(header);
       }
     for (const s of subscribers)
       if (s.kind === 'logs') {
@@ -118,7 +122,7 @@ export class ChainSubscriptions {
         } catch {
           continue; // this filter alone; its check at eth_subscribe makes it rare
         }
-        for (const log of logs) s.push(log);
+        if (live(s)) for (const log of logs) s.push(log);
       }
     this.lastBlock = head;
   }

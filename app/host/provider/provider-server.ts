@@ -35,7 +35,7 @@ export class ProviderServer {
   private readonly provider: WalletProvider;
   private readonly subscriptions: ChainSubscriptions;
   private port = 0;
-  private readonly sockets = new Map<WebSocket, ProviderClient>();
+  private readonly sockets = new Map<WebSocket, { client: ProviderClient; session: SubscriptionSession }>();
 
   constructor(provider: WalletProvider, subscriptions: ChainSubscriptions) {
     this.provider = provider;
@@ -61,7 +61,12 @@ export class ProviderServer {
       }
     });
     provider.on('accountsChanged', (clientId, accounts) => {
-      for (const [ws, client] of this.sockets) if (client.id === clientId) send(ws, event('accountsChanged', accounts));
+      for (const [ws, { client, session }] of this.sockets)
+        if (client.id === clientId) {
+          send(ws, event('accountsChanged', accounts));
+          // A page the person disconnected reads nothing more, pushed or asked (4100).
+          if (accounts.length === 0 && !client.local) session.end();
+        }
     });
   }
 
@@ -183,10 +188,10 @@ export class ProviderServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      this.sockets.set(ws, client);
       const session = this.subscriptions.session((subscription, result) =>
         send(ws, { jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } }),
       );
+      this.sockets.set(ws, { client, session });
       ws.on('error', () => undefined);
       ws.on('close', () => {
         this.sockets.delete(ws);

@@ -448,19 +448,48 @@ describe('the wallet provider against a web page and bad input', () => {
     expect(entries.some((e) => e.kind === 'connection' && /connected 0x/.test(e.detail))).toBe(true);
   });
 
-  it('pushes accountsChanged over the WebSocket when the person disconnects a client', async () => {
+  it('pushes accountsChanged over the WebSocket when the person disconnects a client, and ends its subscriptions', async () => {
     const ws = new WebSocket(`${endpoint.replace('http', 'ws')}/`, { headers: { origin: 'https://ws.example' } });
     const events: { event: string; data: unknown }[] = [];
+    const heads: unknown[] = [];
+    const replies = new Map<number, RpcReply>();
     ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as { method?: string; params?: { event: string; data: unknown } };
+      const m = JSON.parse(String(data)) as {
+        id?: number;
+        method?: string;
+        params?: { event: string; data: unknown; result?: unknown };
+      } & RpcReply;
       if (m.method === 'wallet_event' && m.params) events.push(m.params);
+      else if (m.method === 'eth_subscription') heads.push(m.params?.result);
+      else if (typeof m.id === 'number') replies.set(m.id, m);
     });
+    const reply = async (id: number) => {
+      while (!replies.has(id)) await new Promise((r) => setTimeout(r, 10));
+      return replies.get(id)!;
+    };
+    const newBlock = () =>
+      rpc('eth_sendTransaction', [{ from: ciPkp.ethAddress, to: otherPkp.ethAddress, value: '0x1' }], {
+        path: '/?name=ci',
+      });
     await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'eth_subscribe', params: ['newHeads'] }));
+    expect((await reply(6)).error?.code).toBe(4100); // not connected yet
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'eth_requestAccounts' }));
     const ask = await nextPending('https://ws.example', 'connect');
     await api.call('providerDecide', { id: ask.id, approve: true, publicKeys: [otherPkp.publicKey] });
+    await reply(7);
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'eth_subscribe', params: ['newHeads'] }));
+    expect((await reply(8)).result).toMatch(/^0x/);
+    await newBlock();
+    const deadline = Date.now() + 5_000;
+    while (heads.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(heads.length).toBeGreaterThan(0);
+
     await api.call('providerDisconnect', { client: 'https://ws.example' });
-    await new Promise((r) => setTimeout(r, 200));
+    const headsBefore = heads.length;
+    await newBlock();
+    await new Promise((r) => setTimeout(r, 800)); // three polls of the subscriptions
+    expect(heads.length).toBe(headsBefore);
     expect(events[0]).toEqual({ event: 'connect', data: { chainId: '0x7a69' } });
     expect(events.filter((e) => e.event === 'accountsChanged').map((e) => e.data)).toEqual([
       [],
