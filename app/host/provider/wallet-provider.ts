@@ -9,6 +9,7 @@ import {
   type ProviderState,
 } from '../../shared/provider/provider-wire.ts';
 import type { ActivityKind, ActivityLog } from '../activity/activity-log.ts';
+import { PUBLIC_METHODS } from '../chain/chain-door.ts';
 import type { PkpAuth } from '../wallet/pkp-transactor.ts';
 import { WalletInputError, type PkpWalletService, type TypedDataRequest } from '../wallet/pkp-wallet-service.ts';
 import type { ApprovalDecision, ApprovalQueue } from './approval-queue.ts';
@@ -22,7 +23,6 @@ import {
 } from './provider-error.ts';
 import type { ProviderConnections } from './provider-connections.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { PUBLIC_METHODS } from '../chain/chain-door.ts';
 import type { SubscriptionSession } from './chain-subscriptions.ts';
 import { ClientFilters } from './client-filters.ts';
 
