@@ -241,6 +241,44 @@ describe('a dapp in Chromium with the Litbox extension', () => {
     );
   });
 
+  it("hears new blocks through eth_subscribe as EIP-1193's message event", async () => {
+    const subscription = await dapp.evaluate(async () => {
+      const w = window as unknown as {
+        findLitbox: () => {
+          provider: {
+            on: (
+              e: string,
+              f: (m: { type: string; data: { subscription: string; result: { hash: string } } }) => void,
+            ) => void;
+            request: (a: { method: string; params: unknown[] }) => Promise<string>;
+          };
+        };
+        heads: { subscription: string; hash: string }[];
+      };
+      w.heads = [];
+      const { provider } = w.findLitbox();
+      provider.on('message', (m) => {
+        if (m.type === 'eth_subscription')
+          w.heads.push({ subscription: m.data.subscription, hash: m.data.result.hash });
+      });
+      return provider.request({ method: 'eth_subscribe', params: ['newHeads'] });
+    });
+    const sent = await chain.api.call('pkpSend', {
+      publicKey: pkp.publicKey,
+      to: ethers.Wallet.createRandom().address,
+      valueEth: '0.001',
+    });
+    const receipt = await chain.provider.getTransactionReceipt(sent.transactionHash);
+    await dapp.waitForFunction(
+      (hash) => (window as unknown as { heads: { hash: string }[] }).heads.some((h) => h.hash === hash),
+      receipt!.blockHash,
+      { timeout: 10_000 },
+    );
+    const heads = await dapp.evaluate(() => (window as unknown as { heads: { subscription: string }[] }).heads);
+    expect(heads.every((h) => h.subscription === subscription)).toBe(true);
+    expect(await dappCall('eth_unsubscribe', [subscription])).toMatchObject({ result: true });
+  });
+
   it('signs typed data the person approves, and it verifies', async () => {
     const shown = dialogShown('typed-data');
     const signing = dappCall('eth_signTypedData_v4', [pkp.ethAddress, JSON.stringify(TYPED)]);
