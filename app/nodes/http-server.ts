@@ -31,8 +31,8 @@ export interface Route {
   hostOnly?: boolean;
   /** Serialiser of the answer (the default is JSON). */
   encode?: (value: unknown) => string;
-  /** The body of an error answer (the default is {error: {code, message}}). */
-  encodeError?: (status: number, code: string, message: string) => unknown;
+  /** The body of an error answer (the default is {error: {code, message}}); `error` is what was thrown. */
+  encodeError?: (status: number, code: string, message: string, error: unknown) => unknown;
   /**
    * Browser pages from the origins this accepts may call the route (CORS, with a preflight
    * allowing these request headers). Without it any request with an Origin is refused.
@@ -103,9 +103,9 @@ export function createNodeServer(routes: readonly Route[], options: NodeServerOp
           const encodeError =
             route.encodeError ?? ((_status: number, code: string, message: string) => ({ error: { code, message } }));
           if (err instanceof NodeRequestError)
-            return sendJson(res, err.status, encodeError(err.status, err.code, err.message));
+            return sendJson(res, err.status, encodeError(err.status, err.code, err.message, err));
           const message = err instanceof Error ? err.message : String(err);
-          sendJson(res, 500, encodeError(500, 'internal', message));
+          sendJson(res, 500, encodeError(500, 'internal', message, err));
         },
       );
   });

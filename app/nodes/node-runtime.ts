@@ -28,8 +28,9 @@ import { handleAttest } from './network-key/attest-route.ts';
 import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
-import { litRoute } from './lit-sdk/lit-routes.ts';
+import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
+import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -192,6 +193,11 @@ export class NodeRuntime {
       peerRoute('/peer/presign/available', handlePresignAvailable),
       // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
       litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
+      litSealedRoute(
+        'encryptionSign',
+        litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey),
+        (request) => litEncryptionSign(this.context(), request),
+      ),
     ];
   }
 
