@@ -7,8 +7,8 @@
 //   node e2ee-check.mjs seal <node public key hex> <message>
 //       → {clientSecretKey, clientPublicKey, envelope}: the message sealed to the node, as the SDK
 //         sends it (the SDK adds the epoch beside version and payload).
-//   node e2ee-check.mjs open <client secret key hex> <envelope json>
-//       → {message, schemaAccepts}: the node's answer opened as the SDK opens it.
+//   node e2ee-check.mjs open <client secret key hex> <json array of envelopes>
+//       → [{message, schemaAccepts}]: the node's answers opened as the SDK opens them.
 //
 // app/shared/lit-sdk/e2ee.sdk.test.ts runs it.
 import { walletDecrypt, walletEncrypt } from '@lit-protocol/crypto';
@@ -27,13 +27,14 @@ if (mode === 'seal' && key && text !== undefined) {
     })}`,
   );
 } else if (mode === 'open' && key && text !== undefined) {
-  const envelope = JSON.parse(text);
-  const schemaAccepts = GenericEncryptedPayloadSchema.safeParse({ success: true, values: [envelope] }).success;
-  const message = new TextDecoder().decode(walletDecrypt(Buffer.from(key, 'hex'), envelope));
-  console.log(`litbox-result: ${JSON.stringify({ message, schemaAccepts })}`);
+  const opened = JSON.parse(text).map((envelope) => ({
+    message: new TextDecoder().decode(walletDecrypt(Buffer.from(key, 'hex'), envelope)),
+    schemaAccepts: GenericEncryptedPayloadSchema.safeParse({ success: true, values: [envelope] }).success,
+  }));
+  console.log(`litbox-result: ${JSON.stringify(opened)}`);
 } else {
   console.error(
-    'usage: node e2ee-check.mjs seal <node public key hex> <message> | open <client secret key hex> <envelope json>',
+    'usage: node e2ee-check.mjs seal <node public key hex> <message> | open <client secret key hex> <envelopes json>',
   );
   process.exit(2);
 }
