@@ -39,6 +39,7 @@ describe('reading the conditions of a Lit decryption request', () => {
       ],
       [{ accessControlConditions: [contractSaysYes] }, /accessControlConditions\.0/, false],
       [{ unifiedAccessControlConditions: [{ ...hasBalance, conditionType: 'cosmos' }] }, /cosmos/, true],
+      [{ accessControlConditions: [{ ...isWallet, standardContractType: 'POAP' }] }, /"POAP" conditions cannot/, true],
       [
         { unifiedAccessControlConditions: [{ conditionType: 'solRpc', method: 'x', params: [], chain: 'solana' }] },
         /solRpc/,

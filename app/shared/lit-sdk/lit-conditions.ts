@@ -111,6 +111,16 @@ function readCondition(item: unknown, kind: LitConditionKind, at: string): Condi
   }
   if (kind === 'unifiedAccessControlConditions' && !isContract && ('pdaInterface' in record || 'params' in record))
     throw new LitConditionsError(`${at}: Solana conditions cannot be checked on a Litbox network`, true);
+  const basicTypes: readonly unknown[] = EvmBasicCondition.shape.standardContractType.options;
+  if (
+    !isContract &&
+    typeof record.standardContractType === 'string' &&
+    !basicTypes.includes(record.standardContractType)
+  )
+    throw new LitConditionsError(
+      `${at}.standardContractType: "${record.standardContractType}" conditions cannot be checked on a Litbox network (${basicTypes.map((t) => `"${String(t)}"`).join(', ')} only)`,
+      true,
+    );
   const parsed = (isContract ? EvmContractCondition : EvmBasicCondition).safeParse(item);
   if (!parsed.success)
     throw new LitConditionsError(
