@@ -1,11 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  LitEnvelope,
-  LitEnvelopeError,
-  litE2eePublicKey,
-  openLitEnvelope,
-  sealLitEnvelope,
-} from '../../shared/lit-sdk/e2ee.ts';
+import { LitEnvelope, LitEnvelopeError, litE2eePublicKey, openLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
 import {
   LIT_ERROR_STATUS,
   LIT_NODE_ROUTES,
@@ -37,9 +31,10 @@ class SealedRefusal extends NodeRequestError {
   }
 }
 
-/** The node's X25519 identity key (its public half is the handshake's `nodeIdentityKey`). */
+/** The node's X25519 identity key pair (the public half is the handshake's `nodeIdentityKey`). */
 export interface LitIdentityKeys {
   secretKey: Uint8Array;
+  publicKey: Uint8Array;
 }
 
 const CORS = { allowOrigin: isLocalhostOrigin, allowHeaders: LIT_REQUEST_HEADERS };
@@ -87,14 +82,13 @@ export function litSealedRoute<N extends SealedLitRouteName>(
       const envelope = parseRequest(LitEnvelope, body);
       let opened: ReturnType<typeof openLitEnvelope>;
       try {
-        opened = openLitEnvelope(keys.secretKey, envelope);
+        opened = openLitEnvelope(keys, envelope);
       } catch (err) {
         if (err instanceof LitEnvelopeError)
           throw new NodeRequestError(LIT_ERROR_STATUS.cannot_decrypt, 'cannot_decrypt', err.message);
         throw err;
       }
-      const seal = (answer: unknown) =>
-        sealLitEnvelope(keys.secretKey, opened.senderPublicKey, new TextEncoder().encode(JSON.stringify(answer)));
+      const seal = (answer: unknown) => opened.reply(new TextEncoder().encode(JSON.stringify(answer)));
       try {
         const request = parseRequest(spec.request, new TextDecoder().decode(opened.plaintext)) as LitRouteRequest<N>;
         const data = spec.data.parse(await handle(request));
@@ -136,7 +130,8 @@ export function litIdentityKeys(encryptionKey: KeyObject, encryptionPublicKey: U
   const d = encryptionKey.export({ format: 'jwk' }).d;
   if (!d) throw new Error('the node encryption key is not a private X25519 key');
   const secretKey = new Uint8Array(Buffer.from(d, 'base64url'));
-  if (!Buffer.from(litE2eePublicKey(secretKey)).equals(Buffer.from(encryptionPublicKey)))
+  const publicKey = litE2eePublicKey(secretKey);
+  if (!Buffer.from(publicKey).equals(Buffer.from(encryptionPublicKey)))
     throw new Error('the node encryption key does not match its public key');
-  return { secretKey };
+  return { secretKey, publicKey };
 }

@@ -162,6 +162,23 @@ describe('Lit session signatures, verified by the node', () => {
     );
   });
 
+  it('checks time and grants on every use of a wallet capability it has verified before', async () => {
+    const { authSig, wallet } = await sessionSig({
+      siweExpiresInMs: 60_000,
+      resources: [recap({ 'lit-pkp://*': { 'Threshold/Signing': [{}] } })],
+      requests: [
+        { resource: { resourcePrefix: 'lit-pkp', resource: '*' }, ability: 'pkp-signing' },
+        { resource: { resourcePrefix: 'lit-litaction', resource: '*' }, ability: 'lit-action-execution' },
+      ],
+    });
+    expect(verifySessionSig(authSig, NODE, PKP_SIGNING, NOW).requester).toBe(wallet.address);
+    expect(verifySessionSig(authSig, NODE, PKP_SIGNING, NOW + 1000).requester).toBe(wallet.address);
+    // The same capability, known to be signed: still not for another ability, nor once expired.
+    const execution: SessionNeed = { ability: 'lit-action-execution', resource: 'Qm' };
+    expect(refusal(() => verifySessionSig(authSig, NODE, execution, NOW)).code).toBe('resource_not_granted');
+    expect(refusal(() => verifySessionSig(authSig, NODE, PKP_SIGNING, NOW + 61_000)).message).toMatch(/expired/);
+  });
+
   it('refuses what is not a session signature at all', () => {
     for (const bad of [null, {}, { sig: 'zz', address: 'x' }, 'a string'])
       expect(refusal(() => verifySessionSig(bad, NODE, PKP_SIGNING, NOW)).code).toBe('invalid_session');

@@ -19,6 +19,15 @@ describe('Lit end-to-end envelopes', () => {
     }
   });
 
+  it('answer the sender with the key agreed for the request', () => {
+    const request = sealLitEnvelope(client, nodePublic, utf8('question'));
+    const opened = openLitEnvelope({ secretKey: node, publicKey: nodePublic }, request);
+    const answer = opened.reply(utf8('answer'));
+    expect(answer.payload.verification_key).toBe(Buffer.from(nodePublic).toString('hex'));
+    expect(text(openLitEnvelope(client, answer).plaintext)).toBe('answer');
+    expect(() => openLitEnvelope(x25519.utils.randomSecretKey(), answer)).toThrow(LitEnvelopeError);
+  });
+
   it('carry the 16 zero bytes from 83 bytes on, as the SDK reads them', () => {
     const short = sealLitEnvelope(client, nodePublic, utf8('x'.repeat(50))).payload.ciphertext_and_tag;
     const long = sealLitEnvelope(client, nodePublic, utf8('x'.repeat(51))).payload.ciphertext_and_tag;

@@ -77,17 +77,39 @@ export function litE2eePublicKey(secretKey: Uint8Array): Uint8Array {
   return x25519.getPublicKey(secretKey);
 }
 
-/** Seals `plaintext` from the holder of `senderSecretKey` to `recipientPublicKey`. */
+/** An X25519 key pair; pass the public half along so it is not recomputed (a scalar multiplication). */
+export interface LitE2eeKeys {
+  secretKey: Uint8Array;
+  publicKey?: Uint8Array;
+}
+
+/** Seals `plaintext` from the holder of `sender` to `recipientPublicKey`. */
 export function sealLitEnvelope(
-  senderSecretKey: Uint8Array,
+  sender: Uint8Array | LitE2eeKeys,
   recipientPublicKey: Uint8Array,
   plaintext: Uint8Array,
   now = Date.now(),
 ): LitEnvelope {
-  const sender = litE2eePublicKey(senderSecretKey);
+  const { secretKey, publicKey } = sender instanceof Uint8Array ? { secretKey: sender, publicKey: undefined } : sender;
+  return sealWith(
+    boxKey(secretKey, recipientPublicKey),
+    publicKey ?? litE2eePublicKey(secretKey),
+    recipientPublicKey,
+    plaintext,
+    now,
+  );
+}
+
+function sealWith(
+  key: Uint8Array,
+  sender: Uint8Array,
+  recipient: Uint8Array,
+  plaintext: Uint8Array,
+  now: number,
+): LitEnvelope {
   const random = randomBytes(16);
-  const nonce = nonceFor(random, Math.floor(now / 1000), recipientPublicKey, sender);
-  const sealed = xsalsa20poly1305(boxKey(senderSecretKey, recipientPublicKey), nonce).encrypt(plaintext);
+  const nonce = nonceFor(random, Math.floor(now / 1000), recipient, sender);
+  const sealed = xsalsa20poly1305(key, nonce).encrypt(plaintext);
   return {
     version: '1',
     payload: {
@@ -101,14 +123,21 @@ export function sealLitEnvelope(
   };
 }
 
+/** What an envelope held, who sent it, and how to answer them. */
+export interface OpenedLitEnvelope {
+  plaintext: Uint8Array;
+  senderPublicKey: Uint8Array;
+  /** Seals an answer back to the sender, with the key already agreed for the request. */
+  reply(answer: Uint8Array, now?: number): LitEnvelope;
+}
+
 /**
- * Opens an envelope sealed to the holder of `recipientSecretKey`. Returns the plaintext and
- * the sender's public key (where the answer goes). Throws LitEnvelopeError.
+ * Opens an envelope sealed to the holder of `recipient`. Returns the plaintext, the sender's
+ * public key and a way to answer them. Throws LitEnvelopeError.
  */
-export function openLitEnvelope(
-  recipientSecretKey: Uint8Array,
-  envelope: LitEnvelope,
-): { plaintext: Uint8Array; senderPublicKey: Uint8Array } {
+export function openLitEnvelope(recipient: Uint8Array | LitE2eeKeys, envelope: LitEnvelope): OpenedLitEnvelope {
+  const { secretKey, publicKey } =
+    recipient instanceof Uint8Array ? { secretKey: recipient, publicKey: undefined } : recipient;
   const { payload } = envelope;
   const createdAt = Date.parse(payload.created_at);
   if (!Number.isFinite(createdAt)) throw new LitEnvelopeError('created_at is not an RFC 3339 time');
@@ -119,10 +148,16 @@ export function openLitEnvelope(
   const prefixed = body.length >= ZERO_PREFIX + TAG && body.subarray(0, ZERO_PREFIX).every((b) => b === 0);
   const sealed = prefixed ? body.subarray(ZERO_PREFIX) : body;
   try {
-    const recipient = litE2eePublicKey(recipientSecretKey);
-    const nonce = nonceFor(hexToBytes(payload.random), Math.floor(createdAt / 1000), recipient, sender);
-    const plaintext = xsalsa20poly1305(boxKey(recipientSecretKey, sender), nonce).decrypt(sealed);
-    return { plaintext, senderPublicKey: sender };
+    const me = publicKey ?? litE2eePublicKey(secretKey);
+    // The box key of a key pair is the same both ways: the answer reuses it.
+    const key = boxKey(secretKey, sender);
+    const nonce = nonceFor(hexToBytes(payload.random), Math.floor(createdAt / 1000), me, sender);
+    const plaintext = xsalsa20poly1305(key, nonce).decrypt(sealed);
+    return {
+      plaintext,
+      senderPublicKey: sender,
+      reply: (answer, now = Date.now()) => sealWith(key, me, sender, answer, now),
+    };
   } catch {
     throw new LitEnvelopeError('the envelope does not open with this node’s key (sealed to another key, or altered)');
   }
