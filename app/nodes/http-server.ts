@@ -3,17 +3,7 @@ import http from 'node:http';
 import type { z } from 'zod';
 import { WebSocketServer } from 'ws';
 import { NODE_RPC_PATH, NodeRpcRequest, type NodeRpcResponse } from '../shared/node-api.ts';
-
-/** An error a route reports on purpose: status and a message the requester can act on. */
-export class NodeRequestError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+import { NodeRequestError } from './node-request-error.ts';
 
 /** Who sent a request, as far as the transport tells: the host's own Lit client, or anyone. */
 export interface Caller {

@@ -13,7 +13,8 @@ import {
   type PlainLitRouteName,
   type SealedLitRouteName,
 } from '../../shared/lit-sdk/node-routes.ts';
-import { NodeRequestError, parseRequest, type Route } from '../http-server.ts';
+import { parseRequest, type Route } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 
 /** An error a Lit route answers on purpose: a code from that route's closed list. */
 export class LitRequestError<N extends LitRouteName> extends NodeRequestError {

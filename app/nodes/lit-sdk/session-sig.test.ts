@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { describe, expect, it } from 'vitest';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import { normaliseNodeAddress, verifySessionSig, type SessionNeed } from './session-sig.ts';
 
 // Session signatures made here the way Lit's v8 SDK makes them (docs of the wire:

@@ -3,7 +3,7 @@ import { getAddress, verifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { z } from 'zod';
 import { LIT_ERROR_STATUS } from '../../shared/lit-sdk/node-routes.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 
 /**
  * Lit's session signatures, verified by the node itself (issue 15 item 2). The SDK makes an
