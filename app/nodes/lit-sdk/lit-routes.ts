@@ -15,6 +15,7 @@ import {
 } from '../../shared/lit-sdk/node-routes.ts';
 import { parseRequest, type Route } from '../http-server.ts';
 import { NodeRequestError } from '../node-request-error.ts';
+import type { AnyNodeErrorCode } from '../../shared/node-protocol.ts';
 
 /** An error a Lit route answers on purpose: a code from that route's closed list. */
 export class LitRequestError<N extends LitRouteName> extends NodeRequestError {
@@ -26,7 +27,7 @@ export class LitRequestError<N extends LitRouteName> extends NodeRequestError {
 /** A refusal of a sealed route, already sealed to the client that asked. */
 class SealedRefusal extends NodeRequestError {
   readonly envelope: LitEnvelope;
-  constructor(status: number, code: string, message: string, envelope: LitEnvelope) {
+  constructor(status: number, code: AnyNodeErrorCode, message: string, envelope: LitEnvelope) {
     super(status, code, message);
     this.envelope = envelope;
   }
@@ -95,7 +96,7 @@ export function litSealedRoute<N extends SealedLitRouteName>(
         const data = spec.data.parse(await handle(request));
         return seal({ ok: true, error: null, errorObject: null, data });
       } catch (err) {
-        const { status, code, message } =
+        const { status, code, message }: { status: number; code: AnyNodeErrorCode; message: string } =
           err instanceof NodeRequestError
             ? err
             : { status: 500, code: 'internal', message: err instanceof Error ? err.message : String(err) };
