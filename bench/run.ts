@@ -76,12 +76,17 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
   const label = `N = ${nodeCount}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `litbox-bench-${nodeCount}-`));
   const started = performance.now();
-  const host = await startHost({
+  const starting = startHost({
     dataDir,
     nodeCount,
     port: 0,
     pools: { keys: 8, presignatures: 800 },
     askPassphrase: async () => 'litbox bench passphrase',
+  });
+  openHosts.add(starting);
+  const host = await starting.catch((err: unknown) => {
+    openHosts.delete(starting); // a host that failed to start stopped what it had started
+    throw err;
   });
   const provider = localChainProvider(host.supervisor.chain!.rpcUrl, 31337);
   try {
@@ -272,8 +277,20 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
   } finally {
     provider.destroy();
     await host.stop();
+    openHosts.delete(starting);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Hosts started and not yet stopped. A part that timed out is left running; before the bench
+ * exits its host is stopped (anvil does not end with the process that started it).
+ */
+const openHosts = new Set<Promise<RunningHost>>();
+
+async function stopOpenHosts(withinMs: number): Promise<void> {
+  const stops = [...openHosts].map((h) => h.then((host) => host.stop()).catch(() => undefined));
+  await Promise.race([Promise.all(stops), new Promise((r) => setTimeout(r, withinMs))]);
 }
 
 printSummaryOnAnyExit();
@@ -318,6 +335,9 @@ for (const [i, n] of nodeCounts.entries()) {
   if (stopped || networkParts.length === 0) break;
   ({ timedOut: stopped } = await part(`N = ${n}`, () => benchNetwork(n, baseline, i === 0), PART_TIMEOUT_MS));
 }
-if (stopped) console.log('\nbench: stopped after a part that timed out (its processes may still be running)');
+if (stopped) {
+  console.log('\nbench: stopped after a part that timed out');
+  await stopOpenHosts(60_000);
+}
 printSummary();
 process.exit(stopped ? 1 : 0);
