@@ -102,20 +102,28 @@ let summaryPrinted = false;
 
 /**
  * The summary is printed however the bench ends: at the end, on Ctrl-C or SIGTERM, on an
- * uncaught exception. A promise rejected with nobody waiting (a stray request of a part that
- * was left behind) is reported and the bench goes on.
+ * uncaught exception; `cleanUp` (stopping what the bench started) runs first, for at most 30 s.
+ * A promise rejected with nobody waiting (a stray request of a part that was left behind) is
+ * reported and the bench goes on.
  */
-export function printSummaryOnAnyExit(): void {
+export function printSummaryOnAnyExit(cleanUp: () => Promise<void>): void {
   process.on('exit', () => printSummary());
+  let ending = false;
+  const end = (message: string, code: number) => {
+    fail(message);
+    if (ending) process.exit(code); // a second Ctrl-C: at once
+    ending = true;
+    const limit = setTimeout(() => process.exit(code), 30_000);
+    void cleanUp()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(limit);
+        process.exit(code);
+      });
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.on(signal, () => {
-      fail(`the bench was stopped (${signal})`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  process.on('uncaughtException', (err) => {
-    fail(`uncaught: ${err.stack ?? err.message}`);
-    process.exit(1);
-  });
+    process.on(signal, () => end(`the bench was stopped (${signal})`, signal === 'SIGINT' ? 130 : 143));
+  process.on('uncaughtException', (err) => end(`uncaught: ${err.stack ?? err.message}`, 1));
   process.on('unhandledRejection', (reason) => {
     console.error(
       `bench: a promise failed with nobody waiting: ${reason instanceof Error ? reason.message : String(reason)}`,

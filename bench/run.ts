@@ -283,17 +283,25 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
 }
 
 /**
- * Hosts started and not yet stopped. A part that timed out is left running; before the bench
- * exits its host is stopped (anvil does not end with the process that started it).
+ * Hosts started and not yet stopped. A part that timed out (or Ctrl-C) leaves one running;
+ * before the bench exits it is stopped and its data directory removed (anvil does not end
+ * with the process that started it).
  */
 const openHosts = new Set<Promise<RunningHost>>();
 
 async function stopOpenHosts(withinMs: number): Promise<void> {
-  const stops = [...openHosts].map((h) => h.then((host) => host.stop()).catch(() => undefined));
+  const stops = [...openHosts].map((h) =>
+    h
+      .then(async (host) => {
+        await host.stop();
+        fs.rmSync(host.dataDir, { recursive: true, force: true });
+      })
+      .catch(() => undefined),
+  );
   await Promise.race([Promise.all(stops), new Promise((r) => setTimeout(r, withinMs))]);
 }
 
-printSummaryOnAnyExit();
+printSummaryOnAnyExit(() => stopOpenHosts(30_000));
 const cpuHogs = cpuHogsFromEnv('BENCH_CPU_HOGS');
 printHeader(cpuHogs);
 startCpuHogs(cpuHogs);
