@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHost } from '../app/host/host.ts';
 import { chaosTable, runChaos, type ChaosReport } from '../app/host/testing/chaos-run.ts';
 import { waitForPools } from '../app/host/testing/network-probe.ts';
+import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
 
 /**
  * `npm run chaos`: the network under a steady load of pkpSign and executeJs while up to N−T
@@ -27,12 +27,11 @@ const FAIL_FAST_MS = 5_000;
  * (issue 21): with at most N−T down, 0 failed and p95 at most 1 s (3 s beside the hogs); the
  * network serves again within 2 s of the stopped nodes being back.
  */
-const cpuHogs = Number(process.env.CHAOS_CPU_HOGS ?? 0);
+const cpuHogs = cpuHogsFromEnv('CHAOS_CPU_HOGS');
 const P95_TARGET_MS = cpuHogs > 0 ? 3_000 : 1_000;
 const RESUME_TARGET_MS = 2_000;
 
-const hogs = Array.from({ length: cpuHogs }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-process.on('exit', () => hogs.forEach((h) => h.kill('SIGKILL')));
+const hogs = startCpuHogs(cpuHogs);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `litbox-chaos-${nodeCount}-`));
 console.error(
   `chaos: N = ${nodeCount}, ${rate} requests/s, ${chaosSeconds} s of chaos, seed ${seed}, ${cpuHogs} CPU-bound processes beside; load average ${os
@@ -60,7 +59,7 @@ try {
   });
 } finally {
   await host.stop();
-  hogs.forEach((h) => h.kill('SIGKILL'));
+  hogs.stop();
 }
 
 console.log(

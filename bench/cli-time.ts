@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import type { Figure } from './report.ts';
 
 /**
@@ -105,9 +106,40 @@ export async function measureCli(options: {
         ['run', '--silent', 'litbox', '--', 'status', '--data-dir', options.dataDir],
         3,
       ),
+      // npm finds the checkout's own bin only after reading its whole dependency tree.
+      await measure(
+        'npx litbox status (in the checkout)',
+        'npx',
+        ['--offline', 'litbox', 'status', '--data-dir', options.dataDir],
+        3,
+      ),
     );
     return rows;
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
   }
+}
+
+// `node bench/cli-time.ts --data-dir DIR [--runs N]` measures alone, against a sandbox already
+// running on DIR (`npx litbox up --data-dir DIR`); it mints one PKP there to sign with.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string' } } });
+  const dataDir = values['data-dir'];
+  if (!dataDir) throw new Error('usage: node bench/cli-time.ts --data-dir DIR [--runs N]');
+  const minted = spawnSync(process.execPath, [LAUNCHER, 'pkp', 'mint', '--json', '--data-dir', dataDir], {
+    encoding: 'utf8',
+  });
+  if (minted.status !== 0) throw new Error(`litbox pkp mint failed: ${minted.stderr}`);
+  const { pubkey } = JSON.parse(minted.stdout) as { pubkey: string };
+  const uptime = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const loadBefore = uptime();
+  const rows = await measureCli({ dataDir, pkpPublicKey: pubkey, runs: Number(values.runs ?? 5) });
+  console.log(`\nCLI, whole process (${os.cpus().length} cores; load before ${loadBefore}, after ${uptime()})\n`);
+  console.log('| figure | median | target | detail |\n|---|---|---|---|');
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.value.toFixed(0)} ms | ${r.target ?? '—'} | ${r.detail ?? ''} |`);
 }

@@ -9,19 +9,37 @@ import { benchDecryption } from './decryption-bench.ts';
 import { measureStartup } from './startup-time.ts';
 import { measureCli } from './cli-time.ts';
 import { thresholdCost } from './threshold-cost.ts';
-import { fmt, loadText, part, percentile, printSummary, report } from './report.ts';
+import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
+import { litSdkMissing, measureLitSdk } from './lit-sdk-timing.ts';
+import { createApiClient } from '../app/shared/api/client.ts';
+import { fmt, part, percentile, printHeader, printSummary, printSummaryOnAnyExit, report, skip } from './report.ts';
 
 /**
  * `npm run bench`: start-up, CLI and threshold signing figures for N = 7 and N = 10 on this
  * machine. Every figure comes from the real network: node processes, anvil, HTTP, SQLite.
  * Each part prints its figures as soon as it completes, beside its target (issue 19) and the
- * single-process @noble/curves baseline; a part that fails is reported and the bench goes on.
- * Parts: BENCH_STARTUP=0 skips start-up, BENCH_CLI=0 the CLI, BENCH_NODES=7 picks networks,
- * BENCH_SECONDS the sustained runs. Run it on a quiet machine; it takes a few minutes.
+ * single-process @noble/curves baseline; a part that fails is reported and the bench goes on,
+ * and the summary is printed however the run ends (a part that hangs is given up after
+ * BENCH_PART_MINUTES, 30 by default; Ctrl-C prints what was measured).
+ * Settings: BENCH_NODES=7 picks networks, BENCH_SECONDS the sustained runs, BENCH_CPU_HOGS=2
+ * runs that many CPU-bound processes beside it (a busy laptop), BENCH_PARTS=cli,lit-sdk runs
+ * only those parts (of startup, mint, cli, pkpsign, executejs, decryption, lit-sdk; the networks
+ * start whichever is asked); BENCH_STARTUP=0 and BENCH_CLI=0 leave those out.
+ * Run it on a quiet machine; it takes a few minutes.
  */
 
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONCURRENCY = 8;
+const PART_TIMEOUT_MS = Number(process.env.BENCH_PART_MINUTES ?? 30) * 60_000;
+const PART_NAMES = ['startup', 'mint', 'cli', 'pkpsign', 'executejs', 'decryption', 'lit-sdk'] as const;
+const chosenParts = process.env.BENCH_PARTS?.split(',').map((p) => p.trim().toLowerCase());
+for (const name of chosenParts ?? [])
+  if (!(PART_NAMES as readonly string[]).includes(name))
+    throw new Error(`BENCH_PARTS: unknown part "${name}" (parts: ${PART_NAMES.join(', ')})`);
+const wanted = (name: (typeof PART_NAMES)[number]) =>
+  (chosenParts?.includes(name) ?? true) &&
+  !(name === 'startup' && process.env.BENCH_STARTUP === '0') &&
+  !(name === 'cli' && process.env.BENCH_CLI === '0');
 
 async function waitUntil(what: string, probe: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -54,16 +72,21 @@ function nobleBaseline(): { perSecond: number; ms: number } {
   return { perSecond: count / 2, ms: 2000 / count };
 }
 
-async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms: number }, withCli: boolean) {
+async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms: number }, first: boolean) {
   const label = `N = ${nodeCount}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `litbox-bench-${nodeCount}-`));
   const started = performance.now();
-  const host = await startHost({
+  const starting = startHost({
     dataDir,
     nodeCount,
     port: 0,
     pools: { keys: 8, presignatures: 800 },
     askPassphrase: async () => 'litbox bench passphrase',
+  });
+  openHosts.add(starting);
+  const host = await starting.catch((err: unknown) => {
+    openHosts.delete(starting); // a host that failed to start stopped what it had started
+    throw err;
   });
   const provider = localChainProvider(host.supervisor.chain!.rpcUrl, 31337);
   try {
@@ -74,29 +97,32 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
     await waitUntil('a full key pool (8 routed keys)', async () => (await unminted()) >= 8, 120_000);
 
     const pkps: Awaited<ReturnType<typeof host.wallet.pkps.mint>>[] = [];
-    await part(`${label}: mint and DKG`, async () => {
-      const mintMs: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        const t = performance.now();
-        pkps.push(await host.wallet.pkps.mint());
-        mintMs.push(performance.now() - t);
-      }
-      report(label, [{ name: 'mint p50 (pool ready)', value: percentile(mintMs, 50), unit: 'ms', target: '≤ 50' }]);
-      // DKG: time for the pool to make and route 8 new keys (votes included), presignatures
-      // being made meanwhile: a refill that starves shows here.
-      const dkgStarted = performance.now();
-      await waitUntil(
-        `the key pool to refill after 8 mints (${await unminted()} of 8 now; presignatures ${freshPresignatures(host)})`,
-        async () => (await unminted()) >= 8,
-        180_000,
-      );
-      report(label, [
-        { name: 'DKG per key (refill of 8)', value: (performance.now() - dkgStarted) / 8, unit: 'ms' },
-        { name: 'presignature (all nodes, per signature)', value: presignMsFromLog(dataDir), unit: 'ms' },
-      ]);
-    });
+    const needPkp = wanted('cli') || wanted('pkpsign');
+    if (!wanted('mint') && needPkp) pkps.push(await host.wallet.pkps.mint()); // unmeasured: for the parts below
+    if (wanted('mint'))
+      await part(`${label}: mint and DKG`, async () => {
+        const mintMs: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          const t = performance.now();
+          pkps.push(await host.wallet.pkps.mint());
+          mintMs.push(performance.now() - t);
+        }
+        report(label, [{ name: 'mint p50 (pool ready)', value: percentile(mintMs, 50), unit: 'ms', target: '≤ 50' }]);
+        // DKG: time for the pool to make and route 8 new keys (votes included), presignatures
+        // being made meanwhile: a refill that starves shows here.
+        const dkgStarted = performance.now();
+        await waitUntil(
+          `the key pool to refill after 8 mints (${await unminted()} of 8 now; presignatures ${freshPresignatures(host)})`,
+          async () => (await unminted()) >= 8,
+          180_000,
+        );
+        report(label, [
+          { name: 'DKG per key (refill of 8)', value: (performance.now() - dkgStarted) / 8, unit: 'ms' },
+          { name: 'presignature (all nodes, per signature)', value: presignMsFromLog(dataDir), unit: 'ms' },
+        ]);
+      });
 
-    if (withCli && pkps[0])
+    if (first && wanted('cli') && pkps[0])
       await part('CLI, whole process', async () =>
         report('CLI', await measureCli({ dataDir, pkpPublicKey: pkps[0]!.publicKey })),
       );
@@ -106,117 +132,119 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
     const sign = () =>
       host.wallet.lit.pkpSign({ publicKey: pkp!.publicKey, toSign: hexlify(randomBytes(32)), authSig });
     let failed = 0;
-    await part(`${label}: pkpSign`, async () => {
-      if (!pkp) throw new Error('no PKP (the mint part failed)');
-      await waitUntil('400 fresh presignatures on every node', () => freshPresignatures(host) >= 400, 180_000);
-      for (let i = 0; i < 20; i++) await sign();
-      const latencies: number[] = [];
-      for (let i = 0; i < 200; i++) {
-        const t = performance.now();
-        const sig = await sign();
-        latencies.push(performance.now() - t);
-        if (
-          i === 0 &&
-          ethers.recoverAddress(
-            sig.dataSigned.startsWith('0x') ? sig.dataSigned : `0x${sig.dataSigned}`,
-            sig.signature,
-          ) !== pkp.ethAddress
-        )
-          throw new Error('bench: a signature did not recover to the PKP address');
-      }
-      // Where a signature's time goes: the crypto (measured in this process for N), an HTTP
-      // round trip to a node, and the rest (auth checks, scheduling, the client's bookkeeping).
-      const cost = thresholdCost(nodeCount, 40);
-      const rtt: number[] = [];
-      for (let i = 0; i < 50; i++) {
-        const t = performance.now();
-        await fetch(`${host.supervisor.nodes[0]!.url}/health`).then((r) => r.arrayBuffer());
-        rtt.push(performance.now() - t);
-      }
-      report(label, [
-        { name: 'pkpSign p50', value: percentile(latencies, 50), unit: 'ms', target: '≤ 8', baseline: baseline.ms },
-        { name: 'pkpSign p95', value: percentile(latencies, 95), unit: 'ms', target: '≤ 20', baseline: baseline.ms },
-        { name: '  phase: one node’s share (CPU, in-process)', value: cost.nodeShareMs, unit: 'ms' },
-        { name: '  phase: client combine + verify (CPU)', value: cost.clientMs, unit: 'ms' },
-        { name: '  phase: HTTP round trip to a node (/health p50)', value: percentile(rtt, 50), unit: 'ms' },
-        {
-          name: '  phase: the rest (auth, scheduling, T requests)',
-          value: percentile(latencies, 50) - cost.nodeShareMs - cost.clientMs - percentile(rtt, 50),
-          unit: 'ms',
-        },
-      ]);
+    if (wanted('pkpsign'))
+      await part(`${label}: pkpSign`, async () => {
+        if (!pkp) throw new Error('no PKP (the mint part failed)');
+        await waitUntil('400 fresh presignatures on every node', () => freshPresignatures(host) >= 400, 180_000);
+        for (let i = 0; i < 20; i++) await sign();
+        const latencies: number[] = [];
+        for (let i = 0; i < 200; i++) {
+          const t = performance.now();
+          const sig = await sign();
+          latencies.push(performance.now() - t);
+          if (
+            i === 0 &&
+            ethers.recoverAddress(
+              sig.dataSigned.startsWith('0x') ? sig.dataSigned : `0x${sig.dataSigned}`,
+              sig.signature,
+            ) !== pkp.ethAddress
+          )
+            throw new Error('bench: a signature did not recover to the PKP address');
+        }
+        // Where a signature's time goes: the crypto (measured in this process for N), an HTTP
+        // round trip to a node, and the rest (auth checks, scheduling, the client's bookkeeping).
+        const cost = thresholdCost(nodeCount, 40);
+        const rtt: number[] = [];
+        for (let i = 0; i < 50; i++) {
+          const t = performance.now();
+          await fetch(`${host.supervisor.nodes[0]!.url}/health`).then((r) => r.arrayBuffer());
+          rtt.push(performance.now() - t);
+        }
+        report(label, [
+          { name: 'pkpSign p50', value: percentile(latencies, 50), unit: 'ms', target: '≤ 8', baseline: baseline.ms },
+          { name: 'pkpSign p95', value: percentile(latencies, 95), unit: 'ms', target: '≤ 20', baseline: baseline.ms },
+          { name: '  phase: one node’s share (CPU, in-process)', value: cost.nodeShareMs, unit: 'ms' },
+          { name: '  phase: client combine + verify (CPU)', value: cost.clientMs, unit: 'ms' },
+          { name: '  phase: HTTP round trip to a node (/health p50)', value: percentile(rtt, 50), unit: 'ms' },
+          {
+            name: '  phase: the rest (auth, scheduling, T requests)',
+            value: percentile(latencies, 50) - cost.nodeShareMs - cost.clientMs - percentile(rtt, 50),
+            unit: 'ms',
+          },
+        ]);
 
-      let done = 0;
-      const until = Date.now() + SUSTAIN_SECONDS * 1000;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (Date.now() < until) {
-            try {
-              await sign();
-              done++;
-            } catch {
-              failed++;
+        let done = 0;
+        const until = Date.now() + SUSTAIN_SECONDS * 1000;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (Date.now() < until) {
+              try {
+                await sign();
+                done++;
+              } catch {
+                failed++;
+              }
             }
-          }
-        }),
-      );
-      report(label, [
-        {
-          name: `signatures/s sustained (${CONCURRENCY} in flight, ${SUSTAIN_SECONDS} s)`,
-          value: done / SUSTAIN_SECONDS,
-          unit: '/s',
-          target: '≥ 100',
-          baseline: baseline.perSecond,
-          detail: `${failed} failed`,
-        },
-      ]);
-    });
+          }),
+        );
+        report(label, [
+          {
+            name: `signatures/s sustained (${CONCURRENCY} in flight, ${SUSTAIN_SECONDS} s)`,
+            value: done / SUSTAIN_SECONDS,
+            unit: '/s',
+            target: '≥ 100',
+            baseline: baseline.perSecond,
+            detail: `${failed} failed`,
+          },
+        ]);
+      });
 
-    await part(`${label}: executeJs`, async () => {
-      const code = 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" });';
-      const ipfsId = host.wallet.actions.save(code);
-      const bound = await host.wallet.pkps.mintGrantAndBurn(ipfsId);
-      const execute = () =>
-        host.wallet.lit.executeJs({
-          code,
-          ipfsId,
-          jsParams: { toSign: Array.from(randomBytes(32)), publicKey: bound.publicKey },
-        });
-      await waitUntil('300 fresh presignatures on every node', () => freshPresignatures(host) >= 300, 180_000);
-      for (let i = 0; i < 10; i++) await execute();
-      const latencies: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        const t = performance.now();
-        await execute();
-        latencies.push(performance.now() - t);
-      }
-      let actionsDone = 0;
-      let actionsFailed = 0;
-      const actionSeconds = Math.max(5, Math.round(SUSTAIN_SECONDS / 3));
-      const until = Date.now() + actionSeconds * 1000;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (Date.now() < until)
-            await execute().then(
-              () => actionsDone++,
-              () => actionsFailed++,
-            );
-        }),
-      );
-      report(label, [
-        { name: 'executeJs + one signEcdsa p50', value: percentile(latencies, 50), unit: 'ms', target: '≤ 14' },
-        { name: 'executeJs + one signEcdsa p95', value: percentile(latencies, 95), unit: 'ms' },
-        {
-          name: `executeJs per second (${CONCURRENCY} in flight)`,
-          value: actionsDone / actionSeconds,
-          unit: '/s',
-          detail: `${actionsFailed} failed`,
-        },
-      ]);
-    });
+    if (wanted('executejs'))
+      await part(`${label}: executeJs`, async () => {
+        const code = 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" });';
+        const ipfsId = host.wallet.actions.save(code);
+        const bound = await host.wallet.pkps.mintGrantAndBurn(ipfsId);
+        const execute = () =>
+          host.wallet.lit.executeJs({
+            code,
+            ipfsId,
+            jsParams: { toSign: Array.from(randomBytes(32)), publicKey: bound.publicKey },
+          });
+        await waitUntil('300 fresh presignatures on every node', () => freshPresignatures(host) >= 300, 180_000);
+        for (let i = 0; i < 10; i++) await execute();
+        const latencies: number[] = [];
+        for (let i = 0; i < 100; i++) {
+          const t = performance.now();
+          await execute();
+          latencies.push(performance.now() - t);
+        }
+        let actionsDone = 0;
+        let actionsFailed = 0;
+        const actionSeconds = Math.max(5, Math.round(SUSTAIN_SECONDS / 3));
+        const until = Date.now() + actionSeconds * 1000;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (Date.now() < until)
+              await execute().then(
+                () => actionsDone++,
+                () => actionsFailed++,
+              );
+          }),
+        );
+        report(label, [
+          { name: 'executeJs + one signEcdsa p50', value: percentile(latencies, 50), unit: 'ms', target: '≤ 14' },
+          { name: 'executeJs + one signEcdsa p95', value: percentile(latencies, 95), unit: 'ms' },
+          {
+            name: `executeJs per second (${CONCURRENCY} in flight)`,
+            value: actionsDone / actionSeconds,
+            unit: '/s',
+            detail: `${actionsFailed} failed`,
+          },
+        ]);
+      });
 
     // Access-controlled decryption (issue 8's figures), measured at N = 7 only.
-    if (nodeCount === 7)
+    if (nodeCount === 7 && wanted('decryption'))
       await part(`${label}: decryption`, async () => {
         const d = await benchDecryption(host);
         report(`${label}, decrypt 1 KiB`, [
@@ -227,16 +255,56 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
           { name: 'whole decrypt p50', value: d.decryptP50, unit: 'ms', detail: `${d.runs} runs` },
         ]);
       });
+
+    // Lit's own SDK against this network, as a dapp would use it (issue 19, item 6).
+    if (first && wanted('lit-sdk')) {
+      const missing = litSdkMissing();
+      if (missing) skip(`${label}: Lit SDK v8`, missing);
+      else
+        await part(`${label}: Lit SDK v8`, async () => {
+          const api = createApiClient({ baseUrl: host.url, token: host.token });
+          const status = await api.call('status', {});
+          if (!status.litSdk) throw new Error('the host wrote no Lit SDK network context');
+          report(
+            `${label}, Lit SDK v8`,
+            await measureLitSdk({
+              networkContextPath: status.litSdk.nagaNetworkContextPath,
+              rpcUrl: status.chain.rpcUrl,
+            }),
+          );
+        });
+    }
   } finally {
     provider.destroy();
     await host.stop();
+    openHosts.delete(starting);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-console.log(
-  `Litbox bench, ${new Date().toISOString()}, ${os.cpus().length} cores, Node ${process.versions.node}, load ${loadText()}`,
-);
+/**
+ * Hosts started and not yet stopped. A part that timed out (or Ctrl-C) leaves one running;
+ * before the bench exits it is stopped and its data directory removed (anvil does not end
+ * with the process that started it).
+ */
+const openHosts = new Set<Promise<RunningHost>>();
+
+async function stopOpenHosts(withinMs: number): Promise<void> {
+  const stops = [...openHosts].map((h) =>
+    h
+      .then(async (host) => {
+        await host.stop();
+        fs.rmSync(host.dataDir, { recursive: true, force: true });
+      })
+      .catch(() => undefined),
+  );
+  await Promise.race([Promise.all(stops), new Promise((r) => setTimeout(r, withinMs))]);
+}
+
+printSummaryOnAnyExit(() => stopOpenHosts(30_000));
+const cpuHogs = cpuHogsFromEnv('BENCH_CPU_HOGS');
+printHeader(cpuHogs);
+startCpuHogs(cpuHogs);
 const baseline = nobleBaseline();
 report('baseline', [
   {
@@ -247,22 +315,37 @@ report('baseline', [
   },
 ]);
 
-// Start-up first, on a machine the network benchmarks have not warmed up yet.
-if (process.env.BENCH_STARTUP !== '0')
-  await part('start-up (N = 7)', async () => {
-    const rows = await measureStartup();
-    report(
-      'start-up',
-      rows.map((r) => ({
-        name: r.case,
-        value: r.ms,
-        unit: 'ms',
-        ...(r.target ? { target: r.target } : {}),
-        detail: r.detail,
-      })),
-    );
-  });
+// Start-up first, on a machine the network benchmarks have not warmed up yet. A part that
+// hangs past its time may leave its processes running: the bench stops there (printing what
+// it measured) rather than measure the next network beside them.
+let stopped = false;
+if (wanted('startup'))
+  ({ timedOut: stopped } = await part(
+    'start-up (N = 7)',
+    async () => {
+      const rows = await measureStartup();
+      report(
+        'start-up',
+        rows.map((r) => ({
+          name: r.case,
+          value: r.ms,
+          unit: 'ms',
+          ...(r.target ? { target: r.target } : {}),
+          detail: r.detail,
+        })),
+      );
+    },
+    PART_TIMEOUT_MS,
+  ));
 const nodeCounts = (process.env.BENCH_NODES ?? '7,10').split(',').map(Number);
-for (const [i, n] of nodeCounts.entries())
-  await part(`N = ${n}`, () => benchNetwork(n, baseline, i === 0 && process.env.BENCH_CLI !== '0'));
+const networkParts = PART_NAMES.filter((p) => p !== 'startup' && wanted(p));
+for (const [i, n] of nodeCounts.entries()) {
+  if (stopped || networkParts.length === 0) break;
+  ({ timedOut: stopped } = await part(`N = ${n}`, () => benchNetwork(n, baseline, i === 0), PART_TIMEOUT_MS));
+}
+if (stopped) {
+  console.log('\nbench: stopped after a part that timed out');
+  await stopOpenHosts(60_000);
+}
 printSummary();
+process.exit(stopped ? 1 : 0);

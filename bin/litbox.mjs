@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/* global process, URL */
+/* global process, URL, console */
 // `npx litbox …` / `npm run litbox -- …`: the Litbox CLI (commands: app/host/cli/run-cli.ts).
 // Plain JavaScript, so that any Node can start it. It runs the CLI on Node 24 or later (the
 // host's native addons are built for it): when this Node is older it runs the project's own
 // Node 24 (the `node` devDependency) instead. It runs the bundle in out/cli (`npm run build:cli`)
 // when that is newer than every source file it was made from and the lockfile; else the source.
+// An installed copy (under node_modules) always runs the bundle: Node strips no types there.
 import fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,7 +17,24 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   runOnNode24(ROOT, fileURLToPath(import.meta.url), args);
 } else {
   const bundle = `${ROOT}out/cli/litbox.mjs`;
-  await import(pathToFileURL(bundleIsCurrent(bundle) ? bundle : `${ROOT}app/host/cli/cli-main.ts`).href);
+  if (isInstalledPackage()) {
+    if (!fs.existsSync(bundle)) {
+      console.error(`litbox: this installed copy (${ROOT}) has no out/cli; it was packed without \`npm run build\``);
+      process.exit(1);
+    }
+    await import(pathToFileURL(bundle).href);
+  } else {
+    await import(pathToFileURL(bundleIsCurrent(bundle) ? bundle : `${ROOT}app/host/cli/cli-main.ts`).href);
+  }
+}
+
+/**
+ * Installed as a dependency (`npm install litbox`, then `npx litbox`): the sources cannot run
+ * (Node refuses to strip types under node_modules), and file times say nothing (npm gives each
+ * file the time it unpacked it), so the bundle is the program.
+ */
+function isInstalledPackage() {
+  return ROOT.split(/[\\/]/).includes('node_modules');
 }
 
 /** The bundle is current when it is newer than the lockfile and every source it was made from. */

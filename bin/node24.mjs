@@ -20,8 +20,10 @@ function findNode24(root) {
 export function runOnNode24(root, launcher, args) {
   const node = findNode24(root);
   if (!node) {
+    // An installed copy has no devDependencies, so no Node of its own: only PATH can help.
+    const installed = root.split(/[\\/]/).includes('node_modules');
     console.error(
-      `litbox: needs Node 24 or later (this is Node ${process.versions.node}); run \`npm ci\` in the Litbox checkout (it installs one) or put Node 24 on PATH`,
+      `litbox: needs Node 24 or later (this is Node ${process.versions.node}); ${installed ? 'put Node 24 on PATH' : 'run `npm ci` in the Litbox checkout (it installs one) or put Node 24 on PATH'}`,
     );
     process.exit(1);
   }

@@ -3,17 +3,7 @@ import http from 'node:http';
 import type { z } from 'zod';
 import { WebSocketServer } from 'ws';
 import { NODE_RPC_PATH, NodeRpcRequest, type NodeRpcResponse } from '../shared/node-api.ts';
-
-/** An error a route reports on purpose: status and a message the requester can act on. */
-export class NodeRequestError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+import { NodeRequestError } from './node-request-error.ts';
 
 /** Who sent a request, as far as the transport tells: the host's own Lit client, or anyone. */
 export interface Caller {
@@ -31,8 +21,8 @@ export interface Route {
   hostOnly?: boolean;
   /** Serialiser of the answer (the default is JSON). */
   encode?: (value: unknown) => string;
-  /** The body of an error answer (the default is {error: {code, message}}). */
-  encodeError?: (status: number, code: string, message: string) => unknown;
+  /** The body of an error answer (the default is {error: {code, message}}); `error` is what was thrown. */
+  encodeError?: (status: number, code: string, message: string, error: unknown) => unknown;
   /**
    * Browser pages from the origins this accepts may call the route (CORS, with a preflight
    * allowing these request headers). Without it any request with an Origin is refused.
@@ -103,9 +93,9 @@ export function createNodeServer(routes: readonly Route[], options: NodeServerOp
           const encodeError =
             route.encodeError ?? ((_status: number, code: string, message: string) => ({ error: { code, message } }));
           if (err instanceof NodeRequestError)
-            return sendJson(res, err.status, encodeError(err.status, err.code, err.message));
+            return sendJson(res, err.status, encodeError(err.status, err.code, err.message, err));
           const message = err instanceof Error ? err.message : String(err);
-          sendJson(res, 500, encodeError(500, 'internal', message));
+          sendJson(res, 500, encodeError(500, 'internal', message, err));
         },
       );
   });

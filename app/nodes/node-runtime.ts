@@ -8,7 +8,9 @@ import { RequesterAuth } from './auth/requester-auth.ts';
 import { SigningPermissions } from './auth/signing-permissions.ts';
 import { authMethodVerifiers } from './auth/auth-method-verifiers.ts';
 import { NodeChain } from './chain/node-chain.ts';
-import { createNodeServer, NodeRequestError, parseJsonBody, type Route } from './http-server.ts';
+import { createNodeServer, parseJsonBody, type Route } from './http-server.ts';
+import { nodeRoute } from './node-routes.ts';
+import { NodeRequestError } from './node-request-error.ts';
 import { KeyShareStore } from './keys/key-share-store.ts';
 import { NetworkKeyStore } from './keys/network-key-store.ts';
 import type { NodeContext } from './node-context.ts';
@@ -28,8 +30,9 @@ import { handleAttest } from './network-key/attest-route.ts';
 import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
-import { litRoute } from './lit-sdk/lit-routes.ts';
+import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
+import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -149,40 +152,27 @@ export class NodeRuntime {
       encode: toWireJson,
     });
     return [
-      { method: 'GET', path: '/health', handler: () => this.health() },
-      { method: 'GET', path: '/presign/count', handler: () => ({ fresh: this.presigs.countFresh() }) },
+      nodeRoute('health', () => this.health()),
+      nodeRoute('presignCount', () => ({ fresh: this.presigs.countFresh() })),
       // Which presignatures are fresh is told only to the host's client (and to peers, below):
       // anyone who knew the ids could bind them to messages of their own and spoil them.
-      {
-        method: 'GET',
-        path: '/presign/available',
-        hostOnly: true,
-        handler: (_body, url) => ({
-          node: this.config.index,
-          ids: this.presigs.freshIds(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100))),
-        }),
-      },
-      {
-        method: 'POST',
-        path: '/pkp/sign/bind',
-        handler: (body, _url, caller) => handleBind(this.context(), body, caller, this.bindLimiter),
-      },
-      { method: 'POST', path: '/pkp/sign/release', handler: (body) => handleRelease(this.context(), body) },
-      {
-        method: 'POST',
-        path: '/web/execute',
-        handler: async (body, _url, caller) => {
-          this.context();
-          const answer = await this.execution!.execute(body, caller);
-          // Stopping: its runner processes were ended under the run. That is this node leaving,
-          // not the action's outcome, so it answers like a node that is not there.
-          if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
-          return answer;
-        },
-      },
+      nodeRoute('presignAvailable', (_body, url) => ({
+        node: this.config.index,
+        ids: this.presigs.freshIds(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100))),
+      })),
+      nodeRoute('bind', (body, _url, caller) => handleBind(this.context(), body, caller, this.bindLimiter)),
+      nodeRoute('release', (body) => handleRelease(this.context(), body)),
+      nodeRoute('execute', async (body, _url, caller) => {
+        this.context();
+        const answer = await this.execution!.execute(body, caller);
+        // Stopping: its runner processes were ended under the run. That is this node leaving,
+        // not the action's outcome, so it answers like a node that is not there.
+        if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
+        return answer;
+      }),
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
-      { method: 'POST', path: '/bls/attest', handler: (body) => handleAttest(this.context(), body) },
-      { method: 'POST', path: '/decrypt/share', handler: (body) => handleDecryptShare(this.context(), body) },
+      nodeRoute('blsAttest', (body) => handleAttest(this.context(), body)),
+      nodeRoute('decryptShare', (body) => handleDecryptShare(this.context(), body)),
       peerRoute('/peer/dkg/deal', handleDkgDeal),
       peerRoute('/peer/dkg/finish', handleDkgFinish),
       peerRoute('/peer/dkg/commit', handleDkgCommit),
@@ -192,6 +182,11 @@ export class NodeRuntime {
       peerRoute('/peer/presign/available', handlePresignAvailable),
       // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
       litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
+      litSealedRoute(
+        'encryptionSign',
+        litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey),
+        (request) => litEncryptionSign(this.context(), request),
+      ),
     ];
   }
 

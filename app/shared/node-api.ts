@@ -81,8 +81,6 @@ export const PresignaturesAvailable = z.object({
   ids: z.array(z.string()),
 });
 
-export const NodeErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
 /** Client requests over the node's WebSocket (/rpc): any POST route, by path, with its JSON body as text. */
 export const NODE_RPC_PATH = '/rpc';
 export const NodeRpcRequest = z.object({

@@ -9,12 +9,12 @@ import {
   type AuthSig,
   type Binding,
   type ExecuteJsNodeResponse,
-  type DecryptShareResponse,
   type ReleaseResponse,
 } from '../../shared/node-api.ts';
 import { blsShareFromLitJson, combineBlsShares, hashToG2, verifyBlsSignature } from '../../shared/threshold/bls.ts';
 import { NodeChannel } from './node-channel.ts';
 import { NodeCallError, type NodeEndpoint } from './node-request.ts';
+import type { NodeCallErrorCode } from '../../shared/node-protocol.ts';
 import { PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
 import { settleUntil, settleWithQuorum } from './quorum.ts';
 import {
@@ -154,14 +154,14 @@ function tally<T>(values: readonly T[]): { value: T; count: number }[] {
 }
 
 /** A node's answers that mean the presignature is spent there (another binding, or none). */
-const SPENT = new Set(['presignature_used', 'unknown_presignature', 'released']);
+const SPENT = new Set<NodeCallErrorCode>(['presignature_used', 'unknown_presignature', 'released']);
 /** pkpSign attempts when nodes go down mid-request. */
 const SIGN_ATTEMPTS = 4;
 /** Presignatures found already spent that one pkpSign may skip before giving up. */
 const MAX_SPOILED_PRESIGNATURES = 16;
 
 /** Errors that mean "this request will not be signed", whichever presignature we try. */
-const REFUSALS = new Set([
+const REFUSALS = new Set<NodeCallErrorCode>([
   'not_permitted',
   'unknown_pkp',
   'bad_request',
@@ -249,11 +249,7 @@ export class LitClient {
     const { threshold, nodeCount } = this.options;
     const timeout = this.options.requestTimeoutMs ?? 5_000;
     const settled = await settleWithQuorum(
-      this.options
-        .nodes()
-        .map((node) =>
-          this.channel(node).request<{ node: number; share: string }>('/bls/attest', { message }, timeout),
-        ),
+      this.options.nodes().map((node) => this.channel(node).call('blsAttest', { message }, timeout)),
       threshold,
       QUORUM_GRACE_MS,
     );
@@ -351,7 +347,7 @@ export class LitClient {
     const bound = await settleWithQuorum(
       nodes.map((node) =>
         this.channel(node)
-          .request<{ binding: Binding }>('/pkp/sign/bind', { presignatureId, ...request }, timeout)
+          .call('bind', { presignatureId, ...request }, timeout)
           .then((r) => ({ node, binding: r.binding })),
       ),
       threshold,
@@ -427,9 +423,7 @@ export class LitClient {
     };
     const unreachable = new Set<(typeof bindings)[number]>();
     const ask = (list: typeof bindings) =>
-      Promise.allSettled(
-        list.map((b) => this.channel(b.node).request<ReleaseResponse>('/pkp/sign/release', release, timeout)),
-      ).then((results) =>
+      Promise.allSettled(list.map((b) => this.channel(b.node).call('release', release, timeout))).then((results) =>
         results.flatMap((r, i) => {
           // Unreachable, or restarted and not yet back in the network (503): worth asking again.
           const status = r.status === 'rejected' ? (r.reason as NodeCallError).status : 200;
@@ -527,7 +521,7 @@ export class LitClient {
     const settled = await settleUntil(
       reachable.map((node) =>
         this.channel(node)
-          .request<ExecuteJsNodeResponse>('/web/execute', body, ACTION_TIMEOUT_MS)
+          .call('execute', body, ACTION_TIMEOUT_MS)
           .then((answer) => ({ node, answer })),
       ),
       (answers) =>
@@ -666,7 +660,7 @@ export class LitClient {
             settleWithQuorum(
               nodes.map((node) =>
                 this.channel(node)
-                  .request<DecryptShareResponse>('/decrypt/share', body, timeout)
+                  .call('decryptShare', body, timeout)
                   .then((answer) => accept(answer, node)),
               ),
               this.options.threshold,

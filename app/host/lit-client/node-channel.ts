@@ -1,6 +1,12 @@
 import WebSocket from 'ws';
 import { NODE_RPC_PATH, type NodeRpcResponse } from '../../shared/node-api.ts';
-import { clientHeaders, NodeCallError, type NodeEndpoint } from './node-request.ts';
+import {
+  NODE_ROUTES,
+  type NodeRouteName,
+  type NodeRouteRequest,
+  type NodeRouteResponse,
+} from '../../shared/node-protocol.ts';
+import { clientHeaders, NodeCallError, nodeErrorFrom, parseNodeAnswer, type NodeEndpoint } from './node-request.ts';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -50,18 +56,24 @@ export class NodeChannel {
     return true;
   }
 
-  async request<T>(path: string, body: unknown, timeoutMs: number): Promise<T> {
+  /** Calls one of the node's POST routes by name; the answer is parsed with the route's schema. */
+  async call<N extends NodeRouteName>(
+    name: N,
+    body: NodeRouteRequest<N>,
+    timeoutMs: number,
+  ): Promise<NodeRouteResponse<N>> {
     const socket = await this.open(timeoutMs);
     const id = this.nextId++;
-    const frame = JSON.stringify({ id, path, body: JSON.stringify(body) });
-    return new Promise<T>((resolve, reject) => {
+    const frame = JSON.stringify({ id, path: NODE_ROUTES[name].path, body: JSON.stringify(body) });
+    const answer = await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new NodeCallError(this.node.index, 0, 'timeout', 'did not answer in time'));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve, reject, timer });
       socket.send(frame);
     });
+    return parseNodeAnswer(this.node.index, name, answer);
   }
 
   /** Opens the channel now (resolves when open; rejects when the node is unreachable). */
@@ -129,15 +141,7 @@ export class NodeChannel {
     this.pending.delete(response.id);
     clearTimeout(pending.timer);
     if (response.status === 200) pending.resolve(response.result);
-    else
-      pending.reject(
-        new NodeCallError(
-          this.node.index,
-          response.status,
-          response.error?.code ?? 'error',
-          response.error?.message ?? `answered ${response.status}`,
-        ),
-      );
+    else pending.reject(nodeErrorFrom(this.node.index, response.status, { error: response.error }));
   }
 
   close(): void {

@@ -1,12 +1,22 @@
 import { hostClientAuthorization } from '../../shared/host-client-key.ts';
-import { NodeErrorBody } from '../../shared/node-api.ts';
+import {
+  NODE_ROUTES,
+  NodeErrorBody,
+  type NodeCallErrorCode,
+  type NodeRouteName,
+  type NodeRouteRequest,
+  type NodeRouteResponse,
+} from '../../shared/node-protocol.ts';
 
-/** A node answered with an error (status ≥ 400) or not at all (status 0). */
+/**
+ * A node answered with an error (status ≥ 400) or not at all (status 0); `code` is one of the
+ * node protocol's codes, or the client's own (timeout, unreachable, bad_answer).
+ */
 export class NodeCallError extends Error {
   readonly node: number;
   readonly status: number;
-  readonly code: string;
-  constructor(node: number, status: number, code: string, message: string) {
+  readonly code: NodeCallErrorCode;
+  constructor(node: number, status: number, code: NodeCallErrorCode, message: string) {
     super(message);
     this.node = node;
     this.status = status;
@@ -26,7 +36,71 @@ export function clientHeaders(node: NodeEndpoint): Record<string, string> {
   return node.clientKey ? { authorization: hostClientAuthorization(node.clientKey) } : {};
 }
 
-/** One JSON request to one node, with a timeout; every failure is a NodeCallError. */
+/**
+ * An error answer as a NodeCallError: the node's code when the node protocol knows it, else
+ * 'bad_answer' (a node that answers outside the table is at fault, not the request).
+ */
+export function nodeErrorFrom(node: number, status: number, body: unknown): NodeCallError {
+  const parsed = NodeErrorBody.safeParse(body);
+  return parsed.success
+    ? new NodeCallError(node, status, parsed.data.error.code, parsed.data.error.message)
+    : new NodeCallError(
+        node,
+        status,
+        'bad_answer',
+        `answered ${status} with an error the node protocol does not describe`,
+      );
+}
+
+/** A route's answer parsed with its schema from the node protocol table; else a 'bad_answer' error. */
+export function parseNodeAnswer<N extends NodeRouteName>(node: number, name: N, value: unknown): NodeRouteResponse<N> {
+  const parsed = NODE_ROUTES[name].response.safeParse(value);
+  if (!parsed.success)
+    throw new NodeCallError(
+      node,
+      200,
+      'bad_answer',
+      `answered ${NODE_ROUTES[name].path} with something else than its schema: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
+  return parsed.data as NodeRouteResponse<N>;
+}
+
+/** One HTTP request to one node's route, with a timeout; every failure is a NodeCallError. */
+export async function callRoute<N extends NodeRouteName>(
+  node: NodeEndpoint,
+  name: N,
+  body: NodeRouteRequest<N>,
+  timeoutMs: number,
+  query: Record<string, string> = {},
+): Promise<NodeRouteResponse<N>> {
+  const spec = NODE_ROUTES[name];
+  const search = new URLSearchParams(query).toString();
+  let res: Response;
+  try {
+    res = await fetch(`${node.url}${spec.path}${search ? `?${search}` : ''}`, {
+      method: spec.method,
+      headers: { ...clientHeaders(node), ...(spec.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+      body: spec.method === 'POST' ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const timedOut = (err as Error).name === 'TimeoutError';
+    throw new NodeCallError(
+      node.index,
+      0,
+      timedOut ? 'timeout' : 'unreachable',
+      timedOut ? 'did not answer in time' : 'is unreachable',
+    );
+  }
+  const json: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) throw nodeErrorFrom(node.index, res.status, json);
+  return parseNodeAnswer(node.index, name, json);
+}
+
+/**
+ * One JSON request to any path of a node, answer unparsed: for tests and attack probes that
+ * send what no route's schema allows. The host's own code calls routes by name (callRoute).
+ */
 export async function callNode<T>(
   node: NodeEndpoint,
   path: string,
@@ -51,11 +125,6 @@ export async function callNode<T>(
     );
   }
   const json: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const parsed = NodeErrorBody.safeParse(json);
-    throw parsed.success
-      ? new NodeCallError(node.index, res.status, parsed.data.error.code, parsed.data.error.message)
-      : new NodeCallError(node.index, res.status, 'bad_answer', `answered ${res.status}`);
-  }
+  if (!res.ok) throw nodeErrorFrom(node.index, res.status, json);
   return json as T;
 }

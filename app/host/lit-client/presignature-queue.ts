@@ -1,5 +1,4 @@
-import { PresignaturesAvailable } from '../../shared/node-api.ts';
-import { callNode, type NodeEndpoint } from './node-request.ts';
+import { callRoute, type NodeEndpoint } from './node-request.ts';
 import { settleWithQuorum } from './quorum.ts';
 
 export interface PresignatureChoice {
@@ -119,11 +118,7 @@ export class PresignatureQueue {
     // Down nodes refuse at once; once T answered, a busy one gets a moment more, not the whole
     // timeout (a presignature it holds is then offered without it).
     const reports = await settleWithQuorum(
-      this.nodes().map((node) =>
-        callNode<unknown>(node, '/presign/available?limit=1000', undefined, 5_000).then((r) =>
-          PresignaturesAvailable.parse(r),
-        ),
-      ),
+      this.nodes().map((node) => callRoute(node, 'presignAvailable', undefined, 5_000, { limit: '1000' })),
       this.threshold,
       300,
     );

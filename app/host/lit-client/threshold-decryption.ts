@@ -5,6 +5,7 @@ import {
 } from '../../shared/encryption/access-control-encryption.ts';
 import { NotEnoughSharesToDecryptError, openWithShares } from '../../shared/encryption/open-with-shares.ts';
 import type { AuthMethodProof, AuthSig, DecryptShareResponse } from '../../shared/node-api.ts';
+import type { NodeCallErrorCode, NodeRouteRequest } from '../../shared/node-protocol.ts';
 import { blsShareFromLitJson, type BlsSignatureShare } from '../../shared/threshold/bls.ts';
 import type { NodeEndpoint } from './node-request.ts';
 import { NodeCallError } from './node-request.ts';
@@ -44,7 +45,7 @@ export class DecryptionRefusedError extends Error {
 }
 
 /** Why a node gave no share, when no node had anything better to say. */
-const REFUSAL_CODES = new Set([
+const REFUSAL_CODES = new Set<NodeCallErrorCode>([
   'conditions_not_met',
   'conditions_error',
   'not_permitted',
@@ -57,17 +58,18 @@ const REFUSAL_CODES = new Set([
   'bad_auth_method',
   'unsupported_auth_method',
 ]);
+/** Refusals that mean the record itself is not one this network can open. */
+const INVALID_RECORD_CODES = new Set<NodeCallErrorCode>(['wrong_network_key', 'bad_ciphertext', 'bad_conditions']);
 
 export interface DecryptionTransport {
   threshold: number;
   nodeCount: number;
   /** Nodes whose channel opens now. */
   reachable(): Promise<NodeEndpoint[]>;
-  /** One request per node, resolving once T answered (plus a short grace for spares). */
   /** One request per node; `accept` runs on each answer as it arrives (a throw makes it a failure). */
   askAll<T>(
     nodes: NodeEndpoint[],
-    body: unknown,
+    body: NodeRouteRequest<'decryptShare'>,
     accept: (answer: DecryptShareResponse, node: NodeEndpoint) => T,
   ): Promise<PromiseSettledResult<T>[]>;
 }
@@ -120,14 +122,14 @@ export async function thresholdDecrypt(
 
   const shares: BlsSignatureShare[] = [];
   const nodeMs: Record<number, number> = {};
-  const refusals: { node: number; code: string; message: string }[] = [];
+  const refusals: { node: number; code: NodeCallErrorCode; message: string }[] = [];
   let userAddress: string | null = null;
   for (const result of settled) {
     if (result.status === 'rejected') {
       const err = result.reason as Error;
       refusals.push({
         node: err instanceof NodeCallError ? err.node : 0,
-        code: err instanceof NodeCallError ? err.code : 'error',
+        code: err instanceof NodeCallError ? err.code : 'bad_answer',
         message: err.message,
       });
       continue;
@@ -150,7 +152,7 @@ export async function thresholdDecrypt(
         : 'the nodes refused';
       throw new DecryptionRefusedError(
         `${why}: ${shares.length} of ${nodes.length} nodes gave a decryption share, ${threshold} are needed`,
-        { reasons, invalid: refused.every((r) => r.code === 'wrong_network_key' || r.code.startsWith('bad_c')) },
+        { reasons, invalid: refused.every((r) => INVALID_RECORD_CODES.has(r.code)) },
       );
     }
     throw new NotEnoughNodesForDecryptionError(

@@ -10,7 +10,8 @@ import { NodeProcess } from './node-process.ts';
 import { userCompileCacheDir } from './compile-cache.ts';
 import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
 import { contractInterface, KEY_TYPE, type ContractAddresses } from '../../shared/contracts/index.ts';
-import { NodeHealth, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
+import type { NodeLaunchConfig } from '../../shared/node-ipc.ts';
+import { callRoute } from '../lit-client/node-request.ts';
 import path from 'node:path';
 import { writeLitSdkContexts } from '../lit-sdk/network-context.ts';
 import type { LitSdkContexts } from '../../shared/lit-sdk/contexts.ts';
@@ -290,8 +291,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         let stats: NodeProcess['stats'] = null;
         if (node.up) {
           try {
-            const res = await fetch(`${node.url}/health`, { signal: AbortSignal.timeout(1_000) });
-            const health = NodeHealth.parse(await res.json());
+            const health = await callRoute({ index: node.index, url: node.url }, 'health', undefined, 1_000);
             stats = {
               keysReady: health.keysReady,
               presignaturesFresh: health.presignaturesFresh,

@@ -2,7 +2,7 @@ import { AUTH_METHOD_TYPE } from '../../shared/contracts/index.ts';
 import type { NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import { webAuthnAuthMethodId } from '../../shared/webauthn/index.ts';
 import type { NodeChain } from '../chain/node-chain.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { AuthMethodVerifier, VerifiedAuthMethod } from './requester.ts';
 import { recentBlockHashes } from './webauthn/recent-blocks.ts';
 import type * as GoogleJwt from './google-jwt/verify-google-jwt.ts';

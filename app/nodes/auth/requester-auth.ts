@@ -3,7 +3,7 @@ import { SiweMessage } from 'siwe';
 import { getAddress } from 'ethers';
 import type { AuthSig } from '../../shared/node-api.ts';
 import { LITBOX_SIWE_DOMAIN, LITBOX_SIWE_URI } from '../../shared/siwe-domain.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 
 const MAX_CACHE = 10_000;
 

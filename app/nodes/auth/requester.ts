@@ -1,6 +1,6 @@
 import { AuthSig, type AuthMethodProof } from '../../shared/node-api.ts';
 import { AUTH_METHOD_TYPE } from '../../shared/contracts/index.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { RequesterAuth } from './requester-auth.ts';
 
 /** An auth method this node verified itself: its type and the id bytes PKPPermissions keys it by. */

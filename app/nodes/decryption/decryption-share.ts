@@ -4,7 +4,8 @@ import { describeEncrypted, type EncryptedData } from '../../shared/encryption/a
 import { DecryptShareRequest, type DecryptShareResponse } from '../../shared/node-api.ts';
 import { blsShareToLitJson, blsSignShare } from '../../shared/threshold/bls.ts';
 import { evaluateConditions } from '../conditions/evm-conditions.ts';
-import { NodeRequestError, parseRequest } from '../http-server.ts';
+import { parseRequest } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
 import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
 

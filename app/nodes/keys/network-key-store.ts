@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { SealedBox } from '../sealed-box.ts';
 
 /**

@@ -1,16 +1,21 @@
+import type { KeyObject } from 'node:crypto';
+import { LitEnvelope, LitEnvelopeError, litE2eePublicKey, openLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
 import {
   LIT_ERROR_STATUS,
   LIT_NODE_ROUTES,
   LIT_REQUEST_HEADERS,
   isLocalhostOrigin,
-  type LitErrorCode,
   type LitErrorObject,
   type LitRouteData,
   type LitRouteError,
   type LitRouteName,
   type LitRouteRequest,
+  type PlainLitRouteName,
+  type SealedLitRouteName,
 } from '../../shared/lit-sdk/node-routes.ts';
-import { NodeRequestError, parseRequest, type Route } from '../http-server.ts';
+import { parseRequest, type Route } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
+import type { AnyNodeErrorCode } from '../../shared/node-protocol.ts';
 
 /** An error a Lit route answers on purpose: a code from that route's closed list. */
 export class LitRequestError<N extends LitRouteName> extends NodeRequestError {
@@ -19,13 +24,30 @@ export class LitRequestError<N extends LitRouteName> extends NodeRequestError {
   }
 }
 
+/** A refusal of a sealed route, already sealed to the client that asked. */
+class SealedRefusal extends NodeRequestError {
+  readonly envelope: LitEnvelope;
+  constructor(status: number, code: AnyNodeErrorCode, message: string, envelope: LitEnvelope) {
+    super(status, code, message);
+    this.envelope = envelope;
+  }
+}
+
+/** The node's X25519 identity key pair (the public half is the handshake's `nodeIdentityKey`). */
+export interface LitIdentityKeys {
+  secretKey: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+const CORS = { allowOrigin: isLocalhostOrigin, allowHeaders: LIT_REQUEST_HEADERS };
+
 /**
  * One route of Lit's node API (app/shared/lit-sdk/node-routes.ts), registered from its table
  * entry: the request is parsed with the entry's schema, the answer checked against it and
  * wrapped in Lit's envelope; errors come back in the shape the SDK shows its user. Pages on
  * localhost may call it (CORS).
  */
-export function litRoute<N extends LitRouteName>(
+export function litRoute<N extends PlainLitRouteName>(
   name: N,
   handle: (request: LitRouteRequest<N>) => Promise<LitRouteData<N>> | LitRouteData<N>,
 ): Route {
@@ -39,18 +61,79 @@ export function litRoute<N extends LitRouteName>(
       return { ok: true, error: null, errorObject: null, data };
     },
     encodeError: (status, code, message) => litErrorBody(status, code, message),
-    cors: { allowOrigin: isLocalhostOrigin, allowHeaders: LIT_REQUEST_HEADERS },
+    cors: CORS,
+  };
+}
+
+/**
+ * A sealed route (Lit's v2 API): the request is opened with the node's identity key, parsed
+ * with the entry's schema and handled; the answer, and any refusal after the request opened,
+ * goes back sealed to the client's key, with the refusal's HTTP status. A request that does
+ * not open is refused in the clear (cannot_decrypt), as Lit's nodes do.
+ */
+export function litSealedRoute<N extends SealedLitRouteName>(
+  name: N,
+  keys: LitIdentityKeys,
+  handle: (request: LitRouteRequest<N>) => Promise<LitRouteData<N>> | LitRouteData<N>,
+): Route {
+  const spec = LIT_NODE_ROUTES[name];
+  return {
+    method: 'POST',
+    path: spec.path,
+    handler: async (body) => {
+      const envelope = parseRequest(LitEnvelope, body);
+      let opened: ReturnType<typeof openLitEnvelope>;
+      try {
+        opened = openLitEnvelope(keys, envelope);
+      } catch (err) {
+        if (err instanceof LitEnvelopeError)
+          throw new NodeRequestError(LIT_ERROR_STATUS.cannot_decrypt, 'cannot_decrypt', err.message);
+        throw err;
+      }
+      const seal = (answer: unknown) => opened.reply(new TextEncoder().encode(JSON.stringify(answer)));
+      try {
+        const request = parseRequest(spec.request, new TextDecoder().decode(opened.plaintext)) as LitRouteRequest<N>;
+        const data = spec.data.parse(await handle(request));
+        return seal({ ok: true, error: null, errorObject: null, data });
+      } catch (err) {
+        const { status, code, message }: { status: number; code: AnyNodeErrorCode; message: string } =
+          err instanceof NodeRequestError
+            ? err
+            : { status: 500, code: 'internal', message: err instanceof Error ? err.message : String(err) };
+        const refusal = litErrorBody(status, code, message);
+        throw new SealedRefusal(
+          status,
+          code,
+          message,
+          seal({ ...refusal, errorObject: JSON.stringify(refusal.errorObject) }),
+        );
+      }
+    },
+    encodeError: (status, code, message, error) =>
+      error instanceof SealedRefusal ? error.envelope : litErrorBody(status, code, message),
+    cors: CORS,
   };
 }
 
 function litErrorBody(status: number, code: string, message: string) {
-  const known = code in LIT_ERROR_STATUS ? (code as LitErrorCode) : 'internal';
   const errorObject: LitErrorObject = {
-    errorKind: known === 'bad_request' ? 'Validation' : 'Unexpected',
+    // Lit's kinds: what the requester can fix, or not.
+    errorKind: status < 500 ? 'Validation' : 'Unexpected',
     errorCode: `litbox_${code}`,
     status,
     message,
     details: [code],
   };
   return { ok: false, error: message, errorObject, data: null };
+}
+
+/** The raw X25519 secret of the node's encryption key, checked against the public key it registered. */
+export function litIdentityKeys(encryptionKey: KeyObject, encryptionPublicKey: Uint8Array): LitIdentityKeys {
+  const d = encryptionKey.export({ format: 'jwk' }).d;
+  if (!d) throw new Error('the node encryption key is not a private X25519 key');
+  const secretKey = new Uint8Array(Buffer.from(d, 'base64url'));
+  const publicKey = litE2eePublicKey(secretKey);
+  if (!Buffer.from(publicKey).equals(Buffer.from(encryptionPublicKey)))
+    throw new Error('the node encryption key does not match its public key');
+  return { secretKey, publicKey };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import { verifySessionSig } from './session-sig.ts';
 
 // Wire check against Lit's own v8 SDK: session signatures it makes (compat/lit-sdk/session-sigs.mjs)

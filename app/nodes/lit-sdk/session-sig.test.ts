@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { describe, expect, it } from 'vitest';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import { normaliseNodeAddress, verifySessionSig, type SessionNeed } from './session-sig.ts';
 
 // Session signatures made here the way Lit's v8 SDK makes them (docs of the wire:
@@ -160,6 +160,23 @@ describe('Lit session signatures, verified by the node', () => {
     expect(refusal(() => verifySessionSig(pkpSession.authSig, NODE, PKP_SIGNING, NOW)).message).toMatch(
       /not supported/,
     );
+  });
+
+  it('checks time and grants on every use of a wallet capability it has verified before', async () => {
+    const { authSig, wallet } = await sessionSig({
+      siweExpiresInMs: 60_000,
+      resources: [recap({ 'lit-pkp://*': { 'Threshold/Signing': [{}] } })],
+      requests: [
+        { resource: { resourcePrefix: 'lit-pkp', resource: '*' }, ability: 'pkp-signing' },
+        { resource: { resourcePrefix: 'lit-litaction', resource: '*' }, ability: 'lit-action-execution' },
+      ],
+    });
+    expect(verifySessionSig(authSig, NODE, PKP_SIGNING, NOW).requester).toBe(wallet.address);
+    expect(verifySessionSig(authSig, NODE, PKP_SIGNING, NOW + 1000).requester).toBe(wallet.address);
+    // The same capability, known to be signed: still not for another ability, nor once expired.
+    const execution: SessionNeed = { ability: 'lit-action-execution', resource: 'Qm' };
+    expect(refusal(() => verifySessionSig(authSig, NODE, execution, NOW)).code).toBe('resource_not_granted');
+    expect(refusal(() => verifySessionSig(authSig, NODE, PKP_SIGNING, NOW + 61_000)).message).toMatch(/expired/);
   });
 
   it('refuses what is not a session signature at all', () => {

@@ -3,7 +3,7 @@ import { getAddress, verifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { z } from 'zod';
 import { LIT_ERROR_STATUS } from '../../shared/lit-sdk/node-routes.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 
 /**
  * Lit's session signatures, verified by the node itself (issue 15 item 2). The SDK makes an
@@ -155,6 +155,21 @@ export function verifySessionSig(
   refuse('invalid_session', `no capability of the session holds: ${reasons.join('; ')}`);
 }
 
+/**
+ * Capabilities whose SIWE parsed and whose signature holds, by their exact text: the SDK sends
+ * the same wallet capability with every request of a session (one per node, each time), and
+ * parsing the SIWE and recovering its signer is most of a session check's cost. Everything
+ * that depends on the time or the request is still checked on every use.
+ */
+const signedCapabilities = new Map<string, { siwe: SiweMessage; signer: string }>();
+const SIGNED_CAPABILITIES_KEPT = 1024;
+
+function rememberSignedCapability(key: string, value: { siwe: SiweMessage; signer: string }): void {
+  if (signedCapabilities.size >= SIGNED_CAPABILITIES_KEPT)
+    signedCapabilities.delete(signedCapabilities.keys().next().value!);
+  signedCapabilities.set(key, value);
+}
+
 /** A wallet's SIWE + ReCap capability; returns the wallet's address. */
 function walletCapability(
   capability: z.infer<typeof CapabilityAuthSig>,
@@ -166,12 +181,16 @@ function walletCapability(
 ): string {
   if (capability.derivedVia !== 'web3.eth.personal.sign')
     throw new Error(`capabilities derived via ${capability.derivedVia} (PKP sessions) are not supported yet`);
+  const cacheKey = `${capability.address}\n${capability.sig}\n${capability.signedMessage}`;
+  const known = signedCapabilities.get(cacheKey);
   let siwe: SiweMessage;
-  try {
-    siwe = new SiweMessage(capability.signedMessage);
-  } catch {
-    throw new Error('the capability is not a SIWE (EIP-4361) message');
-  }
+  if (known) siwe = known.siwe;
+  else
+    try {
+      siwe = new SiweMessage(capability.signedMessage);
+    } catch {
+      throw new Error('the capability is not a SIWE (EIP-4361) message');
+    }
   if (siwe.uri !== `lit:session:${sessionKey}`)
     throw new Error(`the capability's SIWE is for ${siwe.uri}, not this session key`);
   const host = siwe.domain.replace(/:\d+$/, '');
@@ -181,13 +200,17 @@ function walletCapability(
     throw new Error('the capability has expired or never expires');
   if (siwe.notBefore && Date.parse(siwe.notBefore) > now) throw new Error('the capability is not valid yet');
   let signer: string;
-  try {
-    signer = verifyMessage(capability.signedMessage, capability.sig);
-  } catch {
-    throw new Error('the capability signature is malformed');
+  if (known) signer = known.signer;
+  else {
+    try {
+      signer = verifyMessage(capability.signedMessage, capability.sig);
+    } catch {
+      throw new Error('the capability signature is malformed');
+    }
+    if (signer !== getAddress(siwe.address) || signer !== getAddress(capability.address))
+      throw new Error('the capability is not signed by the address it names');
+    rememberSignedCapability(cacheKey, { siwe, signer });
   }
-  if (signer !== getAddress(siwe.address) || signer !== getAddress(capability.address))
-    throw new Error('the capability is not signed by the address it names');
   const granted = recapGrants(siwe.resources ?? [], scheme, resource, recapAbility);
   if (!granted)
     refuse('resource_not_granted', `the wallet's capability does not grant ${recapAbility} on ${scheme}${resource}`);

@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { blsShareToLitJson, blsSignShare } from '../../shared/threshold/bls.ts';
 import { ATTESTATION_PREFIX } from '../../shared/node-api.ts';
-import { NodeRequestError, parseJsonBody } from '../http-server.ts';
+import { AttestRequest, type NodeRouteResponse } from '../../shared/node-protocol.ts';
+import { parseJsonBody } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
-
-const AttestRequest = z.object({ message: z.string().min(1).max(4096) });
 
 /**
  * A threshold BLS signature share with the network key over "litbox-attestation:v1:" +
@@ -12,7 +11,7 @@ const AttestRequest = z.object({ message: z.string().min(1).max(4096) });
  * ("lit-accesscontrolcondition://…"), whose signature is a decryption key: decryption shares
  * come only from the route that checks the conditions.
  */
-export function handleAttest(ctx: NodeContext, body: string): { node: number; share: string } {
+export function handleAttest(ctx: NodeContext, body: string): NodeRouteResponse<'blsAttest'> {
   const parsed = AttestRequest.safeParse(parseJsonBody(body));
   if (!parsed.success)
     throw new NodeRequestError(400, 'bad_request', 'message must be a string of 1 to 4096 characters');

@@ -130,11 +130,7 @@ export class PeerCrypto {
     const direction = Buffer.alloc(8);
     direction.writeUInt32BE(from, 0);
     direction.writeUInt32BE(to, 4);
-    return createHmac('sha256', this.macKey(me, peer))
-      .update(direction)
-      .update(digest)
-      .digest()
-      .subarray(0, 16);
+    return createHmac('sha256', this.macKey(me, peer)).update(direction).update(digest).digest().subarray(0, 16);
   }
 
   /** The tag this node (`me`) gives `peer` on `digest`. */

@@ -1,4 +1,4 @@
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 
 /**
  * Where each multi-round protocol session this node takes part in stands: who proposed it

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import { statementDigest, type PeerCrypto, type PeerInfo } from './peer-crypto.ts';
 
 /**

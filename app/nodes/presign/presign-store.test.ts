@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Presignature } from '../../shared/threshold/presign.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import { NodeStore } from '../node-store.ts';
 import { PresignStore } from './presign-store.ts';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Presignature } from '../../shared/threshold/presign.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { SealedBox } from '../sealed-box.ts';
 
 export interface BoundPresignature {

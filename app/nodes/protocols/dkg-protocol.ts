@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodePoint } from '../../shared/threshold/groups.ts';
 import { dealDkg, finishDkg, type ReceivedDkgDealing } from '../../shared/threshold/dkg.ts';
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callAll, callPeer } from '../peers/peer-client.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';

@@ -8,7 +8,7 @@ import {
   secp256k1UncompressedBytes,
   type Group,
 } from '../../shared/threshold/groups.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
 
 /**

@@ -11,7 +11,7 @@ import {
   type PresignRound2Message,
 } from '../../shared/threshold/presign.ts';
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callAll, callPeer } from '../peers/peer-client.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 import { BindLimiter } from './bind-limiter.ts';
 
 const limits = { perRequester: { perSecond: 2, burst: 3 }, outsiders: { perSecond: 5, burst: 5 } };

@@ -1,4 +1,4 @@
-import { NodeRequestError } from '../http-server.ts';
+import { NodeRequestError } from '../node-request-error.ts';
 
 /** Token bucket: `perSecond` refill, at most `burst` saved up. */
 interface Bucket {
