@@ -612,26 +612,40 @@ describe('chain reads through the endpoint', () => {
     const wsUrl = `${endpoint.replace('http', 'ws')}/?name=ws-reader`;
     const client = createPublicClient({ chain: sandbox(endpoint), transport: webSocket(wsUrl) });
     const blocks: { hash: `0x${string}` | null; number: bigint | null }[] = [];
-    const logs: { transactionHash: `0x${string}` | null; logIndex: number | null; blockNumber: bigint | null }[] = [];
-    const stopBlocks = client.watchBlocks({ onBlock: (b) => blocks.push(b) });
+    const logs: {
+      transactionHash: `0x${string}` | null;
+      logIndex: number | null;
+      blockNumber: bigint | null;
+      topics: readonly `0x${string}`[];
+    }[] = [];
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const stopLogs = client.watchEvent({ onLogs: (l) => logs.push(...l) });
-    await new Promise((r) => setTimeout(r, 500)); // both subscriptions in place
+    const stopBlocks = client.watchBlocks({ onBlock: (b) => blocks.push(b) });
+    // viem subscribes once its socket is open; until a block is heard, blocks may go unheard.
+    const warmUp = Date.now() + 20_000;
+    while (blocks.length === 0 && Date.now() < warmUp) {
+      await sendFromCi();
+      await sleep(300);
+    }
+    expect(blocks.length).toBeGreaterThan(0);
+
     const hash = await sendFromCi();
+    const receipt = await host.wallet.provider.getTransactionReceipt(hash);
     const minted = await api.call('pkpMint', {});
+    const tokenId = BigInt(ethers.keccak256(minted.publicKey));
+    const mintLog = () => logs.find((l) => l.topics[3] !== undefined && BigInt(l.topics[3]) === tokenId);
     const deadline = Date.now() + 10_000;
-    while ((blocks.length < 2 || logs.length === 0) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    while ((!blocks.some((b) => b.hash === receipt!.blockHash) || !mintLog()) && Date.now() < deadline) await sleep(50);
+    await sleep(300); // the rest of that block's logs, pushed in the same poll, are on their way
     stopBlocks();
     stopLogs();
-    const receipt = await host.wallet.provider.getTransactionReceipt(hash);
     expect(blocks.map((b) => b.hash)).toContain(receipt!.blockHash);
     for (const b of blocks) expect((await host.wallet.provider.getBlock(Number(b.number)))?.hash).toBe(b.hash);
-    const mintBlock = logs.find((l) => l.transactionHash !== hash)!.blockNumber!;
+    const mintBlock = mintLog()!.blockNumber!;
     const direct = await host.wallet.provider.getLogs({ fromBlock: Number(mintBlock), toBlock: Number(mintBlock) });
     expect(logs.filter((l) => l.blockNumber === mintBlock).map((l) => `${l.transactionHash}:${l.logIndex}`)).toEqual(
       direct.map((l) => `${l.transactionHash}:${l.index}`),
     );
-    expect(minted.publicKey).toBeDefined();
     await (await client.transport.getRpcClient()).close();
 
     // Raw: an unknown kind is -32602, a subscription id is the socket's own.
