@@ -75,6 +75,13 @@ export interface BuildDebOptions {
 
 /** Builds the .deb and returns its path. */
 export function buildDeb(options: BuildDebOptions): string {
+  try {
+    execFileSync('dpkg-deb', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      'the .deb is made with dpkg-deb, which is not installed: install dpkg (apt-get install dpkg), or leave the .deb out (--targets AppImage)',
+    );
+  }
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as PackageJson;
   const arch = debArchitecture();
   const staging = fs.mkdtempSync(path.join(options.outputDir, '.deb-root-'));
@@ -305,6 +312,7 @@ const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /** Prints a check's outcome; true when it passed. */
 export function printDebReport(deb: string, report: DebReport): boolean {
+  for (const item of report.checked) console.log(`deb: ok ${item}`);
   for (const problem of report.problems) console.error(`deb: FAIL ${problem}`);
   console.log(
     `deb: ${report.checked.length} checks on ${deb} (${report.fields.Package} ${report.fields.Version} ` +

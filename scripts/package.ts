@@ -99,6 +99,7 @@ const unpacked = fs
   .find((dir) => /(?:-unpacked|^mac(?:-arm64)?)$/.test(path.basename(dir)) && fs.statSync(dir).isDirectory());
 if (!unpacked) throw new Error(`electron-builder made no unpacked folder in ${output}`);
 const report = checkPackageLayout(unpacked);
+for (const item of report.checked) console.log(`layout: ok ${item}`);
 for (const problem of report.problems) console.error(`layout: FAIL ${problem}`);
 console.log(`layout: ${report.checked.length} checks on ${unpacked}, ${report.problems.length} problems`);
 if (report.problems.length) process.exit(1);
