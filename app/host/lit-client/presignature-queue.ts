@@ -83,9 +83,13 @@ export class PresignatureQueue {
   ): PresignatureChoice | undefined {
     this.queue = this.queue.filter((c, i) => i >= 64 || usable(c));
     let best = 0;
-    if (score)
-      for (let i = 1; i < Math.min(this.queue.length, 64); i++)
-        if (score(this.queue[i]!) > score(this.queue[best]!)) best = i;
+    if (score) {
+      let bestScore = -Infinity;
+      for (let i = 0; i < Math.min(this.queue.length, 64); i++) {
+        const s = score(this.queue[i]!);
+        if (s > bestScore) [best, bestScore] = [i, s];
+      }
+    }
     return this.queue.splice(best, 1)[0];
   }
 

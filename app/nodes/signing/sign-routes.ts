@@ -41,8 +41,21 @@ function describeRequester(r: VerifiedRequester): string {
   return who.join(' / ') || 'the requester';
 }
 
+/** Token id by public key: a keccak and a point check per bind and per release otherwise. */
+const tokenIds = new Map<string, string>();
+
+function tokenIdOf(publicKey: string): string {
+  let tokenId = tokenIds.get(publicKey);
+  if (tokenId === undefined) {
+    tokenId = tokenIdFromPubkey(publicKey).toString();
+    if (tokenIds.size >= 10_000) tokenIds.clear();
+    tokenIds.set(publicKey, tokenId);
+  }
+  return tokenId;
+}
+
 function readyShare(ctx: NodeContext, publicKey: string) {
-  const tokenId = tokenIdFromPubkey(publicKey).toString();
+  const tokenId = tokenIdOf(publicKey);
   const share = ctx.keys.get(tokenId);
   if (!share || share.status !== 'ready')
     throw new NodeRequestError(404, 'unknown_pkp', 'this network holds no PKP with that public key');
