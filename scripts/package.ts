@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import builder from 'electron-builder';
+import { buildDeb, checkDeb, DESKTOP_ENTRY, printDebReport } from './package-deb.ts';
 import { checkPackageLayout } from './package-layout.ts';
 
 /**
@@ -16,7 +17,9 @@ import { checkPackageLayout } from './package-layout.ts';
  *    are made (Linux .deb and AppImage, macOS dmg, Windows nsis; `--targets deb` for fewer).
  *  - Without it (Electron cannot be downloaded here), the unpacked app is assembled around a
  *    placeholder Electron in dist/layout-check/ and checked, so the layout is known good on every
- *    machine; that folder is never an installer.
+ *    machine; on Linux the .deb is made from it too and checked (installed into a temporary
+ *    folder, the host run from there), and said to be a placeholder: never shipped.
+ * The .deb is made by `dpkg-deb` (scripts/package-deb.ts), not electron-builder's fpm download.
  *
  * Options: --skip-build (reuse out/), --dir (unpacked folder only, no installers).
  */
@@ -49,7 +52,13 @@ if (realElectron && !fs.existsSync(realElectron))
 
 const output = realElectron ? path.join(REPO_ROOT, 'dist') : path.join(REPO_ROOT, 'dist', 'layout-check');
 const electronDist = realElectron ?? placeholderElectron();
-const targets = realElectron && !values.dir ? (values.targets?.split(',') ?? undefined) : ['dir'];
+const requested = values.targets?.split(',');
+// On Linux the .deb is made after electron-builder, from its unpacked folder.
+const wantDeb = platformKey === 'linux' && !values.dir && (requested?.includes('deb') ?? true);
+let targets: string[] | undefined; // undefined: electron-builder.yml's targets for this OS
+if (!realElectron || values.dir) targets = ['dir'];
+else if (platformKey === 'linux') targets = ['dir', ...(requested ?? ['AppImage']).filter((t) => t !== 'deb')];
+else targets = requested;
 
 console.log(
   realElectron
@@ -66,6 +75,7 @@ await builder.build({
     electronDist,
     electronVersion,
     directories: { output },
+    linux: { desktop: { entry: DESKTOP_ENTRY } },
     // Fuses are flipped in Electron's binary; the placeholder has none to flip.
     ...(realElectron ? {} : { electronFuses: null }),
     // anvil's binary is an optional dependency of @foundry-rs/anvil, one package per platform,
@@ -89,9 +99,20 @@ const unpacked = fs
   .find((dir) => /(?:-unpacked|^mac(?:-arm64)?)$/.test(path.basename(dir)) && fs.statSync(dir).isDirectory());
 if (!unpacked) throw new Error(`electron-builder made no unpacked folder in ${output}`);
 const report = checkPackageLayout(unpacked);
+for (const item of report.checked) console.log(`layout: ok ${item}`);
 for (const problem of report.problems) console.error(`layout: FAIL ${problem}`);
 console.log(`layout: ${report.checked.length} checks on ${unpacked}, ${report.problems.length} problems`);
 if (report.problems.length) process.exit(1);
+if (wantDeb) {
+  const started = performance.now();
+  const deb = buildDeb({ unpacked, outputDir: output, compression: realElectron ? 'xz' : 'gzip-fast' });
+  const built = performance.now();
+  const passed = printDebReport(deb, checkDeb(deb));
+  console.log(
+    `deb: built in ${((built - started) / 1000).toFixed(1)} s, checked in ${((performance.now() - built) / 1000).toFixed(1)} s`,
+  );
+  if (!passed) process.exit(1);
+}
 if (realElectron)
   for (const file of fs.readdirSync(output).filter((f) => /\.(deb|AppImage|dmg|exe)$/.test(f)))
     console.log(`made ${path.join(output, file)}`);

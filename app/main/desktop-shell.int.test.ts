@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  descendants,
   hostPid,
   processesInGroup,
   processesMentioning,
   randomSafeStorageKey,
   ShellUnderTest,
   smallNetworkDataDir,
+  stillRunning,
   tempUserData,
 } from './testing/shell-under-test.ts';
 
@@ -93,7 +95,7 @@ describe('the desktop app with the OS keychain', () => {
     await shell.waitFor('window-focused', undefined, 10_000, from);
   });
 
-  it('grants only its own origin the clipboard, guards navigation, and opens only its own links', async () => {
+  it('grants only its own origin the clipboard and passkeys, guards navigation, and opens only its own links', async () => {
     const hostUrl = String(await shell.page('url'));
     const origin = new URL(hostUrl).origin;
     const permission = (kind: string, name: string, url: string) =>
@@ -104,6 +106,33 @@ describe('the desktop app with the OS keychain', () => {
     for (const name of ['media', 'geolocation', 'notifications', 'hid', 'openExternal'])
       expect(await permission('request', name, `${origin}/`)).toBe(false);
 
+    // WebAuthn: a passkey is chosen only for the app's own pages and its relying party; a
+    // page cannot reach a security key past WebAuthn (WebHID, WebUSB, Web Serial).
+    type Choice = { answered: boolean; credentialId: string | null };
+    const one = [{ credentialId: 'cred-one', name: 'one' }];
+    const two = [
+      { credentialId: 'cred-a', name: 'a' },
+      { credentialId: 'cred-b', name: 'b' },
+    ];
+    const choose = (frameUrl: string | null, relyingPartyId: string, accounts = one) =>
+      shell.ask<Choice>({ cmd: 'webauthn-account', frameUrl, relyingPartyId, accounts });
+    expect(await choose(`${origin}/`, 'localhost')).toEqual({ answered: true, credentialId: 'cred-one' });
+    expect(await choose('https://evil.example/', 'localhost')).toEqual({ answered: true, credentialId: null });
+    expect(await choose('http://localhost:1/', 'localhost')).toEqual({ answered: true, credentialId: null });
+    expect(await choose(`${origin}/`, 'evil.example')).toEqual({ answered: true, credentialId: null });
+    expect(await choose(null, 'localhost')).toEqual({ answered: true, credentialId: null });
+    let from = shell.events.length;
+    shell.send({ cmd: 'dialog-answer', response: 1 });
+    expect(await choose(`${origin}/`, 'localhost', two)).toEqual({ answered: true, credentialId: 'cred-b' });
+    expect((await shell.waitFor('message-box', undefined, 5_000, from)).buttons).toEqual(['a', 'b', 'Cancel']);
+    shell.send({ cmd: 'dialog-answer', response: 2 }); // Cancel
+    expect(await choose(`${origin}/`, 'localhost', two)).toEqual({ answered: true, credentialId: null });
+    from = shell.events.length;
+    expect(await choose('https://evil.example/', 'localhost', two)).toEqual({ answered: true, credentialId: null });
+    expect(shell.events.slice(from).some((e) => e.double === 'message-box')).toBe(false);
+    for (const deviceType of ['hid', 'usb', 'serial'])
+      expect(await shell.ask({ cmd: 'device-permission', deviceType, origin })).toBe(false);
+
     const prevented = (name: string, url: string) => shell.ask<boolean>({ cmd: 'contents-event', name, url });
     expect(await prevented('will-navigate', 'https://evil.example/')).toBe(true);
     expect(await prevented('will-navigate', 'file:///etc/passwd')).toBe(true);
@@ -111,7 +140,7 @@ describe('the desktop app with the OS keychain', () => {
     expect(await prevented('will-redirect', 'https://evil.example/')).toBe(true);
     expect(await prevented('will-frame-navigate', 'https://evil.example/')).toBe(true);
 
-    const from = shell.events.length;
+    from = shell.events.length;
     expect(await shell.ask({ cmd: 'window-open', url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(await shell.ask({ cmd: 'window-open', url: 'https://accounts.google.com/o/oauth2/v2/auth?x=1' })).toEqual({
       action: 'deny',
@@ -176,11 +205,61 @@ describe('the desktop app with the OS keychain', () => {
     hostPids.push(hostPid(userData));
   });
 
+  // The chain's state across quits: the faucet adds to a balance, which must still be there.
+  const account = '0x00000000000000000000000000000000000000aa';
+  let balanceWei = 0n;
+  const topUp = async (on: ShellUnderTest): Promise<void> => {
+    const { balanceWei: after } = await on.hostApi<{ balanceWei: string }>('faucet', {
+      address: account,
+      amountEth: '1',
+    });
+    // The balance the earlier quit left, plus 1 ETH: that quit saved the chain.
+    expect(BigInt(after)).toBe(balanceWei + 10n ** 18n);
+    balanceWei = BigInt(after);
+  };
+
   it('closing the window quits and waits for the host', async () => {
+    await topUp(shell);
     shell.send({ cmd: 'close-window' });
     expect(await shell.exited).toBe(0);
     for (const pid of hostPids) expect(processesInGroup(pid)).toEqual([]);
     expect(processesMentioning(userData)).toEqual([]);
+    expect(fs.existsSync(path.join(userData, 'host.lock'))).toBe(false);
+  });
+
+  // The platform's other ways: SIGTERM (logout, `kill`, systemd), SIGINT (Ctrl+C in a
+  // terminal), and the OS shutting down (powerMonitor's `shutdown`, which the app delays).
+  for (const way of ['SIGTERM', 'SIGINT', 'os-shutdown'] as const)
+    it(`quits on ${way} and waits for the host: anvil and every node gone, the lock removed, the chain kept`, async () => {
+      const next = launch({ userData });
+      await next.waitForHostUi();
+      await next.page('wait', WALLET);
+      await topUp(next);
+      const pid = hostPid(userData);
+      const family = [pid, ...descendants(pid)];
+      expect(family.length).toBeGreaterThanOrEqual(5); // the host, anvil and 3 nodes at least
+      const from = next.events.length;
+      if (way === 'os-shutdown')
+        expect(await next.ask({ cmd: 'os-shutdown' })).toBe(true); // shutdown delayed
+      else next.child.kill(way);
+      expect(await next.exited).toBe(0);
+      // The window said "stopping" while the host stopped.
+      expect(
+        next.events.slice(from).some((e) => e.double === 'load' && String(e.url).endsWith('shell-page/index.html')),
+      ).toBe(true);
+      expect(stillRunning(family)).toEqual([]);
+      expect(processesInGroup(pid)).toEqual([]);
+      expect(processesMentioning(userData)).toEqual([]);
+      expect(fs.existsSync(path.join(userData, 'host.lock'))).toBe(false);
+      expect(next.output).not.toMatch(/did not stop within/);
+    });
+
+  it('the state the last quit saved is there at the next start', async () => {
+    const last = launch({ userData });
+    await last.waitForHostUi();
+    await last.page('wait', WALLET);
+    await topUp(last);
+    await quitAndExpectNothingLeft(last, userData, [hostPid(userData)]);
   });
 });
 
@@ -188,9 +267,13 @@ describe('the desktop app without an OS keychain', () => {
   const userData = tempUserData('litbox-shell-passphrase-');
   const passphrase = `choose-${randomSafeStorageKey().slice(0, 12)}`;
 
+  // No secret store answers: D-Bus (libsecret, keytar's backend on Linux) is unreachable, and
+  // safeStorage has only its "basic_text" backend.
+  const noKeychain = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(userData, 'no-such-bus')}` };
+
   it('asks for a new passphrase in its window at the first start; it is never in argv, env or a log', async () => {
-    await smallNetworkDataDir(userData, 'passphrase-file'); // as if no keychain had answered
-    const shell = launch({ userData });
+    await smallNetworkDataDir(userData); // new: the host tries the keychain, which fails
+    const shell = launch({ userData, env: noKeychain });
     await shell.page('wait', '[data-testid="passphrase-dialog"]');
     expect(await shell.page('text', 'h1')).toBe('Choose a passphrase');
     await shell.page('fill', '#passphrase', 'short');
@@ -203,8 +286,17 @@ describe('the desktop app without an OS keychain', () => {
     await shell.waitForHostUi();
     await shell.page('wait', WALLET);
     const pid = hostPid(userData);
-    expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(passphrase);
-    expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toContain(passphrase);
+    // The keychain was tried and did not answer: the data directory chose the passphrase file.
+    const network = JSON.parse(fs.readFileSync(path.join(userData, 'network.json'), 'utf8')) as { vault: string };
+    expect(network.vault).toBe('passphrase-file');
+    expect(fs.existsSync(path.join(userData, 'vault.json'))).toBe(true);
+    expect(fs.existsSync(path.join(userData, 'vault-passphrase.bin'))).toBe(false);
+    // Not in the argv or environment of the shell, the host, anvil or any node.
+    const family = [shell.child.pid!, pid, ...descendants(pid)];
+    expect(family.length).toBeGreaterThanOrEqual(6);
+    for (const member of family)
+      for (const file of ['cmdline', 'environ'])
+        expect(fs.readFileSync(`/proc/${member}/${file}`, 'utf8'), `${file} of ${member}`).not.toContain(passphrase);
     await quitAndExpectNothingLeft(shell, userData, [pid]);
     expect(shell.output).not.toContain(passphrase);
     for (const file of fs.readdirSync(path.join(userData, 'logs')))
@@ -212,7 +304,7 @@ describe('the desktop app without an OS keychain', () => {
   });
 
   it('asks for it at the next start, and says plainly when it is wrong', async () => {
-    const shell = launch({ userData });
+    const shell = launch({ userData, env: noKeychain });
     await shell.page('wait', '[data-testid="passphrase-dialog"]');
     expect(await shell.page('text', 'h1')).toBe('Unlock Litbox');
     await shell.page('fill', '#passphrase', 'not the passphrase');

@@ -1,5 +1,5 @@
-import { app, BrowserWindow, ipcMain, Menu, powerMonitor, safeStorage, session, shell } from 'electron';
-import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, safeStorage, session, shell } from 'electron';
+import type { IpcMainInvokeEvent, SelectWebauthnAccountDetails, WebContents } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,7 @@ import {
   isAllowedNavigation,
   isExternalLinkAllowed,
   isPermissionAllowed,
+  isWebAuthnAllowed,
   windowOptions,
 } from './window-options.ts';
 
@@ -259,6 +260,35 @@ class DesktopShell {
     ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
       isPermissionAllowed(permission, requestingOrigin, this.hostUi?.origin),
     );
+    // WebHID, WebUSB, Web Serial: no page talks to a device (a security key) itself.
+    ses.setDevicePermissionHandler(() => false);
+    ses.on('select-webauthn-account', (_event, details, callback) => {
+      void this.chooseWebAuthnAccount(details).then(callback, () => callback());
+    });
+  }
+
+  /**
+   * Which passkey a sign-in uses, when the authenticator holds several: asked in a dialog, and
+   * only for the app's own pages and relying party; anything else is cancelled (no answer).
+   */
+  private async chooseWebAuthnAccount(details: SelectWebauthnAccountDetails): Promise<string | undefined> {
+    if (!isWebAuthnAllowed(details.frame?.url, details.relyingPartyId, this.hostUi?.origin)) {
+      console.error('litbox: refused a passkey request that is not from the Litbox window');
+      return undefined;
+    }
+    const accounts = details.accounts;
+    if (accounts.length === 1) return accounts[0]!.credentialId;
+    if (accounts.length === 0 || !this.window) return undefined;
+    const labels = accounts.map((a) => a.displayName || a.name || a.credentialId.slice(0, 12));
+    const { response } = await dialog.showMessageBox(this.window, {
+      type: 'question',
+      title: 'Litbox',
+      message: 'Sign in with which passkey?',
+      buttons: [...labels, 'Cancel'],
+      cancelId: labels.length,
+      defaultId: 0,
+    });
+    return accounts[response]?.credentialId;
   }
 
   /** Every page and frame: no navigation away, no redirect away, no webview, no new window. */

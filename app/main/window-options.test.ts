@@ -6,6 +6,7 @@ import {
   isAllowedNavigation,
   isExternalLinkAllowed,
   isPermissionAllowed,
+  isWebAuthnAllowed,
   windowOptions,
 } from './window-options.ts';
 
@@ -63,6 +64,33 @@ describe('the desktop window', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', origin, undefined)).toBe(false);
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'hid', 'usb', 'openExternal'])
       expect(isPermissionAllowed(permission, origin, origin)).toBe(false);
+  });
+
+  it('refuses every origin the device permissions that reach a security key past WebAuthn', () => {
+    const origin = 'http://localhost:5170';
+    for (const permission of ['hid', 'usb', 'serial', 'smart-card', 'nfc', 'unknown'])
+      expect(isPermissionAllowed(permission, `${origin}/`, origin)).toBe(false);
+  });
+
+  it("answers WebAuthn only for the app's own origin and its relying party", () => {
+    const origin = 'http://localhost:5170';
+    expect(isWebAuthnAllowed(`${origin}/#/accounts`, 'localhost', origin)).toBe(true);
+    // Another origin: another port on localhost, 127.0.0.1, https, a foreign site, a file.
+    for (const frame of [
+      'http://localhost:5171/',
+      'http://127.0.0.1:5170/',
+      'https://localhost:5170/',
+      'https://evil.example/',
+      'file:///opt/Litbox/resources/app/out/main/shell-page/index.html',
+      'not a url',
+    ])
+      expect(isWebAuthnAllowed(frame, 'localhost', origin)).toBe(false);
+    // The app's page asking for another relying party.
+    for (const rpId of ['evil.example', 'litbox.app', '127.0.0.1', ''])
+      expect(isWebAuthnAllowed(`${origin}/`, rpId, origin)).toBe(false);
+    // No frame (navigated away), or before the host listens.
+    expect(isWebAuthnAllowed(undefined, 'localhost', origin)).toBe(false);
+    expect(isWebAuthnAllowed(`${origin}/`, 'localhost', undefined)).toBe(false);
   });
 
   it("enforces the host's CSP without inline styles", () => {

@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { LITBOX_RP_ID } from '../shared/webauthn/constants.ts';
 
 /**
  * The window's security settings, kept apart from Electron's runtime so a unit test can
@@ -77,9 +78,11 @@ export function isExternalLinkAllowed(target: string): boolean {
 
 /**
  * Permissions the window may use, and only on the app's own origin: copying to the clipboard
- * (the copy buttons) and full screen. WebAuthn needs none; Chromium ties each passkey to the
- * RP ID "localhost", which only the host's origin matches. Everything else (camera, location,
- * notifications, devices, ...) is refused for every origin.
+ * (the copy buttons) and full screen. Everything else (camera, location, notifications, ...)
+ * is refused for every origin, and so are the device permissions a page could use to talk to a
+ * security key past WebAuthn (WebHID, WebUSB, Web Serial, smart cards, NFC): WebAuthn itself
+ * is not a permission, and its account choice is allowed for the app's origin only
+ * (isWebAuthnAllowed).
  */
 const ALLOWED_ON_APP_ORIGIN = new Set(['clipboard-sanitized-write', 'fullscreen']);
 
@@ -88,9 +91,28 @@ export function isPermissionAllowed(
   requestingUrl: string,
   hostOrigin: string | undefined,
 ): boolean {
-  if (!ALLOWED_ON_APP_ORIGIN.has(permission) || hostOrigin === undefined) return false;
+  if (!ALLOWED_ON_APP_ORIGIN.has(permission)) return false;
+  return isAppOrigin(requestingUrl, hostOrigin);
+}
+
+/**
+ * A WebAuthn request (Electron's select-webauthn-account: which passkey to use) is answered
+ * only for a page of the app's own origin asking for the app's own relying party (the RP ID
+ * the host's passkeys are bound to, "localhost"). Any other frame or RP ID is cancelled.
+ */
+export function isWebAuthnAllowed(
+  frameUrl: string | undefined,
+  relyingPartyId: string,
+  hostOrigin: string | undefined,
+): boolean {
+  if (frameUrl === undefined || hostOrigin === undefined || !isAppOrigin(frameUrl, hostOrigin)) return false;
+  return relyingPartyId === LITBOX_RP_ID;
+}
+
+function isAppOrigin(url: string, hostOrigin: string | undefined): boolean {
+  if (hostOrigin === undefined) return false;
   try {
-    return new URL(requestingUrl).origin === hostOrigin;
+    return new URL(url).origin === hostOrigin;
   } catch {
     return false;
   }

@@ -59,6 +59,20 @@ export function privateNetworkNamespaceAvailable(): boolean {
   return namespaceSupport;
 }
 
+let parentDeathSupport: boolean | undefined;
+
+/**
+ * The command prefix that ends anvil when the process that started it dies without stopping it
+ * (a crash, SIGKILL): util-linux's setpriv sets the parent-death signal, which survives the exec
+ * into unshare and anvil. Nodes end themselves when their parent goes; anvil would run on.
+ */
+function endWithParent(): string[] {
+  if (process.platform !== 'linux') return [];
+  parentDeathSupport ??=
+    spawnSync('setpriv', ['--pdeathsig', 'TERM', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
+  return parentDeathSupport ? ['setpriv', '--pdeathsig', 'TERM'] : [];
+}
+
 /** Unix sockets have a short path limit (104 bytes on macOS). */
 const MAX_SOCKET_PATH = 100;
 
@@ -132,11 +146,13 @@ export class AnvilProcess {
       args.push('--preserve-historical-states');
     }
     const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-    // unshare execs anvil in place: the pid, and our signals, are anvil's own.
-    const [command, commandArgs] =
-      this.isolation === 'network-namespace'
-        ? ['unshare', ['--user', '--map-root-user', '--net', anvilBinaryPath(), ...args]]
-        : [anvilBinaryPath(), args];
+    // setpriv and unshare exec anvil in place: the pid, and our signals, are anvil's own.
+    const [command, ...commandArgs] = [
+      ...endWithParent(),
+      ...(this.isolation === 'network-namespace' ? ['unshare', '--user', '--map-root-user', '--net'] : []),
+      anvilBinaryPath(),
+      ...args,
+    ] as [string, ...string[]];
     const child = spawn(command, commandArgs, { stdio: ['ignore', out, out], env: childEnvironment() });
     if (typeof out === 'number') fs.closeSync(out);
     this.child = child;

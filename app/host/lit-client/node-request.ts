@@ -75,30 +75,13 @@ export async function callRoute<N extends NodeRouteName>(
 ): Promise<NodeRouteResponse<N>> {
   const spec = NODE_ROUTES[name];
   const search = new URLSearchParams(query).toString();
-  let res: Response;
-  try {
-    res = await fetch(`${node.url}${spec.path}${search ? `?${search}` : ''}`, {
-      method: spec.method,
-      headers: { ...clientHeaders(node), ...(spec.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-      body: spec.method === 'POST' ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    throw new NodeCallError(
-      node.index,
-      0,
-      timedOut ? 'timeout' : 'unreachable',
-      timedOut ? 'did not answer in time' : 'is unreachable',
-    );
-  }
-  const json: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) throw nodeErrorFrom(node.index, res.status, json);
-  return parseNodeAnswer(node.index, name, json);
+  const path = `${spec.path}${search ? `?${search}` : ''}`;
+  const answer = await callNode<unknown>(node, path, spec.method === 'POST' ? body : undefined, timeoutMs);
+  return parseNodeAnswer(node.index, name, answer);
 }
 
 /**
- * One JSON request to any path of a node, answer unparsed: for tests and attack probes that
+ * One JSON request to any path of a node, answer unparsed (callRoute parses it): for tests and attack probes that
  * send what no route's schema allows. The host's own code calls routes by name (callRoute).
  */
 export async function callNode<T>(

@@ -223,7 +223,9 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     return [
       { part: 'network key', have: this.agreedNetworkKey() ? 1 : 0, want: 1 },
       { part: 'key pool', have: this.keyPool ?? 0, want: want.keys },
-      { part: 'presignatures', have: presignatures, want: want.presignatures },
+      // The nodes refill presignatures once the smallest pool is below half its size
+      // (pool-keeper.ts): above that the pool is kept, not filling.
+      { part: 'presignatures', have: presignatures, want: Math.ceil(want.presignatures / 2) },
     ];
   }
 

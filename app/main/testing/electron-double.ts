@@ -26,7 +26,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  *    handlers are kept and asked by the test.
  *  - safeStorage: AES-GCM under a key the test gives (LITBOX_DOUBLE_SAFE_STORAGE_KEY), else
  *    unavailable with the "basic_text" backend, as on Linux without a secret store.
- *  - shell.openExternal: recorded, not opened.
+ *  - shell.openExternal: recorded, not opened; dialog.showMessageBox: recorded, answered as
+ *    the test says.
+ *  - session's select-webauthn-account and device permission handler: asked by the test.
  * What happens is reported to the test process over the IPC channel ({ double: event, ... });
  * the test drives it with { cmd } messages (see onCommand).
  */
@@ -65,6 +67,11 @@ const browserUp: Promise<void> = (async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // Signals to the main process are the shell's to handle (Electron's browser does not close
+    // on them); Playwright's own handlers would close the windows and exit with 130 on SIGINT.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       '--headless',
       '--no-sandbox',
@@ -498,7 +505,7 @@ type PermissionCheckHandler = (
   details: { isMainFrame: boolean },
 ) => boolean;
 
-class Session {
+class Session extends EventEmitter {
   permissionRequestHandler: PermissionRequestHandler | undefined;
   permissionCheckHandler: PermissionCheckHandler | undefined;
   readonly webRequest = {
@@ -513,9 +520,25 @@ class Session {
   setPermissionCheckHandler(handler: PermissionCheckHandler): void {
     this.permissionCheckHandler = handler;
   }
+  devicePermissionHandler: ((details: { deviceType: string; origin: string }) => boolean) | undefined;
+  setDevicePermissionHandler(handler: (details: { deviceType: string; origin: string }) => boolean): void {
+    this.devicePermissionHandler = handler;
+  }
 }
 
 export const session = { defaultSession: new Session() };
+
+/** Message boxes: reported, and answered with the button the test chose (`dialog-answer`), else the default. */
+const dialogAnswers: number[] = [];
+export const dialog = {
+  async showMessageBox(
+    _window: BrowserWindow,
+    options: { message: string; buttons?: string[]; defaultId?: number },
+  ): Promise<{ response: number; checkboxChecked: boolean }> {
+    report('message-box', { message: options.message, buttons: options.buttons ?? [] });
+    return { response: dialogAnswers.shift() ?? options.defaultId ?? 0, checkboxChecked: false };
+  },
+};
 
 export const shell = {
   async openExternal(url: string): Promise<void> {
@@ -568,7 +591,16 @@ type Command =
   | { cmd: 'invoke'; id: number; channel: string; args: unknown[]; senderUrl: string }
   | { cmd: 'permission'; id: number; kind: 'request' | 'check'; permission: string; url: string }
   | { cmd: 'contents-event'; id: number; name: string; url: string }
-  | { cmd: 'window-open'; id: number; url: string };
+  | { cmd: 'window-open'; id: number; url: string }
+  | { cmd: 'dialog-answer'; response: number }
+  | { cmd: 'device-permission'; id: number; deviceType: string; origin: string }
+  | {
+      cmd: 'webauthn-account';
+      id: number;
+      frameUrl: string | null;
+      relyingPartyId: string;
+      accounts: { credentialId: string; name?: string }[];
+    };
 
 /** The app's window, waiting for it while the app starts. */
 async function firstWindow(timeoutMs = 60_000): Promise<BrowserWindow> {
@@ -643,6 +675,30 @@ async function onCommand(command: Command): Promise<unknown> {
     case 'window-open':
       if (!win) throw new Error('no window');
       return win.webContents.windowOpenHandler?.({ url: command.url }) ?? { action: 'allow' };
+    case 'dialog-answer':
+      return void dialogAnswers.push(command.response);
+    case 'device-permission': {
+      // Without a handler Electron asks the select-*-device events; the double says "allowed" then.
+      const handler = session.defaultSession.devicePermissionHandler;
+      return handler ? handler({ deviceType: command.deviceType, origin: command.origin }) : true;
+    }
+    case 'webauthn-account': {
+      // Resolves with what the listener passed to callback (undefined: the request is cancelled).
+      const ses = session.defaultSession;
+      if (ses.listenerCount('select-webauthn-account') === 0) return { answered: false };
+      return new Promise((resolve) =>
+        ses.emit(
+          'select-webauthn-account',
+          new ElectronEvent(),
+          {
+            relyingPartyId: command.relyingPartyId,
+            accounts: command.accounts,
+            frame: command.frameUrl === null ? null : { url: command.frameUrl },
+          },
+          (credentialId?: string | null) => resolve({ answered: true, credentialId: credentialId ?? null }),
+        ),
+      );
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { processesMentioning, ShellUnderTest, smallNetworkDataDir, tempUserData } from './shell-under-test.ts';
 
@@ -7,7 +8,9 @@ import { processesMentioning, ShellUnderTest, smallNetworkDataDir, tempUserData 
  * lifecycle tests do (plain Node + the Electron double, the window's pages in Chromium):
  *   - window: launch → the window is shown (`ready-to-show` → show()),
  *   - wallet: launch → the wallet is on screen and usable (the "Open wallet" button or the
- *     app's navigation), on an existing data directory.
+ *     app's navigation),
+ * on a new data directory (the network's first start: contracts deployed, the network key made)
+ * and on an existing one. Each line has the machine's load (1-minute average) beside it.
  * The double's browser start (its `ready`) stands in for Electron's own start-up and is reported
  * apart: "window − ready" is what the shell adds.
  *
@@ -46,12 +49,19 @@ async function once(userData: string, mainEntry?: string): Promise<Sample> {
 }
 
 const fmt = (s: Sample): string =>
-  `ready ${s.ready.toFixed(0)}  window ${s.window.toFixed(0)} (shell +${(s.window - s.ready).toFixed(0)})  host UI ${s.hostUi.toFixed(0)}  wallet ${s.wallet.toFixed(0)} ms`;
+  `ready ${s.ready.toFixed(0)}  window ${s.window.toFixed(0)} (shell +${(s.window - s.ready).toFixed(0)})  host UI ${s.hostUi.toFixed(0)}  wallet ${s.wallet.toFixed(0)} ms  (load ${os.loadavg()[0]!.toFixed(2)})`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const userData = tempUserData('litbox-measure-');
-await smallNetworkDataDir(userData, 'keychain');
-console.log(`first start (new data directory, 3 nodes), current shell: ${fmt(await once(userData))}`);
+console.log(`uptime: ${execFileSync('uptime').toString().trim()}`);
+const firstStarts: Sample[] = [];
+let userData = '';
+for (let i = 0; i < runs; i++) {
+  userData = tempUserData('litbox-measure-');
+  await smallNetworkDataDir(userData, 'keychain');
+  const sample = await once(userData);
+  firstStarts.push(sample);
+  console.log(`new data directory (first start, 3 nodes), current: ${fmt(sample)}`);
+}
 const variants: [string, string | undefined][] = [['current', undefined]];
 if (otherMain) variants.unshift(['other', otherMain]);
 const samples = new Map<string, Sample[]>(variants.map(([name]) => [name, []]));
@@ -61,9 +71,11 @@ for (let i = 0; i < runs; i++)
     samples.get(name)!.push(sample);
     console.log(`existing data directory, ${name}: ${fmt(sample)}`);
   }
-for (const [name, list] of samples)
+const summary = (what: string, list: Sample[]): void =>
   console.log(
-    `median ${name}: window ${median(list.map((s) => s.window)).toFixed(0)} ms (shell +${median(list.map((s) => s.window - s.ready)).toFixed(0)}), ` +
+    `median ${what}: window ${median(list.map((s) => s.window)).toFixed(0)} ms (shell +${median(list.map((s) => s.window - s.ready)).toFixed(0)}), ` +
       `wallet ${median(list.map((s) => s.wallet)).toFixed(0)} ms (shell +${median(list.map((s) => s.wallet - s.ready)).toFixed(0)})`,
   );
+summary('new data directory', firstStarts);
+for (const [name, list] of samples) summary(`existing data directory, ${name}`, list);
 console.log(`uptime: ${execFileSync('uptime').toString().trim()}`);

@@ -30,6 +30,8 @@ export interface ShellOptions {
   safeStorageKey?: string;
   /** Another build of the main process (the "before" figures). */
   mainEntry?: string;
+  /** More environment for the shell (and so the host it starts). */
+  env?: Record<string, string>;
 }
 
 export class ShellUnderTest {
@@ -53,6 +55,7 @@ export class ShellUnderTest {
         LITBOX_DATA_DIR: options.userData,
         LITBOX_DOUBLE_USER_DATA: options.userData,
         ...(options.safeStorageKey ? { LITBOX_DOUBLE_SAFE_STORAGE_KEY: options.safeStorageKey } : {}),
+        ...options.env,
       },
     });
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
@@ -117,6 +120,21 @@ export class ShellUnderTest {
     return this.ask({ cmd: 'page', action, selector, value });
   }
 
+  /** A call to the host's API from its own page in the window (with the page's token). */
+  hostApi<T = unknown>(name: string, input: Record<string, unknown> = {}): Promise<T> {
+    const script = `(async () => {
+      const res = await fetch('/api/${name}', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + sessionStorage.getItem('litbox.token') },
+        body: ${JSON.stringify(JSON.stringify(input))},
+      });
+      const body = await res.json();
+      if (!res.ok) throw new Error(JSON.stringify(body.error));
+      return body.result;
+    })()`;
+    return this.page('evaluate', undefined, script) as Promise<T>;
+  }
+
   async quit(): Promise<number | null> {
     this.send({ cmd: 'quit' });
     return this.exited;
@@ -169,6 +187,45 @@ export function processesInGroup(pgid: number): string[] {
         left.push(`${entry} ${stat.slice(0, stat.lastIndexOf(')') + 1)}`);
     } catch {
       // gone meanwhile
+    }
+  }
+  return left;
+}
+
+/** Every live process descended from `pid` (anvil, the nodes, their runners), by pid. */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const child of children.get(parent) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** The processes of `pids` still running (zombies count as gone), with their command lines. */
+export function stillRunning(pids: number[]): string[] {
+  const left: string[] = [];
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      left.push(`${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
+    } catch {
+      // gone
     }
   }
   return left;
