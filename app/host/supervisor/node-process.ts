@@ -86,8 +86,9 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     // The host runs the node program with the same Node binary it runs on.
     const child = fork(nodeEntry(), [], {
       // LITBOX_NODE_PROFILE_DIR: write a V8 CPU profile per node process (performance work).
+      // No --no-node-snapshot: isolated-vm (which needs it) loads only in the runner processes
+      // the node starts, and Node's start-up snapshot saves each node ~0.2 s of CPU.
       execArgv: [
-        '--no-node-snapshot',
         ...(process.env.LITBOX_NODE_PROFILE_DIR
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LITBOX_NODE_PROFILE_DIR}`]
           : []),

@@ -20,7 +20,6 @@ import { DEFAULT_ACTION_LIMITS, formatBytes, type ActionLimits } from './limits.
 import { RunnerProcess, type RunnerEndReason } from './runner-process.ts';
 import type { ActionError, ActionExecution, ActionResult } from './types.ts';
 
-export { RESERVED_GLOBALS } from './isolate-runner.ts';
 export type ActionRunnerStats = IsolateRunnerStats;
 
 export interface ActionRunnerOptions {

@@ -1,5 +1,4 @@
-export { ActionRunner, RESERVED_GLOBALS, type ActionRunnerOptions, type ActionRunnerStats } from './action-runner.ts';
-export { IsolateRunner, type IsolateRunnerOptions } from './isolate-runner.ts';
+export { ActionRunner, type ActionRunnerOptions, type ActionRunnerStats } from './action-runner.ts';
 export {
   allowListedFetch,
   checkFetchUrl,
