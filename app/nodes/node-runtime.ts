@@ -67,7 +67,7 @@ export class NodeRuntime {
   }
 
   get address(): string {
-    return this.identity.chainKey.address;
+    return this.identity.chainAddress;
   }
 
   get publicKeys(): { signingKey: string; encryptionKey: string } {
@@ -92,7 +92,7 @@ export class NodeRuntime {
       config.chainRpcUrl,
       config.chainId,
       contracts,
-      this.identity.chainKey,
+      () => this.identity.chainKey,
       config.chainIpcPath,
     );
     await chain.startBlockWatch();

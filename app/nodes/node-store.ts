@@ -60,7 +60,7 @@ export class NodeStore {
     const identity = identityFromSecrets(secrets);
     this.db
       .prepare('INSERT INTO identity (id, sealed_secrets, address, created_at) VALUES (1, ?, ?, ?)')
-      .run(sealed, identity.chainKey.address, Date.now());
+      .run(sealed, identity.chainAddress, Date.now());
     return identity;
   }
 

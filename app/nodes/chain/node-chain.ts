@@ -14,9 +14,10 @@ import type { PeerInfo } from '../peers/peer-crypto.ts';
  */
 export class NodeChain {
   readonly contracts: LitboxContracts;
-  readonly writer: LitboxContracts;
   readonly addresses: ContractAddresses;
-  private readonly signer: NonceManager;
+  private readonly chainKey: () => Wallet;
+  private signer: NonceManager | undefined;
+  private writer: LitboxContracts | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private blockNumber = 0;
   private blockPoll: NodeJS.Timeout | undefined;
@@ -29,24 +30,38 @@ export class NodeChain {
    * to anvil's IPC socket `readIpcPath` when given: they are most of the traffic, change
    * nothing, and so keep off the host's event loop.
    */
-  constructor(rpcUrl: string, chainId: number, addresses: ContractAddresses, chainKey: Wallet, readIpcPath?: string) {
+  /** `chainKey`: the node's signer, asked for at its first transaction (most starts send none). */
+  constructor(
+    rpcUrl: string,
+    chainId: number,
+    addresses: ContractAddresses,
+    chainKey: () => Wallet,
+    readIpcPath?: string,
+  ) {
     this.writeProvider = localChainProvider(rpcUrl, chainId);
     this.provider = readIpcPath ? ipcChainProvider(readIpcPath, chainId) : this.writeProvider;
     this.addresses = addresses;
     this.contracts = connectContracts(addresses, this.provider);
-    this.signer = new NonceManager(chainKey.connect(this.writeProvider));
-    this.writer = connectContracts(addresses, this.signer);
+    this.chainKey = chainKey;
+  }
+
+  private writing(): { signer: NonceManager; writer: LitboxContracts } {
+    if (!this.signer || !this.writer) {
+      this.signer = new NonceManager(this.chainKey().connect(this.writeProvider));
+      this.writer = connectContracts(this.addresses, this.signer);
+    }
+    return { signer: this.signer, writer: this.writer };
   }
 
   /** Runs transactions of this node strictly one after another (nonces stay in order). */
   send<T>(work: (writer: LitboxContracts) => Promise<T>): Promise<T> {
     const next = this.queue.then(
-      () => work(this.writer),
-      () => work(this.writer),
+      () => work(this.writing().writer),
+      () => work(this.writing().writer),
     );
     this.queue = next.catch(() => {
       // A failed transaction may have left the nonce manager ahead of the chain.
-      this.signer.reset();
+      this.signer?.reset();
     });
     return next;
   }

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { LitEnvelope, LitEnvelopeError, litE2eePublicKey, openLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
+import { LitEnvelope, LitEnvelopeError, openLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
+import { rawPublicKey } from '../node-identity.ts';
 import {
   LIT_ERROR_STATUS,
   LIT_NODE_ROUTES,
@@ -132,7 +133,8 @@ export function litIdentityKeys(encryptionKey: KeyObject, encryptionPublicKey: U
   const d = encryptionKey.export({ format: 'jwk' }).d;
   if (!d) throw new Error('the node encryption key is not a private X25519 key');
   const secretKey = new Uint8Array(Buffer.from(d, 'base64url'));
-  const publicKey = litE2eePublicKey(secretKey);
+  // node:crypto derives the public half natively (X25519 in JS costs every node start ~0.1 s).
+  const publicKey = new Uint8Array(rawPublicKey(encryptionKey));
   if (!Buffer.from(publicKey).equals(Buffer.from(encryptionPublicKey)))
     throw new Error('the node encryption key does not match its public key');
   return { secretKey, publicKey };
