@@ -81,13 +81,13 @@ export class NodeRuntime {
   async joinNetwork(contracts: ContractAddresses, port: number): Promise<void> {
     if (this.ctx) return;
     const { config } = this;
-    // The Lit Action runner's process starts now, beside the chain and peer reads, at a lower
-    // priority. The node joins without waiting for it: signing, decryption and the pools do not
-    // need it, and a run that comes first waits for it in its lane (after a kill the supervisor
-    // restarts the node, which starts its runner here again). Waiting held every node's join up
-    // by a process start (~0.25 s of CPU each, seven at once on a small machine).
+    // The Lit Action runner's processes start now, beside the chain and peer reads, and the
+    // node joins only once one is ready: no request ever waits for a runner process to start
+    // (after a kill the supervisor restarts the node, which starts its runners here again).
     const runner = (this.runner ??= new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] }));
-    runner.warmUp().catch((err: Error) => console.error(`node ${config.index}: Lit Action runner: ${err.message}`));
+    const runnerReady = runner
+      .warmUp()
+      .catch((err: Error) => console.error(`node ${config.index}: Lit Action runner: ${err.message}`));
     const chain = new NodeChain(
       config.chainRpcUrl,
       config.chainId,
@@ -134,6 +134,7 @@ export class NodeRuntime {
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
     this.keeper.start();
+    await runnerReady;
     // Last: routes that need the network answer 503 until everything above is in place.
     this.ctx = ctx;
   }
