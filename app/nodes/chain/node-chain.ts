@@ -28,9 +28,9 @@ export class NodeChain {
   /**
    * Transactions go to `rpcUrl` (the host's journaling gateway, its secret in the path); reads
    * to anvil's IPC socket `readIpcPath` when given: they are most of the traffic, change
-   * nothing, and so keep off the host's event loop.
+   * nothing, and so keep off the host's event loop. `chainKey` gives the node's signer; it is
+   * asked for at the first transaction (most starts send none).
    */
-  /** `chainKey`: the node's signer, asked for at its first transaction (most starts send none). */
   constructor(
     rpcUrl: string,
     chainId: number,
