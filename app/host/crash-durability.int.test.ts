@@ -40,6 +40,46 @@ async function activityMatchesChain(api: ApiClient, rpcUrl: string): Promise<num
   }
 }
 
+/** The processes under `root` now (from /proc): pid and command. */
+function processesUnder(root: number): { pid: number; command: string }[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: { pid: number; command: string }[] = [];
+  const walk = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      let command = '?';
+      try {
+        command = fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      } catch {
+        // gone meanwhile
+      }
+      found.push({ pid: child, command });
+      walk(child);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/** Whether a process still runs (a zombie waiting to be reaped has ended). */
+function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 describe('crash durability', () => {
   let host: RunningHost;
   let dataDir: string;
@@ -129,5 +169,27 @@ describe('crash durability', () => {
     for (const pkp of reported) expect(listed).toContain(pkp.tokenId);
     expect(await activityMatchesChain(api, status.chain.rpcUrl)).toBeGreaterThanOrEqual(reported.length);
     expect(await sandbox.stop()).toBe(0);
+  });
+
+  it('the host SIGKILLed alone leaves no anvil, node or runner process behind', async () => {
+    const dir = tempDataDir();
+    const sandbox = await startSandbox(['--nodes', '3', '--port', '0', '--data-dir', dir]);
+    cleanups.push(() => sandbox.stop());
+    const anvilPid = Number(fs.readFileSync(path.join(dir, 'chain', 'anvil.pid'), 'utf8'));
+    const under = processesUnder(sandbox.child.pid!);
+    expect(under.map((p) => p.pid)).toContain(anvilPid);
+    expect(under.filter((p) => p.command.includes('nodes/main')).length).toBe(3);
+    // A crash of the host itself: nobody gets to stop anything.
+    sandbox.child.kill('SIGKILL');
+    await waitFor('every process the host started to end', () => under.every((p) => !running(p.pid)), 20_000).catch(
+      () => {
+        throw new Error(
+          `still running: ${under
+            .filter((p) => running(p.pid))
+            .map((p) => p.command)
+            .join('; ')}`,
+        );
+      },
+    );
   });
 });
