@@ -18,8 +18,9 @@ import { z } from 'zod';
  * bytes (it reads a shorter one as tag ‖ ciphertext, TweetNaCl's layout). So answers carry them
  * from that length on, and an envelope opens with or without them.
  *
- * so a header changed in transit (time, random, keys) opens nothing. Both sides use this
- * module: nodes to open requests and seal answers, tests to play the client.
+ * The nonce is the header's hash, so a header changed in transit (time, random, keys) opens
+ * nothing. Both sides use this module: nodes to open requests and seal answers, tests to play
+ * the client.
  */
 
 const Hex = (bytes: number) =>
