@@ -23,9 +23,8 @@ import { PASSKEY_ERROR_CODES } from './webauthn/errors.ts';
  * (app/nodes/peers), and Lit's own node API has its table in lit-sdk/node-routes.ts.
  */
 
-/** Every code a node answers an error with, whichever route. */
-export const NODE_ERROR_CODES = [
-  // the transport (http-server.ts)
+/** What any route may answer (http-server.ts): malformed, refused at the door, too large, not joined yet, a fault. */
+export const TRANSPORT_ERRORS = [
   'bad_request',
   'forbidden',
   'not_found',
@@ -33,13 +32,22 @@ export const NODE_ERROR_CODES = [
   'too_large',
   'internal',
   'not_ready',
-  // who asks (auth/)
+] as const;
+
+/** Who asks was not proved (auth/). */
+const AUTH_ERRORS = [
   'bad_auth_sig',
   'expired_auth_sig',
   'reused_nonce',
   'bad_auth_method',
   'unsupported_auth_method',
   ...PASSKEY_ERROR_CODES,
+] as const;
+
+/** Every code a node answers an error with, whichever route. */
+export const NODE_ERROR_CODES = [
+  ...TRANSPORT_ERRORS,
+  ...AUTH_ERRORS,
   // signing (signing/)
   'unknown_pkp',
   'not_permitted',
@@ -115,26 +123,6 @@ interface NodeRouteSpec {
   /** The codes this route answers with, besides the transport's (TRANSPORT_ERRORS). */
   readonly errors: readonly NodeErrorCode[];
 }
-
-/** What any route may answer: malformed, refused at the door, too large, not joined yet, a fault. */
-export const TRANSPORT_ERRORS = [
-  'bad_request',
-  'forbidden',
-  'not_found',
-  'host_only',
-  'too_large',
-  'internal',
-  'not_ready',
-] as const satisfies readonly NodeErrorCode[];
-
-const AUTH_ERRORS = [
-  'bad_auth_sig',
-  'expired_auth_sig',
-  'reused_nonce',
-  'bad_auth_method',
-  'unsupported_auth_method',
-  ...PASSKEY_ERROR_CODES,
-] as const satisfies readonly NodeErrorCode[];
 
 export const AttestRequest = z.object({ message: z.string().min(1).max(4096) });
 export const AttestResponse = z.object({
