@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
  * records what the double reports, with the time since launch.
  */
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN_ENTRY = path.join(REPO_ROOT, 'out', 'main', 'index.js');
 const USE_DOUBLE = fileURLToPath(new URL('./use-electron-double.ts', import.meta.url));
 

@@ -2,12 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers } from 'ethers';
-import { cidV0 } from '../shared/cid/index.ts';
-import { primeDigest, SIGN_IF_PRIME_ACTION } from '../shared/actions/sign-if-prime.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { ActionFailedError } from './lit-client/lit-client.ts';
-import { waitForPools } from './testing/network-probe.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
+import { cidV0 } from '../app/shared/cid/index.ts';
+import { primeDigest, SIGN_IF_PRIME_ACTION } from '../app/shared/actions/sign-if-prime.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { ActionFailedError } from '../app/host/lit-client/lit-client.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 const N = 7;
 let host: RunningHost;

@@ -3,20 +3,20 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { apiCalls, type ApiCallName } from '../shared/api/contract.ts';
-import { connectContracts, KEY_TYPE } from '../shared/contracts/index.ts';
-import { ExecuteJsRequest, NODE_RPC_PATH } from '../shared/node-api.ts';
-import { identityFromSecrets, newIdentitySecrets } from '../nodes/node-identity.ts';
-import { NodeStore } from '../nodes/node-store.ts';
-import { PeerCrypto } from '../nodes/peers/peer-crypto.ts';
-import { sealEnvelope } from '../nodes/peers/signed-envelope.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { ActionFailedError } from './lit-client/lit-client.ts';
-import { chainProvider, waitFor, waitForPools } from './testing/network-probe.ts';
-import { freshPresignatureIds } from './testing/fresh-presignatures.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
-import { KeychainVault } from './vault/keychain-vault.ts';
-import { loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
+import { apiCalls, type ApiCallName } from '../app/shared/api/contract.ts';
+import { connectContracts, KEY_TYPE } from '../app/shared/contracts/index.ts';
+import { ExecuteJsRequest, NODE_RPC_PATH } from '../app/shared/node-api.ts';
+import { identityFromSecrets, newIdentitySecrets } from '../app/nodes/node-identity.ts';
+import { NodeStore } from '../app/nodes/node-store.ts';
+import { PeerCrypto } from '../app/nodes/peers/peer-crypto.ts';
+import { sealEnvelope } from '../app/nodes/peers/signed-envelope.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { ActionFailedError } from '../app/host/lit-client/lit-client.ts';
+import { chainProvider, waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
+import { KeychainVault } from '../app/host/vault/keychain-vault.ts';
+import { loadOrCreateMasterKey, nodeStorageKey } from '../app/host/vault/network-keys.ts';
 
 // Thousands of malformed, oversized and type-confused inputs against every node HTTP route, the
 // nodes' /rpc WebSocket, node-to-node messages (signed envelopes, some signed with a real

@@ -1,4 +1,4 @@
-import type { RunningHost } from '../host.ts';
+import type { RunningHost } from '../../app/host/host.ts';
 
 /** Test support: wait for a condition with a deadline, polling. */
 export async function waitFor<T>(

@@ -5,13 +5,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers, hexlify, parseEther, randomBytes, toQuantity, Wallet } from 'ethers';
-import { createApiClient, type ApiClient } from '../shared/api/client.ts';
-import { connectContracts, localChainProvider, type ContractAddresses } from '../shared/contracts/index.ts';
-import { privateNetworkNamespaceAvailable } from './chain/anvil-process.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { readNetworkConfig } from './network-config.ts';
-import { waitForPools } from './testing/network-probe.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
+import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
+import { connectContracts, localChainProvider, type ContractAddresses } from '../app/shared/contracts/index.ts';
+import { privateNetworkNamespaceAvailable } from '../app/host/chain/anvil-process.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { readNetworkConfig } from '../app/host/network-config.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 // The attacks on the chain from issue 13, made as another program on the machine would make
 // them (over TCP, without the host's token) and as a web page would (foreign Origin, text/plain,

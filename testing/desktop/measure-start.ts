@@ -14,7 +14,7 @@ import { processesMentioning, ShellUnderTest, smallNetworkDataDir, tempUserData 
  * The double's browser start (its `ready`) stands in for Electron's own start-up and is reported
  * apart: "window − ready" is what the shell adds.
  *
- *   scripts/with-test-keyring.sh node --no-node-snapshot app/main/testing/measure-start.ts [RUNS] [OTHER_MAIN=path/to/out/main/index.js]
+ *   scripts/with-test-keyring.sh node --no-node-snapshot testing/desktop/measure-start.ts [RUNS] [OTHER_MAIN=path/to/out/main/index.js]
  *
  * With OTHER_MAIN (an earlier build of out/main, e.g. the code before a change), both are
  * measured alternately on the same data directory.

@@ -1,9 +1,9 @@
-import { thresholdFor } from '../../shared/network.ts';
+import { thresholdFor } from '../../app/shared/network.ts';
 import path from 'node:path';
-import { NodeStore } from '../../nodes/node-store.ts';
-import { PresignStore } from '../../nodes/presign/presign-store.ts';
-import { KeychainVault } from '../vault/keychain-vault.ts';
-import { loadOrCreateMasterKey, nodeStorageKey } from '../vault/network-keys.ts';
+import { NodeStore } from '../../app/nodes/node-store.ts';
+import { PresignStore } from '../../app/nodes/presign/presign-store.ts';
+import { KeychainVault } from '../../app/host/vault/keychain-vault.ts';
+import { loadOrCreateMasterKey, nodeStorageKey } from '../../app/host/vault/network-keys.ts';
 
 /**
  * Test support: reads every node's presignature bindings (with the vault's master key, as

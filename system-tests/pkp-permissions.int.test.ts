@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers, hexlify, randomBytes, Wallet } from 'ethers';
-import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE, connectContracts } from '../shared/contracts/index.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { SigningRefusedError } from './lit-client/lit-client.ts';
-import { chainProvider, waitForPools } from './testing/network-probe.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
-import { WalletAccount } from './wallet/wallet-account.ts';
+import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE, connectContracts } from '../app/shared/contracts/index.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { SigningRefusedError } from '../app/host/lit-client/lit-client.ts';
+import { chainProvider, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
+import { WalletAccount } from '../app/host/wallet/wallet-account.ts';
 
 let host: RunningHost;
 

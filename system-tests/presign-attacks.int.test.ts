@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { ethers, hexlify, parseEther, Wallet } from 'ethers';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient, type ApiClient } from '../shared/api/client.ts';
-import { connectContracts } from '../shared/contracts/index.ts';
-import type { AuthSig } from '../shared/node-api.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { callNode, type NodeEndpoint } from './lit-client/node-request.ts';
-import { freshPresignatureIds } from './testing/fresh-presignatures.ts';
-import { chainProvider, waitForPools } from './testing/network-probe.ts';
-import { auditPresignatureBindings } from './testing/presignature-audit.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
-import { PkpService } from './wallet/pkp-service.ts';
-import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
-import { WalletAccount } from './wallet/wallet-account.ts';
+import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
+import { connectContracts } from '../app/shared/contracts/index.ts';
+import type { AuthSig } from '../app/shared/node-api.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { callNode, type NodeEndpoint } from '../app/host/lit-client/node-request.ts';
+import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
+import { chainProvider, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
+import { PkpService } from '../app/host/wallet/pkp-service.ts';
+import { SandboxTransactor } from '../app/host/wallet/sandbox-transactor.ts';
+import { WalletAccount } from '../app/host/wallet/wallet-account.ts';
 
 // Issue 13, item 4: presignatures cannot be aimed at. An outsider (another program on the
 // machine, without the host's token) with a PKP of its own tries to learn which presignatures

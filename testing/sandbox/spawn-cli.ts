@@ -6,10 +6,10 @@ import path from 'node:path';
 
 /** Test support: run the real CLI as a separate process, as a user would. */
 
-export const CLI_ENTRY = fileURLToPath(new URL('../cli.ts', import.meta.url));
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../../app/host/cli.ts', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What `npx litbox` runs: bin/litbox.mjs (the bundle in out/cli when current, else the source). */
-export const CLI_LAUNCHER = fileURLToPath(new URL('../../../bin/litbox.mjs', import.meta.url));
+export const CLI_LAUNCHER = fileURLToPath(new URL('../../bin/litbox.mjs', import.meta.url));
 
 export function tempDataDir(prefix = 'litbox-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -3,24 +3,24 @@ import path from 'node:path';
 import solc from 'solc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractFactory, Transaction, Wallet, ethers, getBytes, hexlify, keccak256, randomBytes } from 'ethers';
-import { combineSignature } from '../shared/threshold/ecdsa.ts';
-import { InconsistentSharesError } from '../shared/threshold/shamir.ts';
-import { blsShareFromLitJson, combineBlsShares, verifyBlsSignature } from '../shared/threshold/bls.ts';
-import { ATTESTATION_PREFIX } from '../shared/node-api.ts';
-import { KEY_TYPE } from '../shared/contracts/index.ts';
-import type { ReleaseResponse } from '../shared/node-api.ts';
-import { createApiClient } from '../shared/api/client.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { NotEnoughNodesError, SigningRefusedError } from './lit-client/lit-client.ts';
-import { callNode } from './lit-client/node-request.ts';
-import { WalletAccount } from './wallet/wallet-account.ts';
-import { chainProvider, waitFor, waitForPools } from './testing/network-probe.ts';
-import { freshPresignatureIds } from './testing/fresh-presignatures.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
-import { auditPresignatureBindings } from './testing/presignature-audit.ts';
-import { KeychainVault } from './vault/keychain-vault.ts';
-import { loadOrCreateMasterKey, nodeStorageKey } from './vault/network-keys.ts';
-import { NodeStore } from '../nodes/node-store.ts';
+import { combineSignature } from '../app/shared/threshold/ecdsa.ts';
+import { InconsistentSharesError } from '../app/shared/threshold/shamir.ts';
+import { blsShareFromLitJson, combineBlsShares, verifyBlsSignature } from '../app/shared/threshold/bls.ts';
+import { ATTESTATION_PREFIX } from '../app/shared/node-api.ts';
+import { KEY_TYPE } from '../app/shared/contracts/index.ts';
+import type { ReleaseResponse } from '../app/shared/node-api.ts';
+import { createApiClient } from '../app/shared/api/client.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { NotEnoughNodesError, SigningRefusedError } from '../app/host/lit-client/lit-client.ts';
+import { callNode } from '../app/host/lit-client/node-request.ts';
+import { WalletAccount } from '../app/host/wallet/wallet-account.ts';
+import { chainProvider, waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
+import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
+import { KeychainVault } from '../app/host/vault/keychain-vault.ts';
+import { loadOrCreateMasterKey, nodeStorageKey } from '../app/host/vault/network-keys.ts';
+import { NodeStore } from '../app/nodes/node-store.ts';
 
 // This test reads the nodes' databases afterwards (what they stored, sealed): tests may
 // look across process folders; the code under test may not.
@@ -242,7 +242,7 @@ contract Recover { function signer(bytes32 h, uint8 v, bytes32 r, bytes32 s) ext
     const nft = host.wallet.pkps;
     await nft.mint();
     await nft.mint();
-    const { PKPNFT } = (await import('../shared/contracts/index.ts')).connectContracts(
+    const { PKPNFT } = (await import('../app/shared/contracts/index.ts')).connectContracts(
       host.supervisor.contracts!,
       provider,
     );
@@ -308,7 +308,7 @@ contract Recover { function signer(bytes32 h, uint8 v, bytes32 r, bytes32 s) ext
     const secrets: string[] = [];
     for (let i = 1; i <= N; i++) {
       const store = new NodeStore(path.join(dataDir, 'nodes', `node-${i}`), nodeStorageKey(master, i));
-      const { KeyShareStore } = await import('../nodes/keys/key-share-store.ts');
+      const { KeyShareStore } = await import('../app/nodes/keys/key-share-store.ts');
       const share = new KeyShareStore(store.db, store.box).get(tokenId)!.share;
       secrets.push(share.toString(16), share.toString());
       store.close();

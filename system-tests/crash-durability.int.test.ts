@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ethers, hexlify, randomBytes } from 'ethers';
-import { createApiClient, type ApiClient } from '../shared/api/client.ts';
-import { connectContracts, localChainProvider } from '../shared/contracts/index.ts';
-import { NetworkStatus } from '../shared/api/contract.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { auditPresignatureBindings } from './testing/presignature-audit.ts';
-import { waitFor, waitForPools } from './testing/network-probe.ts';
-import { startSandbox, tempDataDir, type RunningSandbox } from './testing/spawn-cli.ts';
+import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
+import { connectContracts, localChainProvider } from '../app/shared/contracts/index.ts';
+import { NetworkStatus } from '../app/shared/api/contract.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
+import { waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { startSandbox, tempDataDir, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
 
 // Crashes at the worst moments, then the promises checked: whatever the wallet reported done
 // is on the chain after recovery, every reported PKP signs, and no presignature was ever bound

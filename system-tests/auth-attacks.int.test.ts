@@ -12,9 +12,9 @@ import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers, hexlify, Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
-import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE } from '../shared/contracts/index.ts';
-import type { AuthMethodProof, AuthSig } from '../shared/node-api.ts';
-import { LITBOX_SIWE_DOMAIN, LITBOX_SIWE_URI } from '../shared/siwe-domain.ts';
+import { AUTH_METHOD_SCOPE, AUTH_METHOD_TYPE } from '../app/shared/contracts/index.ts';
+import type { AuthMethodProof, AuthSig } from '../app/shared/node-api.ts';
+import { LITBOX_SIWE_DOMAIN, LITBOX_SIWE_URI } from '../app/shared/siwe-domain.ts';
 import {
   blockHashToChallenge,
   bytesToBase64url,
@@ -25,14 +25,14 @@ import {
   encodeCosePublicKey,
   LITBOX_RP_ID,
   webAuthnAuthMethodId,
-} from '../shared/webauthn/index.ts';
-import { googleJwtAuthMethodId } from '../nodes/auth/google-jwt/auth-method-id.ts';
-import { startHost, WALLET_CLIENT_ID, type RunningHost } from './host.ts';
-import { callNode, type NodeEndpoint } from './lit-client/node-request.ts';
-import { SIGNING_KEY_FILE, type IssuerSigningJwk } from './oidc/signing-key.ts';
-import { chainProvider, waitForPools } from './testing/network-probe.ts';
-import { freshPresignatureIds } from './testing/fresh-presignatures.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
+} from '../app/shared/webauthn/index.ts';
+import { googleJwtAuthMethodId } from '../app/nodes/auth/google-jwt/auth-method-id.ts';
+import { startHost, WALLET_CLIENT_ID, type RunningHost } from '../app/host/host.ts';
+import { callNode, type NodeEndpoint } from '../app/host/lit-client/node-request.ts';
+import { SIGNING_KEY_FILE, type IssuerSigningJwk } from '../app/host/oidc/signing-key.ts';
+import { chainProvider, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 // The attacks on the ways a requester proves who it is (issue 9, item 5), each sent to every
 // node of a real network, which must refuse it on its own. Beside each attack, the genuine

@@ -1,6 +1,6 @@
 import { ethers, hexlify, randomBytes } from 'ethers';
-import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
-import type { RunningHost } from '../host.ts';
+import { createApiClient, type ApiClient } from '../../app/shared/api/client.ts';
+import type { RunningHost } from '../../app/host/host.ts';
 import { waitFor } from './network-probe.ts';
 
 /**

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers, hexlify } from 'ethers';
-import { NodeHealth } from '../shared/node-ipc.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { waitForPools } from './testing/network-probe.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
+import { NodeHealth } from '../app/shared/node-ipc.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 // Issue 13, item 3, from outside: another program on the machine sends Lit Actions to a node
 // with no auth. A run isolated-vm cannot interrupt is ended at the time limit, a flood is

@@ -1,7 +1,7 @@
 import module from 'node:module';
 
 /**
- * `node --import ./app/main/testing/use-electron-double.ts out/main/index.js` runs the compiled
+ * `node --import ./testing/desktop/use-electron-double.ts out/main/index.js` runs the compiled
  * main process under plain Node, with `electron` resolved to the double (electron-double.ts):
  * Electron's binary cannot be downloaded on our machines.
  */

@@ -1,5 +1,5 @@
-import type { RunningHost } from '../host.ts';
-import { callNode } from '../lit-client/node-request.ts';
+import type { RunningHost } from '../../app/host/host.ts';
+import { callNode } from '../../app/host/lit-client/node-request.ts';
 
 /**
  * Test support: the presignatures node `index` holds fresh, newest first, asked as the host's

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers, Transaction } from 'ethers';
-import { createApiClient, type ApiClient } from '../shared/api/client.ts';
-import { startHost, type RunningHost } from './host.ts';
-import { waitForPools } from './testing/network-probe.ts';
-import { runCliProcess, tempDataDir } from './testing/spawn-cli.ts';
+import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { runCliProcess, tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 let host: RunningHost;
 let api: ApiClient;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type RunningHost } from './host.ts';
-import { chaosTable, runChaos, type ChaosReport } from './testing/chaos-run.ts';
-import { waitForPools } from './testing/network-probe.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
+import { startHost, type RunningHost } from '../app/host/host.ts';
+import { chaosTable, runChaos, type ChaosReport } from '../testing/sandbox/chaos-run.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 // The short chaos run (`npm run chaos` is the long one): a steady load of pkpSign and executeJs
 // while nodes are stopped, killed and restarted, never more than N−T at once; then one node
