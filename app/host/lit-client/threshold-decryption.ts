@@ -9,6 +9,10 @@ import type { NodeCallErrorCode, NodeRouteRequest } from '../../shared/node-prot
 import { blsShareFromLitJson, type BlsSignatureShare } from '../../shared/threshold/bls.ts';
 import type { NodeEndpoint } from './node-request.ts';
 import { NodeCallError } from './node-request.ts';
+import { DecryptionRefusedError, NotEnoughNodesForDecryptionError } from './errors.ts';
+
+// The errors live with the client's others; named here too, where callers have found them.
+export { DecryptionRefusedError, NotEnoughNodesForDecryptionError };
 
 export interface DecryptRequest {
   encrypted: EncryptedData;
@@ -28,20 +32,6 @@ export interface DecryptResult {
   nodeMs: Record<number, number>;
   /** Client time, with T shares in hand, to combine them and open the ciphertext (parsing is done as they arrive). */
   combineMs: number;
-}
-
-/**
- * The request cannot be decrypted as asked: the nodes refused (conditions not met, not
- * permitted), or the record itself is bad (`invalid`: malformed, tampered, wrong network).
- */
-export class DecryptionRefusedError extends Error {
-  readonly reasons: string[];
-  readonly invalid: boolean;
-  constructor(message: string, options: { reasons?: string[]; invalid?: boolean } = {}) {
-    super(message);
-    this.reasons = options.reasons ?? [];
-    this.invalid = options.invalid ?? false;
-  }
 }
 
 /** Why a node gave no share, when no node had anything better to say. */
@@ -170,6 +160,3 @@ export async function thresholdDecrypt(
     throw err;
   }
 }
-
-/** Fewer than T nodes could give a share (down, or a bad share without a spare). */
-export class NotEnoughNodesForDecryptionError extends Error {}
