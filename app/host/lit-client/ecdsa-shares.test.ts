@@ -8,7 +8,7 @@ const net = signingNodes(5, 4);
 const digest = ethers.hexlify(ethers.randomBytes(32));
 const address = ethers.computeAddress(net.publicKey);
 const released = (id: string) => net.indices.map((j) => net.release(j, id, digest));
-const tampered = (s: { share: string }) => ({
+const tampered = <S extends { share: string }>(s: S): S => ({
   ...s,
   share: `0x${(BigInt(s.share) ^ 1n).toString(16).padStart(64, '0')}`,
 });

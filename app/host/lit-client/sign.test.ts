@@ -1,19 +1,12 @@
 import { ethers } from 'ethers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type {
-  NodeCallErrorCode,
-  NodeRouteName,
-  NodeRouteRequest,
-  NodeRouteResponse,
-} from '../../shared/node-protocol.ts';
 import type { LastSignature } from './client-types.ts';
 import { NotEnoughNodesError, PresignaturesSpoiledError, SigningRefusedError } from './errors.ts';
-import { NodeCallError, type NodeEndpoint } from './node-request.ts';
-import type { LitNetwork, NodeTransport, PresignatureSource } from './node-transport.ts';
+import type { LitNetwork } from './node-transport.ts';
 import type { PresignatureChoice } from './presignature-queue.ts';
 import { MAX_SPOILED_PRESIGNATURES } from './refusal-or-retry.ts';
 import { pkpSign } from './sign.ts';
-import { signingNodes } from './signing-nodes.fixture.ts';
+import { fakeNetwork, type FakeNodes, type ListedPresignatures, signingNodes } from './signing-nodes.fixture.ts';
 
 // pkpSign's quorum and retry decisions over a transport whose nodes bind once, like real ones,
 // and release real shares (signing-nodes.fixture.ts); ethers judges the signatures.
@@ -23,88 +16,6 @@ const net = signingNodes(5, 24);
 const authSig = { sig: '0x', derivedVia: 'web3.eth.personal.sign', signedMessage: 'm', address: ethers.ZeroAddress };
 const address = ethers.computeAddress(net.publicKey);
 const digest = () => ethers.hexlify(ethers.randomBytes(32));
-
-/** What a node does instead of answering: an error, or a share that is off by one. */
-type Misbehaviour = { fail: [status: number, code: NodeCallErrorCode] } | 'bad share';
-
-class FakeNodes implements NodeTransport {
-  readonly calls: string[] = [];
-  /** Per node: what it does on bind / release instead of its job. */
-  readonly onBind = new Map<number, Misbehaviour>();
-  readonly onRelease = new Map<number, Misbehaviour>();
-  private readonly bound = new Map<string, string>();
-
-  call<N extends NodeRouteName>(
-    node: NodeEndpoint,
-    name: N,
-    body: NodeRouteRequest<N>,
-    _timeoutMs: number,
-  ): Promise<NodeRouteResponse<N>> {
-    this.calls.push(`${name} ${node.index}`);
-    const j = node.index;
-    const misbehaviour = (name === 'bind' ? this.onBind : this.onRelease).get(j);
-    if (misbehaviour && misbehaviour !== 'bad share')
-      return Promise.reject(new NodeCallError(j, misbehaviour.fail[0], misbehaviour.fail[1], misbehaviour.fail[1]));
-    if (name === 'bind') {
-      const { presignatureId, toSign } = body as NodeRouteRequest<'bind'>;
-      // Bind once: the same digest again is a retry, another is refused.
-      const key = `${j}/${presignatureId}`;
-      if ((this.bound.get(key) ?? toSign) !== toSign)
-        return Promise.reject(new NodeCallError(j, 409, 'presignature_used', 'bound to another message'));
-      this.bound.set(key, toSign);
-      return Promise.resolve({ binding: { node: j, tags: {} } } as NodeRouteResponse<N>);
-    }
-    if (name === 'release') {
-      const { presignatureId, toSign } = body as NodeRouteRequest<'release'>;
-      const share = net.release(j, presignatureId, toSign);
-      if (misbehaviour === 'bad share') share.share = `0x${(BigInt(share.share) + 1n).toString(16).padStart(64, '0')}`;
-      return Promise.resolve(share as NodeRouteResponse<N>);
-    }
-    return Promise.reject(new Error(`no ${name} here`));
-  }
-  connect(): Promise<void> {
-    return Promise.resolve();
-  }
-  knownDown(): boolean {
-    return false;
-  }
-  /** Someone else binds presignature `id` at node `j` to another digest. */
-  spoil(j: number, id: string): void {
-    this.bound.set(`${j}/${id}`, '0xelse');
-  }
-}
-
-/** Presignatures handed out in order, the best-scoring first, like PresignatureQueue.take. */
-class ListedPresignatures implements PresignatureSource {
-  readonly taken: string[] = [];
-  refreshes = 0;
-  private readonly list: PresignatureChoice[];
-  constructor(list: PresignatureChoice[]) {
-    this.list = list;
-  }
-  take(
-    _waitMs?: number,
-    usable: (c: PresignatureChoice) => boolean = () => true,
-    score: (c: PresignatureChoice) => number = () => 0,
-  ): Promise<PresignatureChoice | undefined> {
-    const candidates = this.list.filter(usable);
-    const best = candidates.reduce<PresignatureChoice | undefined>(
-      (a, c) => (a && score(a) >= score(c) ? a : c),
-      undefined,
-    );
-    if (best) {
-      this.list.splice(this.list.indexOf(best), 1);
-      this.taken.push(best.id);
-    }
-    return Promise.resolve(best);
-  }
-  giveBack(choices: readonly PresignatureChoice[]): void {
-    this.list.unshift(...choices);
-  }
-  refresh(): void {
-    this.refreshes++;
-  }
-}
 
 let nodes: FakeNodes;
 let presignatures: ListedPresignatures;
@@ -116,18 +27,7 @@ function held(ids: number[], holders = net.indices): PresignatureChoice[] {
 }
 
 function setUp(list: PresignatureChoice[]): void {
-  nodes = new FakeNodes();
-  presignatures = new ListedPresignatures(list);
-  combined = [];
-  network = {
-    transport: nodes,
-    nodes: () => net.indices.map((index) => ({ index, url: `http://127.0.0.1:${7000 + index}` })),
-    threshold: net.threshold,
-    nodeCount: net.n,
-    requestTimeoutMs: 1_000,
-    presignatures,
-    combined: (last) => combined.push(last),
-  };
+  ({ nodes, presignatures, combined, network } = fakeNetwork(net, list));
 }
 
 const sign = (toSign = digest()) => pkpSign(network, { publicKey: net.publicKey, toSign, authSig });
