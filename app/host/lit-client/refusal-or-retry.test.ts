@@ -5,6 +5,7 @@ import { NodeCallError } from './node-request.ts';
 import {
   EXECUTE_ATTEMPTS,
   judgeBindShortfall,
+  judgeDecryptionShortfall,
   MAX_SPOILED_PRESIGNATURES,
   maySignAgain,
   nextRunOffer,
@@ -124,5 +125,36 @@ describe('whether a Lit Action run is run again', () => {
     expect(refusedTheRun(fail(2, 0, 'unreachable'))).toBe(false);
     expect(refusedTheRun(fail(2, 500, 'internal'))).toBe(false);
     expect(refusedTheRun(undefined)).toBe(false);
+  });
+});
+
+describe('a decryption short of T shares: refused, or too few nodes', () => {
+  // 7 nodes asked, T = 5: up to 2 may fail without the request being refused.
+  const judge = (...codes: NodeCallErrorCode[]) =>
+    judgeDecryptionShortfall(
+      codes.map((code, i) => ({ node: i + 1, code })),
+      7,
+      5,
+    );
+
+  it('is refused when more nodes refused the request itself than may fail', () => {
+    expect(judge('conditions_not_met', 'conditions_not_met', 'not_permitted')).toEqual({
+      refused: [
+        { node: 1, code: 'conditions_not_met' },
+        { node: 2, code: 'conditions_not_met' },
+        { node: 3, code: 'not_permitted' },
+      ],
+      invalid: false,
+    });
+  });
+
+  it('is too few nodes when nodes were down or failed, however many', () => {
+    expect(judge('unreachable', 'timeout', 'internal', 'bad_share', 'not_ready')).toBeUndefined();
+    expect(judge('conditions_not_met', 'conditions_not_met', 'unreachable')).toBeUndefined();
+  });
+
+  it('calls the record invalid only when every refusal is about the record itself', () => {
+    expect(judge('bad_ciphertext', 'wrong_network_key', 'bad_conditions')?.invalid).toBe(true);
+    expect(judge('bad_ciphertext', 'wrong_network_key', 'bad_auth_sig')?.invalid).toBe(false);
   });
 });

@@ -21,6 +21,23 @@ const SIGN_REFUSALS = new Set<NodeCallErrorCode>([
 /** A node's answers that mean the presignature is spent there (another binding, or none). */
 const SPENT = new Set<NodeCallErrorCode>(['presignature_used', 'unknown_presignature', 'released']);
 
+/** Why a node gave no decryption share, when no node had anything better to say: the request itself was refused. */
+const DECRYPTION_REFUSALS = new Set<NodeCallErrorCode>([
+  'conditions_not_met',
+  'conditions_error',
+  'not_permitted',
+  'wrong_network_key',
+  'bad_conditions',
+  'bad_ciphertext',
+  'bad_request',
+  'bad_auth_sig',
+  'expired_auth_sig',
+  'bad_auth_method',
+  'unsupported_auth_method',
+]);
+/** Refusals that mean the record itself is not one this network can open. */
+const INVALID_RECORD = new Set<NodeCallErrorCode>(['wrong_network_key', 'bad_ciphertext', 'bad_conditions']);
+
 /** pkpSign attempts when nodes go down mid-request. */
 export const SIGN_ATTEMPTS = 4;
 /** Presignatures found already spent that one pkpSign may skip before giving up. */
@@ -103,4 +120,20 @@ export function nextRunOffer(err: unknown, runsMade: number, offer: number, hadE
   if (wanted > offer && wanted <= MAX_ACTION_SIGNATURES) return wanted;
   if (!(err instanceof NotEnoughNodesError) || err.beforeRun) return undefined;
   return offer;
+}
+
+/**
+ * Fewer than T decryption shares came: whether that is the request refused (more nodes
+ * refused it than the asked − T that may fail, so T shares were impossible) rather than too
+ * few nodes; then the refusals, and whether every one says the record is not one this network
+ * can open (`invalid`: malformed, tampered, wrong network). Undefined: too few nodes.
+ */
+export function judgeDecryptionShortfall<R extends { code: NodeCallErrorCode }>(
+  failures: readonly R[],
+  asked: number,
+  threshold: number,
+): { refused: R[]; invalid: boolean } | undefined {
+  const refused = failures.filter((r) => DECRYPTION_REFUSALS.has(r.code));
+  if (refused.length <= asked - threshold) return undefined;
+  return { refused, invalid: refused.every((r) => INVALID_RECORD.has(r.code)) };
 }
