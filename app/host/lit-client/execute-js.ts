@@ -111,6 +111,8 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
         throw planned.error;
       }
       const { name, target, agreeing } = planned;
+      // A run's signature cannot simply take another presignature: binders that could not be
+      // reached are asked again for as long as one request may take.
       const outcome = await releaseAndCombine(
         network,
         target.id,
