@@ -88,6 +88,19 @@ describe('presignature store', () => {
     ]);
   });
 
+  it('lets no share out before the binding is on disk: the flush runs after the commit, and only then may it be released', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
+    const presigs = open();
+    presigs.saveBatch([presignature('ps-test:0', 0)]);
+    const bound = presigs.bind('ps-test:0', '42', '0xaa');
+    // The commit ran (the bind's own setImmediate came first); the WAL flush has not come back.
+    await new Promise((r) => setImmediate(r));
+    expect(presigs.freshIds(10)).toEqual([]);
+    expect(() => presigs.boundTo('ps-test:0', '42', '0xaa')).toThrow(/not bound yet/);
+    await bound;
+    expect(presigs.boundTo('ps-test:0', '42', '0xaa').w).toBe(7n);
+  });
+
   it('wipes a released presignature: its binding stays, its secret is gone', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
     const presigs = open();

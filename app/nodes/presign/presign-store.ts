@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Presignature } from '../../shared/threshold/presign.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import type { SealedBox } from '../sealed-box.ts';
+import { flushWal } from '../wal-flush.ts';
 
 export interface BoundPresignature {
   id: string;
@@ -29,6 +30,8 @@ export class PresignStore {
     reject: (err: unknown) => void;
   }[] = [];
   private readonly releasedIds: string[] = [];
+  /** Bound in the WAL, not yet flushed to disk: no share of these may leave the node. */
+  private readonly notDurable = new Set<string>();
 
   constructor(db: Database.Database, box: SealedBox) {
     this.db = db;
@@ -98,9 +101,9 @@ export class PresignStore {
 
   /**
    * Binds a presignature to (token, digest), durably: the promise resolves only after the
-   * binding is committed (synchronous=FULL). Binds that arrive together share one commit
-   * (group commit), so under load one fsync covers many. Binding again to the same pair is
-   * allowed (a retry); to anything else is refused.
+   * binding is on disk. Binds that arrive together share one commit and one flush (group
+   * commit), and the flush runs off the event loop, so the node goes on answering meanwhile.
+   * Binding again to the same pair is allowed (a retry); to anything else is refused.
    */
   bind(id: string, tokenId: string, digest: string): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -113,14 +116,33 @@ export class PresignStore {
     const batch = this.pendingBinds.splice(0);
     const outcomes: (NodeRequestError | undefined)[] = [];
     try {
-      this.db.transaction(() => {
-        for (const b of batch) outcomes.push(this.bindOne(b.id, b.tokenId, b.digest));
-      })();
+      // Committed without a flush of its own; flushWal below makes it durable.
+      this.db.pragma('synchronous = NORMAL');
+      try {
+        this.db.transaction(() => {
+          for (const b of batch) outcomes.push(this.bindOne(b.id, b.tokenId, b.digest));
+        })();
+      } finally {
+        this.db.pragma('synchronous = FULL');
+      }
     } catch (err) {
       for (const b of batch) b.reject(err);
       return;
     }
-    batch.forEach((b, i) => (outcomes[i] ? b.reject(outcomes[i]) : b.resolve()));
+    const bound = batch.filter((_, i) => !outcomes[i]);
+    for (const b of bound) this.notDurable.add(b.id);
+    batch.forEach((b, i) => outcomes[i] && b.reject(outcomes[i]));
+    flushWal(this.db).then(
+      () => {
+        for (const b of bound) {
+          this.notDurable.delete(b.id);
+          b.resolve();
+        }
+      },
+      // Whether the bindings reached the disk is unknown: they stay unreleasable (notDurable)
+      // until the node restarts and reads what the disk kept.
+      (err: unknown) => bound.forEach((b) => b.reject(err)),
+    );
   }
 
   private bindOne(id: string, tokenId: string, digest: string): NodeRequestError | undefined {
@@ -145,7 +167,8 @@ export class PresignStore {
         }
       | undefined;
     if (!row) throw new NodeRequestError(404, 'unknown_presignature', `this node has no presignature ${id}`);
-    if (row.status === 'fresh') throw new NodeRequestError(409, 'not_bound', `presignature ${id} is not bound yet`);
+    if (row.status === 'fresh' || this.notDurable.has(id))
+      throw new NodeRequestError(409, 'not_bound', `presignature ${id} is not bound yet`);
     if (row.bound_token !== tokenId || row.bound_digest !== digest)
       throw new NodeRequestError(409, 'presignature_used', `presignature ${id} is bound to another message`);
     if (!row.sealed_secret)
