@@ -9,6 +9,7 @@ import { startHost, type RunningHost } from '../app/host/host.ts';
 import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
 import { waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
+import { processesUnder } from '../testing/process-tree.ts';
 
 // Crashes at the worst moments, then the promises checked: whatever the wallet reported done
 // is on the chain after recovery, every reported PKP signs, and no presignature was ever bound
@@ -38,36 +39,6 @@ async function activityMatchesChain(api: ApiClient, rpcUrl: string): Promise<num
   } finally {
     provider.destroy();
   }
-}
-
-/** The processes under `root` now (from /proc): pid and command. */
-function processesUnder(root: number): { pid: number; command: string }[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: { pid: number; command: string }[] = [];
-  const walk = (pid: number): void => {
-    for (const child of children.get(pid) ?? []) {
-      let command = '?';
-      try {
-        command = fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      } catch {
-        // gone meanwhile
-      }
-      found.push({ pid: child, command });
-      walk(child);
-    }
-  };
-  walk(root);
-  return found;
 }
 
 /** Whether a process still runs (a zombie waiting to be reaped has ended). */

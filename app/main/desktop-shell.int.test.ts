@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { descendants } from '../../testing/process-tree.ts';
 import {
-  descendants,
   hostPid,
   processesInGroup,
   processesMentioning,

@@ -192,30 +192,6 @@ export function processesInGroup(pgid: number): string[] {
   return left;
 }
 
-/** Every live process descended from `pid` (anvil, the nodes, their runners), by pid. */
-export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number): void => {
-    for (const child of children.get(parent) ?? []) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
 /** The processes of `pids` still running (zombies count as gone), with their command lines. */
 export function stillRunning(pids: number[]): string[] {
   const left: string[] = [];
