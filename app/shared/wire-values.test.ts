@@ -19,7 +19,7 @@ const key = `04${x}${y}`;
 
 describe('wire values: what each accepts and refuses', () => {
   it('a public key: 65 uncompressed bytes, with or without 0x, any case', () => {
-    for (const text of [key, `0x${key}`, `0x${key.toUpperCase().replace('0X', '0x')}`])
+    for (const text of [key, `0x${key}`, `0x${key.toUpperCase()}`])
       expect(PublicKey.safeParse(text).success, text).toBe(true);
     for (const text of [
       `0x02${x}`, // compressed
@@ -50,7 +50,11 @@ describe('wire values: what each accepts and refuses', () => {
       '0xabcdefabcdefabcdefabcdefabcdefabcdefabcd',
     ])
       expect(Address.safeParse(text).success, text).toBe(true);
-    for (const text of ['0x1234', '000000000000000000000000000000000000dEaD', '0x000000000000000000000000000000000000dEaDa'])
+    for (const text of [
+      '0x1234',
+      '000000000000000000000000000000000000dEaD',
+      '0x000000000000000000000000000000000000dEaDa',
+    ])
       expect(wireValueProblem(Address, text), text).toBe(WIRE_MESSAGES.address);
   });
 

@@ -1,11 +1,4 @@
-import {
-  apiCalls,
-  ApiError,
-  type ApiCallName,
-  type ApiInput,
-  type ApiOutput,
-  type FieldError,
-} from './contract.ts';
+import { apiCalls, ApiError, type ApiCallName, type ApiInput, type ApiOutput, type FieldError } from './contract.ts';
 
 /** A failed API call, carrying the server's error code and, for a bad input, the fields it is about. */
 export class ApiCallError extends Error {

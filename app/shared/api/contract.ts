@@ -160,9 +160,7 @@ export const PkpSignInput = z
 export const Account = z.object({ sub: z.string(), email: z.string().optional(), authMethodId: z.string() });
 export type Account = z.infer<typeof Account>;
 
-
 export const WalletInfo = z.object({ address: z.string(), balanceWei: z.string() });
-
 
 export const ActionRunInput = z
   .object({
@@ -656,9 +654,7 @@ export const apiCalls = {
   },
   actionRun: { input: ActionRunInput, output: ActionRunResult },
   actionGrant: {
-    input: z
-      .object({ publicKey: PublicKey, ipfsId: Cid, scope: z.number().int().min(1).max(2).default(1) })
-      .strict(),
+    input: z.object({ publicKey: PublicKey, ipfsId: Cid, scope: z.number().int().min(1).max(2).default(1) }).strict(),
     output: z.object({ transactionHash: z.string() }),
   },
   pkpMintGrantBurn: {

@@ -6,7 +6,11 @@ import type { ChainTransfer } from '../../wallet/address-history.ts';
  * One account's history: each chain transaction from or to it (what the wallet logged for the
  * same hash adds its words), then what the wallet did for it off-chain (faucet, signatures).
  */
-export function accountHistory(address: string, transfers: ChainTransfer[], logged: ActivityEntry[]): AccountHistoryEntry[] {
+export function accountHistory(
+  address: string,
+  transfers: ChainTransfer[],
+  logged: ActivityEntry[],
+): AccountHistoryEntry[] {
   const me = address.toLowerCase();
   const byHash = new Map(logged.filter((e) => e.transactionHash).map((e) => [e.transactionHash!.toLowerCase(), e]));
   const entries: AccountHistoryEntry[] = transfers.map((t) => {

@@ -3,8 +3,7 @@ import { addressOf, authFor, type CallContext, type CallTable } from './call-tab
 
 /** Encryption to the network key under access control conditions, and threshold decryption. */
 export function encryptionCalls(ctx: CallContext) {
-  const encryption = () =>
-    new EncryptionService(ctx.services().lit, () => ctx.supervisor.status().networkPublicKey);
+  const encryption = () => new EncryptionService(ctx.services().lit, () => ctx.supervisor.status().networkPublicKey);
   return {
     encrypt: {
       run: async (input) => encryption().encrypt(input),

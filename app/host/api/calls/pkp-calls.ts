@@ -24,9 +24,7 @@ export function pkpCalls(ctx: CallContext) {
         const forAccounts = await Promise.all(
           s.signIn.current().map((a) => s.pkps.listForAuthMethod(AUTH_METHOD_TYPE.GoogleJwt, a.authMethodId)),
         );
-        const unique = new Map(
-          [...owned, ...forAccounts.flat(), ...s.activity.knownPkps()].map((p) => [p.tokenId, p]),
-        );
+        const unique = new Map([...owned, ...forAccounts.flat(), ...s.activity.knownPkps()].map((p) => [p.tokenId, p]));
         const names = s.names.all();
         return {
           pkps: await Promise.all(

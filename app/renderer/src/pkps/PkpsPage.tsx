@@ -19,7 +19,6 @@ interface Props {
   networkReady: boolean;
 }
 
-
 function randomDigest(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
