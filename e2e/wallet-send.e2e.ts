@@ -101,6 +101,8 @@ describe('sending from a PKP in Chromium', () => {
   });
 
   it('puts the host’s own refusal next to its field, from the error’s fields (the whole balance leaves nothing for the fee)', async () => {
+    await page.getByRole('button', { name: 'PKPs', exact: true }).click();
+    await page.getByRole('button', { name: `Open ${pkp.address}` }).click();
     await pkpTab(page, 'Send');
     const balance = await chain.provider.getBalance(pkp.address);
     const all = ethers.formatEther(balance);
