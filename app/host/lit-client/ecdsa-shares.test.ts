@@ -1,7 +1,7 @@
 import { ethers } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { combineShares, withoutBadShares } from './ecdsa-shares.ts';
-import { signingNodes } from './signing-nodes.fixture.ts';
+import { signingNodes } from '../../../testing/lit-client/signing-nodes.ts';
 
 // N = 5: t = 1, T = 4, shares on a degree-2 polynomial; a fifth share can name a bad one.
 const net = signingNodes(5, 4);

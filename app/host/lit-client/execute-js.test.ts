@@ -4,7 +4,7 @@ import type { NodeRouteRequest, NodeRouteResponse } from '../../shared/node-prot
 import { ActionFailedError, NotEnoughNodesError } from './errors.ts';
 import { executeJs } from './execute-js.ts';
 import { NodeCallError } from './node-request.ts';
-import { fakeNetwork, signingNodes } from './signing-nodes.fixture.ts';
+import { fakeNetwork, signingNodes } from '../../../testing/lit-client/signing-nodes.ts';
 
 // executeJs's quorum and rerun decisions over a fake transport: each node's run is scripted,
 // the signatures' shares are real (signing-nodes.fixture.ts) and ethers judges them.

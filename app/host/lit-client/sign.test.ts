@@ -6,7 +6,12 @@ import type { LitNetwork } from './node-transport.ts';
 import type { PresignatureChoice } from './presignature-queue.ts';
 import { MAX_SPOILED_PRESIGNATURES } from './refusal-or-retry.ts';
 import { pkpSign } from './sign.ts';
-import { fakeNetwork, type FakeNodes, type ListedPresignatures, signingNodes } from './signing-nodes.fixture.ts';
+import {
+  fakeNetwork,
+  type FakeNodes,
+  type ListedPresignatures,
+  signingNodes,
+} from '../../../testing/lit-client/signing-nodes.ts';
 
 // pkpSign's quorum and retry decisions over a transport whose nodes bind once, like real ones,
 // and release real shares (signing-nodes.fixture.ts); ethers judges the signatures.

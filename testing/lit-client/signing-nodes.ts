@@ -6,16 +6,16 @@ import type {
   NodeRouteName,
   NodeRouteRequest,
   NodeRouteResponse,
-} from '../../shared/node-protocol.ts';
-import { degreeFor, thresholdFor } from '../../shared/network.ts';
-import type { ReleaseResponse } from '../../shared/node-api.ts';
-import { signShare } from '../../shared/threshold/ecdsa.ts';
-import { secp256k1Group, secp256k1UncompressedBytes } from '../../shared/threshold/groups.ts';
-import { simulateDkg, simulatePresign } from '../../shared/threshold/simulation.ts';
-import { NodeCallError, type NodeEndpoint } from './node-request.ts';
-import type { LitNetwork, NodeTransport, PresignatureSource } from './node-transport.ts';
-import type { LastSignature } from './client-types.ts';
-import type { PresignatureChoice } from './presignature-queue.ts';
+} from '../../app/shared/node-protocol.ts';
+import { degreeFor, thresholdFor } from '../../app/shared/network.ts';
+import type { ReleaseResponse } from '../../app/shared/node-api.ts';
+import { signShare } from '../../app/shared/threshold/ecdsa.ts';
+import { secp256k1Group, secp256k1UncompressedBytes } from '../../app/shared/threshold/groups.ts';
+import { simulateDkg, simulatePresign } from '../../app/shared/threshold/simulation.ts';
+import { NodeCallError, type NodeEndpoint } from '../../app/host/lit-client/node-request.ts';
+import type { LitNetwork, NodeTransport, PresignatureSource } from '../../app/host/lit-client/node-transport.ts';
+import type { LastSignature } from '../../app/host/lit-client/client-types.ts';
+import type { PresignatureChoice } from '../../app/host/lit-client/presignature-queue.ts';
 
 const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString('hex')}`;
 
