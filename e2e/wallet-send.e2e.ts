@@ -100,6 +100,25 @@ describe('sending from a PKP in Chromium', () => {
     expect(await page.getByTestId('activity-row').getAttribute('data-hash')).toBe(hash);
   });
 
+  it('puts the host’s own refusal next to its field, from the error’s fields (the whole balance leaves nothing for the fee)', async () => {
+    await page.getByRole('button', { name: 'PKPs', exact: true }).click();
+    await page.getByRole('button', { name: `Open ${pkp.address}` }).click();
+    await pkpTab(page, 'Send');
+    const balance = await chain.provider.getBalance(pkp.address);
+    const all = ethers.formatEther(balance);
+    await page.getByTestId('send-to').fill(ethers.Wallet.createRandom().address);
+    await page.getByTestId('send-amount').fill(all);
+    await page.getByTestId('review-send').click();
+    // The form's own check passes (not above the balance); the host's preview adds the fee and
+    // refuses with fields: [{field: 'value', …}], which the form shows at the amount.
+    await expect
+      .poll(() => fieldError(page.getByTestId('send-amount')), { timeout: 30_000 })
+      .toMatch(new RegExp(`^The PKP holds ${all.replace('.', '\\.')} ETH; it cannot send .* plus the fee`));
+    expect(await fieldError(page.getByTestId('send-to'))).toBeNull();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await chain.provider.getBalance(pkp.address)).toBe(balance);
+  });
+
   it('decodes a call to PKPNFT on the confirmation screen, and the PKP mints a PKP of its own', async () => {
     await page.getByRole('button', { name: 'PKPs', exact: true }).click();
     await page.getByRole('button', { name: `Open ${pkp.address}` }).click();

@@ -1,25 +1,18 @@
 import { z } from 'zod';
 import { EncryptedData } from './encryption/encrypted-data.ts';
+import { AddressText, Digest, HexText, PublicKey } from './wire-values.ts';
 
 /**
  * The node HTTP API that clients (the host's Lit client, tests) call. Node-to-node messages
  * are signed envelopes described in app/nodes/peers.
  */
 
-export const Hex = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'must be 0x-prefixed hex bytes');
-export const Digest32 = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{64}$/, 'toSign must be a 32-byte digest (0x followed by 64 hex digits)');
-export const UncompressedPubkey = z
-  .string()
-  .regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'publicKey must be a 65-byte uncompressed secp256k1 key (04…)');
-
 /** Lit's auth sig: an EIP-191 signature over a SIWE message. */
 export const AuthSig = z.object({
-  sig: Hex,
+  sig: HexText,
   derivedVia: z.string(),
   signedMessage: z.string().max(4096),
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  address: AddressText,
 });
 export type AuthSig = z.infer<typeof AuthSig>;
 
@@ -36,8 +29,8 @@ export type AuthMethodProof = z.infer<typeof AuthMethodProof>;
 export const BindRequest = z
   .object({
     presignatureId: z.string().min(1).max(128),
-    publicKey: UncompressedPubkey,
-    toSign: Digest32,
+    publicKey: PublicKey,
+    toSign: Digest,
     authSig: AuthSig.optional(),
     authMethods: z.array(AuthMethodProof).max(8).optional(),
   })
@@ -61,8 +54,8 @@ export const BindResponse = z.object({ binding: Binding });
 
 export const ReleaseRequest = z.object({
   presignatureId: z.string().min(1).max(128),
-  publicKey: UncompressedPubkey,
-  toSign: Digest32,
+  publicKey: PublicKey,
+  toSign: Digest,
   bindings: z.array(Binding).max(64),
 });
 export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
@@ -70,9 +63,9 @@ export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
 export const ReleaseResponse = z.object({
   node: z.number().int().min(1),
   /** s_j, 32-byte hex. */
-  share: Hex,
+  share: HexText,
   /** R' = δ·R, 65-byte uncompressed hex. */
-  bigR: Hex,
+  bigR: HexText,
 });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;
 
@@ -154,7 +147,7 @@ export const DecryptShareRequest = z.object({
   encrypted: EncryptedData,
   authSig: AuthSig.optional(),
   authMethods: z.array(AuthMethodProof).max(8).optional(),
-  pkpPublicKey: UncompressedPubkey.optional(),
+  pkpPublicKey: PublicKey.optional(),
 });
 export type DecryptShareRequest = z.infer<typeof DecryptShareRequest>;
 

@@ -12,27 +12,29 @@ import {
   LIVE_PROTOCOL,
   type ApiCallName,
   type ApiError,
-  type ApiInput,
   type ApiOutput,
+  type ApiParsedInput,
+  type FieldError,
   type LiveMessage,
 } from '../../shared/api/contract.ts';
 import { contentSecurityPolicy } from '../../shared/content-security-policy.ts';
-import { issueField, plainIssue } from '../../shared/api/plain-issue.ts';
+import { fieldErrorsOf, fieldErrorsSentence } from '../../shared/api/plain-issue.ts';
 
 /** A failure a handler reports on purpose: its code picks the HTTP status. */
 export class ApiFailure extends Error {
   readonly code: ApiError['code'];
   /** Which input fields the failure is about, each with its own plain message. */
-  readonly fields: Record<string, string> | undefined;
-  constructor(code: ApiError['code'], message: string, fields?: Record<string, string>) {
+  readonly fields: readonly FieldError[] | undefined;
+  constructor(code: ApiError['code'], message: string, fields?: readonly FieldError[]) {
     super(message);
     this.code = code;
     this.fields = fields;
   }
 }
 
+/** One handler per call: it receives the input as the contract parsed it (normalised, defaults filled in). */
 export type ApiHandlers = {
-  [N in ApiCallName]: (input: ApiInput<N>) => Promise<ApiOutput<N>>;
+  [N in ApiCallName]: (input: ApiParsedInput<N>) => Promise<ApiOutput<N>>;
 };
 
 export interface ApiServerOptions {
@@ -383,12 +385,8 @@ export class ApiServer {
     }
     const parsed = apiCalls[name].input.safeParse(body);
     if (!parsed.success) {
-      const fields: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fields[issueField(issue)] ??= plainIssue(issue);
-      const detail = Object.entries(fields)
-        .map(([field, message]) => `${field}: ${message}`)
-        .join('; ');
-      return sendError(res, 'bad_request', `bad input for ${name}: ${detail}`, fields);
+      const fields = fieldErrorsOf(parsed.error.issues);
+      return sendError(res, 'bad_request', `bad input for ${name}: ${fieldErrorsSentence(fields)}`, fields);
     }
     try {
       const handler = this.options.handlers[name] as (input: unknown) => Promise<unknown>;
@@ -471,7 +469,7 @@ function sendError(
   res: http.ServerResponse,
   code: ApiError['code'],
   message: string,
-  fields?: Record<string, string>,
+  fields?: readonly FieldError[],
 ): void {
   sendJson(res, STATUS_OF[code], { error: fields ? { code, message, fields } : { code, message } });
 }

@@ -4,6 +4,8 @@ import type { ActionRunResult } from '../../shared/api/contract.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 import { connectToHost } from './status-command.ts';
+import { Cid, Digest, PublicKey, SignatureHex } from '../../shared/wire-values.ts';
+import { optionValue } from './cli-values.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -44,7 +46,7 @@ export const actionCidCommand: CommandHandler = async (values, positionals) => {
 export const actionRunCommand: CommandHandler = async (values, positionals) => {
   const ipfsId = values.ipfs as string | undefined;
   if (ipfsId && positionals[0]) throw new CliError('give either a FILE or --ipfs CID, not both', 2);
-  const input = ipfsId ? { ipfsId } : { code: readCode(positionals[0]) };
+  const input = ipfsId ? { ipfsId: optionValue(Cid, '--ipfs', ipfsId) } : { code: readCode(positionals[0]) };
   const jsParams = parseParams(values.params as string | undefined);
   const result: ActionRunResult = await client(values).call('actionRun', {
     ...input,
@@ -65,8 +67,8 @@ export const actionGrantCommand: CommandHandler = async (values) => {
   const scope = values.scope === undefined ? 1 : Number(values.scope);
   if (scope !== 1 && scope !== 2) throw new CliError('--scope is 1 (SignAnything) or 2 (PersonalSign)', 2);
   const { transactionHash } = await client(values).call('actionGrant', {
-    publicKey: publicKey.startsWith('0x') ? publicKey : `0x${publicKey}`,
-    ipfsId,
+    publicKey: optionValue(PublicKey, '--pubkey', publicKey),
+    ipfsId: optionValue(Cid, '--ipfs', ipfsId),
     scope,
   });
   print(values, { transactionHash }, `granted ${ipfsId} (scope ${scope}) in ${transactionHash}`);
@@ -76,7 +78,7 @@ export const actionGrantCommand: CommandHandler = async (values) => {
 export const mintGrantBurnCommand: CommandHandler = async (values) => {
   const ipfsId = values.ipfs as string | undefined;
   if (!ipfsId) throw new CliError('pkp mint-grant-burn needs --ipfs CID', 2);
-  const pkp = await client(values).call('pkpMintGrantBurn', { ipfsId });
+  const pkp = await client(values).call('pkpMintGrantBurn', { ipfsId: optionValue(Cid, '--ipfs', ipfsId) });
   print(
     values,
     { tokenId: pkp.tokenId, pubkey: pkp.publicKey, ethAddress: pkp.ethAddress, transactionHash: pkp.transactionHash },
@@ -89,12 +91,11 @@ export const verifyCommand: CommandHandler = async (values) => {
   const { pubkey, code, signature, digest } = values as Record<string, string | undefined>;
   if (!pubkey || !code || !signature || !digest)
     throw new CliError('verify needs --pubkey HEX --code FILE --signature HEX --digest HEX', 2);
-  const hex = (v: string) => (v.startsWith('0x') ? v : `0x${v}`);
   const verdict = await client(values).call('verifyMintGrantBurn', {
-    publicKey: hex(pubkey),
+    publicKey: optionValue(PublicKey, '--pubkey', pubkey),
     code: readCode(code),
-    signature: hex(signature),
-    digest: hex(digest),
+    signature: optionValue(SignatureHex, '--signature', signature, { addHexPrefix: true }),
+    digest: optionValue(Digest, '--digest', digest, { addHexPrefix: true }),
   });
   print(
     values,

@@ -1,6 +1,8 @@
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 import { connectToHost } from './status-command.ts';
+import { PublicKey } from '../../shared/wire-values.ts';
+import { optionValue } from './cli-values.ts';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
 
@@ -27,7 +29,7 @@ export const ceramicSessionCommand: CommandHandler = async (values) => {
   const exportSession = values['export-session'] === true;
   const client = connectToHost(values['data-dir'] as string | undefined);
   const session = await client.call('ceramicSession', {
-    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
+    publicKey: optionValue(PublicKey, '--pubkey', pubkey),
     ...(resources?.length ? { resources } : {}),
     ...(expiresInSecs !== undefined ? { expiresInSecs } : {}),
     ...(typeof values.domain === 'string' ? { domain: values.domain } : {}),

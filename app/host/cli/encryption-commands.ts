@@ -3,6 +3,8 @@ import path from 'node:path';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 import { connectToHost } from './status-command.ts';
+import { PublicKey } from '../../shared/wire-values.ts';
+import { optionValue } from './cli-values.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -77,7 +79,7 @@ export const decryptCommand: CommandHandler = async (values: Values) => {
   const pubkey = values.pubkey as string | undefined;
   const result = await connectToHost(values['data-dir'] as string | undefined).call('decrypt', {
     encrypted: encrypted as never, // the host validates it and says what is wrong
-    ...(pubkey ? { pkpPublicKey: pubkey } : {}),
+    ...(pubkey ? { pkpPublicKey: optionValue(PublicKey, '--pubkey', pubkey) } : {}),
   });
   const out = values.out as string | undefined;
   if (out) writeOut(out, Buffer.from(result.dataBase64, 'base64'));

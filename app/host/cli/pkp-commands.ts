@@ -2,6 +2,8 @@ import type { Pkp, PkpSignature } from '../../shared/api/contract.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandHandler } from './run-cli.ts';
 import { connectToHost } from './status-command.ts';
+import { Address, Cid, Digest, PublicKey } from '../../shared/wire-values.ts';
+import { optionValue } from './cli-values.ts';
 
 const client = (values: Record<string, string | boolean | undefined>) =>
   connectToHost(values['data-dir'] as string | undefined);
@@ -39,8 +41,8 @@ export const pkpSignCommand: CommandHandler = async (values) => {
   const digest = values.digest;
   if (typeof pubkey !== 'string') throw new CliError('pkp sign needs --pubkey HEX (the 65-byte public key)', 2);
   if (typeof digest !== 'string') throw new CliError('pkp sign needs --digest HEX32 (the 32-byte digest to sign)', 2);
-  const publicKey = pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`;
-  const toSign = digest.startsWith('0x') ? digest : `0x${digest}`;
+  const publicKey = optionValue(PublicKey, '--pubkey', pubkey);
+  const toSign = optionValue(Digest, '--digest', digest, { addHexPrefix: true });
   const sig: PkpSignature = await client(values).call('pkpSign', { publicKey, toSign });
   print(
     values,
@@ -62,17 +64,15 @@ export const pkpPermitCommand: CommandHandler = async (values) => {
   const scope = values.scope === undefined ? 1 : Number(values.scope);
   if (scope !== 1 && scope !== 2) throw new CliError('--scope is 1 (SignAnything) or 2 (PersonalSign)', 2);
   const remove = values.remove === true;
+  const publicKey = optionValue(PublicKey, '--pubkey', pubkey);
   const change = address
     ? remove
-      ? { kind: 'removeAddress' as const, address }
-      : { kind: 'addAddress' as const, address, scopes: [scope] }
+      ? { kind: 'removeAddress' as const, address: optionValue(Address, '--address', address) }
+      : { kind: 'addAddress' as const, address: optionValue(Address, '--address', address), scopes: [scope] }
     : remove
-      ? { kind: 'removeAction' as const, ipfsId: ipfsId! }
-      : { kind: 'addAction' as const, ipfsId: ipfsId!, scopes: [scope] };
-  const { transactionHash } = await client(values).call('pkpPermissionChange', {
-    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
-    change,
-  });
+      ? { kind: 'removeAction' as const, ipfsId: optionValue(Cid, '--ipfs', ipfsId!) }
+      : { kind: 'addAction' as const, ipfsId: optionValue(Cid, '--ipfs', ipfsId!), scopes: [scope] };
+  const { transactionHash } = await client(values).call('pkpPermissionChange', { publicKey, change });
   print(values, { transactionHash }, `${remove ? 'removed' : 'permitted'} ${address ?? ipfsId} in ${transactionHash}`);
 };
 
@@ -81,8 +81,8 @@ export const pkpSendCommand: CommandHandler = async (values) => {
   const { pubkey, to, value } = values as Record<string, string | undefined>;
   if (!pubkey || !to || !value) throw new CliError('pkp send needs --pubkey HEX --to ADDRESS --value ETH', 2);
   const sent = await client(values).call('pkpSend', {
-    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
-    to,
+    publicKey: optionValue(PublicKey, '--pubkey', pubkey),
+    to: optionValue(Address, '--to', to),
     valueEth: value,
   });
   print(values, sent, sent.transactionHash);
@@ -93,7 +93,7 @@ export const pkpSignMessageCommand: CommandHandler = async (values) => {
   const { pubkey, message } = values as Record<string, string | undefined>;
   if (!pubkey || message === undefined) throw new CliError('pkp sign-message needs --pubkey HEX --message TEXT', 2);
   const signed = await client(values).call('pkpSignMessage', {
-    publicKey: pubkey.startsWith('0x') ? pubkey : `0x${pubkey}`,
+    publicKey: optionValue(PublicKey, '--pubkey', pubkey),
     message,
   });
   print(values, signed, signed.signature);
@@ -103,6 +103,9 @@ export const pkpSignMessageCommand: CommandHandler = async (values) => {
 export const faucetCommand: CommandHandler = async (values) => {
   const { address, amount } = values as Record<string, string | undefined>;
   if (!address) throw new CliError('faucet needs --address ADDRESS', 2);
-  const { balanceWei } = await client(values).call('faucet', { address, ...(amount ? { amountEth: amount } : {}) });
+  const { balanceWei } = await client(values).call('faucet', {
+    address: optionValue(Address, '--address', address),
+    ...(amount ? { amountEth: amount } : {}),
+  });
   print(values, { balanceWei }, `${address} now holds ${balanceWei} wei`);
 };

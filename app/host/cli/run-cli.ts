@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ApiCallError } from '../../shared/api/client.ts';
 import { CliError } from './cli-error.ts';
 /** A command; it may return an exit code (e.g. 1 for "verified: not valid"). */
 export type CommandHandler = (
@@ -230,6 +231,13 @@ export async function runCli(argv: string[]): Promise<number> {
     const run = await command.load();
     return (await run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals)) ?? 0;
   } catch (err) {
+    // A refusal by the host that names fields: one line per field, by the option that gave it.
+    const fieldErrors = (err as Partial<ApiCallError> | undefined)?.fieldErrors;
+    if (fieldErrors?.length) {
+      const { fieldErrorLines } = await import('./cli-values.ts');
+      for (const line of fieldErrorLines(fieldErrors)) console.error(`litbox: ${line}`);
+      return 1;
+    }
     console.error(`litbox: ${err instanceof Error ? err.message : String(err)}`);
     return err instanceof CliError ? err.exitCode : 1;
   }

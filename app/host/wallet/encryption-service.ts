@@ -5,6 +5,7 @@ import { parseConditions, type ConditionList } from '../../shared/conditions/acc
 import { uncheckableConditionFields } from '../../shared/conditions/checkable-conditions.ts';
 import type { LitClient } from '../lit-client/lit-client.ts';
 import type { PkpAuth } from './pkp-signer.ts';
+import type { PublicKey } from '../../shared/wire-values.ts';
 
 /** Bad input to encryption (conditions, data): the message says what to fix, `fields` which field. */
 export class EncryptionInputError extends Error {
@@ -59,12 +60,8 @@ export class EncryptionService {
     }
   }
 
-  async decrypt(encrypted: EncryptedData, auth: PkpAuth, pkpPublicKey?: string): Promise<ApiOutput<'decrypt'>> {
-    const result = await this.lit.decrypt({
-      encrypted,
-      ...auth,
-      ...(pkpPublicKey ? { pkpPublicKey: pkpPublicKey.startsWith('0x') ? pkpPublicKey : `0x${pkpPublicKey}` } : {}),
-    });
+  async decrypt(encrypted: EncryptedData, auth: PkpAuth, pkpPublicKey?: PublicKey): Promise<ApiOutput<'decrypt'>> {
+    const result = await this.lit.decrypt({ encrypted, ...auth, ...(pkpPublicKey ? { pkpPublicKey } : {}) });
     let text: string | undefined;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(result.plaintext);

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { AddressText, isWireValue, PublicKeyText, TransactionHashText } from '../../shared/wire-values.ts';
 
 /** The tabs of one PKP's page. */
 export type PkpTab = 'overview' | 'send' | 'message' | 'typed-data' | 'export' | 'ceramic' | 'history';
@@ -80,14 +81,15 @@ export function routeFromHash(hash: string): Route | undefined {
           ? { section, tab: 'run' }
           : undefined;
     case 'pkp': {
-      if (!first || !/^0x04[0-9a-fA-F]{128}$/.test(first)) return undefined;
+      // Only the 0x04… form names a page (the one links are made with).
+      if (!first?.startsWith('0x') || !isWireValue(PublicKeyText, first)) return undefined;
       const tab = (second ?? 'overview') as PkpTab;
       return PKP_TABS.includes(tab) ? { section, publicKey: first, tab } : undefined;
     }
     case 'account':
-      return first && /^0x[0-9a-fA-F]{40}$/.test(first) ? { section, address: first } : undefined;
+      return isWireValue(AddressText, first) ? { section, address: first } : undefined;
     case 'tx':
-      return first && /^0x[0-9a-fA-F]{64}$/.test(first) ? { section, hash: first } : undefined;
+      return isWireValue(TransactionHashText, first) ? { section, hash: first } : undefined;
     default:
       return undefined;
   }

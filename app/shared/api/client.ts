@@ -1,17 +1,20 @@
-import { apiCalls, ApiError, type ApiCallName, type ApiInput, type ApiOutput } from './contract.ts';
+import { apiCalls, ApiError, type ApiCallName, type ApiInput, type ApiOutput, type FieldError } from './contract.ts';
 
-/** A failed API call, carrying the server's error code. */
+/** A failed API call, carrying the server's error code and, for a bad input, the fields it is about. */
 export class ApiCallError extends Error {
   readonly code: ApiError['code'];
   readonly status: number;
-  /** The host's per-field messages, for a bad input (shown next to each field). */
-  readonly fields: Record<string, string> | undefined;
-  constructor(code: ApiError['code'], message: string, status: number, fields?: Record<string, string>) {
+  /** The host's per-field messages, in its order (each shows next to its field). */
+  readonly fieldErrors: readonly FieldError[];
+  /** The same by field name, for a look-up; undefined when the error names no field. */
+  readonly fields: Readonly<Record<string, string>> | undefined;
+  constructor(code: ApiError['code'], message: string, status: number, fieldErrors: readonly FieldError[] = []) {
     super(message);
     this.name = 'ApiCallError';
     this.code = code;
     this.status = status;
-    this.fields = fields;
+    this.fieldErrors = fieldErrors;
+    this.fields = fieldErrors.length ? Object.fromEntries(fieldErrors.map((f) => [f.field, f.message])) : undefined;
   }
 }
 

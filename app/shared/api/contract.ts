@@ -3,6 +3,21 @@ import { ContractAddresses } from '../contracts/addresses.ts';
 import { LitSdkContexts } from '../lit-sdk/contexts.ts';
 import { EncryptedData, MAX_PLAINTEXT_BYTES } from '../encryption/encrypted-data.ts';
 import { ProviderState } from '../provider/provider-wire.ts';
+import {
+  Address,
+  AddressText,
+  Cid,
+  Digest,
+  Hex,
+  HexText,
+  PkpSignature,
+  PublicKey,
+  SignatureHex,
+  TransactionHash,
+} from '../wire-values.ts';
+
+/** The Lit SDK's signature shape, plus which nodes' shares made it. */
+export { PkpSignature };
 
 /**
  * The one API contract between the host and every caller (renderer, CLI, tests).
@@ -136,8 +151,8 @@ export type SignAs = z.infer<typeof SignAs>;
 
 export const PkpSignInput = z
   .object({
-    publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'must be a 65-byte uncompressed public key (0x04…)'),
-    toSign: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte digest: 0x followed by 64 hex digits'),
+    publicKey: PublicKey,
+    toSign: Digest,
     as: SignAs.optional(),
   })
   .strict();
@@ -145,24 +160,7 @@ export const PkpSignInput = z
 export const Account = z.object({ sub: z.string(), email: z.string().optional(), authMethodId: z.string() });
 export type Account = z.infer<typeof Account>;
 
-/** The Lit SDK's signature shape, plus which nodes' shares made it. */
-export const PkpSignature = z.object({
-  r: z.string(),
-  s: z.string(),
-  recid: z.number().int(),
-  signature: z.string(),
-  publicKey: z.string(),
-  dataSigned: z.string(),
-  nodes: z.array(z.number().int()),
-});
-export type PkpSignature = z.infer<typeof PkpSignature>;
-
 export const WalletInfo = z.object({ address: z.string(), balanceWei: z.string() });
-
-const CidText = z.string().regex(/^Qm[1-9A-HJ-NP-Za-km-z]{44}$/, 'must be a CIDv0 (Qm… in base58)');
-const PublicKeyText = z
-  .string()
-  .regex(/^(0x)?04[0-9a-fA-F]{128}$/, 'must be a 65-byte uncompressed public key (0x04…)');
 
 export const ActionRunInput = z
   .object({
@@ -171,7 +169,7 @@ export const ActionRunInput = z
       .min(1)
       .max(16 * 1024 * 1024)
       .optional(),
-    ipfsId: CidText.optional(),
+    ipfsId: Cid.optional(),
     jsParams: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
@@ -202,10 +200,8 @@ export const MintGrantBurnVerdict = z.object({
 
 export const NodeIndexInput = z.object({ index: z.number().int().min(1) }).strict();
 
-const AddressText = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address');
 const EthText = z.string().regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 0.25');
 const WeiText = z.string().regex(/^\d+$/, 'must be a whole number (wei)');
-const HexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'must be hex bytes: 0x followed by pairs of hex digits');
 const ScopeIds = z.array(z.number().int());
 
 /** A PKP as the chain knows it: owner, balance, who may sign with it, and its history from events. */
@@ -249,7 +245,7 @@ export const PreparedTransaction = z.object({
   nonce: z.number().int().min(0),
   to: AddressText,
   valueWei: WeiText,
-  data: HexData,
+  data: HexText,
   gasLimit: WeiText,
   maxFeePerGas: WeiText,
   maxPriorityFeePerGas: WeiText,
@@ -267,10 +263,10 @@ export type DecodedCall = z.infer<typeof DecodedCall>;
 
 /** A transaction from a PKP, as a person fills it in (nonce, gas and fees may be left to the host). */
 const PkpTransactionRequest = z.object({
-  publicKey: PublicKeyText,
-  to: AddressText,
+  publicKey: PublicKey,
+  to: Address,
   valueEth: EthText,
-  data: HexData.optional(),
+  data: Hex.optional(),
 });
 
 /** A CACAO (chain-agnostic object capability) as @didtools/cacao reads it: header, payload, signature. */
@@ -295,7 +291,7 @@ export const CacaoJson = z.object({
 /** A Ceramic sign-in for a PKP, as did-session makes one: a did:pkh CACAO delegating to a session key. */
 export const CeramicSessionInput = z
   .object({
-    publicKey: PublicKeyText,
+    publicKey: PublicKey,
     /** What the session may write (did-session's resources): ceramic://* (the default) or stream URIs. */
     resources: z.array(z.string().min(1).max(2048)).min(1).max(64).optional(),
     /** Lifetime from now; did-session's default is a week. */
@@ -355,7 +351,7 @@ export const DecryptInput = z
     /** Who asks (default: the wallet account's auth sig). */
     as: SignAs.optional(),
     /** Ask as this PKP: its address is :userAddress; `as` must be permitted on it. */
-    pkpPublicKey: PublicKeyText.optional(),
+    pkpPublicKey: PublicKey.optional(),
   })
   .strict();
 
@@ -445,7 +441,7 @@ export const apiCalls = {
   socialLike: { input: z.object({ postId: z.number().int().min(1) }).strict(), output: SocialWrite },
   /** Could every write to a stream only have come from these actions? (`litbox verify --stream`) */
   verifyStream: {
-    input: z.object({ streamId: z.string().min(1).max(200), actions: z.array(CidText).min(1).max(50) }).strict(),
+    input: z.object({ streamId: z.string().min(1).max(200), actions: z.array(Cid).min(1).max(50) }).strict(),
     output: z.object({ valid: z.boolean(), streamId: z.string(), checks: MintGrantBurnVerdict.shape.checks }),
   },
   socialFeed: {
@@ -484,24 +480,24 @@ export const apiCalls = {
   pkpPermissionChange: {
     input: z
       .object({
-        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        publicKey: PublicKey,
         change: z.discriminatedUnion('kind', [
           z.object({
             kind: z.literal('addAddress'),
-            address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+            address: Address,
             scopes: z.array(z.number().int().min(1).max(2)).min(1),
           }),
-          z.object({ kind: z.literal('removeAddress'), address: z.string().regex(/^0x[0-9a-fA-F]{40}$/) }),
+          z.object({ kind: z.literal('removeAddress'), address: Address }),
           z.object({
             kind: z.literal('addAction'),
-            ipfsId: CidText,
+            ipfsId: Cid,
             scopes: z.array(z.number().int().min(1).max(2)).min(1),
           }),
-          z.object({ kind: z.literal('removeAction'), ipfsId: CidText }),
+          z.object({ kind: z.literal('removeAction'), ipfsId: Cid }),
           z.object({
             kind: z.literal('removeAuthMethod'),
             authMethodType: z.number().int().min(1),
-            id: z.string().regex(/^0x([0-9a-fA-F]{2})+$/),
+            id: Hex.refine((id) => id.length > 2, 'must be at least one byte of hex'),
           }),
         ]),
         as: SignAs.optional(),
@@ -534,7 +530,7 @@ export const apiCalls = {
   faucet: {
     input: z
       .object({
-        address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address'),
+        address: Address,
         amountEth: z
           .string()
           .regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 1.5')
@@ -546,10 +542,10 @@ export const apiCalls = {
   pkpSend: {
     input: z
       .object({
-        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
-        to: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be an Ethereum address'),
-        valueEth: z.string().regex(/^\d+(\.\d+)?$/, 'must be an amount of ETH like 0.25'),
-        data: HexData.optional(),
+        publicKey: PublicKey,
+        to: Address,
+        valueEth: EthText,
+        data: Hex.optional(),
         /** The nonce, gas and fees a preview filled in: the transaction is then signed exactly so. */
         prepared: PreparedTransaction.pick({
           nonce: true,
@@ -609,11 +605,11 @@ export const apiCalls = {
     }).strict(),
     output: z.object({ rawTransaction: z.string(), hash: z.string(), from: z.string() }),
   },
-  pkpDetails: { input: z.object({ publicKey: PublicKeyText }).strict(), output: PkpDetails },
+  pkpDetails: { input: z.object({ publicKey: PublicKey }).strict(), output: PkpDetails },
   pkpSignMessage: {
     input: z
       .object({
-        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        publicKey: PublicKey,
         message: z.string().max(100_000),
         as: SignAs.optional(),
       })
@@ -623,7 +619,7 @@ export const apiCalls = {
   pkpSignTypedData: {
     input: z
       .object({
-        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        publicKey: PublicKey,
         typedData: z.object({
           domain: z.record(z.string(), z.unknown()),
           types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
@@ -638,7 +634,7 @@ export const apiCalls = {
   passkeyAdd: {
     input: z
       .object({
-        publicKey: z.string().regex(/^(0x)?04[0-9a-fA-F]{128}$/),
+        publicKey: PublicKey,
         registration: z.string().min(1).max(16_384),
         as: SignAs,
       })
@@ -658,22 +654,20 @@ export const apiCalls = {
   },
   actionRun: { input: ActionRunInput, output: ActionRunResult },
   actionGrant: {
-    input: z
-      .object({ publicKey: PublicKeyText, ipfsId: CidText, scope: z.number().int().min(1).max(2).default(1) })
-      .strict(),
+    input: z.object({ publicKey: PublicKey, ipfsId: Cid, scope: z.number().int().min(1).max(2).default(1) }).strict(),
     output: z.object({ transactionHash: z.string() }),
   },
   pkpMintGrantBurn: {
-    input: z.object({ ipfsId: CidText }).strict(),
+    input: z.object({ ipfsId: Cid }).strict(),
     output: Pkp.extend({ transactionHash: z.string() }),
   },
   verifyMintGrantBurn: {
     input: z
       .object({
-        publicKey: PublicKeyText,
+        publicKey: PublicKey,
         code: z.string().min(1),
-        signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte signature (0x r‖s‖v)'),
-        digest: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte digest'),
+        signature: SignatureHex,
+        digest: Digest,
       })
       .strict(),
     output: MintGrantBurnVerdict,
@@ -692,7 +686,7 @@ export const apiCalls = {
         id: z.string().min(1).max(64),
         approve: z.boolean(),
         /** For a connection: the PKPs (public keys) the client may see; at least one to approve. */
-        publicKeys: z.array(PublicKeyText).max(64).optional(),
+        publicKeys: z.array(PublicKey).max(64).optional(),
         /** For a signature: the auth method the nodes check (default: the wallet account). */
         as: SignAs.optional(),
       })
@@ -705,7 +699,7 @@ export const apiCalls = {
   pkpRename: {
     input: z
       .object({
-        publicKey: PublicKeyText,
+        publicKey: PublicKey,
         name: z.string().max(MAX_PKP_NAME_LENGTH, `a name has at most ${MAX_PKP_NAME_LENGTH} characters`),
       })
       .strict(),
@@ -713,20 +707,30 @@ export const apiCalls = {
   },
   /** One account's history, newest first: its transactions on the chain (incoming too) and the wallet's record. */
   accountHistory: {
-    input: z.object({ address: AddressText }).strict(),
+    input: z.object({ address: Address }).strict(),
     output: z.object({ entries: z.array(AccountHistoryEntry) }),
   },
   /** One transaction and its receipt, with its call data decoded when it calls a PKP contract. */
   transaction: {
-    input: z.object({ hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be a transaction hash') }).strict(),
+    input: z.object({ hash: TransactionHash }).strict(),
     output: TransactionDetail,
   },
 } as const;
 
 export type ApiCalls = typeof apiCalls;
 export type ApiCallName = keyof ApiCalls;
+/** What a caller sends: plain strings, optional fields that have defaults. */
 export type ApiInput<N extends ApiCallName> = z.input<ApiCalls[N]['input']>;
+/** What a handler receives once the server parsed it: values normalised and branded (wire-values.ts), defaults filled in. */
+export type ApiParsedInput<N extends ApiCallName> = z.output<ApiCalls[N]['input']>;
 export type ApiOutput<N extends ApiCallName> = z.infer<ApiCalls[N]['output']>;
+
+/**
+ * One field a refused input is about: its path joined with dots ("to", "conditions.0.method";
+ * "input" for the whole), and what is wrong with it in plain words ("must be an Ethereum address").
+ */
+export const FieldError = z.object({ field: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldError>;
 
 /** What the server answers when a call fails: a code a program can branch on, a message a person can act on. */
 export const ApiError = z.object({
@@ -741,9 +745,10 @@ export const ApiError = z.object({
     'unavailable',
     'internal',
   ]),
+  /** The whole story in one sentence, field names included (what clients older than `fields` show). */
   message: z.string(),
-  /** For a bad input: each field it is about ("to", "conditions.0.method") with a plain message for it. */
-  fields: z.record(z.string(), z.string()).optional(),
+  /** For a bad input: each field it is about, in the order found, with a plain message for it. */
+  fields: z.array(FieldError).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
 

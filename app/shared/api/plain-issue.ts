@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FieldError } from './contract.ts';
 
 /**
  * A schema issue in words a person can act on, instead of the validator's own text
@@ -39,4 +40,19 @@ function article(type: string): string {
 /** The field an issue is about: its path joined with dots ("conditions.0.method"), "input" for the whole. */
 export function issueField(issue: z.core.$ZodIssue): string {
   return issue.path.map(String).join('.') || 'input';
+}
+
+/** A refused input's issues as field errors: one per field (its first issue), in the order found. */
+export function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const byField = new Map<string, string>();
+  for (const issue of issues) {
+    const field = issueField(issue);
+    if (!byField.has(field)) byField.set(field, plainIssue(issue));
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
+/** Field errors in one sentence, for the top-level message: "to: must be an Ethereum address; valueEth: …". */
+export function fieldErrorsSentence(fields: readonly FieldError[]): string {
+  return fields.map((f) => `${f.field}: ${f.message}`).join('; ');
 }

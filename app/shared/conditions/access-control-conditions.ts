@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AddressText } from '../wire-values.ts';
 
 /**
  * Lit's access control conditions, in its JSON shape, for the sandbox chain (named "litbox").
@@ -46,7 +47,7 @@ const AbiParam = z
 export const EvmContractCondition = z
   .object({
     conditionType: z.literal('evmContract').optional(),
-    contractAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'contractAddress must be an address'),
+    contractAddress: AddressText,
     functionName: z.string().max(64),
     functionParams: z.array(z.string().max(256)).max(8),
     functionAbi: z

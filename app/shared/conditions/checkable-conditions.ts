@@ -1,4 +1,5 @@
 import type { Condition, ConditionList } from './access-control-conditions.ts';
+import { ADDRESS_PATTERN } from '../wire-values.ts';
 
 /**
  * Which conditions the nodes can check (app/nodes/conditions/evm-conditions.ts). Data
@@ -22,7 +23,6 @@ export function uncheckableConditionFields(list: ConditionList, path = 'conditio
   return fields;
 }
 
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const INTEGER = /^-?(0x[0-9a-fA-F]+|\d+)$/;
 const ORDERING = new Set(['>', '>=', '<', '<=']);
 const CHECKED =
@@ -61,13 +61,13 @@ function conditionProblems(c: Condition, at: string): Record<string, string> {
       `the nodes cannot check method "${c.method}" with standardContractType "${c.standardContractType}"; they check: ${CHECKED}`;
     return fields;
   }
-  if (method.needsContract && !ADDRESS.test(c.contractAddress))
+  if (method.needsContract && !ADDRESS_PATTERN.test(c.contractAddress))
     fields[`${at}.contractAddress`] = 'must be a contract address (0x and 40 hex digits)';
   if (c.parameters.length < method.params)
     fields[`${at}.parameters`] = `${c.method} needs ${method.params} parameter(s), ${c.parameters.length} given`;
   else if (c.method === 'eth_getBalance' || c.method === 'balanceOf') {
     const owner = c.parameters[0]!;
-    if (owner !== ':userAddress' && !ADDRESS.test(owner))
+    if (owner !== ':userAddress' && !ADDRESS_PATTERN.test(owner))
       fields[`${at}.parameters`] = `the first parameter must be an address or :userAddress, not "${owner}"`;
   }
   if (method.result === 'number') {
@@ -79,7 +79,7 @@ function conditionProblems(c: Condition, at: string): Record<string, string> {
   } else {
     if (comparator !== '=' && comparator !== '!=')
       fields[`${at}.returnValueTest.comparator`] = `an address compares only with = or !=, not "${comparator}"`;
-    if (value !== ':userAddress' && !ADDRESS.test(value))
+    if (value !== ':userAddress' && !ADDRESS_PATTERN.test(value))
       fields[`${at}.returnValueTest.value`] = `must be an address or :userAddress, not "${value}"`;
   }
   return fields;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADDRESS_PATTERN } from '../wire-values.ts';
 
 /**
  * Where the Litbox contracts live on a chain. Genesis returns it; the host keeps it in the
@@ -12,7 +13,7 @@ export const CONTRACT_NAMES = ['Staking', 'PKPNFT', 'PubkeyRouter', 'PKPPermissi
  */
 export const LIT_SDK_CONTRACT_NAMES = ['PriceFeed', 'Ledger', 'PaymentDelegation'] as const;
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
+const address = z.string().regex(ADDRESS_PATTERN, 'must be a 0x-prefixed 20-byte hex address');
 
 export const ContractAddresses = z.object({
   PKPNFT: address,

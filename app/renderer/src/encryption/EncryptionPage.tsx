@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiCallError, type ApiClient } from '../../../shared/api/client.ts';
-import type { ApiOutput, Pkp } from '../../../shared/api/contract.ts';
+import type { ApiOutput, FieldError, Pkp } from '../../../shared/api/contract.ts';
 import { Field } from '../ui/Field.tsx';
 import {
   buildConditions,
@@ -35,10 +35,10 @@ function useDownloadUrl(data: BlobPart | undefined, type: string): string | unde
 }
 
 /** The host's field errors about the conditions ("conditions.0.method: …"), one per line; undefined if none. */
-function conditionFieldErrors(fields: Record<string, string> | undefined): string | undefined {
-  const lines = Object.entries(fields ?? {})
-    .filter(([field]) => field === 'conditions' || field.startsWith('conditions.'))
-    .map(([field, message]) => (field === 'conditions' ? message : `${field}: ${message}`));
+function conditionFieldErrors(fieldErrors: readonly FieldError[]): string | undefined {
+  const lines = fieldErrors
+    .filter(({ field }) => field === 'conditions' || field.startsWith('conditions.'))
+    .map(({ field, message }) => (field === 'conditions' ? message : `${field}: ${message}`));
   return lines.length ? lines.join('\n') : undefined;
 }
 
@@ -188,7 +188,7 @@ function EncryptForm({ client, networkReady }: { client: ApiClient; networkReady
         mode === 'text' ? { text } : { dataBase64: await readAsBase64(file!), fileName: file!.name.slice(0, 255) };
       setResult(await client.call('encrypt', { conditions, ...data }));
     } catch (err) {
-      const refused = err instanceof ApiCallError ? conditionFieldErrors(err.fields) : undefined;
+      const refused = err instanceof ApiCallError ? conditionFieldErrors(err.fieldErrors) : undefined;
       if (refused) setConditionsRefused(refused);
       else setError((err as Error).message);
     } finally {

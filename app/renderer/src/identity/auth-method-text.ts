@@ -1,5 +1,6 @@
 import { AUTH_METHOD_TYPE } from '../../../shared/contracts/ids.ts';
 import type { Account } from '../../../shared/api/contract.ts';
+import { AddressText, isWireValue } from '../../../shared/wire-values.ts';
 
 const PASSKEYS_HERE_KEY = 'litbox.passkeysHere';
 
@@ -37,7 +38,7 @@ export function authMethodText(
     return passkeysHere().includes(method.id.toLowerCase())
       ? { what: 'passkey on this device', detail: 'made in this browser' }
       : { what: 'a passkey', detail: 'made on another device or browser' };
-  if (method.authMethodType === AUTH_METHOD_TYPE.EthWallet && /^0x[0-9a-fA-F]{40}$/.test(method.id))
+  if (method.authMethodType === AUTH_METHOD_TYPE.EthWallet && isWireValue(AddressText, method.id))
     return { what: method.id, detail: 'a wallet address' };
   return { what: method.typeName, detail: method.id };
 }

@@ -11,14 +11,13 @@ import { Address, ShortHex } from '../ui/Address.tsx';
 import { Amount } from '../ui/Amount.tsx';
 import { toast } from '../ui/toasts.tsx';
 import { rememberPasskeyHere } from '../identity/auth-method-text.ts';
+import { DigestText, isWireValue } from '../../../shared/wire-values.ts';
 
 interface Props {
   client: ApiClient;
   /** False while the network is starting: minting and signing wait for it. */
   networkReady: boolean;
 }
-
-const DIGEST = /^0x[0-9a-fA-F]{64}$/;
 
 function randomDigest(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -94,7 +93,7 @@ export function PkpsPage({ client, networkReady }: Props) {
   const sign = async (event: React.FormEvent) => {
     event.preventDefault();
     setSignature(undefined);
-    if (!DIGEST.test(digest)) {
+    if (!isWireValue(DigestText, digest)) {
       setSignError('The digest must be 32 bytes: 0x followed by 64 hex digits.');
       return;
     }

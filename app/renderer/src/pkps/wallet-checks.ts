@@ -1,5 +1,6 @@
 import { ethers } from 'ethers';
 import type { Account, ApiOutput } from '../../../shared/api/contract.ts';
+import { AddressText, HexText, isWireValue } from '../../../shared/wire-values.ts';
 
 /**
  * Checks of what a person typed into the wallet's forms, run before anything is sent: each
@@ -8,7 +9,7 @@ import type { Account, ApiOutput } from '../../../shared/api/contract.ts';
 
 export function checkAddress(text: string): string | undefined {
   if (text === '') return 'Enter the address to send to.';
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) return 'Not an Ethereum address: 0x followed by 40 hex digits.';
+  if (!isWireValue(AddressText, text)) return 'Not an Ethereum address: 0x followed by 40 hex digits.';
   if (!ethers.isAddress(text))
     return 'The capital letters of this address do not match its checksum: check for a typo.';
   return undefined;
@@ -57,7 +58,7 @@ export function checkGwei(text: string): string | undefined {
 
 export function checkHexData(text: string): string | undefined {
   if (text === '' || text === '0x') return undefined;
-  if (!/^0x([0-9a-fA-F]{2})*$/.test(text)) return 'Data must be hex bytes: 0x followed by pairs of hex digits.';
+  if (!isWireValue(HexText, text)) return 'Data must be hex bytes: 0x followed by pairs of hex digits.';
   return undefined;
 }
 

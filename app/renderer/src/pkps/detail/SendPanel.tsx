@@ -20,6 +20,7 @@ import { Amount } from '../../ui/Amount.tsx';
 import { Address } from '../../ui/Address.tsx';
 import { maxSendable } from '../../ui/format-amount.ts';
 import { toast } from '../../ui/toasts.tsx';
+import { AddressText, isWireValue } from '../../../../shared/wire-values.ts';
 
 type Receipt = ApiOutput<'pkpSend'>;
 
@@ -103,7 +104,7 @@ export function SendPanel({ client, details, walletAddress, accounts, refresh }:
     try {
       const probe = await client.call('pkpTransactionPreview', {
         publicKey: details.publicKey,
-        to: /^0x[0-9a-fA-F]{40}$/.test(to) ? to : details.ethAddress,
+        to: isWireValue(AddressText, to) ? to : details.ethAddress,
         // 1 wei: the same gas as any plain transfer, and a value every check accepts.
         valueEth: '0.000000000000000001',
         data: hexData,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ApiOutput } from '../../../../shared/api/contract.ts';
 import { ApiCallError } from '../../../../shared/api/client.ts';
-import { splitFieldErrors, splitNamedFields } from '../../ui/field-errors.ts';
+import { placeFieldErrors } from '../../ui/field-errors.ts';
 
 export type Preview = ApiOutput<'pkpTransactionPreview'>;
 export type FieldErrors = Record<string, string | undefined>;
@@ -26,15 +26,11 @@ export function useReview(fieldOf: Record<string, string>) {
     try {
       setPreview(await ask());
     } catch (err) {
-      // The host names the fields (ApiCallError.fields); older messages are split from the text.
-      const named = err instanceof ApiCallError ? err.fields : undefined;
-      const split = named
-        ? splitNamedFields(named, (err as Error).message, Object.keys(fieldOf))
-        : splitFieldErrors((err as Error).message, Object.keys(fieldOf));
-      const mapped: FieldErrors = {};
-      for (const [field, message] of Object.entries(split.fields)) mapped[fieldOf[field]!] = message;
-      setErrors(mapped);
-      setError(split.other);
+      // The host names the fields as data (ApiCallError.fieldErrors); any other failure has none.
+      const fieldErrors = err instanceof ApiCallError ? err.fieldErrors : [];
+      const placed = placeFieldErrors(fieldErrors, (err as Error).message, fieldOf);
+      setErrors(placed.fields);
+      setError(placed.other);
     } finally {
       setReviewing(false);
     }
