@@ -1,3 +1,4 @@
+import { Digest, PublicKey, WIRE_MESSAGES } from '../../shared/wire-values.ts';
 import type { PkpSignRequest, PkpSignResult } from './client-types.ts';
 import { NotEnoughNodesError, PresignaturesSpoiledError, SigningRefusedError } from './errors.ts';
 import type { NodeCallError } from './node-request.ts';
@@ -19,14 +20,15 @@ const BIND_GRACE_MS = 5;
  * refusal-or-retry.ts for which failures end the request instead).
  */
 export async function pkpSign(network: LitNetwork, request: PkpSignRequest): Promise<PkpSignResult> {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(request.toSign))
-    throw new SigningRefusedError('toSign must be a 32-byte digest (0x followed by 64 hex digits)');
+  // The client's own door: callers inside the host (not only the API) reach it with plain strings.
+  const digest = Digest.safeParse(request.toSign);
+  if (!digest.success) throw new SigningRefusedError(`toSign ${WIRE_MESSAGES.digest}`);
   if (!request.authSig && !request.authMethods?.length)
     throw new SigningRefusedError('signing needs an auth sig or an auth method that the PKP permits');
-  if (!/^(0x)?04[0-9a-fA-F]{128}$/.test(request.publicKey))
-    throw new SigningRefusedError('publicKey must be a 65-byte uncompressed secp256k1 key (0x04…)');
+  const key = PublicKey.safeParse(request.publicKey);
+  if (!key.success) throw new SigningRefusedError(`publicKey ${WIRE_MESSAGES.publicKey}`);
   const { threshold, nodeCount } = network;
-  const publicKey = `0x${request.publicKey.replace(/^0x/, '').toLowerCase()}`;
+  const publicKey: string = key.data;
   const problems: string[] = [];
   let spoiled = 0;
   // A presignature someone else bound meanwhile costs a retry, not the request: it is dropped

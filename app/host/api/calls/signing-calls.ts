@@ -7,7 +7,7 @@ export function signingCalls(ctx: CallContext) {
     pkpSign: {
       run: async ({ publicKey, toSign, as }) => {
         const s = ctx.services();
-        return s.lit.pkpSign({ publicKey, toSign, ...(await authFor(s, as)) });
+        return s.pkpSigner(publicKey, await authFor(s, as)).signDigest(toSign);
       },
       activity: {
         kind: 'signature',
