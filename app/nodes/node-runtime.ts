@@ -199,8 +199,7 @@ export class NodeRuntime {
       litSealedRoute(
         'pkpSign',
         litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey),
-        (request, caller) =>
-          litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
+        (request, caller) => litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),
     ];
   }

@@ -113,13 +113,7 @@ describe.skipIf(!installed)("Lit's v8 SDK signs with a PKP on a Litbox sandbox",
     );
 
     const { code, out } = await runPkpSignCheck(
-      [
-        status.litSdk!.nagaNetworkContextPath,
-        status.chain.rpcUrl,
-        pkp.publicKey,
-        other.publicKey,
-        String(CALLS),
-      ],
+      [status.litSdk!.nagaNetworkContextPath, status.chain.rpcUrl, pkp.publicKey, other.publicKey, String(CALLS)],
       eoa.privateKey,
     );
     const line = /^litbox-result: (.*)$/m.exec(out)?.[1];

@@ -99,11 +99,14 @@ function signingSet(ctx: NodeContext, nodeSet: PkpSignRequest['nodeSet']): numbe
   for (const node of nodeSet) {
     const index = byAddress.get(normaliseNodeAddress(node.socketAddress));
     if (index === undefined)
-      throw new LitRequestError('pkpSign', 'bad_request', `nodeSet names ${node.socketAddress}, which is not a node of this network`);
+      throw new LitRequestError(
+        'pkpSign',
+        'bad_request',
+        `nodeSet names ${node.socketAddress}, which is not a node of this network`,
+      );
     set.add(index);
   }
-  if (!set.has(ctx.index))
-    throw new LitRequestError('pkpSign', 'bad_request', 'nodeSet does not name this node');
+  if (!set.has(ctx.index)) throw new LitRequestError('pkpSign', 'bad_request', 'nodeSet does not name this node');
   if (set.size < ctx.threshold)
     throw new LitRequestError(
       'pkpSign',

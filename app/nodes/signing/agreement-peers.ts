@@ -27,7 +27,11 @@ const ProposalBody = z.object({
   digest: z.string().regex(/^0x[0-9a-f]{64}$/),
   set: Set,
 });
-const CommitBody = z.object({ key: Key, presignatureId: z.string().min(1).max(200), bindings: z.array(Binding).max(64) });
+const CommitBody = z.object({
+  key: Key,
+  presignatureId: z.string().min(1).max(200),
+  bindings: z.array(Binding).max(64),
+});
 const AbortBody = z.object({ key: Key, reason: z.string().max(2000) });
 
 /** The leader's side: its messages to the other members of the set. */

@@ -60,7 +60,6 @@ export interface AgreementPeers {
   abort(to: number, key: string, reason: string): Promise<void>;
 }
 
-
 export interface AgreementOptions {
   /** How long a proposal waits at a member for the member's own request from the SDK. */
   requestWaitMs: number;
@@ -254,14 +253,12 @@ export class SigningAgreement {
     throw noAgreement(`the signing set found no presignature to use: ${lastProblem}`);
   }
 
-  private weightedShare(request: AgreementRequest, presignatureId: string, bindings: readonly NodeBinding[]): WeightedShare {
-    const { s, bigR } = releaseShare(
-      this.ctx,
-      presignatureId,
-      request.publicKey,
-      request.digest,
-      bindings,
-    );
+  private weightedShare(
+    request: AgreementRequest,
+    presignatureId: string,
+    bindings: readonly NodeBinding[],
+  ): WeightedShare {
+    const { s, bigR } = releaseShare(this.ctx, presignatureId, request.publicKey, request.digest, bindings);
     return { s: lagrangeWeight(request.set, this.ctx.index, s), bigR };
   }
 

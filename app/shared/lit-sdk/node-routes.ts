@@ -144,7 +144,10 @@ export const PkpSignRequest = z.object({
   authSig: z.unknown(),
   nodeSet: z.array(LitNodeSetEntry).min(1).max(64),
   epoch: z.number().int().min(0).optional(),
-  authMethods: z.array(z.object({ authMethodType: z.number(), accessToken: z.string().max(64 * 1024) })).max(8).optional(),
+  authMethods: z
+    .array(z.object({ authMethodType: z.number(), accessToken: z.string().max(64 * 1024) }))
+    .max(8)
+    .optional(),
   keySetId: z.string().max(100).optional(),
 });
 export type PkpSignRequest = z.infer<typeof PkpSignRequest>;
