@@ -1,4 +1,4 @@
-/* global process, console, performance, Buffer */
+/* global process, console, performance, Buffer, TextEncoder, setTimeout */
 // Signs with a PKP through Lit's own v8 SDK, unchanged, against a running Litbox sandbox, the way
 // a dapp does: an EOA auth context (the wallet's SIWE + ReCap granting pkp-signing), then
 // `litClient.chain.ethereum.pkpSign`. The SDK sends each node of its signing set its own request
