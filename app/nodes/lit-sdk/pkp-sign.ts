@@ -43,7 +43,7 @@ export async function litPkpSign(
   } catch {
     throw new LitRequestError('pkpSign', 'unknown_pkp', `${request.pubkey.slice(0, 12)}… is not a PKP of this network`);
   }
-  const set = signingSet(ctx, request.nodeSet);
+  const set = signingSetOf(ctx, request.nodeSet);
   const permitted = await ctx.permissions.requesterMaySign(
     tokenId,
     { address: session.requester, authMethods: [] },
@@ -93,7 +93,10 @@ export async function litPkpSign(
 }
 
 /** The SDK's node set as node indices (ascending), checked against Staking and the threshold. */
-function signingSet(ctx: NodeContext, nodeSet: PkpSignRequest['nodeSet']): number[] {
+export function signingSetOf(
+  ctx: Pick<NodeContext, 'index' | 'threshold' | 'nodeCount' | 'peers'>,
+  nodeSet: PkpSignRequest['nodeSet'],
+): number[] {
   const byAddress = new Map(ctx.peers.all().map((p) => [normaliseNodeAddress(p.endpoint), p.index]));
   const set = new Set<number>();
   for (const node of nodeSet) {
@@ -112,7 +115,7 @@ function signingSet(ctx: NodeContext, nodeSet: PkpSignRequest['nodeSet']): numbe
       'pkpSign',
       'signing_set_too_small',
       `the SDK asked ${set.size} nodes to sign, but this network needs ${ctx.threshold} of its ${ctx.nodeCount} ` +
-        `(Lit's SDK asks max(3, floor(2N/3)) nodes: run the sandbox with 3, 4, 6 or 9 nodes; see docs/LIT-SDK.md)`,
+        `(Lit's SDK asks max(3, floor(2N/3)) nodes: run the sandbox with 3, 4, 6, 9, 12, 15 or 18 nodes; see docs/LIT-SDK.md)`,
     );
   return [...set].sort((a, b) => a - b);
 }

@@ -76,7 +76,11 @@ function unreachable(to: number): Error {
 }
 
 function transport(from: number): AgreementPeers {
-  const deliver = async <R>(step: 'propose' | 'commit' | 'abort', to: number, handle: (n: TestNode) => R) => {
+  const deliver = async <R>(
+    step: 'propose' | 'commit' | 'abort',
+    to: number,
+    handle: (n: TestNode) => R | Promise<R>,
+  ): Promise<R> => {
     const target = nodes[to - 1]!;
     if (target.down || nodes[from - 1]!.down) throw unreachable(to);
     intercept(step, from, to, 'before');
