@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { LitEnvelope, LitEnvelopeError, openLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
 import { rawPublicKey } from '../node-identity.ts';
@@ -39,6 +39,8 @@ class SealedRefusal extends NodeRequestError {
 export interface LitIdentityKeys {
   secretKey: Uint8Array;
   publicKey: Uint8Array;
+  /** X25519 with a client's key, natively (see LitE2eeKeys). */
+  agree: (theirPublicKey: Uint8Array) => Uint8Array;
 }
 
 const CORS = { allowOrigin: isLocalhostOrigin, allowHeaders: LIT_REQUEST_HEADERS };
@@ -141,5 +143,15 @@ export function litIdentityKeys(encryptionKey: KeyObject, encryptionPublicKey: U
   const publicKey = new Uint8Array(rawPublicKey(encryptionKey));
   if (!Buffer.from(publicKey).equals(Buffer.from(encryptionPublicKey)))
     throw new Error('the node encryption key does not match its public key');
-  return { secretKey, publicKey };
+  const agree = (theirPublicKey: Uint8Array) =>
+    new Uint8Array(
+      diffieHellman({
+        privateKey: encryptionKey,
+        publicKey: createPublicKey({
+          key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(theirPublicKey).toString('base64url') },
+          format: 'jwk',
+        }),
+      }),
+    );
+  return { secretKey, publicKey, agree };
 }
