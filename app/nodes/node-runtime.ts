@@ -34,6 +34,7 @@ import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
+import { litExecuteJs } from './lit-sdk/execute-js.ts';
 import { SigningAgreement } from './signing/signing-agreement.ts';
 import { agreementPeers, agreementRoutes } from './signing/agreement-peers.ts';
 

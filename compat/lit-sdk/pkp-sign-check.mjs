@@ -1,10 +1,12 @@
-/* global process, console, performance, Buffer, TextEncoder, setTimeout */
+/* global process, console, performance, Buffer, TextEncoder, setTimeout, crypto */
 // Signs with a PKP through Lit's own v8 SDK, unchanged, against a running Litbox sandbox, the way
 // a dapp does: an EOA auth context (the wallet's SIWE + ReCap granting pkp-signing), then
 // `litClient.chain.ethereum.pkpSign`. The SDK sends each node of its signing set its own request
 // with no presignature; the nodes agree on one among themselves. Prints one line
 // `litbox-result: {json}` (the SDK logs freely on stdout around it) with:
 //   - `signatures`: each message signed, the SDK's answer and how long the call took;
+//   - `executions`: the same for `litClient.executeJs` running an action that signs with
+//     `Lit.Actions.signEcdsa` and sets a response;
 //   - `refusals`: the errors the SDK reports for a PKP the wallet may not use and for a key
 //     that is no PKP at all;
 //   - `wrongNode`: session signatures the SDK made for each node and a request to send with
@@ -49,7 +51,10 @@ try {
   const authContext = await authManager.createEoaAuthContext({
     config: { account },
     authConfig: {
-      resources: [['pkp-signing', '*']],
+      resources: [
+        ['pkp-signing', '*'],
+        ['lit-action-execution', '*'],
+      ],
       expiration: new Date(Date.now() + 10 * 60_000).toISOString(),
     },
     litClient,
@@ -76,7 +81,32 @@ try {
     });
   }
 
-  // 2. Refusals: a PKP the wallet may not use; a key that is no PKP of this network.
+  // 2. executeJs with Lit.Actions.signEcdsa, the same way, `calls / 2` times.
+  const action = [
+    'const digest = new Uint8Array(jsParams.toSign);',
+    "await Lit.Actions.signEcdsa({ toSign: digest, publicKey: jsParams.publicKey, sigName: 'sig' });",
+    "Lit.Actions.setResponse({ response: 'signed ' + jsParams.label });",
+  ].join('\n');
+  const executions = [];
+  for (let i = 0; i < Math.ceil(calls / 2); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 520));
+    const toSign = Array.from(crypto.getRandomValues(new Uint8Array(32)));
+    const started = performance.now();
+    const result = await litClient.executeJs({
+      code: action,
+      jsParams: { toSign, publicKey: permittedPkp, label: `#${i}` },
+      authContext,
+    });
+    executions.push({
+      toSign: Buffer.from(toSign).toString('hex'),
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      response: result.response,
+      signature: result.signatures?.sig?.signature,
+      recoveryId: result.signatures?.sig?.recoveryId,
+    });
+  }
+
+  // 3. Refusals: a PKP the wallet may not use; a key that is no PKP of this network.
   const refusals = {};
   for (const [name, pubKey] of [
     ['notPermitted', otherPkp],
@@ -90,7 +120,7 @@ try {
     }
   }
 
-  // 3. Session signatures for every node, and what to send with them.
+  // 4. Session signatures for every node, and what to send with them.
   const nodeUrls = Object.keys((await litClient.getContext()).handshakeResult.serverKeys);
   const sessionSigs = await issueSessionFromContext({
     authContext,
@@ -113,7 +143,9 @@ try {
     },
   };
 
-  console.log(`litbox-result: ${JSON.stringify({ address: account.address, signatures, refusals, wrongNode })}`);
+  console.log(
+    `litbox-result: ${JSON.stringify({ address: account.address, signatures, executions, refusals, wrongNode })}`,
+  );
 } finally {
   await litClient.disconnect();
   restoreFetch();

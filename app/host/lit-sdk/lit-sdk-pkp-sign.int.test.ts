@@ -46,6 +46,7 @@ interface SdkSignature {
 interface PkpSignCheck {
   address: string;
   signatures: SdkSignature[];
+  executions: { toSign: string; ms: number; response: string; signature: string; recoveryId: number }[];
   refusals: Record<'notPermitted' | 'notAPkp', { signed: boolean; name?: string; message?: string }>;
   wrongNode: { sessionSigs: Record<string, unknown>; request: Omit<PkpSignRequest, 'authSig'> };
 }
@@ -169,6 +170,24 @@ describe.skipIf(!installed)("Lit's v8 SDK signs with a PKP on a Litbox sandbox",
     );
   });
 
+  it('runs an action whose Lit.Actions.signEcdsa signature ethers recovers to the PKP address', () => {
+    expect(check.executions).toHaveLength(CALLS / 2);
+    for (const [i, e] of check.executions.entries()) {
+      expect(e.response).toBe(`signed #${i}`);
+      const sig = e.signature.replace(/^0x/, '');
+      const recovered = ethers.recoverAddress(`0x${e.toSign}`, {
+        r: `0x${sig.slice(0, 64)}`,
+        s: `0x${sig.slice(64, 128)}`,
+        v: 27 + e.recoveryId,
+      });
+      expect(recovered).toBe(pkp.ethAddress);
+    }
+    const ms = check.executions.map((e) => e.ms);
+    console.log(
+      `executeJs + signEcdsa at N = ${N}: Lit SDK v8 p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms (${ms.length} calls); uptime: ${execFileSync('uptime').toString().trim()}`,
+    );
+  });
+
   it('refuses a PKP the wallet may not use and a key that is no PKP, with the SDK’s own error', () => {
     expect(check.refusals.notPermitted).toMatchObject({ signed: false, name: 'NodeError' });
     expect(check.refusals.notPermitted.message).toContain(`${check.address} may not sign with this PKP`);
@@ -179,9 +198,10 @@ describe.skipIf(!installed)("Lit's v8 SDK signs with a PKP on a Litbox sandbox",
   });
 
   it('binds one presignature per SDK call at every node, none for a refusal, and never one for two messages', async () => {
-    // Right after the SDK's calls (a warm-up and CALLS, then the refused ones): one presignature
-    // each, bound at all three nodes; the refused calls bound nothing anywhere.
-    expect(sdkAudit.bindings).toBe(N * (1 + CALLS));
+    // Right after the SDK's calls (a warm-up and CALLS pkpSigns, CALLS / 2 actions signing once,
+    // then the refused ones): one presignature each, bound at all three nodes; the refused calls
+    // bound nothing anywhere.
+    expect(sdkAudit.bindings).toBe(N * (1 + CALLS + CALLS / 2));
     expect(sdkAudit.doubleBound).toEqual([]);
     // With Litbox's own signing after them: still no presignature bound or released for two messages.
     const audit = await auditPresignatureBindings(dataDir, N);

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
 import { LitEcdsaShare, type PkpSignData, type PkpSignRequest } from '../../shared/lit-sdk/node-routes.ts';
 import { secp256k1Group } from '../../shared/threshold/groups.ts';
@@ -68,28 +69,36 @@ export async function litPkpSign(
   const key = statementDigest('litbox-sdk-sign-v1', [requestId ?? '', tokenId, digest, set.join(',')]).toString('hex');
   const { s, bigR } = await agreement.sign({ key, tokenId, publicKey, digest, set });
 
-  const F = secp256k1Group.Fn;
-  const point = secp256k1Group.Point.fromBytes(bigR);
-  const key65 = Buffer.from(publicKey.slice(2), 'hex');
-  const keyPoint = secp256k1Group.Point.fromBytes(key65);
-  const quoted = (hex: string) => JSON.stringify(hex);
   return {
     success: true,
     signedData: [...request.toSign],
-    signatureShare: LitEcdsaShare.parse({
-      EcdsaSignedMessageShare: {
-        digest: digest.slice(2),
-        result: 'success',
-        share_id: quoted(String(ctx.index)),
-        peer_id: String(ctx.index),
-        signature_share: quoted(F.create(s).toString(16).padStart(64, '0')),
-        big_r: quoted(Buffer.from(point.toBytes(true)).toString('hex')),
-        compressed_public_key: quoted(Buffer.from(keyPoint.toBytes(true)).toString('hex')),
-        public_key: quoted(key65.toString('hex')),
-        sig_type: 'EcdsaK256Sha256',
-      },
-    }),
+    signatureShare: litEcdsaShare(ctx.index, digest, publicKey, s, bigR),
   };
+}
+
+/** A weighted share in Lit's format: scalars and points as JSON strings of hex, as Lit's nodes send them. */
+export function litEcdsaShare(
+  index: number,
+  digest: string,
+  publicKey: string,
+  s: bigint,
+  bigR: Uint8Array,
+): z.infer<typeof LitEcdsaShare> {
+  const key65 = Buffer.from(publicKey.replace(/^0x/, ''), 'hex');
+  const quoted = (hex: string) => JSON.stringify(hex);
+  return LitEcdsaShare.parse({
+    EcdsaSignedMessageShare: {
+      digest: digest.replace(/^0x/, ''),
+      result: 'success',
+      share_id: quoted(String(index)),
+      peer_id: String(index),
+      signature_share: quoted(secp256k1Group.Fn.create(s).toString(16).padStart(64, '0')),
+      big_r: quoted(Buffer.from(secp256k1Group.Point.fromBytes(bigR).toBytes(true)).toString('hex')),
+      compressed_public_key: quoted(Buffer.from(secp256k1Group.Point.fromBytes(key65).toBytes(true)).toString('hex')),
+      public_key: quoted(key65.toString('hex')),
+      sig_type: 'EcdsaK256Sha256',
+    },
+  });
 }
 
 /** The SDK's node set as node indices (ascending), checked against Staking and the threshold. */

@@ -36,6 +36,10 @@ export const LIT_ERROR_STATUS = {
   rate_limited: 429,
   /** The nodes of the signing set did not agree on a presignature for this request in time. */
   no_agreement: 503,
+  /** The Lit Action threw, timed out or broke a limit (its message says which). */
+  action_failed: 400,
+  /** Every Lit Action slot of this node is taken; try again. */
+  busy: 429,
   not_ready: 503,
   internal: 500,
 } as const;
@@ -179,6 +183,47 @@ export const PkpSignData = z.object({
 });
 export type PkpSignData = z.infer<typeof PkpSignData>;
 
+/**
+ * POST /web/execute/v2 (sealed), what `litClient.executeJs` sends each node of its set: the
+ * action's code in base64 (Litbox has no IPFS: the code must come along; an `ipfsId` beside it
+ * must be the code's CID), the user's params wrapped once more in `jsParams`, this node's session
+ * signature and the set.
+ */
+export const ExecuteJsLitRequest = z.object({
+  code: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .optional(),
+  ipfsId: z.string().max(100).optional(),
+  jsParams: z.object({ jsParams: z.record(z.string(), z.unknown()).optional() }).optional(),
+  authSig: z.unknown(),
+  nodeSet: z.array(LitNodeSetEntry).min(1).max(64),
+  epoch: z.number().int().min(0).optional(),
+  keySetId: z.string().max(100).optional(),
+});
+export type ExecuteJsLitRequest = z.infer<typeof ExecuteJsLitRequest>;
+
+/** One signature the action asked for, as the SDK combines it: the share is JSON text. */
+export const LitActionSignedShare = z.object({
+  sigType: z.literal('EcdsaK256Sha256'),
+  /** JSON text of a LitEcdsaShare. */
+  signatureShare: z.string(),
+  /** JSON text of the 65-byte public key's hex. */
+  publicKey: z.string(),
+  sigName: z.string(),
+});
+
+export const ExecuteJsLitData = z.object({
+  success: z.literal(true),
+  signedData: z.record(z.string(), LitActionSignedShare),
+  decryptedData: z.record(z.string(), z.unknown()),
+  claimData: z.record(z.string(), z.unknown()),
+  response: z.string(),
+  logs: z.string(),
+});
+export type ExecuteJsLitData = z.infer<typeof ExecuteJsLitData>;
+
 export interface LitNodeRoute<Req extends z.ZodType = z.ZodType, Data extends z.ZodType = z.ZodType> {
   path: string;
   /** Request and answer are end-to-end encrypted to and from the node's identity key. */
@@ -229,6 +274,27 @@ export const LIT_NODE_ROUTES = {
       'unknown_pkp',
       'not_permitted',
       'signing_set_too_small',
+      'rate_limited',
+      'no_agreement',
+      'not_ready',
+      'internal',
+    ],
+  },
+  executeJs: {
+    path: '/web/execute/v2',
+    sealed: true,
+    request: ExecuteJsLitRequest,
+    data: ExecuteJsLitData,
+    errors: [
+      'bad_request',
+      'cannot_decrypt',
+      'invalid_session',
+      'expired_session',
+      'session_for_other_node',
+      'resource_not_granted',
+      'signing_set_too_small',
+      'action_failed',
+      'busy',
       'rate_limited',
       'no_agreement',
       'not_ready',
