@@ -158,6 +158,7 @@ export class NodeRuntime {
       handler: (body) => handle(this.context(), parseJsonBody(body)),
       encode: toWireJson,
     });
+    const litKeys = litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey);
     return [
       nodeRoute('health', () => this.health()),
       nodeRoute('presignCount', () => ({ fresh: this.presigs.countFresh() })),
@@ -192,16 +193,24 @@ export class NodeRuntime {
       ),
       // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
       litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
-      litSealedRoute(
-        'encryptionSign',
-        litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey),
-        (request) => litEncryptionSign(this.context(), request),
+      litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
+      litSealedRoute('pkpSign', litKeys, (request, caller) =>
+        litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),
-      litSealedRoute(
-        'pkpSign',
-        litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey),
-        (request, caller) => litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
-      ),
+      litSealedRoute('executeJs', litKeys, async (request, caller) => {
+        const ctx = this.context();
+        const answer = await litExecuteJs(
+          ctx,
+          this.execution!,
+          this.agreement!,
+          this.bindLimiter,
+          request,
+          caller.requestId,
+        );
+        // Stopping: its runner processes were ended under the run (as for /web/execute).
+        if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
+        return answer;
+      }),
     ];
   }
 
