@@ -13,7 +13,7 @@ import { loadOrCreateWalletKey } from './vault/network-keys.ts';
 import { PkpService } from './wallet/pkp-service.ts';
 import { SandboxTransactor } from './wallet/sandbox-transactor.ts';
 import { PkpPermissionsService } from './wallet/pkp-permissions-service.ts';
-import { PkpTransactor } from './wallet/pkp-transactor.ts';
+import { PkpSigner, type PkpAuth } from './wallet/pkp-signer.ts';
 import { PkpWalletService } from './wallet/pkp-wallet-service.ts';
 import { PkpDetailsService } from './wallet/pkp-details-service.ts';
 import { ActivityLog } from './activity/activity-log.ts';
@@ -26,6 +26,8 @@ export interface WalletServices {
   pkps: PkpService;
   permissions: PkpPermissionsService;
   pkpWallet: PkpWalletService;
+  /** A PKP as an ethers Signer under the given auth: every PKP signature goes through one. */
+  pkpSigner(publicKey: string, auth: PkpAuth): PkpSigner;
   /** One PKP as the chain knows it: owner, balance, permissions, history. */
   pkpDetails: PkpDetailsService;
   /** The wallet's record of what it did, and of every PKP it made. */
@@ -95,7 +97,8 @@ export async function startWalletServices(options: {
   const walletTransactor = new SandboxTransactor(wallet, provider, options.chainId);
   const activity = new ActivityLog(options.activityFile);
   const names = new PkpNames(options.activityFile);
-  const pkpTransactor = new PkpTransactor(provider, lit, options.chainId);
+  const pkpNetwork = { lit, chainId: options.chainId, provider };
+  const pkpSigner = (publicKey: string, auth: PkpAuth) => new PkpSigner(pkpNetwork, publicKey, auth);
   /** The sandbox faucet: adds `amountWei` to an address's balance; returns the new balance. */
   const faucet = async (address: string, amountWei: bigint) => {
     const balance = (await provider.getBalance(address)) + amountWei;
@@ -109,18 +112,19 @@ export async function startWalletServices(options: {
       contracts,
       addresses: options.contracts,
       wallet: walletTransactor,
-      pkpTransactor,
+      pkpSigner,
       // A PKP about to send its own transaction gets gas money when it holds under 1 ETH.
       fund: async (address) => {
         if ((await provider.getBalance(address)) < parseEther('1')) await faucet(address, parseEther('10'));
       },
     }),
     faucet,
-    pkpWallet: new PkpWalletService(provider, lit, {
+    pkpWallet: new PkpWalletService(provider, {
       chainId: options.chainId,
       contracts: options.contracts,
-      transactor: pkpTransactor,
+      signer: pkpSigner,
     }),
+    pkpSigner,
     pkpDetails: new PkpDetailsService(contracts, options.contracts, provider),
     activity,
     names,

@@ -1,7 +1,7 @@
 import { ethers } from 'ethers';
 import type { SignAs } from '../../shared/api/contract.ts';
 import { DEFAULT_PROVIDER_PORT } from '../../shared/provider/provider-wire.ts';
-import type { PkpAuth } from '../wallet/pkp-transactor.ts';
+import type { PkpAuth } from '../wallet/pkp-signer.ts';
 import type { WalletServices } from '../wallet-services.ts';
 import { ApprovalQueue } from './approval-queue.ts';
 import { ChainSubscriptions } from './chain-subscriptions.ts';

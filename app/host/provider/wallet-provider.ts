@@ -10,7 +10,7 @@ import {
 } from '../../shared/provider/provider-wire.ts';
 import type { ActivityKind, ActivityLog } from '../activity/activity-log.ts';
 import { PUBLIC_METHODS } from '../chain/chain-door.ts';
-import type { PkpAuth } from '../wallet/pkp-transactor.ts';
+import type { PkpAuth } from '../wallet/pkp-signer.ts';
 import { WalletInputError, type PkpWalletService, type TypedDataRequest } from '../wallet/pkp-wallet-service.ts';
 import type { ApprovalDecision, ApprovalQueue } from './approval-queue.ts';
 import {

@@ -4,7 +4,7 @@ import { encryptWithConditions, type EncryptedData } from '../../shared/encrypti
 import { parseConditions, type ConditionList } from '../../shared/conditions/access-control-conditions.ts';
 import { uncheckableConditionFields } from '../../shared/conditions/checkable-conditions.ts';
 import type { LitClient } from '../lit-client/lit-client.ts';
-import type { PkpAuth } from './pkp-transactor.ts';
+import type { PkpAuth } from './pkp-signer.ts';
 
 /** Bad input to encryption (conditions, data): the message says what to fix, `fields` which field. */
 export class EncryptionInputError extends Error {

@@ -8,7 +8,7 @@ import {
   type LitboxContracts,
 } from '../../shared/contracts/index.ts';
 import type { Pkp } from '../../shared/api/contract.ts';
-import type { PkpAuth, PkpTransactor } from './pkp-transactor.ts';
+import type { PkpAuth, PkpSigner } from './pkp-signer.ts';
 import type { SandboxTransactor } from './sandbox-transactor.ts';
 
 /** An auth method as PKPPermissions keeps it, with the scopes to grant. */
@@ -39,21 +39,22 @@ export class PkpPermissionsService {
   private readonly contracts: LitboxContracts;
   private readonly addresses: ContractAddresses;
   private readonly wallet: SandboxTransactor;
-  private readonly pkpTransactor: PkpTransactor;
+  private readonly pkpSigner: (publicKey: string, auth: PkpAuth) => PkpSigner;
   private readonly fund: (address: string) => Promise<void>;
 
   constructor(options: {
     contracts: LitboxContracts;
     addresses: ContractAddresses;
     wallet: SandboxTransactor;
-    pkpTransactor: PkpTransactor;
+    /** The PKP as a signer, for a PKP that owns itself. */
+    pkpSigner: (publicKey: string, auth: PkpAuth) => PkpSigner;
     /** Tops up an address on the sandbox chain (the faucet), so a PKP can pay its gas. */
     fund: (address: string) => Promise<void>;
   }) {
     this.contracts = options.contracts;
     this.addresses = options.addresses;
     this.wallet = options.wallet;
-    this.pkpTransactor = options.pkpTransactor;
+    this.pkpSigner = options.pkpSigner;
     this.fund = options.fund;
   }
 
@@ -110,7 +111,7 @@ export class PkpPermissionsService {
       if (!auth)
         throw new Error('this PKP owns itself: the change must be signed by the PKP, with one of its auth methods');
       await this.fund(pkpAddress);
-      return this.pkpTransactor.send(change.kind, { publicKey }, { to: this.addresses.PKPPermissions, data }, auth);
+      return this.pkpSigner(publicKey, auth).sendAndWait(change.kind, { to: this.addresses.PKPPermissions, data });
     }
     if (owner === ethers.ZeroAddress) throw new Error('this PKP is burned: its permissions can never change');
     throw new Error(`this PKP is owned by ${owner}; only that account can change its permissions`);

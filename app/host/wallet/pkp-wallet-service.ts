@@ -1,8 +1,8 @@
-import { ethers, TypedDataEncoder, type JsonRpcProvider, type TypedDataField } from 'ethers';
+import { ethers, Transaction, TypedDataEncoder, type JsonRpcProvider, type TypedDataField } from 'ethers';
 import type { PreparedTransaction } from '../../shared/api/contract.ts';
 import { explainContractError, type ContractAddresses } from '../../shared/contracts/index.ts';
-import type { LitClient } from '../lit-client/lit-client.ts';
-import type { PkpAuth, PkpTransactor } from './pkp-transactor.ts';
+import type { PkpAuth, PkpSigner } from './pkp-signer.ts';
+import { fillSandboxTransaction, SANDBOX_PRIORITY_FEE } from './sandbox-fees.ts';
 import {
   decodeCall,
   describeTransaction,
@@ -42,8 +42,6 @@ export interface ForeignTransactionRequest extends TransactionRequest {
   maxFeePerGasGwei?: string;
 }
 
-/** The tip we offer on the sandbox; the fee cap is twice the base fee plus the tip, as ethers does. */
-const PRIORITY_FEE = ethers.parseUnits('1', 'gwei');
 const DEFAULT_FOREIGN_MAX_FEE_GWEI = '30';
 
 /**
@@ -53,21 +51,22 @@ const DEFAULT_FOREIGN_MAX_FEE_GWEI = '30';
  */
 export class PkpWalletService {
   private readonly provider: JsonRpcProvider;
-  private readonly lit: LitClient;
   private readonly chainId: number;
   private readonly contracts: ContractAddresses | null;
-  private readonly transactor: PkpTransactor;
+  private readonly signer: (publicKey: string, auth: PkpAuth) => PkpSigner;
 
   constructor(
     provider: JsonRpcProvider,
-    lit: LitClient,
-    options: { chainId: number; contracts: ContractAddresses | null; transactor: PkpTransactor },
+    options: {
+      chainId: number;
+      contracts: ContractAddresses | null;
+      signer: (publicKey: string, auth: PkpAuth) => PkpSigner;
+    },
   ) {
     this.provider = provider;
-    this.lit = lit;
     this.chainId = options.chainId;
     this.contracts = options.contracts;
-    this.transactor = options.transactor;
+    this.signer = options.signer;
   }
 
   /**
@@ -127,7 +126,7 @@ export class PkpWalletService {
         })
       : await this.fillSandboxTransaction(from, request);
     const unsigned = unsignedTransaction(fields);
-    const receipt = await this.transactor.signAndBroadcast(publicKey, unsigned, auth, 'send');
+    const receipt = await this.signer(publicKey, auth).broadcast(unsigned, 'send');
     if (!receipt) throw new Error(`the transaction ${unsigned.hash} was not mined within 30 s`);
     if (receipt.status !== 1) throw new Error(`the transaction ${receipt.hash} reverted`);
     return {
@@ -146,8 +145,8 @@ export class PkpWalletService {
 
   /** EIP-191 personal message (text, or bytes as dapps send them); verifies with ethers.verifyMessage. */
   async signMessage(publicKey: string, message: string | Uint8Array, auth: PkpAuth) {
-    const sig = await this.lit.pkpSign({ publicKey, toSign: ethers.hashMessage(message), ...auth });
-    return { signature: sig.signature, address: ethers.computeAddress(publicKey) };
+    const signer = this.signer(publicKey, auth);
+    return { signature: await signer.signMessage(message), address: signer.address };
   }
 
   /** EIP-712 typed data; verifies with ethers.verifyTypedData. */
@@ -160,50 +159,41 @@ export class PkpWalletService {
     } catch (err) {
       throw new WalletInputError('typedData', `the typed data is not valid EIP-712: ${(err as Error).message}`);
     }
-    const sig = await this.lit.pkpSign({ publicKey, toSign: digest, ...auth });
-    return { signature: sig.signature, address: ethers.computeAddress(publicKey), digest };
+    const signer = this.signer(publicKey, auth);
+    return { signature: (await signer.signDigest(digest)).signature, address: signer.address, digest };
   }
 
   /** A transaction for another chain, signed by the PKP and returned raw (nothing is sent). */
   async signTransactionForChain(publicKey: string, tx: ForeignTransactionRequest, auth: PkpAuth) {
-    const unsigned = unsignedTransaction(foreignTransaction(tx));
-    const sig = await this.lit.pkpSign({ publicKey, toSign: unsigned.unsignedHash, ...auth });
-    unsigned.signature = ethers.Signature.from(sig.signature);
-    return { rawTransaction: unsigned.serialized, hash: unsigned.hash!, from: unsigned.from! };
+    const signed = Transaction.from(
+      await this.signer(publicKey, auth).signTransaction(unsignedTransaction(foreignTransaction(tx))),
+    );
+    return { rawTransaction: signed.serialized, hash: signed.hash!, from: signed.from! };
   }
 
   /**
-   * Nonce (pending), gas (estimated, which also runs the call: a revert shows here with its
-   * reason, before anything is signed) and EIP-1559 fees from the sandbox chain.
+   * Nonce (pending), gas and EIP-1559 fees from the sandbox filler; estimating the gas runs the
+   * call, so a revert shows here with its reason, before anything is signed.
    */
   private async fillSandboxTransaction(from: string, request: TransactionRequest): Promise<TransactionFields> {
     const { to, value, data } = parseRequest(request);
-    const [balance, nonce, block] = await Promise.all([
-      this.provider.getBalance(from),
-      this.provider.getTransactionCount(from, 'pending'),
-      this.provider.getBlock('latest'),
-    ]);
-    const maxFeePerGas = (block?.baseFeePerGas ?? 1_000_000_000n) * 2n + PRIORITY_FEE;
-    // First with the least gas any transaction needs, so an unaffordable one gets our message, not the node's.
-    refuseUnaffordable(balance, value, 21_000n * maxFeePerGas, request.valueEth);
-    let estimate: bigint;
+    const balance = await this.provider.getBalance(from);
+    let fields: TransactionFields;
     try {
-      estimate = await this.provider.estimateGas({ from, to, data, value });
+      fields = await fillSandboxTransaction(
+        this.provider,
+        this.chainId,
+        { from, to, value, data },
+        {
+          // First with the least gas any transaction needs, so an unaffordable one gets our message, not the node's.
+          beforeEstimate: (maxFeePerGas) =>
+            refuseUnaffordable(balance, value, 21_000n * maxFeePerGas, request.valueEth),
+        },
+      );
     } catch (err) {
-      throw explainContractError(err, 'the transaction');
+      throw err instanceof WalletInputError ? err : explainContractError(err, 'the transaction');
     }
-    const fields = {
-      chainId: this.chainId,
-      nonce,
-      to,
-      value,
-      data,
-      // A plain transfer costs exactly 21000; a contract call gets 20% headroom over the estimate.
-      gasLimit: estimate === 21_000n ? estimate : (estimate * 12n) / 10n,
-      maxFeePerGas,
-      maxPriorityFeePerGas: PRIORITY_FEE,
-    };
-    refuseUnaffordable(balance, value, fields.gasLimit * maxFeePerGas, request.valueEth);
+    refuseUnaffordable(balance, value, fields.gasLimit * fields.maxFeePerGas, request.valueEth);
     return fields;
   }
 
@@ -265,6 +255,6 @@ function foreignTransaction(tx: ForeignTransactionRequest): TransactionFields {
     data,
     gasLimit,
     maxFeePerGas,
-    maxPriorityFeePerGas: maxFeePerGas < PRIORITY_FEE ? maxFeePerGas : PRIORITY_FEE,
+    maxPriorityFeePerGas: maxFeePerGas < SANDBOX_PRIORITY_FEE ? maxFeePerGas : SANDBOX_PRIORITY_FEE,
   };
 }

@@ -1,5 +1,13 @@
-import { type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from 'ethers';
+import type { JsonRpcProvider, TransactionReceipt, Wallet } from 'ethers';
 import { explainContractError } from '../../shared/contracts/index.ts';
+import { fillSandboxTransaction } from './sandbox-fees.ts';
+
+/** A transaction of the wallet's own account; the nonce, gas and fees are filled in. */
+export interface SandboxSend {
+  to: string;
+  data?: string;
+  value?: bigint;
+}
 
 /**
  * Sends one account's transactions on the sandbox chain the fast way: the nonce is kept
@@ -9,14 +17,14 @@ import { explainContractError } from '../../shared/contracts/index.ts';
 export class SandboxTransactor {
   private readonly wallet: Wallet;
   private readonly provider: JsonRpcProvider;
-  private readonly chainId: bigint;
+  private readonly chainId: number;
   private nonce: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(wallet: Wallet, provider: JsonRpcProvider, chainId: number) {
     this.wallet = wallet;
     this.provider = provider;
-    this.chainId = BigInt(chainId);
+    this.chainId = chainId;
   }
 
   get address(): string {
@@ -24,31 +32,27 @@ export class SandboxTransactor {
   }
 
   /** Sends `tx` and returns its receipt; a revert becomes a clear error naming `what`. */
-  send(what: string, tx: TransactionRequest): Promise<TransactionReceipt> {
+  send(what: string, tx: SandboxSend): Promise<TransactionReceipt> {
     const run = this.queue.then(() => this.sendNow(what, tx));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async sendNow(what: string, tx: TransactionRequest): Promise<TransactionReceipt> {
+  private async sendNow(what: string, tx: SandboxSend): Promise<TransactionReceipt> {
     try {
       this.nonce ??= await this.provider.getTransactionCount(this.wallet.address, 'pending');
-      const request: TransactionRequest = {
-        ...tx,
-        from: this.wallet.address,
-        nonce: this.nonce,
-        chainId: this.chainId,
-        type: 2,
-      };
-      // Estimating also runs the call: a revert surfaces here with its reason, before signing.
-      request.gasLimit ??= ((await this.provider.estimateGas(request)) * 12n) / 10n;
-      if (request.maxFeePerGas === undefined) {
-        const block = await this.provider.getBlock('latest');
-        const base = block?.baseFeePerGas ?? 1_000_000_000n;
-        request.maxPriorityFeePerGas = 1n;
-        request.maxFeePerGas = base * 2n + 1n;
-      }
-      const raw = await this.wallet.signTransaction(request);
+      const fields = await fillSandboxTransaction(
+        this.provider,
+        this.chainId,
+        {
+          from: this.wallet.address,
+          to: tx.to,
+          value: tx.value ?? 0n,
+          data: tx.data ?? '0x',
+        },
+        { nonce: this.nonce },
+      );
+      const raw = await this.wallet.signTransaction({ ...fields, type: 2 });
       const hash = await this.provider.send('eth_sendRawTransaction', [raw]);
       this.nonce++;
       const receipt = await this.receiptOf(hash as string);
