@@ -80,7 +80,7 @@ export default tseslint.config(
   },
   {
     // Tests may look across process folders (a host test auditing node databases); code may not.
-    files: ['**/*.test.ts', 'app/host/testing/presignature-audit.ts'],
+    files: ['**/*.test.ts', 'testing/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -19,7 +19,7 @@ export default defineConfig({
           name: 'integration',
           // Projects run one after another: two sandboxes at once on 2 cores slow each other down.
           sequence: { groupOrder: 1 },
-          include: ['app/**/*.int.test.ts', 'contracts/**/*.int.test.ts'],
+          include: ['app/**/*.int.test.ts', 'contracts/**/*.int.test.ts', 'system-tests/**/*.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Each file starts its own anvil and nodes; two cores cannot take many at once.

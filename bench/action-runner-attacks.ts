@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { ethers, hexlify, randomBytes } from 'ethers';
 import { startHost } from '../app/host/host.ts';
-import { waitForPools } from '../app/host/testing/network-probe.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
 
 /**
  * `scripts/with-test-keyring.sh node --no-node-snapshot bench/action-runner-attacks.ts`:

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startHost } from '../app/host/host.ts';
-import { chaosTable, runChaos, type ChaosReport } from '../app/host/testing/chaos-run.ts';
-import { waitForPools } from '../app/host/testing/network-probe.ts';
+import { chaosTable, runChaos, type ChaosReport } from '../testing/sandbox/chaos-run.ts';
+import { waitForPools } from '../testing/sandbox/network-probe.ts';
 import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ethers } from 'ethers';
 import { createApiClient } from '../app/shared/api/client.ts';
-import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
+import { startSandbox, tempDataDir, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
 import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
 let sandbox: RunningSandbox;

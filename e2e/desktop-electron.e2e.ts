@@ -7,7 +7,7 @@ import {
   REPO_ROOT,
   smallNetworkDataDir,
   tempUserData,
-} from '../app/main/testing/shell-under-test.ts';
+} from '../testing/desktop/shell-under-test.ts';
 
 /**
  * The desktop app in a real Electron, through Playwright's Electron support. Electron's binary

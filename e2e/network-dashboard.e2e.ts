@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { NetworkStatus } from '../app/shared/api/contract.ts';
-import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
+import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
 import { launchChromium, openWallet, screenshotPath } from './browser.ts';
 
 let sandbox: RunningSandbox;

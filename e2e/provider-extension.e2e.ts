@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ethers } from 'ethers';
-import { startSandbox, tempDataDir, REPO_ROOT, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
+import { startSandbox, tempDataDir, REPO_ROOT, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
 import { findFreePort } from '../app/host/ports.ts';
 import { CHROMIUM_PATH, openWallet, rowValue, screenshotPath } from './browser.ts';
 import { sandboxChain, type SandboxChain } from './sandbox-chain.ts';

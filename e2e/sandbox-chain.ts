@@ -1,7 +1,7 @@
 import type { ethers } from 'ethers';
 import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
 import { connectContracts, localChainProvider, type LitboxContracts } from '../app/shared/contracts/index.ts';
-import type { RunningSandbox } from '../app/host/testing/spawn-cli.ts';
+import type { RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
 
 /** The sandbox's chain as an independent reader sees it: anvil over JSON-RPC, and the PKP contracts. */
 export interface SandboxChain {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CLI_ENTRY, REPO_ROOT, tempDataDir } from '../app/host/testing/spawn-cli.ts';
+import { CLI_ENTRY, REPO_ROOT, tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 import { createApiClient } from '../app/shared/api/client.ts';
 import { launchChromium, rowValue, screenshotPath } from './browser.ts';
 

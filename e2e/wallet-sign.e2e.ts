@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ethers } from 'ethers';
 import { Cacao } from '@didtools/cacao';
 import { getEIP191Verifier } from '@didtools/pkh-ethereum';
-import { startSandbox, tempDataDir, type RunningSandbox } from '../app/host/testing/spawn-cli.ts';
+import { startSandbox, tempDataDir, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
 import { EXAMPLE_TYPED_DATA } from '../app/renderer/src/pkps/detail/typed-data.ts';
 import { fieldError, launchChromium, mintAndOpenPkp, openWallet, pkpTab, rowValue, screenshotPath } from './browser.ts';
 import { sandboxChain, type SandboxChain } from './sandbox-chain.ts';

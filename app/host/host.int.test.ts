@@ -8,8 +8,8 @@ import { createApiClient } from '../shared/api/client.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, type NetworkStatus } from '../shared/api/contract.ts';
 import { isProcessAlive } from './data-dir.ts';
 import { startHost, type RunningHost } from './host.ts';
-import { tempDataDir } from './testing/spawn-cli.ts';
-import { chainProvider, waitFor } from './testing/network-probe.ts';
+import { tempDataDir } from '../../testing/sandbox/spawn-cli.ts';
+import { chainProvider, waitFor } from '../../testing/sandbox/network-probe.ts';
 import { connectContracts } from '../shared/contracts/index.ts';
 
 const running: RunningHost[] = [];

@@ -12,11 +12,11 @@ import {
   smallNetworkDataDir,
   stillRunning,
   tempUserData,
-} from './testing/shell-under-test.ts';
+} from '../../testing/desktop/shell-under-test.ts';
 
 /**
  * The desktop app's lifecycle: the compiled main process (out/main) run under plain Node
- * against the Electron double (app/main/testing/electron-double.ts; Electron's binary cannot
+ * against the Electron double (testing/desktop/electron-double.ts; Electron's binary cannot
  * be downloaded here), with the real host, anvil and nodes, and the window's pages in
  * Debian's Chromium. Each data directory holds a 3-node network.
  */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDeb, checkDeb, debArchitecture } from '../../scripts/package-deb.ts';
 import { checkPackageLayout } from '../../scripts/package-layout.ts';
-import { REPO_ROOT } from './testing/shell-under-test.ts';
+import { REPO_ROOT } from '../../testing/desktop/shell-under-test.ts';
 
 /**
  * `npm run package` (after the build `npm test` already made): with LITBOX_ELECTRON_DIST naming an

@@ -7,8 +7,8 @@ import { LIVE_PATH, LIVE_PROTOCOL } from '../../shared/api/contract.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { createApiClient } from '../../shared/api/client.ts';
 import { startHost, type RunningHost } from '../host.ts';
-import { waitForPools } from '../testing/network-probe.ts';
-import { tempDataDir } from '../testing/spawn-cli.ts';
+import { waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 import { DEFAULT_API_LIMITS } from './api-server.ts';
 
 // The host API keeps a flood of calls from piling work onto the nodes: calls beyond the limits

@@ -12,8 +12,8 @@ import {
   exchangeCode,
   startLoopbackReceiver,
 } from '../oidc/loopback-login.ts';
-import { waitFor } from '../testing/network-probe.ts';
-import { startSandbox, tempDataDir, type RunningSandbox } from '../testing/spawn-cli.ts';
+import { waitFor } from '../../../testing/sandbox/network-probe.ts';
+import { startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
 
 // The local sign-in belongs to the person at Litbox (issue 13, item 2), and a sign-in left
 // open never holds the host (issue 17, high defect 1). Run against `litbox up` as a separate

@@ -8,8 +8,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { CERAMIC_ACTION_HELPERS } from '../../shared/ceramic/action-helpers.ts';
 import { startHost, type RunningHost } from '../host.ts';
 import { SigningRefusedError } from '../lit-client/lit-client.ts';
-import { waitFor, waitForPools } from '../testing/network-probe.ts';
-import { runCliProcess, tempDataDir } from '../testing/spawn-cli.ts';
+import { waitFor, waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { runCliProcess, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 import { ceramicWorkspaceDir, CERAMIC_INSTALL_COMMAND } from './ceramic-workspace.ts';
 import type { SocialApp } from './social-service.ts';
 

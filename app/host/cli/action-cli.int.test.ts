@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers } from 'ethers';
 import { primeDigest, SIGN_IF_PRIME_ACTION } from '../../shared/actions/sign-if-prime.ts';
-import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../testing/spawn-cli.ts';
+import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
 
 let sandbox: RunningSandbox;
 const dataDir = tempDataDir('litbox-cli-actions-');

@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { runCliProcess, tempDataDir } from '../testing/spawn-cli.ts';
+import { runCliProcess, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 /** Processes whose command line mentions a path: what a failed start could leave behind. */
 function processesMentioning(text: string): string[] {

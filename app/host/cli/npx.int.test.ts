@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDataDir } from '../testing/spawn-cli.ts';
+import { REPO_ROOT, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 /**
  * `npx litbox …` as a script or a CI job types it: in the checkout, and from the package a

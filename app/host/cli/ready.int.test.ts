@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers } from 'ethers';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
-import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../testing/spawn-cli.ts';
+import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
 
 // `ready` means every verb works: each command below runs right after `litbox up` printed it,
 // with no waiting of its own (before, `encrypt` failed here: "the network key is not made yet").

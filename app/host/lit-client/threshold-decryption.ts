@@ -9,6 +9,11 @@ import type { NodeCallErrorCode, NodeRouteRequest } from '../../shared/node-prot
 import { blsShareFromLitJson, type BlsSignatureShare } from '../../shared/threshold/bls.ts';
 import type { NodeEndpoint } from './node-request.ts';
 import { NodeCallError } from './node-request.ts';
+import { judgeDecryptionShortfall } from './refusal-or-retry.ts';
+import { DecryptionRefusedError, NotEnoughNodesForDecryptionError } from './errors.ts';
+
+// The errors live with the client's others; named here too, where callers have found them.
+export { DecryptionRefusedError, NotEnoughNodesForDecryptionError };
 
 export interface DecryptRequest {
   encrypted: EncryptedData;
@@ -29,37 +34,6 @@ export interface DecryptResult {
   /** Client time, with T shares in hand, to combine them and open the ciphertext (parsing is done as they arrive). */
   combineMs: number;
 }
-
-/**
- * The request cannot be decrypted as asked: the nodes refused (conditions not met, not
- * permitted), or the record itself is bad (`invalid`: malformed, tampered, wrong network).
- */
-export class DecryptionRefusedError extends Error {
-  readonly reasons: string[];
-  readonly invalid: boolean;
-  constructor(message: string, options: { reasons?: string[]; invalid?: boolean } = {}) {
-    super(message);
-    this.reasons = options.reasons ?? [];
-    this.invalid = options.invalid ?? false;
-  }
-}
-
-/** Why a node gave no share, when no node had anything better to say. */
-const REFUSAL_CODES = new Set<NodeCallErrorCode>([
-  'conditions_not_met',
-  'conditions_error',
-  'not_permitted',
-  'wrong_network_key',
-  'bad_conditions',
-  'bad_ciphertext',
-  'bad_request',
-  'bad_auth_sig',
-  'expired_auth_sig',
-  'bad_auth_method',
-  'unsupported_auth_method',
-]);
-/** Refusals that mean the record itself is not one this network can open. */
-const INVALID_RECORD_CODES = new Set<NodeCallErrorCode>(['wrong_network_key', 'bad_ciphertext', 'bad_conditions']);
 
 export interface DecryptionTransport {
   threshold: number;
@@ -143,16 +117,17 @@ export async function thresholdDecrypt(
   if (shares.length < threshold) {
     refusals.sort((a, b) => a.node - b.node);
     const reasons = refusals.map((r) => `node ${r.node}: ${r.message}`);
-    const refused = refusals.filter((r) => REFUSAL_CODES.has(r.code));
-    if (refused.length > nodes.length - threshold) {
+    const refusal = judgeDecryptionShortfall(refusals, nodes.length, threshold);
+    if (refusal) {
       // Too many nodes refused the request itself for T shares to be possible: say why.
+      const { refused } = refusal;
       const first = refused[0]!;
       const why = refused.every((r) => r.code === first.code)
         ? first.message.replace(/ \(node \d+, block \d+\)$/, '')
         : 'the nodes refused';
       throw new DecryptionRefusedError(
         `${why}: ${shares.length} of ${nodes.length} nodes gave a decryption share, ${threshold} are needed`,
-        { reasons, invalid: refused.every((r) => INVALID_RECORD_CODES.has(r.code)) },
+        { reasons, invalid: refusal.invalid },
       );
     }
     throw new NotEnoughNodesForDecryptionError(
@@ -170,6 +145,3 @@ export async function thresholdDecrypt(
     throw err;
   }
 }
-
-/** Fewer than T nodes could give a share (down, or a bad share without a spare). */
-export class NotEnoughNodesForDecryptionError extends Error {}

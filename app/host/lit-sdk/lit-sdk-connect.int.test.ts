@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { LIT_NODE_ROUTES } from '../../shared/lit-sdk/node-routes.ts';
-import { REPO_ROOT, runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../testing/spawn-cli.ts';
+import {
+  REPO_ROOT,
+  runCliProcess,
+  startSandbox,
+  tempDataDir,
+  type RunningSandbox,
+} from '../../../testing/sandbox/spawn-cli.ts';
 
 // Lit's own v8 SDK, unchanged, connects to a Litbox sandbox: it reads Staking and PriceFeed
 // through the chain door, handshakes with every node and encrypts to the network key they

@@ -16,7 +16,13 @@ import {
   type EncryptionSignRequest,
 } from '../../shared/lit-sdk/node-routes.ts';
 import { blsShareFromLitJson, combineBlsShares, verifyBlsSignature } from '../../shared/threshold/bls.ts';
-import { REPO_ROOT, runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../testing/spawn-cli.ts';
+import {
+  REPO_ROOT,
+  runCliProcess,
+  startSandbox,
+  tempDataDir,
+  type RunningSandbox,
+} from '../../../testing/sandbox/spawn-cli.ts';
 
 // Lit's own v8 SDK, unchanged, encrypts and decrypts against a Litbox sandbox, offline: each node
 // it asks opens the SDK's sealed request with its identity key, checks the session signature

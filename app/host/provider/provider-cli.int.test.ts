@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCliProcess, tempDataDir } from '../testing/spawn-cli.ts';
+import { runCliProcess, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 // Bad flags of the wallet provider are refused before anything starts (exit code 2).
 describe('litbox up: wallet provider flags', () => {

@@ -23,8 +23,8 @@ import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, LiveMessage } from '../../shared/api/contract.ts';
 import type { PendingApproval, ProviderState } from '../../shared/provider/provider-wire.ts';
 import { startHost, type RunningHost } from '../host.ts';
-import { waitForPools } from '../testing/network-probe.ts';
-import { REPO_ROOT, tempDataDir } from '../testing/spawn-cli.ts';
+import { waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { REPO_ROOT, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 import { findFreePort } from '../ports.ts';
 import { COMPANION_EXTENSION_ORIGIN } from './provider-server.ts';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDataDir } from '../testing/spawn-cli.ts';
+import { tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 import { KeychainVault } from './keychain-vault.ts';
 import { loadOrCreateMasterKey, nodeStorageKey } from './network-keys.ts';
 import { openVault } from './open-vault.ts';

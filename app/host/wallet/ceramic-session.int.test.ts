@@ -8,8 +8,8 @@ import { base58btc } from 'multiformats/bases/base58';
 import { ApiCallError, createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import type { CeramicSession } from '../../shared/api/contract.ts';
 import { startHost, type RunningHost } from '../host.ts';
-import { waitForPools } from '../testing/network-probe.ts';
-import { runCliProcess, tempDataDir } from '../testing/spawn-cli.ts';
+import { waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { runCliProcess, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 let host: RunningHost;
 let api: ApiClient;

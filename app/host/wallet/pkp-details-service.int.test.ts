@@ -3,8 +3,8 @@ import { ethers } from 'ethers';
 import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import { AUTH_METHOD_TYPE, actionIdFromCid, connectContracts } from '../../shared/contracts/index.ts';
 import { startHost, type RunningHost } from '../host.ts';
-import { waitForPools } from '../testing/network-probe.ts';
-import { tempDataDir } from '../testing/spawn-cli.ts';
+import { waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 let host: RunningHost;
 let api: ApiClient;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers } from 'ethers';
 import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import { startHost, type RunningHost } from '../host.ts';
-import { waitForPools } from '../testing/network-probe.ts';
-import { tempDataDir } from '../testing/spawn-cli.ts';
+import { waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 import type { PkpSigner } from './pkp-signer.ts';
 
 // The PKP signer is an ethers Signer: ethers' own code drives it (sendTransaction, a Contract)

@@ -3,8 +3,8 @@ import { ethers, Transaction } from 'ethers';
 import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import { connectContracts, findEvents, KEY_TYPE } from '../../shared/contracts/index.ts';
 import { startHost, type RunningHost } from '../host.ts';
-import { waitForPools } from '../testing/network-probe.ts';
-import { tempDataDir } from '../testing/spawn-cli.ts';
+import { waitForPools } from '../../../testing/sandbox/network-probe.ts';
+import { tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 let host: RunningHost;
 let api: ApiClient;

@@ -16,7 +16,7 @@ import {
   signerRefusal,
   type SignerChoice,
 } from '../wallet-checks.ts';
-import type { PkpContext } from './PkpDetailPage.tsx';
+import type { PkpContext } from './pkp-context.ts';
 import { useReview } from './useReview.ts';
 
 type Exported = ApiOutput<'pkpSignTransactionForChain'>;

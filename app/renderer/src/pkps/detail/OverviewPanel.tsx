@@ -11,7 +11,7 @@ import { useNavigate } from '../../navigation.ts';
 import { authMethodText } from '../../identity/auth-method-text.ts';
 import { SignerField, signAsFor } from '../SignerField.tsx';
 import { defaultSigner, signerRefusal, type SignerChoice } from '../wallet-checks.ts';
-import type { PkpContext, PkpDetails } from './PkpDetailPage.tsx';
+import type { PkpContext, PkpDetails } from './pkp-context.ts';
 
 type Change = ApiInput<'pkpPermissionChange'>['change'];
 

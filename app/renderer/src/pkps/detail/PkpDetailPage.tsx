@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ethers } from 'ethers';
 import type { ApiClient } from '../../../../shared/api/client.ts';
-import type { Account, ApiOutput, NetworkStatus } from '../../../../shared/api/contract.ts';
+import type { Account, NetworkStatus } from '../../../../shared/api/contract.ts';
 import { useNavigate, type PkpTab } from '../../navigation.ts';
 import { OverviewPanel } from './OverviewPanel.tsx';
 import { SendPanel } from './SendPanel.tsx';
@@ -14,19 +14,7 @@ import { useIdentity } from '../../identity/identity.tsx';
 import { Address } from '../../ui/Address.tsx';
 import { toast } from '../../ui/toasts.tsx';
 import { useHealth } from '../../status/health-context.ts';
-
-export type PkpDetails = ApiOutput<'pkpDetails'>;
-
-/** What every tab of a PKP's page works with. */
-export interface PkpContext {
-  client: ApiClient;
-  details: PkpDetails;
-  status: NetworkStatus;
-  walletAddress: string;
-  accounts: Account[];
-  /** Reads the PKP from the chain again (after a transaction or a permission change). */
-  refresh: () => Promise<void>;
-}
+import type { PkpDetails } from './pkp-context.ts';
 
 const TABS: { tab: PkpTab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },

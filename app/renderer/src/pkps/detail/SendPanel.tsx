@@ -14,7 +14,7 @@ import {
   signerRefusal,
   type SignerChoice,
 } from '../wallet-checks.ts';
-import type { PkpContext } from './PkpDetailPage.tsx';
+import type { PkpContext } from './pkp-context.ts';
 import { useReview } from './useReview.ts';
 import { Amount } from '../../ui/Amount.tsx';
 import { Address } from '../../ui/Address.tsx';

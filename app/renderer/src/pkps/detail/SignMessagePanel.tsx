@@ -5,7 +5,7 @@ import { Field } from '../../ui/Field.tsx';
 import { Rows } from '../../ui/Rows.tsx';
 import { SignerField, signAsFor } from '../SignerField.tsx';
 import { defaultSigner, signerRefusal, type SignerChoice } from '../wallet-checks.ts';
-import type { PkpContext } from './PkpDetailPage.tsx';
+import type { PkpContext } from './pkp-context.ts';
 import { SignResult } from './SignResult.tsx';
 
 /** A personal message (EIP-191, personal_sign): review the text and its hash, sign, verify. */

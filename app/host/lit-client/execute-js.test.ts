@@ -1,0 +1,106 @@
+import { ethers } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import type { NodeRouteRequest, NodeRouteResponse } from '../../shared/node-protocol.ts';
+import { ActionFailedError, NotEnoughNodesError } from './errors.ts';
+import { executeJs } from './execute-js.ts';
+import { NodeCallError } from './node-request.ts';
+import { fakeNetwork, signingNodes } from '../../../testing/lit-client/signing-nodes.ts';
+
+// executeJs's quorum and rerun decisions over a fake transport: each node's run is scripted,
+// the signatures' shares are real (signing-nodes.fixture.ts) and ethers judges them.
+// N = 5, T = 4.
+
+const net = signingNodes(5, 24);
+const address = ethers.computeAddress(net.publicKey);
+const held = (...ids: number[]) => ids.map((k) => ({ id: `ps:${k}`, holders: [...net.indices] }));
+const digestFor = (name: string) => ethers.keccak256(ethers.toUtf8Bytes(name));
+type Run = NodeRouteRequest<'execute'>;
+type Answer = NodeRouteResponse<'execute'>;
+
+/** Node j's answer to a run that signs `names` with the presignatures offered, in order. */
+function signs(j: number, body: Run, names: string[], over: Partial<Answer> = {}): Answer {
+  const signatures: Answer['signatures'] = {};
+  names.forEach((name, i) => {
+    signatures[name] = {
+      presignatureId: body.presignatureIds[i]!,
+      toSign: digestFor(name),
+      publicKey: net.publicKey,
+      binding: { node: j, tags: {} },
+    };
+  });
+  return { node: j, ipfsId: 'QmAction', response: '"ok"', logs: '', signatures, ...over };
+}
+
+const down = (j: number) => new NodeCallError(j, 0, 'unreachable', 'closed the connection');
+
+describe('executeJs over the nodes', () => {
+  it('takes what T nodes agree on, combines the signature from their shares and gives back unused presignatures', async () => {
+    const { nodes, presignatures, network, combined } = fakeNetwork(net, held(0, 1, 2));
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => signs(j, body, ['sig1'], j === 5 ? { response: '"odd"' } : {}));
+    const result = await executeJs(network, { code: 'sign' });
+    expect(result.response).toBe('"ok"');
+    expect(result.nodes.map((n) => n.response)).toContain('"odd"');
+    const sig = result.signatures['sig1']!;
+    expect(ethers.recoverAddress(digestFor('sig1'), sig.signature)).toBe(address);
+    expect(presignatures.taken).toEqual(['ps:0', 'ps:1']);
+    expect((await presignatures.take())?.id).toBe('ps:1'); // the unused one went back, first
+    expect(combined).toMatchObject([{ kind: 'executeJs', nodes: sig.nodes }]);
+  });
+
+  it('runs again when nodes dropped out mid-run, then succeeds with T', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2, 3, 4));
+    let runs = 0;
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) runs++;
+        return runs === 1 && (j === 2 || j === 3) ? down(j) : signs(j, body, []);
+      });
+    const result = await executeJs(network, { code: 'no signatures' });
+    expect(runs).toBe(2);
+    expect(result.nodes).toHaveLength(5);
+  });
+
+  it('never runs again an action that reached outside the nodes, even when nodes dropped out', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2, 3));
+    let runs = 0;
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) runs++;
+        return j === 2 || j === 3 ? down(j) : signs(j, body, [], { effects: ['fetch'] });
+      });
+    await expect(executeJs(network, { code: 'fetches' })).rejects.toThrow(NotEnoughNodesError);
+    expect(runs).toBe(1);
+  });
+
+  it('runs again with as many presignatures as the action signs when it signed more than were offered', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2, 3, 4, 5));
+    const offers: number[] = [];
+    const names = ['a', 'b', 'c'];
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) offers.push(body.presignatureIds.length);
+        if (body.presignatureIds.length >= names.length) return signs(j, body, names);
+        const message = `the action made 3 signatures; the request offered ${body.presignatureIds.length} presignatures`;
+        return signs(j, body, [], { error: { kind: 'limit', message }, response: undefined });
+      });
+    const result = await executeJs(network, { code: 'signs thrice' });
+    expect(offers).toEqual([2, 3]);
+    for (const name of names)
+      expect(ethers.recoverAddress(digestFor(name), result.signatures[name]!.signature)).toBe(address);
+  });
+
+  it('does not run again an action that failed by itself on T nodes', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2, 3));
+    let runs = 0;
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) runs++;
+        return signs(j, body, [], { error: { kind: 'error', message: 'boom' }, response: undefined, logs: 'x\n' });
+      });
+    const err = await executeJs(network, { code: 'throws' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionFailedError);
+    expect((err as ActionFailedError).logs).toBe('x\n');
+    expect(runs).toBe(1);
+  });
+});

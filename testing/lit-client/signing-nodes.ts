@@ -1,0 +1,165 @@
+// Test support only (imported by *.test.ts): N nodes' ECDSA key shares and presignatures made
+// in-process with the real protocols (app/shared/threshold/simulation.ts), so the client's
+// combine, bad-share and retry rules run on real shares without starting a network.
+import type {
+  NodeCallErrorCode,
+  NodeRouteName,
+  NodeRouteRequest,
+  NodeRouteResponse,
+} from '../../app/shared/node-protocol.ts';
+import { degreeFor, thresholdFor } from '../../app/shared/network.ts';
+import type { ReleaseResponse } from '../../app/shared/node-api.ts';
+import { signShare } from '../../app/shared/threshold/ecdsa.ts';
+import { secp256k1Group, secp256k1UncompressedBytes } from '../../app/shared/threshold/groups.ts';
+import { simulateDkg, simulatePresign } from '../../app/shared/threshold/simulation.ts';
+import { NodeCallError, type NodeEndpoint } from '../../app/host/lit-client/node-request.ts';
+import type { LitNetwork, NodeTransport, PresignatureSource } from '../../app/host/lit-client/node-transport.ts';
+import type { LastSignature } from '../../app/host/lit-client/client-types.ts';
+import type { PresignatureChoice } from '../../app/host/lit-client/presignature-queue.ts';
+
+const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString('hex')}`;
+
+export type SigningNodes = ReturnType<typeof signingNodes>;
+
+/** A PKP key shared among nodes 1..n and `count` presignatures 'ps:0'…, as every node holds them. */
+export function signingNodes(n: number, count: number) {
+  const t = degreeFor(n);
+  const indices = Array.from({ length: n }, (_, i) => i + 1);
+  const keys = simulateDkg(secp256k1Group, n, t);
+  const publicKeyBytes = secp256k1UncompressedBytes(keys[0]!.publicKey);
+  const pool = simulatePresign({ batchId: 'ps', participants: indices, t, count });
+  return {
+    n,
+    threshold: thresholdFor(n),
+    /** 2t: the degree of the signature shares' polynomial. */
+    degree: 2 * t,
+    indices,
+    publicKey: hex(publicKeyBytes),
+    /** Node j's released share of presignature `id` ('ps:k') for `toSign`, as the node answers it. */
+    release(j: number, id: string, toSign: string): ReleaseResponse {
+      const p = pool.get(j)![Number(id.split(':')[1])]!;
+      const out = signShare({
+        digest: Buffer.from(toSign.slice(2), 'hex'),
+        R: p.R,
+        w: p.w,
+        z2: p.z2,
+        keyShare: keys[j - 1]!.secretShare,
+        publicKey: publicKeyBytes,
+      });
+      return { node: j, share: `0x${out.s.toString(16).padStart(64, '0')}`, bigR: hex(out.bigR) };
+    },
+  };
+}
+
+/** What a node does instead of answering: an error, or a share that is off by one. */
+export type Misbehaviour = { fail: [status: number, code: NodeCallErrorCode] } | 'bad share';
+
+/** Nodes that bind once, like real ones, and release real shares; what they were asked is in `calls`. */
+export class FakeNodes implements NodeTransport {
+  readonly calls: string[] = [];
+  /** Per node: what it does on bind / release instead of its job. */
+  readonly onBind = new Map<number, Misbehaviour>();
+  readonly onRelease = new Map<number, Misbehaviour>();
+  /** Per node: how it answers a Lit Action run (none: it cannot run actions). */
+  readonly onExecute = new Map<
+    number,
+    (body: NodeRouteRequest<'execute'>) => NodeRouteResponse<'execute'> | NodeCallError
+  >();
+  private readonly bound = new Map<string, string>();
+  private readonly net: SigningNodes;
+
+  constructor(net: SigningNodes) {
+    this.net = net;
+  }
+
+  call<N extends NodeRouteName>(
+    node: NodeEndpoint,
+    name: N,
+    body: NodeRouteRequest<N>,
+    _timeoutMs: number,
+  ): Promise<NodeRouteResponse<N>> {
+    this.calls.push(`${name} ${node.index}`);
+    const j = node.index;
+    const misbehaviour = (name === 'bind' ? this.onBind : this.onRelease).get(j);
+    if (misbehaviour && misbehaviour !== 'bad share')
+      return Promise.reject(new NodeCallError(j, misbehaviour.fail[0], misbehaviour.fail[1], misbehaviour.fail[1]));
+    if (name === 'bind') {
+      const { presignatureId, toSign } = body as NodeRouteRequest<'bind'>;
+      // Bind once: the same digest again is a retry, another is refused.
+      const key = `${j}/${presignatureId}`;
+      if ((this.bound.get(key) ?? toSign) !== toSign)
+        return Promise.reject(new NodeCallError(j, 409, 'presignature_used', 'bound to another message'));
+      this.bound.set(key, toSign);
+      return Promise.resolve({ binding: { node: j, tags: {} } } as NodeRouteResponse<N>);
+    }
+    if (name === 'release') {
+      const { presignatureId, toSign } = body as NodeRouteRequest<'release'>;
+      const share = this.net.release(j, presignatureId, toSign);
+      if (misbehaviour === 'bad share') share.share = `0x${(BigInt(share.share) + 1n).toString(16).padStart(64, '0')}`;
+      return Promise.resolve(share as NodeRouteResponse<N>);
+    }
+    const run = name === 'execute' ? this.onExecute.get(j) : undefined;
+    if (!run) return Promise.reject(new Error(`no ${name} here`));
+    const answer = run(body as NodeRouteRequest<'execute'>);
+    return answer instanceof NodeCallError ? Promise.reject(answer) : Promise.resolve(answer as NodeRouteResponse<N>);
+  }
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+  knownDown(): boolean {
+    return false;
+  }
+  /** Someone else binds presignature `id` at node `j` to another digest. */
+  spoil(j: number, id: string): void {
+    this.bound.set(`${j}/${id}`, '0xelse');
+  }
+}
+
+/** Presignatures handed out in order, the best-scoring first, like PresignatureQueue.take. */
+export class ListedPresignatures implements PresignatureSource {
+  readonly taken: string[] = [];
+  refreshes = 0;
+  private readonly list: PresignatureChoice[];
+  constructor(list: PresignatureChoice[]) {
+    this.list = list;
+  }
+  take(
+    _waitMs?: number,
+    usable: (c: PresignatureChoice) => boolean = () => true,
+    score: (c: PresignatureChoice) => number = () => 0,
+  ): Promise<PresignatureChoice | undefined> {
+    const candidates = this.list.filter(usable);
+    const best = candidates.reduce<PresignatureChoice | undefined>(
+      (a, c) => (a && score(a) >= score(c) ? a : c),
+      undefined,
+    );
+    if (best) {
+      this.list.splice(this.list.indexOf(best), 1);
+      this.taken.push(best.id);
+    }
+    return Promise.resolve(best);
+  }
+  giveBack(choices: readonly PresignatureChoice[]): void {
+    this.list.unshift(...choices);
+  }
+  refresh(): void {
+    this.refreshes++;
+  }
+}
+
+/** A LitNetwork over FakeNodes and ListedPresignatures, telling `combined` of each signature. */
+export function fakeNetwork(net: SigningNodes, held: PresignatureChoice[]) {
+  const nodes = new FakeNodes(net);
+  const presignatures = new ListedPresignatures(held);
+  const combined: LastSignature[] = [];
+  const network: LitNetwork = {
+    transport: nodes,
+    nodes: () => net.indices.map((index) => ({ index, url: `http://127.0.0.1:${7000 + index}` })),
+    threshold: net.threshold,
+    nodeCount: net.n,
+    requestTimeoutMs: 1_000,
+    presignatures,
+    combined: (last) => combined.push(last),
+  };
+  return { nodes, presignatures, combined, network };
+}
