@@ -16,9 +16,15 @@ import {
   litResult,
   type PkpSignRequest,
 } from '../../shared/lit-sdk/node-routes.ts';
-import { auditPresignatureBindings } from '../testing/presignature-audit.ts';
-import { waitFor } from '../testing/network-probe.ts';
-import { REPO_ROOT, runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../testing/spawn-cli.ts';
+import { auditPresignatureBindings } from '../../../testing/sandbox/presignature-audit.ts';
+import { waitFor } from '../../../testing/sandbox/network-probe.ts';
+import {
+  REPO_ROOT,
+  runCliProcess,
+  startSandbox,
+  tempDataDir,
+  type RunningSandbox,
+} from '../../../testing/sandbox/spawn-cli.ts';
 
 // Lit's own v8 SDK, unchanged, signs with a PKP on a Litbox sandbox, offline: it sends each node
 // of its signing set its own sealed request with no presignature; the nodes agree among
