@@ -9,6 +9,11 @@ import { NodeRequestError } from './node-request-error.ts';
 export interface Caller {
   /** It presented the host client key (see app/shared/host-client-key.ts). */
   host: boolean;
+  /**
+   * The X-Request-Id header, as Lit's SDK sends it: the same on its requests to every node for
+   * one call. Unauthenticated: it only helps nodes tell one call's requests from another's.
+   */
+  requestId?: string;
 }
 
 export type RouteHandler = (body: string, url: URL, caller: Caller) => Promise<unknown> | unknown;
@@ -111,7 +116,9 @@ function hostClientCheck(key: string | undefined): (req: http.IncomingMessage) =
   const expected = key ? Buffer.from(`Bearer ${key}`) : undefined;
   return (req) => {
     const given = Buffer.from(req.headers.authorization ?? '');
-    return { host: !!expected && given.length === expected.length && timingSafeEqual(given, expected) };
+    const host = !!expected && given.length === expected.length && timingSafeEqual(given, expected);
+    const requestId = req.headers['x-request-id'];
+    return typeof requestId === 'string' && requestId.length <= 200 ? { host, requestId } : { host };
   };
 }
 

@@ -33,6 +33,10 @@ import { ExecuteService } from './execute/execute-service.ts';
 import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
+import { litPkpSign } from './lit-sdk/pkp-sign.ts';
+import { litExecuteJs } from './lit-sdk/execute-js.ts';
+import { SigningAgreement } from './signing/signing-agreement.ts';
+import { agreementPeers, agreementRoutes } from './signing/agreement-peers.ts';
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
@@ -53,6 +57,8 @@ export class NodeRuntime {
   /** Set by close(): runs that end after it are answered 503, not with their outcome. */
   private stopping = false;
   private execution: ExecuteService | undefined;
+  /** Agreement on presignatures among the signing set Lit's SDK names (issue 15 item 3). */
+  private agreement: SigningAgreement | undefined;
 
   constructor(config: NodeLaunchConfig, store: NodeStore) {
     this.config = config;
@@ -127,6 +133,7 @@ export class NodeRuntime {
     setInterval(() => void peers.refresh().catch(() => undefined), 5_000).unref();
     const pools = config.pools ?? DEFAULT_POOL_TARGETS;
     this.execution = new ExecuteService(ctx, runner, config.fetchAllowList ?? []);
+    this.agreement = new SigningAgreement(ctx, agreementPeers(ctx));
     this.keeper = new PoolKeeper(ctx, {
       keys: pools.keys,
       keyBatch: DEFAULT_POOL_TARGETS.keyBatch,
@@ -151,6 +158,7 @@ export class NodeRuntime {
       handler: (body) => handle(this.context(), parseJsonBody(body)),
       encode: toWireJson,
     });
+    const litKeys = litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey);
     return [
       nodeRoute('health', () => this.health()),
       nodeRoute('presignCount', () => ({ fresh: this.presigs.countFresh() })),
@@ -180,13 +188,29 @@ export class NodeRuntime {
       peerRoute('/peer/presign/round2', handlePresignRound2),
       peerRoute('/peer/presign/finish', handlePresignFinish),
       peerRoute('/peer/presign/available', handlePresignAvailable),
+      ...agreementRoutes(() => ({ ctx: this.context(), agreement: this.agreement! })).map(({ path, handle }) =>
+        peerRoute(path, (_ctx, raw) => handle(raw)),
+      ),
       // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
       litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
-      litSealedRoute(
-        'encryptionSign',
-        litIdentityKeys(this.identity.encryptionKey, this.identity.encryptionPublicKey),
-        (request) => litEncryptionSign(this.context(), request),
+      litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
+      litSealedRoute('pkpSign', litKeys, (request, caller) =>
+        litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),
+      litSealedRoute('executeJs', litKeys, async (request, caller) => {
+        const ctx = this.context();
+        const answer = await litExecuteJs(
+          ctx,
+          this.execution!,
+          this.agreement!,
+          this.bindLimiter,
+          request,
+          caller.requestId,
+        );
+        // Stopping: its runner processes were ended under the run (as for /web/execute).
+        if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
+        return answer;
+      }),
     ];
   }
 

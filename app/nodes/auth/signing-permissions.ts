@@ -63,9 +63,13 @@ export class SigningPermissions {
   }
 
   /** The owner, or a permitted address holding the scope. */
-  async addressMaySign(tokenId: string, address: string, scope: SigningScope): Promise<boolean> {
-    if (await this.isOwner(tokenId, address)) return true;
-    return this.hasScope(tokenId, AUTH_METHOD_TYPE.EthWallet, address.toLowerCase(), scope);
+  addressMaySign(tokenId: string, address: string, scope: SigningScope): Promise<boolean> {
+    // Both reads at once, yes as soon as either says yes: a permitted address (not the owner)
+    // would otherwise always wait for an ownerOf read, a "no" being never cached.
+    return anyTrue([
+      this.isOwner(tokenId, address),
+      this.hasScope(tokenId, AUTH_METHOD_TYPE.EthWallet, address.toLowerCase(), scope),
+    ]);
   }
 
   /** The requester's address (owner, or permitted with the scope), or any of its auth methods with the scope. */
@@ -86,4 +90,25 @@ export class SigningPermissions {
   actionMaySign(tokenId: string, cid: string, scope: SigningScope): Promise<boolean> {
     return this.hasScope(tokenId, AUTH_METHOD_TYPE.LitAction, actionIdFromCid(cid), scope);
   }
+}
+
+/** True as soon as one of the reads is true; otherwise false, or the first failure, once all settled. */
+function anyTrue(reads: readonly Promise<boolean>[]): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let pending = reads.length;
+    let failure: { err: unknown } | undefined;
+    const settle = () => {
+      if (--pending > 0) return;
+      if (failure) reject(failure.err);
+      else resolve(false);
+    };
+    for (const read of reads)
+      read.then(
+        (yes) => (yes ? resolve(true) : settle()),
+        (err: unknown) => {
+          failure ??= { err };
+          settle();
+        },
+      );
+  });
 }

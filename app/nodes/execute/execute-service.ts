@@ -1,7 +1,7 @@
 import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
-import { allowListedFetch, type ActionRunner } from '../actions/index.ts';
+import { allowListedFetch, type ActionResult, type ActionRunner } from '../actions/index.ts';
 import { parseRequest, type Caller } from '../http-server.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
@@ -100,6 +100,41 @@ export class ExecuteService {
       };
     }
     return answer;
+  }
+
+  /**
+   * Runs an action for Lit's SDK (/web/execute/v2): the same runner and bindings as execute(),
+   * for a requester the node verified from its session signature, among the SDK's signing set.
+   * Its signatures are left to the caller (the set's agreement, lit-sdk/execute-js.ts).
+   */
+  runForLit(input: {
+    code: string;
+    ipfsId: string;
+    requester: VerifiedRequester;
+    jsParams: Record<string, unknown> | null;
+    /** Names this call's runOnce/broadcastAndCollect exchanges: the same at every node of the set. */
+    requestId: string;
+    participants: readonly number[];
+  }): Promise<ActionResult> {
+    return this.runner.execute({
+      code: input.code,
+      ipfsId: input.ipfsId,
+      requester: requesterKey(input.requester),
+      fromHost: false,
+      jsParams: input.jsParams,
+      auth: { authSigAddress: input.requester.address ?? null, authMethodContexts: [] },
+      bindings: nodeActionBindings(
+        this.ctx,
+        this.mailbox,
+        {
+          requestId: input.requestId,
+          ipfsId: input.ipfsId,
+          requester: input.requester,
+          participants: input.participants,
+        },
+        this.fetchAllowed,
+      ),
+    });
   }
 
   /** A value another node running the same request sent (runOnce, broadcastAndCollect). */

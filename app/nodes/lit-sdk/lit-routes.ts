@@ -1,4 +1,5 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
+import type { z } from 'zod';
 import { LitEnvelope, LitEnvelopeError, openLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
 import { rawPublicKey } from '../node-identity.ts';
 import {
@@ -14,7 +15,7 @@ import {
   type PlainLitRouteName,
   type SealedLitRouteName,
 } from '../../shared/lit-sdk/node-routes.ts';
-import { parseRequest, type Route } from '../http-server.ts';
+import { parseRequest, type Caller, type Route } from '../http-server.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import type { AnyNodeErrorCode } from '../../shared/node-protocol.ts';
 
@@ -38,6 +39,8 @@ class SealedRefusal extends NodeRequestError {
 export interface LitIdentityKeys {
   secretKey: Uint8Array;
   publicKey: Uint8Array;
+  /** X25519 with a client's key, natively (see LitE2eeKeys). */
+  agree: (theirPublicKey: Uint8Array) => Uint8Array;
 }
 
 const CORS = { allowOrigin: isLocalhostOrigin, allowHeaders: LIT_REQUEST_HEADERS };
@@ -75,13 +78,13 @@ export function litRoute<N extends PlainLitRouteName>(
 export function litSealedRoute<N extends SealedLitRouteName>(
   name: N,
   keys: LitIdentityKeys,
-  handle: (request: LitRouteRequest<N>) => Promise<LitRouteData<N>> | LitRouteData<N>,
+  handle: (request: LitRouteRequest<N>, caller: Caller) => Promise<LitRouteData<N>> | LitRouteData<N>,
 ): Route {
   const spec = LIT_NODE_ROUTES[name];
   return {
     method: 'POST',
     path: spec.path,
-    handler: async (body) => {
+    handler: async (body, _url, caller) => {
       const envelope = parseRequest(LitEnvelope, body);
       let opened: ReturnType<typeof openLitEnvelope>;
       try {
@@ -93,8 +96,11 @@ export function litSealedRoute<N extends SealedLitRouteName>(
       }
       const seal = (answer: unknown) => opened.reply(new TextEncoder().encode(JSON.stringify(answer)));
       try {
-        const request = parseRequest(spec.request, new TextDecoder().decode(opened.plaintext)) as LitRouteRequest<N>;
-        const data = spec.data.parse(await handle(request));
+        const request = parseRequest(
+          spec.request as z.ZodType,
+          new TextDecoder().decode(opened.plaintext),
+        ) as LitRouteRequest<N>;
+        const data = spec.data.parse(await handle(request, caller));
         return seal({ ok: true, error: null, errorObject: null, data });
       } catch (err) {
         const { status, code, message }: { status: number; code: AnyNodeErrorCode; message: string } =
@@ -137,5 +143,15 @@ export function litIdentityKeys(encryptionKey: KeyObject, encryptionPublicKey: U
   const publicKey = new Uint8Array(rawPublicKey(encryptionKey));
   if (!Buffer.from(publicKey).equals(Buffer.from(encryptionPublicKey)))
     throw new Error('the node encryption key does not match its public key');
-  return { secretKey, publicKey };
+  const agree = (theirPublicKey: Uint8Array) =>
+    new Uint8Array(
+      diffieHellman({
+        privateKey: encryptionKey,
+        publicKey: createPublicKey({
+          key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(theirPublicKey).toString('base64url') },
+          format: 'jwk',
+        }),
+      }),
+    );
+  return { secretKey, publicKey, agree };
 }

@@ -4,9 +4,12 @@ import type { PeerInfo } from './peer-crypto.ts';
 /** A peer answered with an error, or did not answer. */
 export class PeerCallError extends Error {
   readonly peer: number;
-  constructor(peer: number, message: string) {
+  /** The code the peer refused with, when it answered one. */
+  readonly code: string | undefined;
+  constructor(peer: number, message: string, code?: string) {
     super(`node ${peer}: ${message}`);
     this.peer = peer;
+    this.code = code;
   }
 }
 
@@ -26,12 +29,15 @@ export async function callPeer<T>(peer: PeerInfo, path: string, body: unknown, t
   const text = await res.text();
   if (!res.ok) {
     let message = `answered ${res.status}`;
+    let code: string | undefined;
     try {
-      message = (JSON.parse(text) as { error: { message: string } }).error.message;
+      const error = (JSON.parse(text) as { error: { code?: unknown; message: string } }).error;
+      message = error.message;
+      if (typeof error.code === 'string') code = error.code;
     } catch {
       // Not our error shape; keep the status.
     }
-    throw new PeerCallError(peer.index, message);
+    throw new PeerCallError(peer.index, message, code);
   }
   return fromWireJson<T>(text);
 }

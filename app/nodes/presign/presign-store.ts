@@ -32,6 +32,7 @@ export class PresignStore {
   private readonly releasedIds: string[] = [];
   /** Bound in the WAL, not yet flushed to disk: no share of these may leave the node. */
   private readonly notDurable = new Set<string>();
+  private freshByAgeStmt: Database.Statement | undefined;
 
   constructor(db: Database.Database, box: SealedBox) {
     this.db = db;
@@ -93,6 +94,23 @@ export class PresignStore {
         id: string;
       }[]
     ).map((r) => r.id);
+  }
+
+  /**
+   * The oldest fresh presignature made among (at least) every node of `members`, skipping
+   * `skip`: what a leader proposes to a signing set that it does not choose (Lit's SDK names
+   * it). The oldest, because the host's client takes the newest (freshIds): the two rarely meet.
+   */
+  oldestFreshHeldBy(members: readonly number[], skip: ReadonlySet<string>): string | undefined {
+    this.freshByAgeStmt ??= this.db.prepare(
+      `SELECT id, participants FROM presignatures WHERE status = 'fresh' ORDER BY created_at ASC`,
+    );
+    for (const row of this.freshByAgeStmt.iterate() as Iterable<{ id: string; participants: string }>) {
+      if (skip.has(row.id)) continue;
+      const participants = new Set(row.participants.split(',').map(Number));
+      if (members.every((m) => participants.has(m))) return row.id;
+    }
+    return undefined;
   }
 
   countFresh(): number {

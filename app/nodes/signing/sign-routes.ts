@@ -18,6 +18,9 @@ import { statementDigest } from '../peers/peer-crypto.ts';
  * two messages: no share for a second message ever leaves any node.
  */
 
+/** What releasing and binding need of a node. */
+export type SigningContext = Pick<NodeContext, 'index' | 'threshold' | 'crypto' | 'peers' | 'presigs' | 'keys'>;
+
 const normalizeKey = (publicKey: string) => `0x${publicKey.replace(/^0x/, '').toLowerCase()}`;
 
 export function bindingDigest(presignatureId: string, tokenId: string, digest: string): Buffer {
@@ -26,7 +29,7 @@ export function bindingDigest(presignatureId: string, tokenId: string, digest: s
 
 /** One MAC per node on the binding statement, each under the key this node shares with it. */
 export function bindingTags(
-  ctx: NodeContext,
+  ctx: SigningContext,
   presignatureId: string,
   tokenId: string,
   digest: string,
@@ -45,7 +48,7 @@ function describeRequester(r: VerifiedRequester): string {
 /** Token id by public key: a keccak and a point check per bind and per release otherwise. */
 const tokenIds = new Map<string, string>();
 
-function tokenIdOf(publicKey: string): string {
+export function tokenIdOf(publicKey: string): string {
   let tokenId = tokenIds.get(publicKey);
   if (tokenId === undefined) {
     tokenId = tokenIdFromPubkey(publicKey).toString();
@@ -55,7 +58,7 @@ function tokenIdOf(publicKey: string): string {
   return tokenId;
 }
 
-function readyShare(ctx: NodeContext, publicKey: string) {
+export function readyShare(ctx: SigningContext, publicKey: string) {
   const tokenId = tokenIdOf(publicKey);
   const share = ctx.keys.get(tokenId);
   if (!share || share.status !== 'ready')
@@ -87,15 +90,42 @@ export async function handleBind(ctx: NodeContext, body: string, caller: Caller,
 
 export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
   const req = parseRequest(ReleaseRequest, body);
-  const publicKey = normalizeKey(req.publicKey);
+  const { s, bigR } = releaseShare(ctx, req.presignatureId, req.publicKey, req.toSign, req.bindings);
+  return {
+    node: ctx.index,
+    share: `0x${s.toString(16).padStart(64, '0')}`,
+    bigR: `0x${Buffer.from(bigR).toString('hex')}`,
+  };
+}
+
+/** A node's binding of a presignature, as other nodes check it: one MAC per node. */
+export interface NodeBinding {
+  node: number;
+  tags: Record<string, string>;
+}
+
+/**
+ * This node's signature share s_j from a presignature it bound durably to exactly this (key,
+ * digest), once `bindings` hold T valid bindings of that presignature to that same pair (the
+ * rule of DESIGN.md section 4). Every release of a share goes through here, the host client's
+ * and the Lit SDK's. Returns s_j unweighted and R'.
+ */
+export function releaseShare(
+  ctx: SigningContext,
+  presignatureId: string,
+  rawPublicKey: string,
+  rawDigest: string,
+  bindings: readonly NodeBinding[],
+): { s: bigint; bigR: Uint8Array } {
+  const publicKey = normalizeKey(rawPublicKey);
   const share = readyShare(ctx, publicKey);
-  const digest = req.toSign.toLowerCase();
-  const presig = ctx.presigs.boundTo(req.presignatureId, share.tokenId, digest);
-  const statement = bindingDigest(req.presignatureId, share.tokenId, digest);
+  const digest = rawDigest.toLowerCase();
+  const presig = ctx.presigs.boundTo(presignatureId, share.tokenId, digest);
+  const statement = bindingDigest(presignatureId, share.tokenId, digest);
   const valid = new Set<number>();
-  for (const binding of req.bindings) {
+  for (const binding of bindings) {
     const peer = ctx.peers.peer(binding.node);
-    const tag = binding.tags[ctx.index];
+    const tag = Object.hasOwn(binding.tags, ctx.index) ? binding.tags[ctx.index] : undefined;
     if (peer && tag && ctx.crypto.checkMac(ctx.index, peer, statement, Buffer.from(tag, 'hex')))
       valid.add(binding.node);
   }
@@ -105,7 +135,7 @@ export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
       'not_enough_bindings',
       `a share needs ${ctx.threshold} nodes' bindings of this presignature to this message; got ${valid.size} valid`,
     );
-  const { s, bigR } = signShare({
+  const signed = signShare({
     digest: Buffer.from(digest.slice(2), 'hex'),
     R: presig.R,
     w: presig.w,
@@ -113,10 +143,6 @@ export function handleRelease(ctx: NodeContext, body: string): ReleaseResponse {
     keyShare: share.share,
     publicKey: Buffer.from(publicKey.slice(2), 'hex'),
   });
-  ctx.presigs.markReleased(req.presignatureId);
-  return {
-    node: ctx.index,
-    share: `0x${s.toString(16).padStart(64, '0')}`,
-    bigR: `0x${Buffer.from(bigR).toString('hex')}`,
-  };
+  ctx.presigs.markReleased(presignatureId);
+  return signed;
 }

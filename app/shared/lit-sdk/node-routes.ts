@@ -26,6 +26,20 @@ export const LIT_ERROR_STATUS = {
   unsupported_conditions: 400,
   /** The access control conditions do not hold for the requester, now. */
   conditions_not_met: 403,
+  /** The public key is not one of this network's PKPs. */
+  unknown_pkp: 404,
+  /** The wallet behind the session neither owns the PKP nor is permitted to sign with it. */
+  not_permitted: 403,
+  /** The SDK's signing set is smaller than the network's threshold T (docs/LIT-SDK.md, network size). */
+  signing_set_too_small: 400,
+  /** Presignatures are bound too fast by this requester, or by everyone outside the host. */
+  rate_limited: 429,
+  /** The nodes of the signing set did not agree on a presignature for this request in time. */
+  no_agreement: 503,
+  /** The Lit Action threw, timed out or broke a limit (its message says which). */
+  action_failed: 400,
+  /** Every Lit Action slot of this node is taken; try again. */
+  busy: 429,
   not_ready: 503,
   internal: 500,
 } as const;
@@ -115,6 +129,101 @@ export const EncryptionSignData = z.object({
 });
 export type EncryptionSignData = z.infer<typeof EncryptionSignData>;
 
+/** One node of the SDK's signing set, as the v8 SDK names it: `host:port`, weight 1. */
+export const LitNodeSetEntry = z.object({ socketAddress: z.string().max(300), value: z.number() });
+
+/** 0x then the 65-byte uncompressed secp256k1 public key (what `pkpSign` sends as `pubkey`). */
+const PkpPublicKey = z.string().regex(/^0x04[0-9a-fA-F]{128}$/, 'must be a 65-byte uncompressed public key, 0x04…');
+
+/**
+ * POST /web/pkp/sign/v2 (sealed), what `litClient.chain.*.pkpSign` sends each node of its
+ * signing set: the 32-byte digest (already hashed by the SDK), the PKP, this node's session
+ * signature and the whole set. Every node of the set gets its own such request, with the same
+ * X-Request-Id header and no presignature: the nodes agree on one among themselves.
+ */
+export const PkpSignRequest = z.object({
+  toSign: z.array(z.number().int().min(0).max(255)).length(32, 'must be a 32-byte digest'),
+  signingScheme: z.literal('EcdsaK256Sha256'),
+  pubkey: PkpPublicKey,
+  authSig: z.unknown(),
+  nodeSet: z.array(LitNodeSetEntry).min(1).max(64),
+  epoch: z.number().int().min(0).optional(),
+  authMethods: z
+    .array(z.object({ authMethodType: z.number(), accessToken: z.string().max(64 * 1024) }))
+    .max(8)
+    .optional(),
+  keySetId: z.string().max(100).optional(),
+});
+export type PkpSignRequest = z.infer<typeof PkpSignRequest>;
+
+/**
+ * One node's ECDSA share as Lit's combiner reads it. The share is already multiplied by this
+ * node's Lagrange coefficient over the signing set (the SDK only adds shares); every node of the
+ * set gives the same `big_r`. Scalars and points are JSON strings of hex, as Lit's nodes send them.
+ */
+export const LitEcdsaShare = z.object({
+  EcdsaSignedMessageShare: z.object({
+    digest: z.string().regex(/^[0-9a-f]{64}$/),
+    result: z.literal('success'),
+    share_id: z.string(),
+    peer_id: z.string(),
+    signature_share: z.string().regex(/^"[0-9a-f]{64}"$/),
+    big_r: z.string().regex(/^"[0-9a-f]{66}"$/),
+    compressed_public_key: z.string().regex(/^"[0-9a-f]{66}"$/),
+    public_key: z.string().regex(/^"[0-9a-f]{130}"$/),
+    sig_type: z.literal('EcdsaK256Sha256'),
+  }),
+});
+
+export const PkpSignData = z.object({
+  success: z.literal(true),
+  /** The digest signed, as bytes. */
+  signedData: z.array(z.number().int()),
+  signatureShare: LitEcdsaShare,
+});
+export type PkpSignData = z.infer<typeof PkpSignData>;
+
+/**
+ * POST /web/execute/v2 (sealed), what `litClient.executeJs` sends each node of its set: the
+ * action's code in base64 (Litbox has no IPFS: the code must come along; an `ipfsId` beside it
+ * must be the code's CID), the user's params wrapped once more in `jsParams`, this node's session
+ * signature and the set.
+ */
+export const ExecuteJsLitRequest = z.object({
+  code: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .optional(),
+  ipfsId: z.string().max(100).optional(),
+  jsParams: z.object({ jsParams: z.record(z.string(), z.unknown()).optional() }).optional(),
+  authSig: z.unknown(),
+  nodeSet: z.array(LitNodeSetEntry).min(1).max(64),
+  epoch: z.number().int().min(0).optional(),
+  keySetId: z.string().max(100).optional(),
+});
+export type ExecuteJsLitRequest = z.infer<typeof ExecuteJsLitRequest>;
+
+/** One signature the action asked for, as the SDK combines it: the share is JSON text. */
+export const LitActionSignedShare = z.object({
+  sigType: z.literal('EcdsaK256Sha256'),
+  /** JSON text of a LitEcdsaShare. */
+  signatureShare: z.string(),
+  /** JSON text of the 65-byte public key's hex. */
+  publicKey: z.string(),
+  sigName: z.string(),
+});
+
+export const ExecuteJsLitData = z.object({
+  success: z.literal(true),
+  signedData: z.record(z.string(), LitActionSignedShare),
+  decryptedData: z.record(z.string(), z.unknown()),
+  claimData: z.record(z.string(), z.unknown()),
+  response: z.string(),
+  logs: z.string(),
+});
+export type ExecuteJsLitData = z.infer<typeof ExecuteJsLitData>;
+
 export interface LitNodeRoute<Req extends z.ZodType = z.ZodType, Data extends z.ZodType = z.ZodType> {
   path: string;
   /** Request and answer are end-to-end encrypted to and from the node's identity key. */
@@ -146,6 +255,48 @@ export const LIT_NODE_ROUTES = {
       'resource_not_granted',
       'unsupported_conditions',
       'conditions_not_met',
+      'not_ready',
+      'internal',
+    ],
+  },
+  pkpSign: {
+    path: '/web/pkp/sign/v2',
+    sealed: true,
+    request: PkpSignRequest,
+    data: PkpSignData,
+    errors: [
+      'bad_request',
+      'cannot_decrypt',
+      'invalid_session',
+      'expired_session',
+      'session_for_other_node',
+      'resource_not_granted',
+      'unknown_pkp',
+      'not_permitted',
+      'signing_set_too_small',
+      'rate_limited',
+      'no_agreement',
+      'not_ready',
+      'internal',
+    ],
+  },
+  executeJs: {
+    path: '/web/execute/v2',
+    sealed: true,
+    request: ExecuteJsLitRequest,
+    data: ExecuteJsLitData,
+    errors: [
+      'bad_request',
+      'cannot_decrypt',
+      'invalid_session',
+      'expired_session',
+      'session_for_other_node',
+      'resource_not_granted',
+      'signing_set_too_small',
+      'action_failed',
+      'busy',
+      'rate_limited',
+      'no_agreement',
       'not_ready',
       'internal',
     ],
