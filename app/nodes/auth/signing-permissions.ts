@@ -16,24 +16,36 @@ const MAX_CACHE = 20_000;
 export class SigningPermissions {
   private readonly chain: NodeChain;
   private readonly cache = new Map<string, Promise<boolean>>();
+  /** The cached keys whose read already came back "yes": answered without waiting or reading. */
+  private readonly yes = new Set<string>();
   private cacheBlock = -1;
 
   constructor(chain: NodeChain) {
     this.chain = chain;
   }
 
-  private cached(key: string, read: () => Promise<boolean>): Promise<boolean> {
+  /** Forgets every answer once a new block came (a revocation needs a block). */
+  private dropIfStale(): void {
     const block = this.chain.latestBlock;
     if (block !== this.cacheBlock || this.cache.size > MAX_CACHE) {
       this.cache.clear();
+      this.yes.clear();
       this.cacheBlock = block;
     }
+  }
+
+  private cached(key: string, read: () => Promise<boolean>): Promise<boolean> {
+    this.dropIfStale();
     let hit = this.cache.get(key);
     if (!hit) {
       hit = read();
       // Only "yes" is remembered: a permission granted a moment ago must count at once.
+      const forBlock = this.cacheBlock;
       hit.then(
-        (yes) => yes || this.cache.delete(key),
+        (yes) => {
+          if (!yes) this.cache.delete(key);
+          else if (this.cacheBlock === forBlock) this.yes.add(key);
+        },
         () => this.cache.delete(key),
       );
       this.cache.set(key, hit);
@@ -42,7 +54,7 @@ export class SigningPermissions {
   }
 
   isOwner(tokenId: string, address: string): Promise<boolean> {
-    return this.cached(`owner:${tokenId}:${address}`, async () => {
+    return this.cached(ownerKey(tokenId, address), async () => {
       try {
         return (await this.chain.contracts.PKPNFT.ownerOf(tokenId)).toLowerCase() === address.toLowerCase();
       } catch {
@@ -53,7 +65,7 @@ export class SigningPermissions {
 
   private hasScope(tokenId: string, type: number, id: string, scope: SigningScope): Promise<boolean> {
     const check = (s: number) =>
-      this.cached(`scope:${tokenId}:${type}:${id}:${s}`, () =>
+      this.cached(scopeKey(tokenId, type, id, s), () =>
         this.chain.contracts.PKPPermissions.isPermittedAuthMethodScopePresent(tokenId, type, id, s),
       );
     if (scope === AUTH_METHOD_SCOPE.SignAnything) return check(AUTH_METHOD_SCOPE.SignAnything);
@@ -64,8 +76,19 @@ export class SigningPermissions {
 
   /** The owner, or a permitted address holding the scope. */
   addressMaySign(tokenId: string, address: string, scope: SigningScope): Promise<boolean> {
-    // Both reads at once, yes as soon as either says yes: a permitted address (not the owner)
-    // would otherwise always wait for an ownerOf read, a "no" being never cached.
+    // A "yes" already known for this block answers at once, with no read: the owner signing
+    // again must not cost every node a scope read whose "no" is never cached.
+    const id = address.toLowerCase();
+    const yesKeys = [
+      ownerKey(tokenId, address),
+      scopeKey(tokenId, AUTH_METHOD_TYPE.EthWallet, id, AUTH_METHOD_SCOPE.SignAnything),
+    ];
+    if (scope === AUTH_METHOD_SCOPE.PersonalSign)
+      yesKeys.push(scopeKey(tokenId, AUTH_METHOD_TYPE.EthWallet, id, AUTH_METHOD_SCOPE.PersonalSign));
+    this.dropIfStale();
+    if (yesKeys.some((key) => this.yes.has(key))) return Promise.resolve(true);
+    // Otherwise both reads at once, yes as soon as either says yes: a permitted address (not
+    // the owner) would otherwise always wait for an ownerOf read, a "no" being never cached.
     return anyTrue([
       this.isOwner(tokenId, address),
       this.hasScope(tokenId, AUTH_METHOD_TYPE.EthWallet, address.toLowerCase(), scope),
@@ -90,6 +113,14 @@ export class SigningPermissions {
   actionMaySign(tokenId: string, cid: string, scope: SigningScope): Promise<boolean> {
     return this.hasScope(tokenId, AUTH_METHOD_TYPE.LitAction, actionIdFromCid(cid), scope);
   }
+}
+
+function ownerKey(tokenId: string, address: string): string {
+  return `owner:${tokenId}:${address}`;
+}
+
+function scopeKey(tokenId: string, type: number, id: string, scope: number): string {
+  return `scope:${tokenId}:${type}:${id}:${scope}`;
 }
 
 /** True as soon as one of the reads is true; otherwise false, or the first failure, once all settled. */
