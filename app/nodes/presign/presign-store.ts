@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Presignature } from '../../shared/threshold/presign.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import type { SealedBox } from '../sealed-box.ts';
-import { flushWal } from '../wal-flush.ts';
+import { WalFlusher } from '../wal-flush.ts';
 
 export interface BoundPresignature {
   id: string;
@@ -32,11 +32,13 @@ export class PresignStore {
   private readonly releasedIds: string[] = [];
   /** Bound in the WAL, not yet flushed to disk: no share of these may leave the node. */
   private readonly notDurable = new Set<string>();
+  private readonly wal: WalFlusher;
   private freshByAgeStmt: Database.Statement | undefined;
 
   constructor(db: Database.Database, box: SealedBox) {
     this.db = db;
     this.box = box;
+    this.wal = new WalFlusher(db);
     db.exec(`
       CREATE TABLE IF NOT EXISTS presignatures (
         id TEXT PRIMARY KEY,
@@ -134,7 +136,7 @@ export class PresignStore {
     const batch = this.pendingBinds.splice(0);
     const outcomes: (NodeRequestError | undefined)[] = [];
     try {
-      // Committed without a flush of its own; flushWal below makes it durable.
+      // Committed without a flush of its own; the WAL flush below makes it durable.
       this.db.pragma('synchronous = NORMAL');
       try {
         this.db.transaction(() => {
@@ -150,7 +152,7 @@ export class PresignStore {
     const bound = batch.filter((_, i) => !outcomes[i]);
     for (const b of bound) this.notDurable.add(b.id);
     batch.forEach((b, i) => outcomes[i] && b.reject(outcomes[i]));
-    flushWal(this.db).then(
+    this.wal.flush().then(
       () => {
         for (const b of bound) {
           this.notDurable.delete(b.id);
