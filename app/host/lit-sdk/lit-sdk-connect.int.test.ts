@@ -4,26 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { LIT_NODE_ROUTES } from '../../shared/lit-sdk/node-routes.ts';
-import {
-  REPO_ROOT,
-  runCliProcess,
-  startSandbox,
-  tempDataDir,
-  type RunningSandbox,
-} from '../../../testing/sandbox/spawn-cli.ts';
+import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
 
 // Lit's own v8 SDK, unchanged, connects to a Litbox sandbox: it reads Staking and PriceFeed
 // through the chain door, handshakes with every node and encrypts to the network key they
 // agree on. The SDK lives in its own workspace (compat/lit-sdk, about 1 GB: never in the app's
 // dependencies); .ci/run installs it, a developer runs `npm run compat:lit-sdk:install`.
-const workspace = path.join(REPO_ROOT, 'compat', 'lit-sdk');
-const installed = fs.existsSync(path.join(workspace, 'node_modules', '@lit-protocol', 'lit-client', 'package.json'));
-if (!installed && process.env.CI) throw new Error('compat/lit-sdk is not installed (.ci/run runs npm ci there)');
-if (!installed)
-  console.warn('skipping the Lit SDK tests: compat/lit-sdk is not installed (npm run compat:lit-sdk:install)');
-
-/** The bundled Node 24 (a bare `node` may be older than the SDK wants). */
-const NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'node');
+const workspace = LIT_SDK_WORKSPACE;
+const installed = litSdkInstalled('the Lit SDK tests');
+const NODE = NODE_24;
 
 interface ConnectResult {
   connectMs: number;

@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,27 +14,17 @@ import {
   type EncryptionSignRequest,
 } from '../../shared/lit-sdk/node-routes.ts';
 import { blsShareFromLitJson, combineBlsShares, verifyBlsSignature } from '../../shared/threshold/bls.ts';
-import {
-  REPO_ROOT,
-  runCliProcess,
-  startSandbox,
-  tempDataDir,
-  type RunningSandbox,
-} from '../../../testing/sandbox/spawn-cli.ts';
+import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
 
 // Lit's own v8 SDK, unchanged, encrypts and decrypts against a Litbox sandbox, offline: each node
 // it asks opens the SDK's sealed request with its identity key, checks the session signature
 // made for it and the access control condition on the sandbox chain, and seals its BLS share
 // back; the SDK combines the shares and decrypts. Refusals come back in the shape the SDK shows.
 // The SDK lives in its own workspace (compat/lit-sdk; see lit-sdk-connect.int.test.ts).
-const workspace = path.join(REPO_ROOT, 'compat', 'lit-sdk');
-const installed = fs.existsSync(path.join(workspace, 'node_modules', '@lit-protocol', 'lit-client', 'package.json'));
-if (!installed && process.env.CI) throw new Error('compat/lit-sdk is not installed (.ci/run runs npm ci there)');
-if (!installed)
-  console.warn('skipping the Lit SDK decrypt tests: compat/lit-sdk is not installed (npm run compat:lit-sdk:install)');
-
-/** The bundled Node 24 (a bare `node` may be older than the SDK wants). */
-const NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'node');
+const workspace = LIT_SDK_WORKSPACE;
+const installed = litSdkInstalled('the Lit SDK decrypt tests');
+const NODE = NODE_24;
 
 interface DecryptCheck {
   address: string;

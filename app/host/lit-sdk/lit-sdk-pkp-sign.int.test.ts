@@ -1,6 +1,4 @@
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { ethers } from 'ethers';
@@ -18,27 +16,17 @@ import {
 } from '../../shared/lit-sdk/node-routes.ts';
 import { auditPresignatureBindings } from '../../../testing/sandbox/presignature-audit.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
-import {
-  REPO_ROOT,
-  runCliProcess,
-  startSandbox,
-  tempDataDir,
-  type RunningSandbox,
-} from '../../../testing/sandbox/spawn-cli.ts';
+import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
 
 // Lit's own v8 SDK, unchanged, signs with a PKP on a Litbox sandbox, offline: it sends each node
 // of its signing set its own sealed request with no presignature; the nodes agree among
 // themselves on one presignature, each binds it durably, and each answers its share weighted
 // for a client that only adds shares. The SDK's signature must recover to the PKP's address
 // (ethers judges). Refusals come back as the SDK's own errors, with nothing bound.
-const workspace = path.join(REPO_ROOT, 'compat', 'lit-sdk');
-const installed = fs.existsSync(path.join(workspace, 'node_modules', '@lit-protocol', 'lit-client', 'package.json'));
-if (!installed && process.env.CI) throw new Error('compat/lit-sdk is not installed (.ci/run runs npm ci there)');
-if (!installed)
-  console.warn('skipping the Lit SDK pkpSign tests: compat/lit-sdk is not installed (npm run compat:lit-sdk:install)');
-
-/** The bundled Node 24 (a bare `node` may be older than the SDK wants). */
-const NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'node');
+const workspace = LIT_SDK_WORKSPACE;
+const installed = litSdkInstalled('the Lit SDK pkpSign tests');
+const NODE = NODE_24;
 const N = 3;
 const CALLS = 20;
 
