@@ -177,7 +177,9 @@ export class PkpWalletService {
    */
   private async fillSandboxTransaction(from: string, request: TransactionRequest): Promise<TransactionFields> {
     const { to, value, data } = parseRequest(request);
-    const balance = await this.provider.getBalance(from);
+    // Read beside the nonce and the fees, not before them.
+    const balance = this.provider.getBalance(from);
+    balance.catch(() => undefined); // awaited below; a failure is thrown there
     let fields: TransactionFields;
     try {
       fields = await fillSandboxTransaction(
@@ -186,14 +188,14 @@ export class PkpWalletService {
         { from, to, value, data },
         {
           // First with the least gas any transaction needs, so an unaffordable one gets our message, not the node's.
-          beforeEstimate: (maxFeePerGas) =>
-            refuseUnaffordable(balance, value, 21_000n * maxFeePerGas, request.valueEth),
+          beforeEstimate: async (maxFeePerGas) =>
+            refuseUnaffordable(await balance, value, 21_000n * maxFeePerGas, request.valueEth),
         },
       );
     } catch (err) {
       throw err instanceof WalletInputError ? err : explainContractError(err, 'the transaction');
     }
-    refuseUnaffordable(balance, value, fields.gasLimit * fields.maxFeePerGas, request.valueEth);
+    refuseUnaffordable(await balance, value, fields.gasLimit * fields.maxFeePerGas, request.valueEth);
     return fields;
   }
 

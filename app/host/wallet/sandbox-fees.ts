@@ -40,13 +40,13 @@ export async function fillSandboxTransaction(
   provider: Provider,
   chainId: number,
   call: SandboxCall,
-  options: { nonce?: number; beforeEstimate?: (maxFeePerGas: bigint) => void } = {},
+  options: { nonce?: number; beforeEstimate?: (maxFeePerGas: bigint) => void | Promise<void> } = {},
 ): Promise<TransactionFields> {
   const [nonce, fees] = await Promise.all([
     options.nonce ?? provider.getTransactionCount(call.from, 'pending'),
     sandboxFees(provider),
   ]);
-  options.beforeEstimate?.(fees.maxFeePerGas);
+  await options.beforeEstimate?.(fees.maxFeePerGas);
   const gasLimit = await sandboxGasLimit(provider, call);
   return { chainId, nonce, to: call.to, value: call.value, data: call.data, gasLimit, ...fees };
 }
