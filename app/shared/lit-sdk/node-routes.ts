@@ -233,6 +233,16 @@ export interface LitNodeRoute<Req extends z.ZodType = z.ZodType, Data extends z.
   errors: readonly LitErrorCode[];
 }
 
+/** What any sealed route may answer before it looks at its own request: the envelope and the session. */
+const SEALED_SESSION_ERRORS = [
+  'bad_request',
+  'cannot_decrypt',
+  'invalid_session',
+  'expired_session',
+  'session_for_other_node',
+  'resource_not_granted',
+] as const satisfies readonly LitErrorCode[];
+
 export const LIT_NODE_ROUTES = {
   handshake: {
     path: '/web/handshake/',
@@ -246,18 +256,7 @@ export const LIT_NODE_ROUTES = {
     sealed: true,
     request: EncryptionSignRequest,
     data: EncryptionSignData,
-    errors: [
-      'bad_request',
-      'cannot_decrypt',
-      'invalid_session',
-      'expired_session',
-      'session_for_other_node',
-      'resource_not_granted',
-      'unsupported_conditions',
-      'conditions_not_met',
-      'not_ready',
-      'internal',
-    ],
+    errors: [...SEALED_SESSION_ERRORS, 'unsupported_conditions', 'conditions_not_met', 'not_ready', 'internal'],
   },
   pkpSign: {
     path: '/web/pkp/sign/v2',
@@ -265,12 +264,7 @@ export const LIT_NODE_ROUTES = {
     request: PkpSignRequest,
     data: PkpSignData,
     errors: [
-      'bad_request',
-      'cannot_decrypt',
-      'invalid_session',
-      'expired_session',
-      'session_for_other_node',
-      'resource_not_granted',
+      ...SEALED_SESSION_ERRORS,
       'unknown_pkp',
       'not_permitted',
       'signing_set_too_small',
@@ -286,12 +280,7 @@ export const LIT_NODE_ROUTES = {
     request: ExecuteJsLitRequest,
     data: ExecuteJsLitData,
     errors: [
-      'bad_request',
-      'cannot_decrypt',
-      'invalid_session',
-      'expired_session',
-      'session_for_other_node',
-      'resource_not_granted',
+      ...SEALED_SESSION_ERRORS,
       'signing_set_too_small',
       'action_failed',
       'busy',
