@@ -138,6 +138,9 @@ const TEMPLATES: Record<string, Record<string, unknown>> = {
   '/peer/presign/deal': envelopeTemplate,
   '/peer/presign/round2': envelopeTemplate,
   '/peer/presign/finish': envelopeTemplate,
+  '/peer/sign-agreement/propose': envelopeTemplate,
+  '/peer/sign-agreement/commit': envelopeTemplate,
+  '/peer/sign-agreement/abort': envelopeTemplate,
 };
 
 /**
