@@ -56,7 +56,8 @@ describe('the first start, navigation and themes in Chromium', () => {
     await page.goto(host.uiUrl);
     // The page opened before the network was up: some step is still under way.
     const steps = page.getByTestId('startup-steps').locator('li');
-    await steps.first().waitFor({ timeout: 30_000 });
+    // The steps appear with the first status the page reads (the chain's step is the first of them).
+    await page.getByTestId('step-chain').waitFor({ timeout: 30_000 });
     const early = await steps.evaluateAll((items) => items.map((li) => li.getAttribute('data-state')));
     expect(early).toContain('active');
     await page.screenshot({ path: screenshotPath('wallet-onboarding-starting'), fullPage: true });

@@ -206,6 +206,8 @@ export class PresignStore {
     if (this.releasedIds.length === 1)
       setTimeout(() => {
         const ids = this.releasedIds.splice(0);
+        // The node stopped in the meantime: its bindings stand, and the secrets stay sealed.
+        if (!this.db.open) return;
         try {
           const wipe = this.db.prepare(
             `UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`,

@@ -70,62 +70,65 @@ export function Onboarding({ status, client, welcomed, force = false, onDone }: 
         PKP contracts, and {status?.nodeCount ?? 'N'} nodes that hold key shares and sign together.
       </p>
       {!status ? <p>Connecting to the Litbox host…</p> : null}
-      <ol className="steps" aria-label="Start-up" data-testid="startup-steps">
-        {steps.map((step) => (
-          <li key={step.id} className="step" data-state={step.state} data-testid={`step-${step.id}`}>
+      {/* The list waits for the first status: every step is read from it, so none shows alone. */}
+      {status ? (
+        <ol className="steps" aria-label="Start-up" data-testid="startup-steps">
+          {steps.map((step) => (
+            <li key={step.id} className="step" data-state={step.state} data-testid={`step-${step.id}`}>
+              <span className="step-mark" aria-hidden="true">
+                {MARKS[step.state]}
+              </span>
+              <span>
+                <strong>{step.title}</strong>{' '}
+                <span className="visually-hidden">
+                  ({step.state === 'done' ? 'done' : step.state === 'active' ? 'in progress' : 'waiting'})
+                </span>
+                <span className="muted"> — {step.detail}</span>
+              </span>
+              {step.id === 'nodes' && status ? (
+                <span className="node-dots" aria-hidden="true">
+                  {status.nodes.map((n) => (
+                    <span key={n.index} className={n.up ? 'pill ok' : 'pill neutral'}>
+                      node {n.index}
+                    </span>
+                  ))}
+                </span>
+              ) : null}
+              {step.progress ? (
+                <progress
+                  value={step.progress.value}
+                  max={step.progress.max}
+                  aria-label={`${step.title}: ${step.progress.value} of ${step.progress.max}`}
+                />
+              ) : step.state === 'active' ? (
+                <progress aria-label={`${step.title}: in progress`} />
+              ) : null}
+            </li>
+          ))}
+          <li
+            className="step"
+            data-state={wallet ? 'done' : ready ? 'active' : 'waiting'}
+            data-testid="step-wallet"
+            aria-live="polite"
+          >
             <span className="step-mark" aria-hidden="true">
-              {MARKS[step.state]}
+              {wallet ? MARKS.done : ready ? MARKS.active : MARKS.waiting}
             </span>
             <span>
-              <strong>{step.title}</strong>{' '}
-              <span className="visually-hidden">
-                ({step.state === 'done' ? 'done' : step.state === 'active' ? 'in progress' : 'waiting'})
+              <strong>Wallet account</strong>
+              <span className="muted">
+                {' '}
+                —{' '}
+                {wallet
+                  ? newWallet
+                    ? 'created for this data directory; its key stays in your OS keychain'
+                    : 'ready'
+                  : 'opening the wallet account'}
               </span>
-              <span className="muted"> — {step.detail}</span>
             </span>
-            {step.id === 'nodes' && status ? (
-              <span className="node-dots" aria-hidden="true">
-                {status.nodes.map((n) => (
-                  <span key={n.index} className={n.up ? 'pill ok' : 'pill neutral'}>
-                    node {n.index}
-                  </span>
-                ))}
-              </span>
-            ) : null}
-            {step.progress ? (
-              <progress
-                value={step.progress.value}
-                max={step.progress.max}
-                aria-label={`${step.title}: ${step.progress.value} of ${step.progress.max}`}
-              />
-            ) : step.state === 'active' ? (
-              <progress aria-label={`${step.title}: in progress`} />
-            ) : null}
           </li>
-        ))}
-        <li
-          className="step"
-          data-state={wallet ? 'done' : ready ? 'active' : 'waiting'}
-          data-testid="step-wallet"
-          aria-live="polite"
-        >
-          <span className="step-mark" aria-hidden="true">
-            {wallet ? MARKS.done : ready ? MARKS.active : MARKS.waiting}
-          </span>
-          <span>
-            <strong>Wallet account</strong>
-            <span className="muted">
-              {' '}
-              —{' '}
-              {wallet
-                ? newWallet
-                  ? 'created for this data directory; its key stays in your OS keychain'
-                  : 'ready'
-                : 'opening the wallet account'}
-            </span>
-          </span>
-        </li>
-      </ol>
+        </ol>
+      ) : null}
       {wallet && welcome ? (
         <div className="card" data-testid="wallet-created">
           <h2>Your wallet account</h2>
