@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_NODES } from '../shared/network.ts';
 import { authFor, createApiHandlers } from './api/api-handlers.ts';
 import { startWalletProvider, type RunningProvider } from './provider/start-provider.ts';
-import { ApiServer } from './api/api-server.ts';
+import { ApiServer, type ApiLimits } from './api/api-server.ts';
 import { startWalletServices, type WalletServices } from './wallet-services.ts';
 import {
   DataDirLock,
@@ -45,6 +45,8 @@ export interface HostOptions {
   googleClientId?: string;
   /** Pool sizes the nodes keep (tests use small ones). */
   pools?: { keys: number; presignatures: number };
+  /** The API's limits on calls (see DEFAULT_API_LIMITS); tests make them small to reach them. */
+  apiLimits?: Partial<ApiLimits>;
   /** Asked for the vault passphrase when no OS keychain answers. */
   askPassphrase?: (creating: boolean) => Promise<string | undefined>;
   /** A new data directory tries the OS keychain first (default true). */
@@ -212,6 +214,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       token,
       handlers,
       rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
+      limits: options.apiLimits,
       onLiveConnect: (send) => {
         send({ type: 'status', status: handlers.statusNow() });
         if (started.provider) send({ type: 'provider', state: started.provider.provider.state() });

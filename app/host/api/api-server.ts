@@ -19,6 +19,7 @@ import {
 } from '../../shared/api/contract.ts';
 import { contentSecurityPolicy } from '../../shared/content-security-policy.ts';
 import { fieldErrorsOf, fieldErrorsSentence } from '../../shared/api/plain-issue.ts';
+import { CallSlots } from './call-slots.ts';
 
 /** A failure a handler reports on purpose: its code picks the HTTP status. */
 export class ApiFailure extends Error {
@@ -50,9 +51,13 @@ export interface ApiServerOptions {
 }
 
 export interface ApiLimits {
-  /** Calls running at once, all connections together; more are refused at once with 429. */
+  /** Calls running at once, all connections together; more wait in line (see call-slots.ts). */
   concurrentCalls: number;
-  /** Calls running at once on one connection (HTTP pipelining); more are refused with 429. */
+  /** Calls that may wait for a slot, first come first served; one more is refused at once with 429. */
+  queuedCalls: number;
+  /** A call that waited this long for a slot is refused with 429. */
+  queueWaitMs: number;
+  /** Calls running or waiting on one connection (HTTP pipelining); more are refused with 429. */
   callsPerConnection: number;
   /** Open TCP connections that have shown the token (a call or the live socket). */
   connections: number;
@@ -73,13 +78,16 @@ export interface ApiLimits {
 }
 
 /**
- * Every call that may reach the nodes holds a slot while it runs. 64 is far above what the UI
- * or a script needs (`npm run chaos`, 20 calls/s while nodes die, peaks at 30 to 40 running
- * when a run waits for a restarted node) and far below what would queue minutes of work on
- * the nodes. `status` needs no slot: the UI can always look.
+ * Every call that may reach the nodes holds a slot while it runs. 32 at once keep the nodes of
+ * a 2-core machine busy (the bench's throughput is reached with 8 in flight) with room for
+ * calls that only wait (an action waiting for a restarting node to give its share); a burst
+ * beyond that waits in line, up to 240 calls for up to 20 s, instead of slowing every running
+ * call down or being refused. `status` needs no slot: the UI can always look.
  */
 export const DEFAULT_API_LIMITS: ApiLimits = {
-  concurrentCalls: 64,
+  concurrentCalls: 32,
+  queuedCalls: 240,
+  queueWaitMs: 20_000,
   callsPerConnection: 4,
   connections: 256,
   unprovenConnections: 128,
@@ -138,8 +146,8 @@ export class ApiServer {
   private readonly options: ApiServerOptions;
   private readonly limits: ApiLimits;
   private port = 0;
-  /** Calls running now, in all and per connection. */
-  private running = 0;
+  /** Slots for calls, and the calls running or waiting on each connection. */
+  private readonly slots: CallSlots;
   private readonly runningOn = new WeakMap<Duplex, number>();
   /** Every open connection, oldest first (a Map keeps insertion order). */
   private readonly connections = new Map<Socket, ConnectionState>();
@@ -148,6 +156,11 @@ export class ApiServer {
   constructor(options: ApiServerOptions) {
     this.options = options;
     this.limits = { ...DEFAULT_API_LIMITS, ...options.limits };
+    this.slots = new CallSlots({
+      running: this.limits.concurrentCalls,
+      waiting: this.limits.queuedCalls,
+      waitMs: this.limits.queueWaitMs,
+    });
     this.server = http.createServer(
       {
         // Slow or silent request heads are cut quickly: the check runs twice a second.
@@ -347,9 +360,10 @@ export class ApiServer {
   }
 
   /**
-   * Runs a call in a slot, or refuses it with 429 when the host or this connection already runs
-   * as many as it may. A slot is held until the handler has finished, even when the client
-   * went away: what counts is the work on the nodes, not the open requests.
+   * Runs a call in a slot, after waiting in line for one if need be; refuses it with 429 when
+   * this connection already has as many calls as it may, the line is full, or no slot came
+   * free in time. A slot is held until the handler has finished, even when the client went
+   * away: what counts is the work on the nodes, not the open requests.
    */
   private async limited(name: ApiCallName, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (UNLIMITED_CALLS.has(name)) return this.call(name, req, res);
@@ -361,14 +375,17 @@ export class ApiServer {
         'busy',
         `this connection already has ${onSocket} calls running; wait for their answers or use another connection`,
       );
-    if (this.running >= this.limits.concurrentCalls)
-      return sendError(res, 'busy', `the host is busy with ${this.running} calls; try again in a moment`);
-    this.running++;
     this.runningOn.set(socket, onSocket + 1);
     try {
-      await this.call(name, req, res);
+      // A caller that went away while it waited gives its turn to the next.
+      const refusal = await this.slots.acquire(() => !socket.destroyed);
+      if (refusal !== undefined) return socket.destroyed ? undefined : sendError(res, 'busy', refusal);
+      try {
+        await this.call(name, req, res);
+      } finally {
+        this.slots.release();
+      }
     } finally {
-      this.running--;
       this.runningOn.set(socket, (this.runningOn.get(socket) ?? 1) - 1);
     }
   }
