@@ -4,6 +4,7 @@ import { runDkgBatch } from '../protocols/dkg-protocol.ts';
 import { NETWORK_KEY, PKP_KEYS } from '../protocols/dkg-purposes.ts';
 import { askPresignAvailable, runPresignBatch } from '../protocols/presign-protocol.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
+import { presignBatchWanted } from './presign-batch-policy.ts';
 
 export interface PoolTargets {
   /** Routed, unminted PKP keys the network keeps ready, so minting is one transaction. */
@@ -107,7 +108,7 @@ export class PoolKeeper {
    * Presignatures are usable only while T live nodes hold them fresh. A node's own count is not
    * that: a node that was down while the others signed still counts the presignatures they used
    * as fresh. So the leader looks at which ids the live nodes list and counts those T of them
-   * share; a batch starts when that is below half the target.
+   * share; presign-batch-policy.ts decides from that whether a batch starts.
    */
   private async keepPresignatures(live: PeerInfo[]): Promise<boolean> {
     if (live.length < this.ctx.threshold) return false;
@@ -129,14 +130,18 @@ export class PoolKeeper {
     const holders = new Map<string, number>();
     for (const ids of known) for (const id of ids) holders.set(id, (holders.get(id) ?? 0) + 1);
     const usable = [...holders.values()].filter((n) => n >= this.ctx.threshold).length;
-    // A live node that missed the batches (it was slow or down when another node briefly led)
-    // holds few of them; the next batch, among every live node, gives it its share. Bounded, so
-    // that a node that can never take part does not make batches pile up on the others.
     const fewestHeld = Math.min(
       ...known.map((ids) => ids.filter((id) => holders.get(id)! >= this.ctx.threshold).length),
     );
-    const starved = fewestHeld < this.targets.presignatures / 2 && usable < 2 * this.targets.presignatures;
-    if (usable >= this.targets.presignatures / 2 && !starved) return false;
+    const wanted = presignBatchWanted({
+      usable,
+      fewestHeld,
+      live: live.length,
+      threshold: this.ctx.threshold,
+      nodeCount: this.ctx.nodeCount,
+      target: this.targets.presignatures,
+    });
+    if (!wanted) return false;
     const started = performance.now();
     await runPresignBatch(this.ctx, live, this.targets.presignBatch);
     const ms = performance.now() - started;

@@ -1,0 +1,32 @@
+/** What the leader knows of the presignature pools when it decides on a batch. */
+export interface PresignPoolView {
+  /** Presignatures at least T live nodes hold fresh. */
+  usable: number;
+  /** Of those, how many the live node that holds the fewest holds. */
+  fewestHeld: number;
+  /** Live nodes, who would take part in the batch. */
+  live: number;
+  threshold: number;
+  nodeCount: number;
+  /** Fresh presignatures each node keeps. */
+  target: number;
+}
+
+/**
+ * Whether the leader starts a presignature batch now. A batch starts when the usable pool is
+ * below half its target, or when a live node missed the batches (it was slow or down when
+ * another node briefly led) and holds few; the latter is bounded, so that a node that can
+ * never take part does not make batches pile up on the others.
+ *
+ * A batch among exactly T nodes (the others down for a moment) makes presignatures that any
+ * one of those T going down makes useless: the chaos run failed requests on them. While the
+ * pool still holds a quarter of its target, the leader waits for a node more.
+ */
+export function presignBatchWanted(view: PresignPoolView): boolean {
+  const { usable, fewestHeld, live, threshold, nodeCount, target } = view;
+  if (live < threshold) return false;
+  const starved = fewestHeld < target / 2 && usable < 2 * target;
+  if (usable >= target / 2 && !starved) return false;
+  const spare = live > threshold || live === nodeCount;
+  return spare || usable < target / 4;
+}
