@@ -81,12 +81,14 @@ export interface ApiLimits {
  * Every call that may reach the nodes holds a slot while it runs. 32 at once keep the nodes of
  * a 2-core machine busy (the bench's throughput is reached with 8 in flight) with room for
  * calls that only wait (an action waiting for a restarting node to give its share); a burst
- * beyond that waits in line, up to 240 calls for up to 20 s, instead of slowing every running
- * call down or being refused. `status` needs no slot: the UI can always look.
+ * beyond that waits in line, up to 192 calls for up to 20 s, instead of slowing every running
+ * call down or being refused. Running and waiting together stay below the 256 connections a
+ * client may hold (one call each, as fetch makes them), so the line, not the connection
+ * limit, is what says the host is busy. `status` needs no slot: the UI can always look.
  */
 export const DEFAULT_API_LIMITS: ApiLimits = {
   concurrentCalls: 32,
-  queuedCalls: 240,
+  queuedCalls: 192,
   queueWaitMs: 20_000,
   callsPerConnection: 4,
   connections: 256,

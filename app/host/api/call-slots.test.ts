@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_API_LIMITS } from './api-server.ts';
 import { CallSlots } from './call-slots.ts';
 
 afterEach(() => {
@@ -79,5 +80,10 @@ describe('call slots', () => {
 
   it('refuses limits that could never run a call', () => {
     expect(() => new CallSlots({ running: 0, waiting: 1, waitMs: 1 })).toThrow(/at least one running slot/);
+  });
+
+  it('holds, running and waiting, fewer calls than the connections a client may open (one call each)', () => {
+    const { concurrentCalls, queuedCalls, connections } = DEFAULT_API_LIMITS;
+    expect(concurrentCalls + queuedCalls).toBeLessThan(connections);
   });
 });
