@@ -375,7 +375,7 @@ export class ApiServer {
       return sendError(
         res,
         'busy',
-        `this connection already has ${onSocket} calls running; wait for their answers or use another connection`,
+        `this connection already has ${onSocket} calls running or waiting; wait for their answers or use another connection`,
       );
     this.runningOn.set(socket, onSocket + 1);
     try {
