@@ -34,6 +34,7 @@ import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
+import { ActionCodeStore } from './lit-sdk/action-code-store.ts';
 import { litExecuteJs } from './lit-sdk/execute-js.ts';
 import { SigningAgreement } from './signing/signing-agreement.ts';
 import { agreementPeers, agreementRoutes } from './signing/agreement-peers.ts';
@@ -202,6 +203,7 @@ export class NodeRuntime {
         const answer = await litExecuteJs(
           ctx,
           this.execution!,
+          new ActionCodeStore(this.config.actionsDir),
           this.agreement!,
           this.bindLimiter,
           request,

@@ -37,6 +37,11 @@ export const NodeLaunchConfig = z.object({
       webauthn: z.object({ origins: z.array(z.string()), rpId: z.string() }).optional(),
     })
     .optional(),
+  /**
+   * The data directory's action store (<dataDir>/actions): code by CID, for Lit's executeJs by
+   * `ipfsId` alone. The node checks every file hashes to its CID, so the host is not trusted.
+   */
+  actionsDir: z.string().optional(),
   /** URL prefixes Lit Actions may fetch (default: none). */
   fetchAllowList: z.array(z.string()).optional(),
   /** Background pools the network keeps full. */

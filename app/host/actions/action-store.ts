@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cidV0, isCidV0 } from '../../shared/cid/index.ts';
+import { actionFileName, cidV0, isCidV0 } from '../../shared/cid/index.ts';
 
 /**
  * The host's content-addressed store of Lit Action code: one file per CIDv0, as `ipfs add`
- * would address it. Code is immutable: a CID always names the same bytes. Writes are atomic
+ * would address it. The nodes read it too, for Lit's executeJs by `ipfsId` alone, each checking
+ * the bytes against the CID itself (app/nodes/lit-sdk/action-code-store.ts). Code is immutable: a CID always names the same bytes. Writes are atomic
  * and fsynced, so a crash never leaves half an action.
  */
 export class ActionStore {
@@ -17,7 +18,7 @@ export class ActionStore {
 
   save(code: string): string {
     const cid = cidV0(code);
-    const file = path.join(this.dir, `${cid}.js`);
+    const file = path.join(this.dir, actionFileName(cid));
     if (!fs.existsSync(file)) {
       const tmp = `${file}.${process.pid}.tmp`;
       const fd = fs.openSync(tmp, 'w');
@@ -32,7 +33,7 @@ export class ActionStore {
   /** The code of a CID, checked against it; undefined when the store does not have it. */
   get(cid: string): string | undefined {
     if (!isCidV0(cid)) throw new Error(`"${cid}" is not a CIDv0 (Qm…)`);
-    const file = path.join(this.dir, `${cid}.js`);
+    const file = path.join(this.dir, actionFileName(cid));
     if (!fs.existsSync(file)) return undefined;
     const code = fs.readFileSync(file, 'utf8');
     if (cidV0(code) !== cid)

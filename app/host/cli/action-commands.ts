@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { ActionStore } from '../actions/action-store.ts';
+import { dataPaths, defaultDataDir, ensureWritableDir } from '../data-dir.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import type { ActionRunResult } from '../../shared/api/contract.ts';
 import { CliError } from './cli-error.ts';
@@ -11,8 +14,8 @@ type Values = Record<string, string | boolean | undefined>;
 
 const client = (values: Values) => connectToHost(values['data-dir'] as string | undefined);
 
-function readCode(file: string | undefined): string {
-  if (!file) throw new CliError('give the action file: litbox action run FILE (or --ipfs CID)', 2);
+function readCode(file: string | undefined, usage = 'litbox action run FILE (or --ipfs CID)'): string {
+  if (!file) throw new CliError(`give the action file: ${usage}`, 2);
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
@@ -39,6 +42,19 @@ function print(values: Values, json: unknown, text: string): void {
 export const actionCidCommand: CommandHandler = async (values, positionals) => {
   const code = readCode(positionals[0]);
   const ipfsId = cidV0(code);
+  print(values, { ipfsId }, ipfsId);
+};
+
+/**
+ * `litbox action add FILE`: puts the action into the data directory's action store and prints
+ * its CID. Lit's SDK may then run it by `ipfsId` alone: each node reads the code from the store
+ * and checks it hashes to the CID (Litbox has no IPFS). Needs no running host: the nodes read
+ * the store on every call.
+ */
+export const actionAddCommand: CommandHandler = async (values, positionals) => {
+  const code = readCode(positionals[0], 'litbox action add FILE');
+  const dataDir = ensureWritableDir(path.resolve((values['data-dir'] as string | undefined) ?? defaultDataDir()));
+  const ipfsId = new ActionStore(dataPaths(dataDir).actionsDir).save(code);
   print(values, { ipfsId }, ipfsId);
 };
 

@@ -103,6 +103,11 @@ const commands: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     load: async () => (await import('./action-commands.ts')).actionCidCommand,
   },
+  'action add': {
+    summary: 'action add FILE [--json]                     store an action for Lit SDK calls by ipfsId; prints its CID',
+    options: { json: { type: 'boolean' }, ...dataDirOption },
+    load: async () => (await import('./action-commands.ts')).actionAddCommand,
+  },
   'action run': {
     summary: 'action run FILE|--ipfs CID [--params JSON] [--json]  run a Lit Action on every node',
     options: { json: { type: 'boolean' }, ipfs: { type: 'string' }, params: { type: 'string' }, ...dataDirOption },

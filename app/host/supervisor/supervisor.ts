@@ -113,6 +113,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           nodeCount: network.nodeCount,
           port: network.nodePorts[i - 1]!,
           dir: paths.nodeDir(i),
+          actionsDir: paths.actionsDir,
           // Writes through the gateway (journaled), with its secret; handed over IPC, never argv.
           chainRpcUrl: chain.rpcUrl,
           // Reads go to anvil's IPC socket: the host's event loop stays free for the Lit client.

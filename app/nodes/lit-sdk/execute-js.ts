@@ -6,14 +6,16 @@ import type { NodeContext } from '../node-context.ts';
 import { statementDigest } from '../peers/peer-crypto.ts';
 import type { BindLimiter } from '../signing/bind-limiter.ts';
 import type { SigningAgreement } from '../signing/signing-agreement.ts';
+import { ActionCodeError, type ActionCodeStore } from './action-code-store.ts';
 import { LitRequestError } from './lit-routes.ts';
 import { litEcdsaShare, signingSetOf } from './pkp-sign.ts';
 import { verifySessionSig } from './session-sig.ts';
 
 /**
  * Lit's executeJs (POST /web/execute/v2, what `litClient.executeJs` asks each node of its set
- * for). This node checks the session signature was made for it and grants lit-action-execution
- * of this code (its CID, or any), and the set as for pkpSign; then runs the action with the
+ * for). The code comes inline, or only its `ipfsId`: then this node reads it from its action
+ * store, which checks the bytes hash to that CID. This node checks the session signature was
+ * made for it and grants lit-action-execution of this code (its CID, or any), and the set as for pkpSign; then runs the action with the
  * wallet behind the session as the requester, among the set (runOnce and broadcastAndCollect
  * exchange with its other nodes). Every signature the action asked for (each checked when it
  * asked: the action or the wallet may sign with the PKP) is made like pkpSign's: the set agrees
@@ -22,6 +24,7 @@ import { verifySessionSig } from './session-sig.ts';
 export async function litExecuteJs(
   ctx: NodeContext,
   execution: ExecuteService,
+  actions: ActionCodeStore,
   agreement: SigningAgreement,
   limiter: BindLimiter,
   request: ExecuteJsLitRequest,
@@ -29,16 +32,7 @@ export async function litExecuteJs(
 ): Promise<ExecuteJsLitData> {
   const me = ctx.peers.peer(ctx.index)?.endpoint;
   if (!me) throw new LitRequestError('executeJs', 'not_ready', 'this node does not find itself in Staking yet');
-  if (request.code === undefined)
-    throw new LitRequestError(
-      'executeJs',
-      'bad_request',
-      'Litbox has no IPFS: send the action’s code (an ipfsId may come beside it)',
-    );
-  const code = Buffer.from(request.code, 'base64').toString('utf8');
-  const ipfsId = cidV0(code);
-  if (request.ipfsId !== undefined && request.ipfsId !== ipfsId)
-    throw new LitRequestError('executeJs', 'bad_request', `the code hashes to ${ipfsId}, not to ${request.ipfsId}`);
+  const { code, ipfsId } = actionCode(actions, request);
   const session = verifySessionSig(request.authSig, me, { ability: 'lit-action-execution', resource: ipfsId });
   const set = signingSetOf(ctx, request.nodeSet);
 
@@ -84,4 +78,23 @@ export async function litExecuteJs(
     response: result.response ?? '',
     logs: result.logs,
   };
+}
+
+/** The action's code and CID: inline (an `ipfsId` beside it must be its CID), or by CID alone from the store. */
+function actionCode(actions: ActionCodeStore, request: ExecuteJsLitRequest): { code: string; ipfsId: string } {
+  if (request.code === undefined) {
+    if (request.ipfsId === undefined)
+      throw new LitRequestError('executeJs', 'bad_request', 'send the action’s code or its ipfsId');
+    try {
+      return { code: actions.code(request.ipfsId), ipfsId: request.ipfsId };
+    } catch (err) {
+      if (!(err instanceof ActionCodeError)) throw err;
+      throw new LitRequestError('executeJs', err.kind === 'unknown' ? 'unknown_action' : 'damaged_action', err.message);
+    }
+  }
+  const code = Buffer.from(request.code, 'base64').toString('utf8');
+  const ipfsId = cidV0(code);
+  if (request.ipfsId !== undefined && request.ipfsId !== ipfsId)
+    throw new LitRequestError('executeJs', 'bad_request', `the code hashes to ${ipfsId}, not to ${request.ipfsId}`);
+  return { code, ipfsId };
 }

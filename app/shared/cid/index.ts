@@ -7,3 +7,4 @@ export {
   UNIXFS_CHUNK_SIZE,
   UNIXFS_MAX_LINKS,
 } from './cid-v0.ts';
+export { actionFileName } from './action-file.ts';

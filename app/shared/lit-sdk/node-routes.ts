@@ -40,6 +40,10 @@ export const LIT_ERROR_STATUS = {
   action_failed: 400,
   /** Every Lit Action slot of this node is taken; try again. */
   busy: 429,
+  /** An `ipfsId` alone names code this node's action store does not hold (Litbox has no IPFS). */
+  unknown_action: 404,
+  /** The action store holds a file under that CID whose bytes no longer hash to it. */
+  damaged_action: 500,
   not_ready: 503,
   internal: 500,
 } as const;
@@ -185,7 +189,8 @@ export type PkpSignData = z.infer<typeof PkpSignData>;
 
 /**
  * POST /web/execute/v2 (sealed), what `litClient.executeJs` sends each node of its set: the
- * action's code in base64 (Litbox has no IPFS: the code must come along; an `ipfsId` beside it
+ * action's code in base64, or only its `ipfsId` (Litbox has no IPFS: the node then reads the
+ * code from its action store and checks it hashes to that CID; an `ipfsId` beside the code
  * must be the code's CID), the user's params wrapped once more in `jsParams`, this node's session
  * signature and the set.
  */
@@ -283,6 +288,8 @@ export const LIT_NODE_ROUTES = {
       ...SEALED_SESSION_ERRORS,
       'signing_set_too_small',
       'action_failed',
+      'unknown_action',
+      'damaged_action',
       'busy',
       'rate_limited',
       'no_agreement',
