@@ -24,6 +24,11 @@ export const NetworkConfig = z.object({
   providerPort: z.number().int().min(1).max(65535).optional(),
   /** Cheat methods (anvil_*, evm_*, eth_sendTransaction…) open to dapp tools on the chain RPC; off unless turned on in Settings. */
   chainCheats: z.boolean().optional(),
+  /**
+   * `up --lit-local`, fixed at the first start: the chain RPC on 127.0.0.1:8545 with no secret
+   * and the contracts at the addresses Lit's nagaLocal knows (app/host/chain/naga-local.ts).
+   */
+  litLocal: z.boolean().optional(),
   /** Set by genesis on the first start; later starts check the chain still has them. */
   contracts: ContractAddresses.optional(),
   createdAt: z.string(),
@@ -51,9 +56,14 @@ export async function loadOrCreateNetworkConfig(
   file: string,
   requestedNodeCount: number | undefined,
   defaultNodeCount: number,
+  litLocal = false,
 ): Promise<{ config: NetworkConfig; created: boolean }> {
   const existing = readNetworkConfig(file);
   if (existing) {
+    if (litLocal && !existing.litLocal)
+      throw new Error(
+        'this data directory holds a network made without --lit-local (its contracts are not at nagaLocal’s addresses); use a new --data-dir for --lit-local',
+      );
     if (requestedNodeCount !== undefined && requestedNodeCount !== existing.nodeCount) {
       throw new Error(
         `this data directory holds a ${existing.nodeCount}-node network; start it with --nodes ${existing.nodeCount} or use another --data-dir`,
@@ -72,6 +82,7 @@ export async function loadOrCreateNetworkConfig(
     chainId: DEFAULT_CHAIN_ID,
     nodeCount,
     nodePorts,
+    ...(litLocal ? { litLocal: true } : {}),
     createdAt: new Date().toISOString(),
   };
   return { config, created: true };

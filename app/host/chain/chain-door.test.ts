@@ -37,6 +37,14 @@ describe('the chain door', () => {
     expect(checkDoor(req, PORT, TOKEN)?.status).toBe(status);
   });
 
+  it('opens without a secret for `up --lit-local` (nagaLocal posts to the bare URL), and keeps every other check', () => {
+    expect(checkDoor(request(good, '/'), PORT, undefined)).toBeUndefined();
+    expect(checkDoor(request({ ...good, host: `evil.example:${PORT}` }, '/'), PORT, undefined)?.status).toBe(403);
+    expect(checkDoor(request({ ...good, origin: 'http://evil.example' }, '/'), PORT, undefined)?.status).toBe(403);
+    expect(checkDoor(request({ ...good, 'content-type': 'text/plain' }, '/'), PORT, undefined)?.status).toBe(415);
+    expect(checkDoor(request(good, '/', 'GET'), PORT, undefined)?.status).toBe(405);
+  });
+
   it('passes reads and raw transactions; refuses cheats and unsigned writes unless cheats are on', () => {
     for (const method of ['eth_chainId', 'eth_call', 'eth_getLogs', 'eth_sendRawTransaction'])
       expect(refusedMethod(method, false)).toBeUndefined();

@@ -91,14 +91,19 @@ export interface DoorRefusal {
  * rebinding Host is refused), no browser page of another origin (no CORS is ever granted, so a
  * page can neither read nor, with a text/plain body, write), the secret in the path, JSON.
  */
-export function checkDoor(req: http.IncomingMessage, port: number, token: string): DoorRefusal | undefined {
+export function checkDoor(
+  req: http.IncomingMessage,
+  port: number,
+  token: string | undefined,
+): DoorRefusal | undefined {
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   if (!req.headers.host || !hosts.has(req.headers.host))
     return { status: 403, message: 'requests must be addressed to 127.0.0.1' };
   const origin = req.headers.origin;
   if (origin !== undefined && !(origin.startsWith('http://') && hosts.has(origin.slice('http://'.length))))
     return { status: 403, message: 'web pages may not use the chain RPC' };
-  if (!hasToken(req.url ?? '', token))
+  // No token: `up --lit-local`'s open door, at any path (nagaLocal posts to the bare URL).
+  if (token !== undefined && !hasToken(req.url ?? '', token))
     return { status: 403, message: 'the chain RPC URL carries a secret: take the whole URL from `litbox status`' };
   if (req.method !== 'POST') return { status: 405, message: 'JSON-RPC over POST only' };
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

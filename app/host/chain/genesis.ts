@@ -34,6 +34,21 @@ export interface DeployNetworkOptions {
   nodes: readonly GenesisNode[];
   /** PKPNFT.mintCost in wei; the contract's default is 1 wei. */
   mintCost?: bigint;
+  /**
+   * `up --lit-local`: deploy at the addresses Lit's `nagaLocal` knows by default (see
+   * nagaLocalDeployment); `signer` then only receives the ownership at the end.
+   */
+  nagaLocal?: NagaLocalDeployment;
+}
+
+/** How genesis reaches nagaLocal's addresses: anvil's account #0 at given nonces. */
+export interface NagaLocalDeployment {
+  /** Anvil's account #0 (its key is public), connected to the chain's provider. */
+  deployer: Signer;
+  /** The contract addresses wanted, each a CREATE address of the deployer at `nonces[name]`. */
+  nonces: Readonly<Record<ContractName, number>>;
+  /** anvil_setNonce on the private path: the deployer's next transaction takes this nonce. */
+  setNonce: (address: string, nonce: number) => Promise<void>;
 }
 
 /**
@@ -47,26 +62,30 @@ export async function deployNetwork(options: DeployNetworkOptions): Promise<Cont
   checkNodes(nodes);
   const provider = signer.provider;
   if (!provider) throw new Error('genesis: the signer must be connected to the chain provider');
-  const from = await signer.getAddress();
+  const deployer = options.nagaLocal?.deployer ?? signer;
+  const from = await deployer.getAddress();
   let nonce = await provider.getTransactionCount(from, 'pending');
 
   // Contract addresses follow from (deployer, nonce), so every constructor can take the
-  // addresses of the contracts deployed before it, and all five deploy transactions can be
-  // sent back to back.
-  const order = [
-    'Staking',
-    'PKPNFT',
-    'PubkeyRouter',
-    'PKPPermissions',
-    'PKPHelper',
-    'PriceFeed',
-    'Ledger',
-    'PaymentDelegation',
-  ] as const;
-  const at = Object.fromEntries(order.map((name, i) => [name, getCreateAddress({ from, nonce: nonce + i })])) as Record<
-    (typeof order)[number],
-    string
-  >;
+  // addresses of the contracts deployed before it (or after it), and the deploy transactions
+  // can be sent back to back. For nagaLocal each goes at its own nonce instead, in rising order.
+  const order = (
+    [
+      'Staking',
+      'PKPNFT',
+      'PubkeyRouter',
+      'PKPPermissions',
+      'PKPHelper',
+      'PriceFeed',
+      'Ledger',
+      'PaymentDelegation',
+    ] as const
+  )
+    .map((name, i) => ({ name, nonce: options.nagaLocal?.nonces[name] ?? nonce + i }))
+    .sort((a, b) => a.nonce - b.nonce);
+  const at = Object.fromEntries(
+    order.map(({ name, nonce: n }) => [name, getCreateAddress({ from, nonce: n })]),
+  ) as Record<(typeof order)[number]['name'], string>;
   const constructorArgs: Record<ContractName, unknown[]> = {
     Staking: [],
     PKPNFT: [],
@@ -88,15 +107,20 @@ export async function deployNetwork(options: DeployNetworkOptions): Promise<Cont
       throw explainContractError(err, `genesis: ${what}`);
     }
   };
-  for (const name of order) {
+  for (const { name, nonce: wanted } of order) {
     const { abi, bytecode } = artifacts[name];
-    const deploy = await new ContractFactory(abi, bytecode, signer).getDeployTransaction(...constructorArgs[name]);
-    await send(`deploy ${name}`, () => signer.sendTransaction({ ...deploy, nonce: nonce++ }));
+    const deploy = await new ContractFactory(abi, bytecode, deployer).getDeployTransaction(...constructorArgs[name]);
+    if (options.nagaLocal && wanted !== nonce) {
+      await settle(sent.splice(0)); // the deployer's earlier transactions are mined before its nonce moves
+      await options.nagaLocal.setNonce(from, wanted);
+      nonce = wanted;
+    }
+    await send(`deploy ${name}`, () => deployer.sendTransaction({ ...deploy, nonce: nonce++ }));
   }
   // The wiring transactions' gas estimates need the contracts' code on chain.
   await settle(sent.splice(0));
-  const pkpNft = contractAt('PKPNFT', at.PKPNFT, signer);
-  const staking = contractAt('Staking', at.Staking, signer);
+  const pkpNft = contractAt('PKPNFT', at.PKPNFT, deployer);
+  const staking = contractAt('Staking', at.Staking, deployer);
   await send('wire PKPNFT to PubkeyRouter and PKPPermissions', () =>
     pkpNft.setContracts(at.PubkeyRouter, at.PKPPermissions, { nonce: nonce++ }),
   );
@@ -112,6 +136,12 @@ export async function deployNetwork(options: DeployNetworkOptions): Promise<Cont
   if (options.mintCost !== undefined && options.mintCost !== 1n) {
     const mintCost = options.mintCost;
     await send('set the mint cost', () => pkpNft.setMintCost(mintCost, { nonce: nonce++ }));
+  }
+  if (options.nagaLocal) {
+    // Account #0's key is public: the admin takes over what it owns, as on any other network.
+    const admin = await signer.getAddress();
+    await send('hand Staking to the admin', () => staking.transferOwnership(admin, { nonce: nonce++ }));
+    await send('hand PKPNFT to the admin', () => pkpNft.transferOwnership(admin, { nonce: nonce++ }));
   }
   await settle(sent);
 

@@ -40,6 +40,11 @@ export interface JournaledChainOptions extends Omit<AnvilOptions, 'ipcPath'> {
   ipcDir?: string;
   /** The secret in the gateway's URL path (default: a new random one). */
   token?: string;
+  /**
+   * `up --lit-local`: the gateway also answers at its bare URL, with no secret, as Lit's
+   * nagaLocal expects (http://127.0.0.1:8545). Every other check of the door still holds.
+   */
+  openDoor?: boolean;
   /** Whether the sandbox's owner turned cheat methods on for outside callers (read per request). */
   cheatsAllowed?: () => boolean;
   journalFile: string;
@@ -66,7 +71,7 @@ export interface JournaledChainOptions extends Omit<AnvilOptions, 'ipcPath'> {
  * chain still has. Raw transactions replay to the same hashes.
  */
 export class JournaledChain {
-  /** The gateway's URL, secret included: what dapp tools and the nodes use. */
+  /** The gateway's URL, secret included (none with openDoor): what dapp tools and the nodes use. */
   readonly rpcUrl: string;
   /** anvil's IPC socket: Litbox's own processes read the chain there. */
   readonly ipcPath: string;
@@ -88,7 +93,9 @@ export class JournaledChain {
   constructor(options: JournaledChainOptions) {
     this.options = options;
     this.token = options.token ?? randomBytes(32).toString('base64url');
-    this.rpcUrl = `http://127.0.0.1:${options.gatewayPort}/rpc/${this.token}`;
+    this.rpcUrl = options.openDoor
+      ? `http://127.0.0.1:${options.gatewayPort}`
+      : `http://127.0.0.1:${options.gatewayPort}/rpc/${this.token}`;
     const { socketPath, privateDir } = privateIpcEndpoint(options.ipcDir);
     this.ipcPath = socketPath;
     this.privateIpcDir = privateDir;
@@ -278,7 +285,7 @@ export class JournaledChain {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(text);
     };
-    const refusal = checkDoor(req, this.options.gatewayPort, this.token);
+    const refusal = checkDoor(req, this.options.gatewayPort, this.options.openDoor ? undefined : this.token);
     if (refusal) {
       res.setHeader('connection', 'close');
       return reply(refusal.status, rpcError(null, -32001, refusal.message));

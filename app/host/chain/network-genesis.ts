@@ -1,6 +1,7 @@
 import { parseEther, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
 import type { ContractAddresses } from '../../shared/contracts/index.ts';
 import { deployNetwork, verifyDeployment, type GenesisNode } from './genesis.ts';
+import { ANVIL_ACCOUNT_0, checkNagaLocalAddresses, nagaLocalDeployment } from './naga-local.ts';
 
 /** Sandbox funds: the admin, the wallet account and every node can always pay for gas. */
 const SANDBOX_BALANCE = toQuantity(parseEther('10000'));
@@ -16,6 +17,8 @@ export interface EnsureContractsOptions {
   /** Addresses recorded by an earlier start, if any. */
   recorded?: ContractAddresses;
   stateFile: string;
+  /** `up --lit-local`: the contracts go (or are) at the addresses Lit's nagaLocal knows. */
+  litLocal?: boolean;
 }
 
 /**
@@ -26,12 +29,17 @@ export interface EnsureContractsOptions {
 export async function ensureContracts(
   options: EnsureContractsOptions,
 ): Promise<{ addresses: ContractAddresses; deployed: boolean }> {
-  const { provider, adminKey, nodes, recorded, stateFile } = options;
+  const { provider, adminKey, nodes, recorded, stateFile, litLocal } = options;
   const admin = new Wallet(adminKey, provider);
   await fundOnSandbox(provider, [admin.address, ...nodes.map((n) => n.address)]);
   if (recorded) {
+    if (litLocal) checkNagaLocalAddresses(recorded);
     await verifyDeployment(provider, recorded, { stateFile });
     return { addresses: recorded, deployed: false };
   }
-  return { addresses: await deployNetwork({ signer: admin, nodes }), deployed: true };
+  if (!litLocal) return { addresses: await deployNetwork({ signer: admin, nodes }), deployed: true };
+  await fundOnSandbox(provider, [ANVIL_ACCOUNT_0.address]);
+  const addresses = await deployNetwork({ signer: admin, nodes, nagaLocal: nagaLocalDeployment(provider) });
+  checkNagaLocalAddresses(addresses);
+  return { addresses, deployed: true };
 }

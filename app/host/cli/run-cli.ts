@@ -19,7 +19,7 @@ const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 const commands: Record<string, Command> = {
   up: {
     summary:
-      'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]... [--provider-port P] [--approve-all-from NAME] [--ceramic]  start the sandbox',
+      'up [--nodes N] [--data-dir DIR] [--port P] [--allow-fetch URL-PREFIX]... [--provider-port P] [--approve-all-from NAME] [--ceramic] [--lit-local]  start the sandbox',
     options: {
       nodes: { type: 'string' },
       port: { type: 'string' },
@@ -31,6 +31,7 @@ const commands: Record<string, Command> = {
       'report-to-parent': { type: 'boolean' },
       'new-vault': { type: 'string' },
       ceramic: { type: 'boolean' },
+      'lit-local': { type: 'boolean' },
     },
     load: async () => (await import('./up-command.ts')).upCommand,
   },

@@ -109,6 +109,7 @@ export const upCommand: CommandHandler = async (values) => {
         providerPort,
         approveAllFrom,
         ceramic: values.ceramic === true,
+        litLocal: values['lit-local'] === true,
         onProgress: (step) => console.error(`litbox: ${step}`),
         onListening: (url, token) => {
           if (toParent) sendToParent({ type: 'listening', url, token });
@@ -139,6 +140,10 @@ export const upCommand: CommandHandler = async (values) => {
       if (litSdk)
         console.log(
           `Lit SDK v8 network context (${litSdk.nagaNetworkName}): ${litSdk.nagaNetworkContextPath}; v7 contract context: ${litSdk.datilContractContextPath} (docs/LIT-SDK.md)`,
+        );
+      if (host.supervisor.litLocal)
+        console.log(
+          `Lit SDK v8 with no context file: createLitClient({ network: nagaLocal }) (chain ${host.supervisor.status().chain.rpcUrl}; --lit-local)`,
         );
       if (approveAllFrom)
         console.log(

@@ -5,7 +5,8 @@ import { thresholdFor } from '../../shared/network.ts';
 import { JournaledChain } from '../chain/journaled-chain.ts';
 import { isProcessAlive, type DataPaths } from '../data-dir.ts';
 import type { NetworkConfig } from '../network-config.ts';
-import { findFreePort } from '../ports.ts';
+import { findFreePort, isPortFree } from '../ports.ts';
+import { NAGA_LOCAL_RPC_PORT } from '../chain/naga-local.ts';
 import { NodeProcess } from './node-process.ts';
 import { userCompileCacheDir } from './compile-cache.ts';
 import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
@@ -78,6 +79,11 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     return this.options.network.nodeCount;
   }
 
+  /** Made with `up --lit-local`: Lit's nagaLocal finds this network with no context file. */
+  get litLocal(): boolean {
+    return this.options.network.litLocal === true;
+  }
+
   get threshold(): number {
     return thresholdFor(this.nodeCount);
   }
@@ -88,7 +94,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     await this.reapOrphanChain();
 
     const chain = new JournaledChain({
-      gatewayPort: await findFreePort(),
+      gatewayPort: network.litLocal ? await nagaLocalRpcPort() : await findFreePort(),
+      openDoor: network.litLocal === true,
       ipcDir: path.join(paths.chainDir, 'ipc'),
       cheatsAllowed: () => this.options.network.chainCheats === true,
       journalFile: paths.chainJournal,
@@ -166,6 +173,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
             recorded,
             stateFile: paths.chainState,
             nodes: [],
+            litLocal: network.litLocal,
           });
           this.contracts = recorded;
           for (const node of this.nodes) node.setContracts(recorded);
@@ -195,6 +203,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           adminKey: this.options.adminKey,
           stateFile: paths.chainState,
           nodes,
+          litLocal: network.litLocal,
         });
         this.contracts = addresses;
         network.contracts = addresses;
@@ -477,4 +486,13 @@ function readCmdline(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/** `up --lit-local`'s chain port, 8545, where Lit's nagaLocal looks: a clear error when something holds it. */
+async function nagaLocalRpcPort(): Promise<number> {
+  if (!(await isPortFree(NAGA_LOCAL_RPC_PORT)))
+    throw new Error(
+      `--lit-local needs 127.0.0.1:${NAGA_LOCAL_RPC_PORT} for the chain (Lit's nagaLocal reads it there), but another program holds it (another anvil, hardhat node or --lit-local sandbox?); stop it, or start without --lit-local and use the context file`,
+    );
+  return NAGA_LOCAL_RPC_PORT;
 }
