@@ -91,11 +91,7 @@ export interface DoorRefusal {
  * rebinding Host is refused), no browser page of another origin (no CORS is ever granted, so a
  * page can neither read nor, with a text/plain body, write), the secret in the path, JSON.
  */
-export function checkDoor(
-  req: http.IncomingMessage,
-  port: number,
-  token: string | undefined,
-): DoorRefusal | undefined {
+export function checkDoor(req: http.IncomingMessage, port: number, token: string | undefined): DoorRefusal | undefined {
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   if (!req.headers.host || !hosts.has(req.headers.host))
     return { status: 403, message: 'requests must be addressed to 127.0.0.1' };
