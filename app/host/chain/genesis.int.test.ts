@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { deployNetwork, verifyDeployment } from './genesis.ts';
+import { ensureContracts } from './network-genesis.ts';
+import { ANVIL_ACCOUNT_0, NAGA_LOCAL_ADDRESSES } from './naga-local.ts';
 import {
   AUTH_METHOD_TYPE,
   KEY_TYPE,
@@ -86,6 +88,50 @@ describe('deployNetwork', () => {
       mintCost: 10n ** 15n,
     });
     expect(await connectContracts(addresses, chain.provider).PKPNFT.mintCost()).toBe(10n ** 15n);
+  });
+
+  it('--lit-local: deploys at nagaLocal’s addresses from account #0, then the admin owns everything', async () => {
+    const chain = await chainFor();
+    const admin = Wallet.createRandom();
+    const nodes = [1, 2, 3].map((i) => ({
+      address: Wallet.createRandom().address,
+      endpoint: `http://127.0.0.1:${7470 + i}`,
+      ...testCommunicationKeys(),
+    }));
+    const { addresses } = await ensureContracts({
+      provider: chain.provider,
+      adminKey: admin.privateKey,
+      nodes,
+      stateFile: path.join(dir, 'lit-local-state.json'),
+      litLocal: true,
+    });
+    expect(addresses).toEqual(NAGA_LOCAL_ADDRESSES);
+    await verifyDeployment(chain.provider, addresses);
+    const c = connectContracts(addresses, chain.provider);
+    expect(await c.Staking.owner()).toBe(admin.address);
+    expect(await c.PKPNFT.owner()).toBe(admin.address);
+    expect(await c.Staking.nodeCount()).toBe(3n);
+    expect(await c.PKPNFT.router()).toBe(addresses.PubkeyRouter);
+    // Account #0's key is public: it can no longer change anything.
+    const zero = new Wallet(ANVIL_ACCOUNT_0.privateKey, chain.provider);
+    const keys = testCommunicationKeys();
+    await expect(
+      connectContracts(addresses, zero).Staking.registerNode.staticCall(
+        Wallet.createRandom().address,
+        'http://127.0.0.1:1',
+        keys.signingKey,
+        keys.encryptionKey,
+      ),
+    ).rejects.toThrow(/OwnableUnauthorizedAccount|0x118cdaa7/);
+    // A later start checks them at the same addresses.
+    await ensureContracts({
+      provider: chain.provider,
+      adminKey: admin.privateKey,
+      nodes: [],
+      recorded: addresses,
+      stateFile: path.join(dir, 'lit-local-state.json'),
+      litLocal: true,
+    });
   });
 
   it('explains a genesis that cannot pay for itself', async () => {
