@@ -27,9 +27,6 @@ import path from 'node:path';
 import { CeramicNode } from './ceramic/ceramic-process.ts';
 import { SocialService } from './ceramic/social-service.ts';
 
-/** `up --lit-local`'s node count when none is given: one that Lit's SDK's signing set fits (docs/LIT-SDK.md). */
-const LIT_LOCAL_NODES = 3;
-
 /** The wallet's OAuth client id at the local issuer (and the audience the nodes accept). */
 export const WALLET_CLIENT_ID = 'litbox-wallet';
 import { askPassphraseFromTerminal } from './vault/terminal-passphrase.ts';
@@ -68,7 +65,7 @@ export interface HostOptions {
   ceramic?: boolean;
   /**
    * `up --lit-local`, for a new data directory (an existing one keeps what it was made with):
-   * Lit's v8 SDK connects with `nagaLocal` and no context file. Three nodes unless --nodes.
+   * the chain and contracts where Lit's v8 SDK's `nagaLocal` looks for them.
    */
   litLocal?: boolean;
 }
@@ -127,8 +124,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const { config: network, created } = await loadOrCreateNetworkConfig(
       paths.network,
       options.nodeCount,
-      // Lit's SDK signs with max(3, floor(2N/3)) nodes: 3 fit Litbox's threshold, 7 do not.
-      options.litLocal ? LIT_LOCAL_NODES : DEFAULT_NODES,
+      DEFAULT_NODES,
       options.litLocal,
     );
     const vault = await openVault({

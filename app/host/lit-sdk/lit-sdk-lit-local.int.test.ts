@@ -83,7 +83,7 @@ describe.skipIf(!installed || !portFree)(
         await new Promise<void>((resolve) => holder.close(() => resolve()));
       }
 
-      sandbox = await startSandbox(['--lit-local', '--port', '0', '--data-dir', dataDir], 180_000);
+      sandbox = await startSandbox(['--lit-local', '--nodes', '3', '--port', '0', '--data-dir', dataDir], 180_000);
       const printed = await runCliProcess(['status', '--json', '--data-dir', dataDir]);
       expect(printed.code).toBe(0);
       status = JSON.parse(printed.stdout) as NetworkStatus;
@@ -117,7 +117,7 @@ describe.skipIf(!installed || !portFree)(
       expect(portTaken.stderr).toContain('--lit-local needs 127.0.0.1:8545');
     });
 
-    it('runs the chain at 127.0.0.1:8545 and the contracts at nagaLocal’s addresses, three nodes', () => {
+    it('runs the chain at 127.0.0.1:8545 and the contracts at nagaLocal’s addresses, three nodes as asked', () => {
       expect(status.chain.rpcUrl).toBe('http://127.0.0.1:8545');
       expect(status.chain.chainId).toBe(31337);
       expect(status.nodes).toHaveLength(3);
