@@ -26,12 +26,17 @@ export function litSdkV7Installed(what: string): boolean {
 }
 
 /**
- * Runs one of compat/lit-sdk-v7's scripts with the project's Node 24 (`args[0]` is the script);
+ * Runs one of compat/lit-sdk-v7's scripts with the project's Node 24 (`args[0]` is the script,
+ * `env` added to this process's, for secrets that must not go in argv);
  * resolves with its exit code and output (stdout and stderr together), rejects after `timeoutMs`.
  */
-export function runV7Script(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+export function runV7Script(
+  args: string[],
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE_24, args, { cwd: LIT_SDK_V7_WORKSPACE });
+    const child = spawn(NODE_24, args, { cwd: LIT_SDK_V7_WORKSPACE, env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -33,6 +33,7 @@ import { ExecuteService } from './execute/execute-service.ts';
 import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
 import { litV1Route } from './lit-sdk/lit-v1-routes.ts';
 import { litEncryptionSignV1 } from './lit-sdk/encryption-sign-v1.ts';
+import { litPkpSignV1 } from './lit-sdk/pkp-sign-v1.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
@@ -199,6 +200,9 @@ export class NodeRuntime {
       }),
       litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
       litV1Route('encryptionSign', (request) => litEncryptionSignV1(this.context(), request)),
+      litV1Route('pkpSign', (request, caller) =>
+        litPkpSignV1(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
+      ),
       litSealedRoute('pkpSign', litKeys, (request, caller) =>
         litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),
