@@ -1,4 +1,4 @@
-/* global process, console, performance */
+/* global process, console, performance, setTimeout */
 // Lit's own v7 SDK, unchanged, encrypts and decrypts against a running Litbox sandbox with a
 // wallet's session signatures, and fails on a condition the wallet does not meet. Prints one line
 // `litbox-result: {json}`.
@@ -70,6 +70,22 @@ try {
     decryptToString({ accessControlConditions: theirs, chain: 'ethereum', sessionSigs, ...theirsEncrypted }, client),
   );
 
+  // A session that has expired by the time it is used: each node refuses it itself (v7's
+  // decrypt sends it without looking).
+  const shortLived = await walletSessionSigs(
+    client,
+    wallet,
+    [{ resource: new LitAccessControlConditionResource('*'), ability: LIT_ABILITY.AccessControlConditionDecryption }],
+    2_000,
+  );
+  await new Promise((r) => setTimeout(r, 2_500));
+  const expired = await failureOf(() =>
+    decryptToString(
+      { accessControlConditions: mine, chain: 'ethereum', sessionSigs: shortLived, ...encrypted },
+      client,
+    ),
+  );
+
   // Unified conditions, an eth_getBalance read on the sandbox chain.
   const unified = [
     {
@@ -99,6 +115,7 @@ try {
       decryptMs: times.map((t) => Math.round(t)),
       unifiedPlaintext,
       unmet,
+      expired,
       // For the test to play the SDK itself: each node's own session signature, and a request.
       sessionSigs,
       request: {

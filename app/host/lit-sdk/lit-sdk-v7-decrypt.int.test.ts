@@ -26,6 +26,7 @@ interface DecryptCheck {
   decryptMs: number[];
   unifiedPlaintext: string;
   unmet: { failed: boolean; name?: string; message?: string };
+  expired: { failed: boolean; name?: string; message?: string };
   sessionSigs: Record<string, unknown>;
   request: Omit<EncryptionSignV1Request, 'authSig'>;
 }
@@ -85,6 +86,12 @@ describe.skipIf(!installed)("Lit's v7 SDK decrypts from a Litbox sandbox", () =>
     expect(check.unmet.name).toBe('NodeError');
     expect(check.unmet.message).toContain(`the access control conditions are not met for ${check.address}`);
     expect(check.unmet.message).toContain('litbox_conditions_not_met');
+  });
+
+  it('refuses a session that has expired, at every node', () => {
+    expect(check.expired).toMatchObject({ failed: true, name: 'NodeError' });
+    expect(check.expired.message).toContain('the session has expired');
+    expect(check.expired.message).toContain('litbox_expired_session');
   });
 
   it('gives each node’s share only for the session signature made for that node', async () => {
