@@ -1,4 +1,4 @@
-import type { EncryptionSignV1Data, EncryptionSignV1Request } from '../../shared/lit-sdk/node-routes-v1.ts';
+import { EncryptionSignV1Data, type EncryptionSignV1Request } from '../../shared/lit-sdk/node-routes-v1.ts';
 import type { NodeContext } from '../node-context.ts';
 import { litEncryptionSign } from './encryption-sign.ts';
 
@@ -15,16 +15,19 @@ export async function litEncryptionSignV1(
 ): Promise<EncryptionSignV1Data> {
   // v1 sends no ciphertext (v2 sends one the node never reads).
   const answer = await litEncryptionSign(ctx, { ...request, ciphertext: '', chain: request.chain ?? '' });
-  return {
-    result: 'success',
-    signatureShare: { ProofOfPossession: v1ShareIndex(ctx.index) + answer.signatureShare.ProofOfPossession.value },
-    shareIndex: ctx.index,
-  };
+  return litV1BlsShare(ctx.index, answer.signatureShare.ProofOfPossession.value);
 }
 
-/** The share's index as blsful 2.5 writes it: one byte. */
-function v1ShareIndex(index: number): string {
+/**
+ * Node `index`'s share x_j·H(identity) (`g2Hex`: 96-byte compressed G2, hex) as v7 reads it:
+ * blsful 2.5's bytes, the index as one byte, then the point.
+ */
+export function litV1BlsShare(index: number, g2Hex: string): EncryptionSignV1Data {
   if (!Number.isInteger(index) || index < 1 || index > 255)
     throw new RangeError(`node index ${index} does not fit v7's one-byte share identifier`);
-  return index.toString(16).padStart(2, '0');
+  return EncryptionSignV1Data.parse({
+    result: 'success',
+    signatureShare: { ProofOfPossession: index.toString(16).padStart(2, '0') + g2Hex },
+    shareIndex: index,
+  });
 }

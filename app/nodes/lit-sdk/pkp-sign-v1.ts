@@ -1,5 +1,6 @@
 import { AUTH_METHOD_SCOPE } from '../../shared/contracts/index.ts';
-import type { PkpSignV1Data, PkpSignV1Request } from '../../shared/lit-sdk/node-routes-v1.ts';
+import type { z } from 'zod';
+import { LitV1EcdsaShare, type PkpSignV1Data, type PkpSignV1Request } from '../../shared/lit-sdk/node-routes-v1.ts';
 import { secp256k1Group } from '../../shared/threshold/groups.ts';
 import { statementDigest } from '../peers/peer-crypto.ts';
 import type { NodeContext } from '../node-context.ts';
@@ -81,14 +82,25 @@ export async function litPkpSignV1(
   return {
     success: true,
     signedData: [...request.toSign],
-    signatureShare: {
-      digest: digest.slice(2),
-      result: 'success',
-      share_index: ctx.index,
-      signature_share: secp256k1Group.Fn.create(s).toString(16).padStart(64, '0'),
-      big_r: Buffer.from(secp256k1Group.Point.fromBytes(bigR).toBytes(true)).toString('hex'),
-      public_key: publicKey.slice(2),
-      sig_type: 'K256',
-    },
+    signatureShare: litV1EcdsaShare(ctx.index, digest, publicKey, s, bigR),
   };
+}
+
+/** A weighted share (λ_j·s_j, R') in v7's format: snake_case, bare hex, R' compressed. */
+export function litV1EcdsaShare(
+  index: number,
+  digest: string,
+  publicKey: string,
+  s: bigint,
+  bigR: Uint8Array,
+): z.infer<typeof LitV1EcdsaShare> {
+  return LitV1EcdsaShare.parse({
+    digest: digest.replace(/^0x/, '').toLowerCase(),
+    result: 'success',
+    share_index: index,
+    signature_share: secp256k1Group.Fn.create(s).toString(16).padStart(64, '0'),
+    big_r: Buffer.from(secp256k1Group.Point.fromBytes(bigR).toBytes(true)).toString('hex'),
+    public_key: publicKey.replace(/^0x/, '').toLowerCase(),
+    sig_type: 'K256',
+  });
 }
