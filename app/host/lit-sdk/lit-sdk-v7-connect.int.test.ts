@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
@@ -51,7 +52,10 @@ describe.skipIf(!installed)("Lit's v7 SDK connects to a Litbox sandbox", () => {
     expect(line, out.slice(-4000)).toBeDefined();
     expect(code).toBe(0);
     const result = JSON.parse(line!) as ConnectResult;
-    console.log(`Lit SDK v7: connect() reached ${result.connectedNodes.length} nodes in ${result.connectMs} ms`);
+    console.log(
+      `Lit SDK v7: connect() reached ${result.connectedNodes.length} nodes in ${result.connectMs} ms; ` +
+        `uptime: ${execFileSync('uptime').toString().trim()}`,
+    );
     expect(result.ready).toBe(true);
     const nodeUrls = status.nodes.map((n) => n.url).sort();
     // Staking's Datil view gave every node's ip and port; the SDK handshook with each.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
@@ -75,7 +76,7 @@ describe.skipIf(!installed)("Lit's v7 SDK decrypts from a Litbox sandbox", () =>
   it('encryptString then decryptToString returns the plaintext, for conditions the wallet meets', () => {
     console.log(
       `Lit SDK v7: connect ${check.connectMs} ms; decryptToString p50 ${median(check.decryptMs)} ms ` +
-        `(${check.decryptMs.length} calls: ${check.decryptMs.join(', ')} ms)`,
+        `(${check.decryptMs.length} calls: ${check.decryptMs.join(', ')} ms); uptime: ${execFileSync('uptime').toString().trim()}`,
     );
     expect(check.plaintext).toBe('litbox keeps this for the wallet alone');
     expect(check.unifiedPlaintext).toBe('any holder of 0 wei');
