@@ -31,6 +31,7 @@ import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
 import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
+import { litSignSessionKey } from './lit-sdk/sign-session-key.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
@@ -194,6 +195,7 @@ export class NodeRuntime {
       // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
       litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
       litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
+      litSealedRoute('signSessionKey', litKeys, (request) => litSignSessionKey(this.context(), request)),
       litSealedRoute('pkpSign', litKeys, (request, caller) =>
         litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),

@@ -39,14 +39,18 @@ export async function litExecuteJs(
   const ipfsId = cidV0(code);
   if (request.ipfsId !== undefined && request.ipfsId !== ipfsId)
     throw new LitRequestError('executeJs', 'bad_request', `the code hashes to ${ipfsId}, not to ${request.ipfsId}`);
-  const session = verifySessionSig(request.authSig, me, { ability: 'lit-action-execution', resource: ipfsId });
+  const session = verifySessionSig(
+    request.authSig,
+    { address: me, networkPublicKey: ctx.networkKey.ready()?.publicKey },
+    { ability: 'lit-action-execution', resource: ipfsId },
+  );
   const set = signingSetOf(ctx, request.nodeSet);
 
   const callKey = statementDigest('litbox-sdk-execute-v1', [requestId ?? '', ipfsId, set.join(',')]).toString('hex');
   const result = await execution.runForLit({
     code,
     ipfsId,
-    requester: { address: session.requester, authMethods: [] },
+    requester: { address: session.requester, authMethods: session.authMethods },
     jsParams: request.jsParams?.jsParams ?? null,
     requestId: callKey,
     participants: set,

@@ -158,7 +158,7 @@ describe('Lit session signatures, verified by the node', () => {
     expect(refusal(() => verifySessionSig(forged.authSig, NODE, PKP_SIGNING, NOW)).message).toMatch(/not signed by/);
     const pkpSession = await sessionSig({ derivedVia: 'lit.bls' });
     expect(refusal(() => verifySessionSig(pkpSession.authSig, NODE, PKP_SIGNING, NOW)).message).toMatch(
-      /not supported/,
+      /LIT_BLS/,
     );
   });
 
