@@ -8,7 +8,7 @@ import { bls12381G1Group } from '../../shared/threshold/groups.ts';
 import { splitSecret } from '../../shared/threshold/shamir.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import { verifySessionSig, pkpSessionSignedBytes, type SessionNeed } from './session-sig.ts';
-import { requestedSiwe, verifyWalletAuthMethod, withResolvedAuthContext } from './sign-session-key.ts';
+import { withResolvedAuthContext } from './sign-session-key.ts';
 
 // PKP sessions with real BLS: a network key dealt to three nodes (degree 2), each node's share
 // signing the SIWE the way sign-session-key.ts does, the shares combined as Lit's SDK combines
@@ -168,99 +168,5 @@ describe('PKP sessions, verified by the node', () => {
       const session = pkpSession({ tamperCapability: (c) => ({ ...c, sig }) });
       expect(refusal(() => verifySessionSig(session, ME, PKP_SIGNING, NOW)).code).toBe('invalid_session');
     }
-  });
-});
-
-describe('what a node signs a PKP session on', () => {
-  const sessionKey = 'ab'.repeat(32);
-  const base = {
-    domain: 'localhost',
-    address: PKP_ADDRESS,
-    statement: 'Lit Protocol PKP session signature',
-    uri: `lit:session:${sessionKey}`,
-    version: '1',
-    chainId: 1,
-    nonce: '0x' + 'cd'.repeat(32),
-    issuedAt: new Date().toISOString(),
-    expirationTime: new Date(Date.now() + 600_000).toISOString(),
-    resources: [recap({ 'lit-pkp://*': { 'Threshold/Signing': [{}] } })],
-  };
-  const text = (fields: Partial<typeof base>) => new SiweMessage({ ...base, ...fields }).prepareMessage();
-
-  it('takes the SDK’s SIWE and adds the verified auth methods to its ReCap, the same text every time', () => {
-    const siwe = requestedSiwe(text({}), `lit:session:${sessionKey}`, PKP_ADDRESS);
-    const signed = withResolvedAuthContext(siwe, WALLET_CONTEXT);
-    expect(signed).toBe(
-      withResolvedAuthContext(requestedSiwe(text({}), `lit:session:${sessionKey}`, PKP_ADDRESS), WALLET_CONTEXT),
-    );
-    const recapJson = JSON.parse(
-      Buffer.from(new SiweMessage(signed).resources!.at(-1)!.slice('urn:recap:'.length), 'base64url').toString(),
-    ) as { att: Record<string, unknown> };
-    expect(recapJson.att).toEqual({
-      'lit-pkp://*': { 'Threshold/Signing': [{}] },
-      'lit-resolvedauthcontext://*': { 'Auth/Auth': [WALLET_CONTEXT] },
-    });
-  });
-
-  it('refuses a SIWE for another session key, another address, another site, an expired one, or one naming its own auth context', () => {
-    const check = (siwe: string) => () => requestedSiwe(siwe, `lit:session:${sessionKey}`, PKP_ADDRESS);
-    expect(check(text({ uri: `lit:session:${'cd'.repeat(32)}` }))).toThrow(/not the session key/);
-    expect(check(text({ address: Wallet.createRandom().address }))).toThrow(/not the PKP/);
-    expect(check(text({ domain: 'evil.example' }))).toThrow(/evil\.example/);
-    expect(check(text({ expirationTime: new Date(Date.now() - 1000).toISOString() }))).toThrow(/expired/);
-    expect(
-      check(text({ resources: [recap({ 'lit-resolvedauthcontext://*': { 'Auth/Auth': [WALLET_CONTEXT] } })] })),
-    ).toThrow(/auth context/);
-    expect(check('not a siwe')).toThrow(/not a SIWE/);
-  });
-});
-
-describe('an EthWallet auth method as Lit’s SDK sends it', () => {
-  async function authSig(fields: { domain?: string; uri?: string; expiresInMs?: number; signer?: Wallet } = {}) {
-    const wallet = Wallet.createRandom();
-    const message = new SiweMessage({
-      domain: fields.domain ?? 'localhost',
-      address: wallet.address,
-      statement: 'This is a test statement.  You can put anything you want here.',
-      uri: fields.uri ?? 'https://localhost/login',
-      version: '1',
-      chainId: 1,
-      nonce: '0x' + 'cd'.repeat(32),
-      issuedAt: new Date().toISOString(),
-      expirationTime: new Date(Date.now() + (fields.expiresInMs ?? 600_000)).toISOString(),
-    }).prepareMessage();
-    const sig = await (fields.signer ?? wallet).signMessage(message);
-    return {
-      wallet,
-      token: JSON.stringify({
-        sig,
-        derivedVia: 'web3.eth.personal.sign',
-        signedMessage: message,
-        address: wallet.address,
-      }),
-    };
-  }
-
-  it('is the wallet that signed it', async () => {
-    const { wallet, token } = await authSig();
-    expect(verifyWalletAuthMethod(token)).toEqual({
-      authMethodType: 1,
-      id: wallet.address.toLowerCase(),
-      userId: wallet.address,
-      appId: 'lit',
-    });
-  });
-
-  it('is refused when forged, expired, for another site, a session’s capability, or not an auth sig', async () => {
-    const code = (token: string) => refusal(() => verifyWalletAuthMethod(token)).code;
-    expect(code((await authSig({ signer: Wallet.createRandom() })).token)).toBe('invalid_auth_method');
-    expect(code('null')).toBe('invalid_auth_method');
-    expect(refusal(() => verifyWalletAuthMethod('{"sig":"0x"}')).message).toMatch(/JSON of an auth sig/);
-    const expired = await authSig({ expiresInMs: -1000 });
-    expect(refusal(() => verifyWalletAuthMethod(expired.token)).message).toMatch(/expired/);
-    const elsewhere = await authSig({ domain: 'evil.example' });
-    expect(refusal(() => verifyWalletAuthMethod(elsewhere.token)).message).toMatch(/evil\.example/);
-    const capability = await authSig({ uri: `lit:session:${'ab'.repeat(32)}` });
-    expect(refusal(() => verifyWalletAuthMethod(capability.token)).message).toMatch(/capability/);
   });
 });

@@ -8,7 +8,7 @@ import {
   RESOLVED_AUTH_CONTEXT_TARGET,
   ResolvedAuthContext,
 } from '../../shared/lit-sdk/sign-session-key.ts';
-import { verifyBlsSignature } from '../../shared/threshold/bls.ts';
+import { hashToG2, verifyBlsSignature, type G2Point } from '../../shared/threshold/bls.ts';
 import type { VerifiedAuthMethod } from '../auth/requester.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 
@@ -278,6 +278,22 @@ export function pkpSessionSignedBytes(siwe: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(`lit_session:${eip191}`).digest());
 }
 
+/**
+ * H(m) of the PKP sessions this node signed lately, by m's hex: the node that gave a share for a
+ * session is asked to check the combined signature soon after, and hashing to G2 is a good part
+ * of that check (a pure function of m, so sharing it is safe).
+ */
+const sessionHashes = new Map<string, G2Point>();
+
+export function rememberSessionHash(bytes: Uint8Array, hashed: G2Point): void {
+  if (sessionHashes.size >= SIGNED_CAPABILITIES_KEPT) sessionHashes.delete(sessionHashes.keys().next().value!);
+  sessionHashes.set(Buffer.from(bytes).toString('hex'), hashed);
+}
+
+function sessionHash(bytes: Uint8Array): G2Point {
+  return sessionHashes.get(Buffer.from(bytes).toString('hex')) ?? hashToG2(bytes);
+}
+
 /** PKP session capabilities whose BLS signature held, by their exact text and the network key. */
 const pkpCapabilities = new Map<string, { siwe: SiweMessage; address: string; authMethods: VerifiedAuthMethod[] }>();
 
@@ -319,10 +335,12 @@ function pkpSessionCapability(
     }
     if (getAddress(siwe.address) !== address)
       throw new Error('the PKP session capability names another address than its SIWE');
+    const bytes = pkpSessionSignedBytes(capability.signedMessage);
     const signed = verifyBlsSignature(
-      pkpSessionSignedBytes(capability.signedMessage),
+      bytes,
       Buffer.from(signature, 'hex'),
       Buffer.from(networkPublicKey.replace(/^0x/, ''), 'hex'),
+      sessionHash(bytes),
     );
     if (!signed) throw new Error('the PKP session is not signed by this network');
     const authMethods = resolvedAuthMethods(siwe.resources ?? []);

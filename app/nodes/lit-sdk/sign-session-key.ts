@@ -10,14 +10,14 @@ import {
   type SignSessionKeyData,
   type SignSessionKeyRequest,
 } from '../../shared/lit-sdk/sign-session-key.ts';
-import { blsShareToLitJson, blsSignShare } from '../../shared/threshold/bls.ts';
+import { blsShareToLitJson, blsSignShare, hashToG2 } from '../../shared/threshold/bls.ts';
 import type { VerifiedAuthMethod } from '../auth/requester.ts';
 import type { NodeContext } from '../node-context.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import { readyShare, tokenIdOf } from '../signing/sign-routes.ts';
 import { LitRequestError } from './lit-routes.ts';
 import { signingSetOf } from './pkp-sign.ts';
-import { isLocalhostDomain, pkpSessionSignedBytes, recapAttenuations } from './session-sig.ts';
+import { isLocalhostDomain, pkpSessionSignedBytes, recapAttenuations, rememberSessionHash } from './session-sig.ts';
 
 /**
  * Lit's PKP sessions (POST /web/sign_session_key/v2, what `authManager.createPkpAuthContext`
@@ -34,12 +34,25 @@ import { isLocalhostDomain, pkpSessionSignedBytes, recapAttenuations } from './s
  * (session-sig.ts checks it on every later request).
  */
 export async function litSignSessionKey(ctx: NodeContext, request: SignSessionKeyRequest): Promise<SignSessionKeyData> {
+  const started = performance.now();
   const networkKey = ctx.networkKey.ready();
   if (!networkKey)
     throw new LitRequestError(
       'signSessionKey',
       'not_ready',
       'this node has no network key yet (genesis is still running)',
+    );
+  if (request.authSig !== undefined)
+    throw new LitRequestError(
+      'signSessionKey',
+      'bad_request',
+      'an auth sig is not taken here: send the wallet as an auth method (authMethodType 1) instead',
+    );
+  if (request.code !== undefined || request.litActionIpfsId !== undefined)
+    throw new LitRequestError(
+      'signSessionKey',
+      'bad_request',
+      'custom auth (a Lit Action deciding who gets a PKP session) is not supported by Litbox yet',
     );
   const publicKey = request.pkpPublicKey.toLowerCase();
   let pkpAddress: string;
@@ -83,8 +96,12 @@ export async function litSignSessionKey(ctx: NodeContext, request: SignSessionKe
 
   const signed = withResolvedAuthContext(siwe, { authMethodContexts: authMethods.map(toContext) });
   const bytes = pkpSessionSignedBytes(signed);
-  const signature = blsSignShare(bytes, networkKey.share);
-  ctx.log(`signed a PKP session for ${pkpAddress} (session key ${sessionKey.slice(0, 8)}…)`);
+  const hashed = hashToG2(bytes);
+  rememberSessionHash(bytes, hashed);
+  const signature = blsSignShare(bytes, networkKey.share, hashed);
+  ctx.log(
+    `signed a PKP session for ${pkpAddress} (session key ${sessionKey.slice(0, 8)}…) in ${Math.round(performance.now() - started)} ms`,
+  );
   return {
     result: 'success',
     signatureShare: LitBlsShare.parse(JSON.parse(blsShareToLitJson({ index: ctx.index, signature }))),

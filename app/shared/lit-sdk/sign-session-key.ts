@@ -22,8 +22,15 @@ export const SignSessionKeyRequest = z.object({
     .max(64),
   maxPrice: z.string().max(100).optional(),
   pkpKeySetId: z.string().max(100).optional(),
-  /** Lit refuses an auth sig on this route (auth methods only); so does Litbox. */
-  authSig: z.undefined().optional(),
+  /** Lit refuses an auth sig on this route (auth methods only); so does Litbox (read to say so). */
+  authSig: z.unknown().optional(),
+  /** Custom auth (`createCustomAuthContext`: a Lit Action deciding), which Litbox refuses for now. */
+  code: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .optional(),
+  litActionIpfsId: z.string().max(100).optional(),
+  jsParams: z.unknown().optional(),
 });
 export type SignSessionKeyRequest = z.infer<typeof SignSessionKeyRequest>;
 
