@@ -6,7 +6,8 @@
 // signature), and `litClient.chain.ethereum.pkpSign` signs with that PKP session. Prints one
 // line `litbox-result: {json}` (the SDK logs freely on stdout around it) with:
 //   - `rounds`: each round's new PKP session (createPkpAuthContext, not cached) and two pkpSigns
-//     with it (the message, then the message and " again"): the SDK's signatures and how long
+//     with it (the message, then the message and " again"), and for comparison one pkpSign with
+//     the wallet's own EOA session (the message and " (EOA)"): the SDK's signatures and how long
 //     each step took;
 //   - `delegation`: the PKP session's capability (the network's BLS signature over its SIWE);
 //   - `execution`: executeJs with Lit.Actions.signEcdsa through the PKP session;
@@ -73,6 +74,13 @@ try {
   // 1. `rounds` times: a new PKP session, then one pkpSign with it (after a first round that
   //    warms up the SDK's caches).
   await sign(await pkpAuthContext(permittedPkp), permittedPkp, 'warm-up');
+  // For comparison in the same run: the wallet's own (EOA) session signing with the same PKP.
+  const eoaAuthContext = await authManager.createEoaAuthContext({
+    config: { account },
+    authConfig: { resources: [['pkp-signing', '*']], expiration: new Date(Date.now() + 10 * 60_000).toISOString() },
+    litClient,
+  });
+  await sign(eoaAuthContext, permittedPkp, 'warm-up (EOA)');
   const results = [];
   let authContext;
   for (let i = 0; i < rounds; i++) {
@@ -90,6 +98,9 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 520));
     const againStarted = performance.now();
     const again = await sign(authContext, permittedPkp, `${message} again`);
+    const againMs = ms(againStarted);
+    const eoaStarted = performance.now();
+    const eoa = await sign(eoaAuthContext, permittedPkp, `${message} (EOA)`);
     results.push({
       message: Buffer.from(message).toString('hex'),
       sessionMs,
@@ -98,8 +109,10 @@ try {
       signature: result.signature,
       recoveryId: result.recoveryId,
       signedData: result.signedData,
-      againMs: ms(againStarted),
+      againMs,
       again: { signature: again.signature, recoveryId: again.recoveryId, signedData: again.signedData },
+      eoaMs: ms(eoaStarted),
+      eoa: { signature: eoa.signature, recoveryId: eoa.recoveryId, signedData: eoa.signedData },
     });
   }
   const delegation = await authContext.authNeededCallback();

@@ -29,6 +29,8 @@ interface Round {
   signedData: string;
   againMs: number;
   again: { signature: string; recoveryId: number; signedData: string };
+  eoaMs: number;
+  eoa: { signature: string; recoveryId: number; signedData: string };
 }
 interface PkpSessionCheck {
   address: string;
@@ -97,7 +99,7 @@ describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox"
     });
     await waitFor(
       'presignatures on every node',
-      async () => (await api.call('status', {})).nodes.every((n) => (n.presignaturesFresh ?? 0) >= 2 * ROUNDS + 6),
+      async () => (await api.call('status', {})).nodes.every((n) => (n.presignaturesFresh ?? 0) >= 3 * ROUNDS + 6),
       120_000,
     );
 
@@ -125,6 +127,8 @@ describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox"
       const againDigest = ethers.keccak256(ethers.concat([`0x${round.message}`, ethers.toUtf8Bytes(' again')]));
       expect(round.again.signedData.replace(/^0x/, '')).toBe(againDigest.slice(2));
       expect(recovered(againDigest, round.again.signature, round.again.recoveryId)).toBe(pkp.ethAddress);
+      const eoaDigest = ethers.keccak256(ethers.concat([`0x${round.message}`, ethers.toUtf8Bytes(' (EOA)')]));
+      expect(recovered(eoaDigest, round.eoa.signature, round.eoa.recoveryId)).toBe(pkp.ethAddress);
     }
     const fmt = (v: number[]) =>
       `p50 ${percentile(v, 50).toFixed(1)} ms (min ${Math.min(...v).toFixed(1)}, max ${Math.max(...v).toFixed(1)})`;
@@ -132,6 +136,7 @@ describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox"
       `PKP session at N = ${N}, ${ROUNDS} rounds: createPkpAuthContext ${fmt(check.rounds.map((r) => r.sessionMs))}; ` +
         `pkpSign with it ${fmt(check.rounds.map((r) => r.signMs))}; both ${fmt(check.rounds.map((r) => r.totalMs))}; ` +
         `a second pkpSign with the same session ${fmt(check.rounds.map((r) => r.againMs))}; ` +
+        `pkpSign with the wallet's EOA session, same run ${fmt(check.rounds.map((r) => r.eoaMs))}; ` +
         `uptime: ${execFileSync('uptime').toString().trim()}`,
     );
   });
@@ -166,9 +171,9 @@ describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox"
     expect(check.refusals.signOtherPkp).toMatchObject({ signed: false, name: 'NodeError' });
     expect(check.refusals.signOtherPkp.message).toContain('litbox_not_permitted');
     expect(check.refusals.signOtherPkp.message).toContain(`${pkp.ethAddress} may not sign with this PKP`);
-    // One presignature bound at every node per signature (the warm-up, two a round, the action), none for the refusals.
+    // One presignature bound at every node per signature (two warm-ups, three a round, the action), none for the refusals.
     const audit = await auditPresignatureBindings(dataDir, N);
-    expect(audit.bindings).toBe(N * (1 + 2 * ROUNDS + 1));
+    expect(audit.bindings).toBe(N * (2 + 3 * ROUNDS + 1));
     expect(audit.doubleBound).toEqual([]);
   });
 });
