@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ethers } from 'ethers';
 import type { Figure } from './report.ts';
 
 /**
@@ -89,6 +90,91 @@ export async function measureLitSdk(options: {
       value: wholeMs,
       unit: 'ms',
       detail: `${connects} connects, ${encrypts} encrypts`,
+    },
+  ];
+}
+
+interface SigningCheck {
+  signatures: { message: string; ms: number; signature: string; recoveryId: number }[];
+  executions: { toSign: string; ms: number; signature: string; recoveryId: number }[];
+}
+
+/** The address a Lit SDK signature (64-byte hex r ‖ s and a recovery id) recovers to. */
+function recovered(digest: string, signature: string, recoveryId: number): string {
+  const sig = signature.replace(/^0x/, '');
+  return ethers.recoverAddress(digest, {
+    r: `0x${sig.slice(0, 64)}`,
+    s: `0x${sig.slice(64, 128)}`,
+    v: 27 + recoveryId,
+  });
+}
+
+/**
+ * Lit's SDK signing with a PKP, as a dapp does (compat/lit-sdk/pkp-sign-check.mjs: an EOA auth
+ * context, then `pkpSign` and `executeJs` with `Lit.Actions.signEcdsa`, one call at a time).
+ * Every signature must recover to the PKP's address, or the part fails.
+ */
+export async function measureLitSdkSigning(options: {
+  networkContextPath: string;
+  rpcUrl: string;
+  pkp: { publicKey: string; ethAddress: string };
+  /** A PKP the wallet may not use (the check also takes the SDK's refusal). */
+  otherPkpPublicKey: string;
+  /** The wallet permitted on `pkp`; given to the child in its environment, never in argv. */
+  walletKey: string;
+  calls?: number;
+}): Promise<Omit<Figure, 'part'>[]> {
+  const calls = options.calls ?? 40;
+  const child = spawn(
+    process.execPath,
+    [
+      'pkp-sign-check.mjs',
+      options.networkContextPath,
+      options.rpcUrl,
+      options.pkp.publicKey,
+      options.otherPkpPublicKey,
+      String(calls),
+    ],
+    { cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LITBOX_EOA_KEY: options.walletKey } },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the Lit SDK signing run did not finish in 300 s: ${out.slice(-500)}`));
+    }, 300_000);
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
+  if (code !== 0 || !line) throw new Error(`the Lit SDK signing run failed (exit ${code}): ${out.slice(-500)}`);
+  const check = JSON.parse(line.slice(RESULT_MARK.length)) as SigningCheck;
+  for (const s of check.signatures)
+    if (recovered(ethers.keccak256(`0x${s.message}`), s.signature, s.recoveryId) !== options.pkp.ethAddress)
+      throw new Error('a signature the Lit SDK returned does not recover to the PKP address');
+  for (const e of check.executions)
+    if (recovered(`0x${e.toSign}`, e.signature, e.recoveryId) !== options.pkp.ethAddress)
+      throw new Error('an executeJs signature the Lit SDK returned does not recover to the PKP address');
+  const signMs = check.signatures.map((s) => s.ms);
+  const executeMs = check.executions.map((e) => e.ms);
+  return [
+    {
+      name: 'SDK pkpSign p50',
+      value: percentile(signMs, 50),
+      unit: 'ms',
+      target: '≤ 25',
+      detail: `p95 ${percentile(signMs, 95).toFixed(1)} ms, ${signMs.length} calls, one at a time`,
+    },
+    {
+      name: 'SDK executeJs + signEcdsa p50',
+      value: percentile(executeMs, 50),
+      unit: 'ms',
+      target: '≤ 40',
+      detail: `p95 ${percentile(executeMs, 95).toFixed(1)} ms, ${executeMs.length} calls`,
     },
   ];
 }

@@ -10,18 +10,20 @@ import { measureStartup } from './startup-time.ts';
 import { measureCli } from './cli-time.ts';
 import { thresholdCost } from './threshold-cost.ts';
 import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
-import { litSdkMissing, measureLitSdk } from './lit-sdk-timing.ts';
+import { litSdkMissing, measureLitSdk, measureLitSdkSigning } from './lit-sdk-timing.ts';
+import { DEFAULT_NODES, thresholdFor } from '../app/shared/network.ts';
 import { createApiClient } from '../app/shared/api/client.ts';
 import { fmt, part, percentile, printHeader, printSummary, printSummaryOnAnyExit, report, skip } from './report.ts';
 
 /**
- * `npm run bench`: start-up, CLI and threshold signing figures for N = 7 and N = 10 on this
- * machine. Every figure comes from the real network: node processes, anvil, HTTP, SQLite.
+ * `npm run bench`: start-up, CLI and threshold signing figures for N = 6 (the default), 7 and 10 on
+ * this machine. Every figure comes from the real network: node processes, anvil, HTTP, SQLite.
  * Each part prints its figures as soon as it completes, beside its target (issue 19) and the
  * single-process @noble/curves baseline; a part that fails is reported and the bench goes on,
  * and the summary is printed however the run ends (a part that hangs is given up after
  * BENCH_PART_MINUTES, 30 by default; Ctrl-C prints what was measured).
- * Settings: BENCH_NODES=7 picks networks, BENCH_SECONDS the sustained runs, BENCH_CPU_HOGS=2
+ * Settings: BENCH_NODES=6,7,10 picks networks (the first also measures decryption and Lit's SDK),
+ * BENCH_STARTUP_NODES the start-up's network (the default size), BENCH_SECONDS the sustained runs, BENCH_CPU_HOGS=2
  * runs that many CPU-bound processes beside it (a busy laptop), BENCH_PARTS=cli,lit-sdk runs
  * only those parts (of startup, mint, cli, pkpsign, executejs, decryption, lit-sdk; the networks
  * start whichever is asked); BENCH_STARTUP=0 and BENCH_CLI=0 leave those out.
@@ -29,6 +31,7 @@ import { fmt, part, percentile, printHeader, printSummary, printSummaryOnAnyExit
  */
 
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const STARTUP_NODES = Number(process.env.BENCH_STARTUP_NODES ?? DEFAULT_NODES);
 const CONCURRENCY = 8;
 const PART_TIMEOUT_MS = Number(process.env.BENCH_PART_MINUTES ?? 30) * 60_000;
 const PART_NAMES = ['startup', 'mint', 'cli', 'pkpsign', 'executejs', 'decryption', 'lit-sdk'] as const;
@@ -243,8 +246,8 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
         ]);
       });
 
-    // Access-controlled decryption (issue 8's figures), measured at N = 7 only.
-    if (nodeCount === 7 && wanted('decryption'))
+    // Access-controlled decryption (issue 8's figures), measured on the first network only.
+    if (first && wanted('decryption'))
       await part(`${label}: decryption`, async () => {
         const d = await benchDecryption(host);
         report(`${label}, decrypt 1 KiB`, [
@@ -272,6 +275,45 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
               rpcUrl: status.chain.rpcUrl,
             }),
           );
+          // The SDK signs only where its set, max(3, floor(2N/3)) nodes, holds T (docs/LIT-SDK.md).
+          if (Math.max(3, Math.floor((2 * nodeCount) / 3)) < thresholdFor(nodeCount)) {
+            skip(`${label}: Lit SDK v8 signing`, `the SDK's signing set is smaller than T at N = ${nodeCount}`);
+            return;
+          }
+          const wallet = ethers.Wallet.createRandom();
+          const permitted = await host.wallet.pkps.mint();
+          const other = await host.wallet.pkps.mint();
+          await api.call('pkpPermissionChange', {
+            publicKey: permitted.publicKey,
+            change: { kind: 'addAddress', address: wallet.address, scopes: [1] },
+          });
+          await waitUntil('100 fresh presignatures on every node', () => freshPresignatures(host) >= 100, 180_000);
+          const sdk = await measureLitSdkSigning({
+            networkContextPath: status.litSdk.nagaNetworkContextPath,
+            rpcUrl: status.chain.rpcUrl,
+            pkp: permitted,
+            otherPkpPublicKey: other.publicKey,
+            walletKey: wallet.privateKey,
+          });
+          // Litbox's own client on the same PKP, one call at a time, right after.
+          const ownMs: number[] = [];
+          for (let i = 0; i < 40; i++) {
+            const toSign = hexlify(randomBytes(32));
+            const t = performance.now();
+            const sig = await host.wallet.lit.pkpSign({ publicKey: permitted.publicKey, toSign, authSig });
+            ownMs.push(performance.now() - t);
+            if (ethers.recoverAddress(toSign, sig.signature) !== permitted.ethAddress)
+              throw new Error('bench: a signature did not recover to the PKP address');
+          }
+          report(`${label}, Lit SDK v8`, [
+            ...sdk,
+            {
+              name: "Litbox's own pkpSign p50, same PKP, one at a time",
+              value: percentile(ownMs, 50),
+              unit: 'ms',
+              detail: `p95 ${fmt(percentile(ownMs, 95))} ms, ${ownMs.length} calls`,
+            },
+          ]);
         });
     }
   } finally {
@@ -321,9 +363,9 @@ report('baseline', [
 let stopped = false;
 if (wanted('startup'))
   ({ timedOut: stopped } = await part(
-    'start-up (N = 7)',
+    `start-up (N = ${STARTUP_NODES})`,
     async () => {
-      const rows = await measureStartup();
+      const rows = await measureStartup({ nodeCount: STARTUP_NODES });
       report(
         'start-up',
         rows.map((r) => ({
@@ -337,7 +379,7 @@ if (wanted('startup'))
     },
     PART_TIMEOUT_MS,
   ));
-const nodeCounts = (process.env.BENCH_NODES ?? '7,10').split(',').map(Number);
+const nodeCounts = (process.env.BENCH_NODES ?? `${DEFAULT_NODES},7,10`).split(',').map(Number);
 const networkParts = PART_NAMES.filter((p) => p !== 'startup' && wanted(p));
 for (const [i, n] of nodeCounts.entries()) {
   if (stopped || networkParts.length === 0) break;

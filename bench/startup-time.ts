@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
 import { connectContracts, KEY_TYPE, localChainProvider } from '../app/shared/contracts/index.ts';
 import { NodeHealth } from '../app/shared/node-ipc.ts';
+import { DEFAULT_NODES } from '../app/shared/network.ts';
 
 /**
  * Start-up time of the app, from opening it to a usable wallet, for a NEW data directory and
@@ -264,7 +265,7 @@ export async function measureStartup(
   options: { runs?: number; nodeCount?: number; log?: (line: string) => void } = {},
 ): Promise<StartupSample[]> {
   const runs = options.runs ?? Number(process.env.STARTUP_RUNS ?? 3);
-  const nodeCount = options.nodeCount ?? 7;
+  const nodeCount = options.nodeCount ?? DEFAULT_NODES;
   const log = options.log ?? ((line: string) => console.error(line));
   const fresh: RunMarks[] = [];
   const existing: RunMarks[] = [];
