@@ -12,7 +12,9 @@
 //   - `delegation`: the PKP session's capability (the network's BLS signature over its SIWE);
 //   - `execution`: executeJs with Lit.Actions.signEcdsa through the PKP session;
 //   - `refusals`: the SDK's errors for a PKP session on a PKP the wallet may not use, and for
-//     pkpSign through the PKP session with another PKP.
+//     pkpSign through the PKP session with another PKP;
+//   - `direct`: the PKP session's signature for each node and a pkpSign request to send with
+//     them, so the caller can sign through the session itself.
 //
 //   LITBOX_EOA_KEY=0x… node pkp-session-check.mjs <naga-network-context.json> <chain rpc url> \
 //     <permitted PKP pubkey> <other PKP pubkey> [rounds]
@@ -25,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAuthManager, storagePlugins, ViemAccountAuthenticator } from '@lit-protocol/auth';
 import { createLitClient } from '@lit-protocol/lit-client';
-import { nagaLocal } from '@lit-protocol/networks';
+import { issueSessionFromContext, nagaLocal, PricingContextSchema } from '@lit-protocol/networks';
 import { privateKeyToAccount } from 'viem/accounts';
 import { answerLitBlockIndexerFrom } from './offline-blockhash.mjs';
 
@@ -150,8 +152,31 @@ try {
     refusals.signOtherPkp = describeError(err);
   }
 
+  // 4. The PKP session's signatures for every node, and what to send with them, so the caller
+  //    can sign with them itself (and see them refused once the wallet is no longer permitted).
+  const nodeUrls = Object.keys((await litClient.getContext()).handshakeResult.serverKeys);
+  const sessionSigs = await issueSessionFromContext({
+    authContext,
+    pricingContext: PricingContextSchema.parse({
+      product: 'SIGN',
+      nodePrices: nodeUrls.map((url) => ({ url, prices: [0n, 0n, 0n, 0n] })),
+      threshold: nodeUrls.length,
+    }),
+  });
+  const direct = {
+    sessionSigs,
+    request: {
+      signingScheme: 'EcdsaK256Sha256',
+      pubkey: permittedPkp,
+      nodeSet: nodeUrls.map((url) => ({ socketAddress: url.replace(/^\w+:\/\//, ''), value: 1 })),
+      epoch: 1,
+      authMethods: [],
+      keySetId: 'naga-keyset1',
+    },
+  };
+
   console.log(
-    `litbox-result: ${JSON.stringify({ address: account.address, rounds: results, delegation, execution, refusals })}`,
+    `litbox-result: ${JSON.stringify({ address: account.address, rounds: results, delegation, execution, refusals, direct })}`,
   );
 } finally {
   await litClient.disconnect();

@@ -1,9 +1,20 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import { ethers } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
+import { LitEnvelope, openLitEnvelope, sealLitEnvelope } from '../../shared/lit-sdk/e2ee.ts';
+import {
+  HandshakeData,
+  LIT_NODE_ROUTES,
+  LitErrorObject,
+  PkpSignData,
+  litResult,
+  type PkpSignRequest,
+} from '../../shared/lit-sdk/node-routes.ts';
 import { auditPresignatureBindings } from '../../../testing/sandbox/presignature-audit.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
@@ -38,6 +49,19 @@ interface PkpSessionCheck {
   delegation: { sig: string; algo: string; derivedVia: string; signedMessage: string; address: string };
   execution: { toSign: string; response: string; signature: string; recoveryId: number };
   refusals: Record<'sessionNotPermitted' | 'signOtherPkp', { signed: boolean; name?: string; message?: string }>;
+  direct: { sessionSigs: Record<string, unknown>; request: Omit<PkpSignRequest, 'authSig' | 'toSign'> };
+}
+
+const HEADERS = { 'content-type': 'application/json', 'x-request-id': 'litbox-test-pkp-session' };
+
+/** The node's identity key, from its handshake (as the SDK learns it). */
+async function identityKey(url: string): Promise<Uint8Array> {
+  const res = await fetch(`${url}${LIT_NODE_ROUTES.handshake.path}`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ clientPublicKey: 'test', challenge: 'ab'.repeat(32), epoch: 1 }),
+  });
+  return hexToBytes(litResult(HandshakeData).parse(await res.json()).data!.nodeIdentityKey);
 }
 
 function runCheck(args: string[], eoaKey: string): Promise<{ code: number | null; out: string }> {
@@ -76,6 +100,7 @@ function percentile(values: readonly number[], p: number): number {
 
 describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox", () => {
   let sandbox: RunningSandbox;
+  let status: NetworkStatus;
   let api: ApiClient;
   let check: PkpSessionCheck;
   let pkp: { publicKey: string; ethAddress: string };
@@ -86,7 +111,7 @@ describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox"
     sandbox = await startSandbox(['--nodes', String(N), '--port', '0', '--data-dir', dataDir], 180_000);
     const printed = await runCliProcess(['status', '--json', '--data-dir', dataDir]);
     expect(printed.code).toBe(0);
-    const status = JSON.parse(printed.stdout) as NetworkStatus;
+    status = JSON.parse(printed.stdout) as NetworkStatus;
     api = createApiClient({ baseUrl: sandbox.baseUrl, token: sandbox.token });
 
     // The wallet behind the PKP session: permitted (SignAnything) on one PKP, with no right on another.
@@ -175,5 +200,54 @@ describe.skipIf(!installed)("Lit's v8 SDK with PKP sessions on a Litbox sandbox"
     const audit = await auditPresignatureBindings(dataDir, N);
     expect(audit.bindings).toBe(N * (2 + 3 * ROUNDS + 1));
     expect(audit.doubleBound).toEqual([]);
+  });
+
+  it('signs through the PKP session only while the wallet is permitted on chain', async () => {
+    const urls = status.nodes.map((n) => n.url);
+    const keys = await Promise.all(urls.map((url) => identityKey(url)));
+    // What the SDK does for one pkpSign, by hand: each node its own sealed request with the
+    // PKP session's signature made for it, the answers opened.
+    // One X-Request-Id for all of a call's requests, as the SDK sends it: the nodes agree on it.
+    const signAtEveryNode = (digest: Uint8Array, requestId = `litbox-test-${ethers.hexlify(digest)}`) =>
+      Promise.all(
+        urls.map(async (url, k) => {
+          const client = x25519.utils.randomSecretKey();
+          const request = { ...check.direct.request, toSign: [...digest], authSig: check.direct.sessionSigs[url] };
+          const envelope = sealLitEnvelope(client, keys[k]!, new TextEncoder().encode(JSON.stringify(request)));
+          const res = await fetch(`${url}${LIT_NODE_ROUTES.pkpSign.path}`, {
+            method: 'POST',
+            headers: { ...HEADERS, 'x-request-id': requestId },
+            body: JSON.stringify({ ...envelope, epoch: 1 }),
+          });
+          const opened = openLitEnvelope(client, LitEnvelope.parse(await res.json()));
+          return litResult(PkpSignData).parse(JSON.parse(new TextDecoder().decode(opened.plaintext)));
+        }),
+      );
+
+    const digest = ethers.randomBytes(32);
+    const answers = await signAtEveryNode(digest);
+    const shares = answers.map((a) => a.data!.signatureShare.EcdsaSignedMessageShare);
+    let s = shares.reduce((acc, sh) => (acc + BigInt(`0x${JSON.parse(sh.signature_share) as string}`)) % ethers.N, 0n);
+    if (s > ethers.N / 2n) s = ethers.N - s;
+    const bigR = ethers.SigningKey.computePublicKey(`0x${JSON.parse(shares[0]!.big_r) as string}`, false);
+    const candidates = [27, 28].map((v) =>
+      ethers.recoverAddress(digest, { r: `0x${bigR.slice(4, 68)}`, s: ethers.toBeHex(s, 32), v }),
+    );
+    expect(candidates).toContain(pkp.ethAddress);
+
+    // The wallet loses its right on the PKP: the same PKP session signs no more, and nothing is bound.
+    await api.call('pkpPermissionChange', {
+      publicKey: pkp.publicKey,
+      change: { kind: 'removeAddress', address: eoa.address },
+    });
+    await new Promise((r) => setTimeout(r, 1_000)); // each node sees the new block (it polls every 200 ms)
+    const before = (await auditPresignatureBindings(dataDir, N)).bindings;
+    const refused = await signAtEveryNode(ethers.randomBytes(32));
+    for (const answer of refused) {
+      expect(answer).toMatchObject({ ok: false, data: null });
+      expect(answer.error).toContain(`${pkp.ethAddress} may not sign with this PKP`);
+      expect(LitErrorObject.parse(JSON.parse(answer.errorObject as string)).details).toEqual(['not_permitted']);
+    }
+    expect((await auditPresignatureBindings(dataDir, N)).bindings).toBe(before);
   });
 });
