@@ -32,6 +32,9 @@ import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
 import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
 import { litSignSessionKey } from './lit-sdk/sign-session-key.ts';
+import { litV1Route } from './lit-sdk/lit-v1-routes.ts';
+import { litEncryptionSignV1 } from './lit-sdk/encryption-sign-v1.ts';
+import { litPkpSignV1 } from './lit-sdk/pkp-sign-v1.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
@@ -193,9 +196,15 @@ export class NodeRuntime {
         peerRoute(path, (_ctx, raw) => handle(raw)),
       ),
       // Lit's own node API, for Lit's JavaScript SDKs (docs/LIT-SDK.md).
-      litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request)),
+      litRoute('handshake', (request) => litHandshake(this.context(), this.identity, request), {
+        dataAlsoAtTopLevel: true,
+      }),
       litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
       litSealedRoute('signSessionKey', litKeys, (request) => litSignSessionKey(this.context(), request)),
+      litV1Route('encryptionSign', (request) => litEncryptionSignV1(this.context(), request)),
+      litV1Route('pkpSign', (request, caller) =>
+        litPkpSignV1(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
+      ),
       litSealedRoute('pkpSign', litKeys, (request, caller) =>
         litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),

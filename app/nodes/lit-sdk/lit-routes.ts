@@ -54,6 +54,7 @@ const CORS = { allowOrigin: isLocalhostOrigin, allowHeaders: LIT_REQUEST_HEADERS
 export function litRoute<N extends PlainLitRouteName>(
   name: N,
   handle: (request: LitRouteRequest<N>) => Promise<LitRouteData<N>> | LitRouteData<N>,
+  options: { dataAlsoAtTopLevel?: boolean } = {},
 ): Route {
   const spec = LIT_NODE_ROUTES[name];
   return {
@@ -62,7 +63,9 @@ export function litRoute<N extends PlainLitRouteName>(
     handler: async (body) => {
       const request = parseRequest(spec.request, body) as LitRouteRequest<N>;
       const data = spec.data.parse(await handle(request));
-      return { ok: true, error: null, errorObject: null, data };
+      // The v7 SDK reads the handshake's fields at the top level, v8 inside `data`; each ignores
+      // the other's, so one answer serves both.
+      return { ...(options.dataAlsoAtTopLevel ? data : {}), ok: true, error: null, errorObject: null, data };
     },
     encodeError: (status, code, message) => litErrorBody(status, code, message),
     cors: CORS,
