@@ -31,6 +31,7 @@ import { handleDecryptShare } from './decryption/decryption-share.ts';
 import { ActionRunner } from './actions/index.ts';
 import { ExecuteService } from './execute/execute-service.ts';
 import { litIdentityKeys, litRoute, litSealedRoute } from './lit-sdk/lit-routes.ts';
+import { litSignSessionKey } from './lit-sdk/sign-session-key.ts';
 import { litV1Route } from './lit-sdk/lit-v1-routes.ts';
 import { litEncryptionSignV1 } from './lit-sdk/encryption-sign-v1.ts';
 import { litPkpSignV1 } from './lit-sdk/pkp-sign-v1.ts';
@@ -200,6 +201,7 @@ export class NodeRuntime {
         dataAlsoAtTopLevel: true,
       }),
       litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
+      litSealedRoute('signSessionKey', litKeys, (request) => litSignSessionKey(this.context(), request)),
       litV1Route('encryptionSign', (request) => litEncryptionSignV1(this.context(), request)),
       litV1Route('pkpSign', (request, caller) =>
         litPkpSignV1(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),

@@ -37,10 +37,14 @@ export async function litEncryptionSign(ctx: NodeContext, request: EncryptionSig
       err.message,
     );
   }
-  const session = verifySessionSig(request.authSig, me, {
-    ability: 'access-control-condition-decryption',
-    resource: `${conditions.hash}/${request.dataToEncryptHash}`,
-  });
+  const session = verifySessionSig(
+    request.authSig,
+    { address: me, networkPublicKey: networkKey.publicKey },
+    {
+      ability: 'access-control-condition-decryption',
+      resource: `${conditions.hash}/${request.dataToEncryptHash}`,
+    },
+  );
 
   let met: boolean;
   try {

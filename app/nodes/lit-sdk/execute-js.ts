@@ -33,14 +33,18 @@ export async function litExecuteJs(
   const me = ctx.peers.peer(ctx.index)?.endpoint;
   if (!me) throw new LitRequestError('executeJs', 'not_ready', 'this node does not find itself in Staking yet');
   const { code, ipfsId } = actionCode(actions, request);
-  const session = verifySessionSig(request.authSig, me, { ability: 'lit-action-execution', resource: ipfsId });
+  const session = verifySessionSig(
+    request.authSig,
+    { address: me, networkPublicKey: ctx.networkKey.ready()?.publicKey },
+    { ability: 'lit-action-execution', resource: ipfsId },
+  );
   const set = signingSetOf(ctx, request.nodeSet);
 
   const callKey = statementDigest('litbox-sdk-execute-v1', [requestId ?? '', ipfsId, set.join(',')]).toString('hex');
   const result = await execution.runForLit({
     code,
     ipfsId,
-    requester: { address: session.requester, authMethods: [] },
+    requester: { address: session.requester, authMethods: session.authMethods },
     jsParams: request.jsParams?.jsParams ?? null,
     requestId: callKey,
     participants: set,

@@ -35,10 +35,14 @@ export async function litPkpSign(
   } catch (err) {
     throw new LitRequestError('pkpSign', 'bad_request', `pubkey: ${(err as Error).message}`);
   }
-  const session = verifySessionSig(request.authSig, me, {
-    ability: 'pkp-signing',
-    resource: BigInt(tokenId).toString(16),
-  });
+  const session = verifySessionSig(
+    request.authSig,
+    { address: me, networkPublicKey: ctx.networkKey.ready()?.publicKey },
+    {
+      ability: 'pkp-signing',
+      resource: BigInt(tokenId).toString(16),
+    },
+  );
   try {
     readyShare(ctx, publicKey);
   } catch {
@@ -47,7 +51,7 @@ export async function litPkpSign(
   const set = signingSetOf(ctx, request.nodeSet);
   const permitted = await ctx.permissions.requesterMaySign(
     tokenId,
-    { address: session.requester, authMethods: [] },
+    { address: session.requester, authMethods: session.authMethods },
     AUTH_METHOD_SCOPE.SignAnything,
   );
   if (!permitted)

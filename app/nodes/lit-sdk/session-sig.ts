@@ -1,8 +1,15 @@
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
-import { getAddress, verifyMessage } from 'ethers';
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { getAddress, hashMessage, verifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { z } from 'zod';
 import { LIT_ERROR_STATUS } from '../../shared/lit-sdk/node-routes.ts';
+import {
+  RESOLVED_AUTH_CONTEXT_ABILITY,
+  RESOLVED_AUTH_CONTEXT_TARGET,
+  ResolvedAuthContext,
+} from '../../shared/lit-sdk/sign-session-key.ts';
+import { hashToG2, verifyBlsSignature, type G2Point } from '../../shared/threshold/bls.ts';
+import type { VerifiedAuthMethod } from '../auth/requester.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 
 /**
@@ -11,6 +18,11 @@ import { NodeRequestError } from '../node-request-error.ts';
  * grants abilities, and then signs, with the session key, one message per node naming that
  * node. A node accepts it only for itself, within its time window, for a resource and ability
  * both the session and the wallet's capability grant.
+ *
+ * The capability is either a wallet's SIWE (EIP-191) or a PKP session: a SIWE whose address is
+ * the PKP's, signed by the network's BLS key (combined from T nodes' shares, each of which
+ * checked, in sign-session-key.ts, that the auth methods behind it may use that PKP; the nodes
+ * wrote those auth methods into the SIWE's ReCap, and they are the session's auth methods here).
  */
 
 /** What a request needs, in Lit's vocabulary. */
@@ -69,8 +81,13 @@ export interface SessionNeed {
 }
 
 export interface VerifiedSession {
-  /** The wallet that granted the session (checksummed): the requester for permissions. */
+  /**
+   * Who granted the session (checksummed): the wallet, or for a PKP session the PKP's address.
+   * The requester for permissions.
+   */
   requester: string;
+  /** For a PKP session, the auth methods the nodes verified when they signed it; for a wallet's, none. */
+  authMethods: VerifiedAuthMethod[];
   sessionKey: string;
   expiresAt: number;
 }
@@ -79,6 +96,13 @@ type SessionErrorCode = 'invalid_session' | 'expired_session' | 'session_for_oth
 
 function refuse(code: SessionErrorCode, message: string): never {
   throw new NodeRequestError(LIT_ERROR_STATUS[code], code, message);
+}
+
+/** The node checking a session: its own address (host:port) and the network's BLS key (hex), once it has one. */
+export interface SessionVerifierNode {
+  address: string;
+  /** Without it, PKP sessions are refused (the node cannot check the network's signature). */
+  networkPublicKey?: string | undefined;
 }
 
 /** `host:port` as Lit nodes compare it: the scheme dropped, localhost read as 127.0.0.1. */
@@ -95,10 +119,11 @@ export function normaliseNodeAddress(address: string): string {
  */
 export function verifySessionSig(
   raw: unknown,
-  nodeAddress: string,
+  node: string | SessionVerifierNode,
   need: SessionNeed,
   now = Date.now(),
 ): VerifiedSession {
+  const { address: nodeAddress, networkPublicKey } = typeof node === 'string' ? { address: node } : node;
   const parsedSig = SessionAuthSig.safeParse(raw);
   if (!parsedSig.success) refuse('invalid_session', 'the auth sig is not a Lit session signature (ed25519)');
   const authSig = parsedSig.data;
@@ -141,12 +166,24 @@ export function verifySessionSig(
       `the session does not ask for ${need.ability} on ${resourcePrefix}://${need.resource}`,
     );
 
-  // Some capability must be a wallet's SIWE, for this session key, granting the same.
+  // Some capability must be a wallet's SIWE or a PKP session, for this session key, granting the same.
   const reasons: string[] = [];
   for (const capability of message.capabilities) {
     try {
+      if (capability.algo === 'LIT_BLS' || capability.derivedVia === 'lit.bls') {
+        const pkp = pkpSessionCapability(
+          capability,
+          sessionKey,
+          `${resourcePrefix}://`,
+          need.resource,
+          recap,
+          now,
+          networkPublicKey,
+        );
+        return { requester: pkp.address, authMethods: pkp.authMethods, sessionKey, expiresAt };
+      }
       const requester = walletCapability(capability, sessionKey, `${resourcePrefix}://`, need.resource, recap, now);
-      return { requester, sessionKey, expiresAt };
+      return { requester, authMethods: [], sessionKey, expiresAt };
     } catch (err) {
       if (err instanceof NodeRequestError && err.code === 'resource_not_granted') throw err;
       reasons.push((err as Error).message);
@@ -180,7 +217,7 @@ function walletCapability(
   now: number,
 ): string {
   if (capability.derivedVia !== 'web3.eth.personal.sign')
-    throw new Error(`capabilities derived via ${capability.derivedVia} (PKP sessions) are not supported yet`);
+    throw new Error(`capabilities derived via ${capability.derivedVia} are not supported`);
   const cacheKey = `${capability.address}\n${capability.sig}\n${capability.signedMessage}`;
   const known = signedCapabilities.get(cacheKey);
   let siwe: SiweMessage;
@@ -191,14 +228,7 @@ function walletCapability(
     } catch {
       throw new Error('the capability is not a SIWE (EIP-4361) message');
     }
-  if (siwe.uri !== `lit:session:${sessionKey}`)
-    throw new Error(`the capability's SIWE is for ${siwe.uri}, not this session key`);
-  const host = siwe.domain.replace(/:\d+$/, '');
-  if (host !== 'localhost' && host !== '127.0.0.1')
-    throw new Error(`the capability's SIWE is for ${siwe.domain}, not a page on localhost`);
-  if (!siwe.expirationTime || !(Date.parse(siwe.expirationTime) > now))
-    throw new Error('the capability has expired or never expires');
-  if (siwe.notBefore && Date.parse(siwe.notBefore) > now) throw new Error('the capability is not valid yet');
+  checkSessionSiwe(siwe, sessionKey, now);
   let signer: string;
   if (known) signer = known.signer;
   else {
@@ -217,8 +247,128 @@ function walletCapability(
   return signer;
 }
 
-/** Whether a ReCap (urn:recap:base64url JSON) among the SIWE resources grants the ability. */
-function recapGrants(resources: readonly string[], scheme: string, resource: string, ability: string): boolean {
+/**
+ * What a session's SIWE must say, whoever signed it: it delegates to this session key (URI
+ * lit:session:<key>), it was made for a page on localhost, and it is current (it must expire).
+ */
+export function checkSessionSiwe(siwe: SiweMessage, sessionKey: string, now: number): void {
+  if (siwe.uri !== `lit:session:${sessionKey}`)
+    throw new Error(`the capability's SIWE is for ${siwe.uri}, not this session key`);
+  if (!isLocalhostDomain(siwe.domain))
+    throw new Error(`the capability's SIWE is for ${siwe.domain}, not a page on localhost`);
+  if (!siwe.expirationTime || !(Date.parse(siwe.expirationTime) > now))
+    throw new Error('the capability has expired or never expires');
+  if (siwe.notBefore && Date.parse(siwe.notBefore) > now) throw new Error('the capability is not valid yet');
+}
+
+/** A SIWE domain (host, or host:port) of this machine. */
+export function isLocalhostDomain(domain: string): boolean {
+  const host = domain.replace(/:\d+$/, '');
+  return host === 'localhost' || host === '127.0.0.1';
+}
+
+/**
+ * The bytes the network's BLS key signs for a PKP session: SHA-256 of `lit_session:` and the
+ * hex of the SIWE's EIP-191 hash, as Lit's nodes namespace it (so that no signature made for
+ * a session is one over anything else the key signs: decryption identities and attestations
+ * are longer texts with prefixes of their own).
+ */
+export function pkpSessionSignedBytes(siwe: string): Uint8Array {
+  const eip191 = hashMessage(siwe).slice(2);
+  return new Uint8Array(createHash('sha256').update(`lit_session:${eip191}`).digest());
+}
+
+/**
+ * H(m) of the PKP sessions this node signed lately, by m's hex: the node that gave a share for a
+ * session is asked to check the combined signature soon after, and hashing to G2 is a good part
+ * of that check (a pure function of m, so sharing it is safe).
+ */
+const sessionHashes = new Map<string, G2Point>();
+
+export function rememberSessionHash(bytes: Uint8Array, hashed: G2Point): void {
+  if (sessionHashes.size >= SIGNED_CAPABILITIES_KEPT) sessionHashes.delete(sessionHashes.keys().next().value!);
+  sessionHashes.set(Buffer.from(bytes).toString('hex'), hashed);
+}
+
+function sessionHash(bytes: Uint8Array): G2Point {
+  return sessionHashes.get(Buffer.from(bytes).toString('hex')) ?? hashToG2(bytes);
+}
+
+/** PKP session capabilities whose BLS signature held, by their exact text and the network key. */
+const pkpCapabilities = new Map<string, { siwe: SiweMessage; address: string; authMethods: VerifiedAuthMethod[] }>();
+
+const PkpSessionSig = z.object({ ProofOfPossession: z.string().regex(/^[0-9a-fA-F]{192}$/) });
+
+/** A PKP session (the network's BLS signature over a SIWE naming the PKP); returns its address and auth methods. */
+function pkpSessionCapability(
+  capability: z.infer<typeof CapabilityAuthSig>,
+  sessionKey: string,
+  scheme: string,
+  resource: string,
+  recapAbility: string,
+  now: number,
+  networkPublicKey: string | undefined,
+): { address: string; authMethods: VerifiedAuthMethod[] } {
+  if (capability.algo !== 'LIT_BLS' || capability.derivedVia !== 'lit.bls')
+    throw new Error('a PKP session capability has algo LIT_BLS and derivedVia lit.bls');
+  if (!networkPublicKey) throw new Error('this node has no network key yet to check a PKP session with');
+  const cacheKey = `${networkPublicKey}\n${capability.address}\n${capability.sig}\n${capability.signedMessage}`;
+  let known = pkpCapabilities.get(cacheKey);
+  if (!known) {
+    let signature: string;
+    try {
+      signature = PkpSessionSig.parse(JSON.parse(capability.sig)).ProofOfPossession;
+    } catch {
+      throw new Error('the PKP session signature is not {"ProofOfPossession":"<96-byte G2 hex>"}');
+    }
+    let siwe: SiweMessage;
+    try {
+      siwe = new SiweMessage(capability.signedMessage);
+    } catch {
+      throw new Error('the PKP session capability is not a SIWE (EIP-4361) message');
+    }
+    let address: string;
+    try {
+      address = getAddress(capability.address);
+    } catch {
+      throw new Error('the PKP session capability names no address');
+    }
+    if (getAddress(siwe.address) !== address)
+      throw new Error('the PKP session capability names another address than its SIWE');
+    const bytes = pkpSessionSignedBytes(capability.signedMessage);
+    const signed = verifyBlsSignature(
+      bytes,
+      Buffer.from(signature, 'hex'),
+      Buffer.from(networkPublicKey.replace(/^0x/, ''), 'hex'),
+      sessionHash(bytes),
+    );
+    if (!signed) throw new Error('the PKP session is not signed by this network');
+    const authMethods = resolvedAuthMethods(siwe.resources ?? []);
+    known = { siwe, address, authMethods };
+    if (pkpCapabilities.size >= SIGNED_CAPABILITIES_KEPT) pkpCapabilities.delete(pkpCapabilities.keys().next().value!);
+    pkpCapabilities.set(cacheKey, known);
+  }
+  checkSessionSiwe(known.siwe, sessionKey, now);
+  if (!recapGrants(known.siwe.resources ?? [], scheme, resource, recapAbility))
+    refuse('resource_not_granted', `the PKP session does not grant ${recapAbility} on ${scheme}${resource}`);
+  return { address: known.address, authMethods: known.authMethods };
+}
+
+/** The auth methods the nodes wrote into a PKP session's ReCap when they signed it. */
+function resolvedAuthMethods(resources: readonly string[]): VerifiedAuthMethod[] {
+  for (const att of recapAttenuations(resources)) {
+    const granted = att[RESOLVED_AUTH_CONTEXT_TARGET]?.[RESOLVED_AUTH_CONTEXT_ABILITY];
+    if (granted === undefined) continue;
+    const parsed = ResolvedAuthContext.safeParse(Array.isArray(granted) ? granted[0] : undefined);
+    if (!parsed.success) throw new Error('the PKP session’s resolved auth context is malformed');
+    return parsed.data.authMethodContexts.map((m) => ({ ...m }));
+  }
+  throw new Error('the PKP session carries no resolved auth context');
+}
+
+/** The `att` objects of the ReCaps (urn:recap:base64url JSON) among SIWE resources. */
+export function recapAttenuations(resources: readonly string[]): Record<string, Record<string, unknown>>[] {
+  const found: Record<string, Record<string, unknown>>[] = [];
   for (const uri of resources) {
     if (!uri.startsWith('urn:recap:')) continue;
     let recap: unknown;
@@ -227,8 +377,16 @@ function recapGrants(resources: readonly string[], scheme: string, resource: str
     } catch {
       continue;
     }
-    const att = (recap as { att?: Record<string, Record<string, unknown>> }).att;
-    if (!att || typeof att !== 'object') continue;
+    const att = (recap as { att?: unknown } | null)?.att;
+    if (att && typeof att === 'object' && !Array.isArray(att))
+      found.push(att as Record<string, Record<string, unknown>>);
+  }
+  return found;
+}
+
+/** Whether a ReCap (urn:recap:base64url JSON) among the SIWE resources grants the ability. */
+function recapGrants(resources: readonly string[], scheme: string, resource: string, ability: string): boolean {
+  for (const att of recapAttenuations(resources)) {
     for (const target of [`${scheme}*`, `${scheme}${resource}`])
       if (Object.hasOwn(att, target) && Object.hasOwn(att[target] ?? {}, ability)) return true;
   }

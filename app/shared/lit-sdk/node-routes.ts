@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LitConditionFields } from './lit-conditions.ts';
+import { SignSessionKeyData, SignSessionKeyRequest } from './sign-session-key.ts';
 
 /**
  * Lit's node API as Litbox nodes serve it, beside their own routes (docs/LIT-SDK.md): one
@@ -44,6 +45,8 @@ export const LIT_ERROR_STATUS = {
   unknown_action: 404,
   /** The action store holds a file under that CID whose bytes no longer hash to it. */
   damaged_action: 500,
+  /** An auth method of a PKP session request did not verify (or its type is not one this network checks). */
+  invalid_auth_method: 401,
   not_ready: 503,
   internal: 500,
 } as const;
@@ -293,6 +296,22 @@ export const LIT_NODE_ROUTES = {
       'busy',
       'rate_limited',
       'no_agreement',
+      'not_ready',
+      'internal',
+    ],
+  },
+  signSessionKey: {
+    path: '/web/sign_session_key/v2',
+    sealed: true,
+    request: SignSessionKeyRequest,
+    data: SignSessionKeyData,
+    errors: [
+      'bad_request',
+      'cannot_decrypt',
+      'invalid_auth_method',
+      'unknown_pkp',
+      'not_permitted',
+      'signing_set_too_small',
       'not_ready',
       'internal',
     ],
