@@ -20,7 +20,7 @@ if (!installed)
 const NODES = ['http://127.0.0.1:7471', 'http://127.0.0.1:7472', 'http://127.0.0.1:7473'];
 
 describe.skipIf(!installed)("session signatures made by Lit's v8 SDK", () => {
-  it('are accepted by the node each is for, for what the wallet granted, and refused elsewhere', async () => {
+  it('are accepted by the node each is for, for what the wallet granted, and refused elsewhere or once expired', async () => {
     const { stdout } = await promisify(execFile)(
       path.join(REPO_ROOT, 'node_modules', '.bin', 'node'),
       ['session-sigs.mjs', ...NODES],
@@ -43,6 +43,10 @@ describe.skipIf(!installed)("session signatures made by Lit's v8 SDK", () => {
         expect(() =>
           verifySessionSig(sig, other.replace('http://', ''), { ability: 'pkp-signing', resource: '42' }),
         ).toThrow(/for the node at/);
+      // The wallet granted it for 10 minutes (session-sigs.mjs): 11 minutes on, it is refused.
+      expect(() =>
+        verifySessionSig(sig, node, { ability: 'pkp-signing', resource: '42' }, Date.now() + 11 * 60_000),
+      ).toThrow(/expired/);
     }
   });
 });
