@@ -35,6 +35,7 @@ import { litSignSessionKey } from './lit-sdk/sign-session-key.ts';
 import { litV1Route } from './lit-sdk/lit-v1-routes.ts';
 import { litEncryptionSignV1 } from './lit-sdk/encryption-sign-v1.ts';
 import { litPkpSignV1 } from './lit-sdk/pkp-sign-v1.ts';
+import { litSignSessionKeyV1 } from './lit-sdk/sign-session-key-v1.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
@@ -203,6 +204,7 @@ export class NodeRuntime {
       litSealedRoute('encryptionSign', litKeys, (request) => litEncryptionSign(this.context(), request)),
       litSealedRoute('signSessionKey', litKeys, (request) => litSignSessionKey(this.context(), request)),
       litV1Route('encryptionSign', (request) => litEncryptionSignV1(this.context(), request)),
+      litV1Route('signSessionKey', (request) => litSignSessionKeyV1(this.context(), request)),
       litV1Route('pkpSign', (request, caller) =>
         litPkpSignV1(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),

@@ -13,9 +13,10 @@ import { verifySessionSig } from './session-sig.ts';
 /**
  * Lit's v1 pkpSign (POST /web/pkp/sign/v1, what v7's `pkpSign` sends to every node it connected
  * to, and waits for all of them). The checks are v2's (./pkp-sign.ts), in the same order: the
- * session signature was made for this node and grants pkp-signing; the key is one of the
- * network's PKPs; the wallet behind the session owns it or is permitted with SignAnything, on
- * chain now. v7 names no signing set: the set is every node of the network, and they agree on
+ * session signature (a wallet's, or a PKP session's: the network's BLS signature) was made for
+ * this node and grants pkp-signing; the key is one of the network's PKPs; the wallet behind the
+ * session, or one of the PKP session's auth methods, owns it or is permitted with SignAnything,
+ * on chain now. v7 names no signing set: the set is every node of the network, and they agree on
  * one presignature among themselves (signing-agreement.ts, DESIGN.md's binding rule intact).
  * Each answers its share weighted by its Lagrange coefficient over all N nodes, in v7's format.
  */
@@ -35,10 +36,11 @@ export async function litPkpSignV1(
   } catch (err) {
     throw new LitRequestError('pkpSign', 'bad_request', `pubkey: ${(err as Error).message}`);
   }
-  const session = verifySessionSig(request.authSig, me, {
-    ability: 'pkp-signing',
-    resource: BigInt(tokenId).toString(16),
-  });
+  const session = verifySessionSig(
+    request.authSig,
+    { address: me, networkPublicKey: ctx.networkKey.ready()?.publicKey },
+    { ability: 'pkp-signing', resource: BigInt(tokenId).toString(16) },
+  );
   try {
     readyShare(ctx, publicKey);
   } catch {
@@ -56,7 +58,7 @@ export async function litPkpSignV1(
     );
   const permitted = await ctx.permissions.requesterMaySign(
     tokenId,
-    { address: session.requester, authMethods: [] },
+    { address: session.requester, authMethods: session.authMethods },
     AUTH_METHOD_SCOPE.SignAnything,
   );
   if (!permitted)

@@ -10,7 +10,7 @@ import {
   type SignSessionKeyData,
   type SignSessionKeyRequest,
 } from '../../shared/lit-sdk/sign-session-key.ts';
-import { blsShareToLitJson, blsSignShare, hashToG2 } from '../../shared/threshold/bls.ts';
+import { blsShareToLitJson, blsSignShare, hashToG2, type G2Point } from '../../shared/threshold/bls.ts';
 import type { VerifiedAuthMethod } from '../auth/requester.ts';
 import type { NodeContext } from '../node-context.ts';
 import { NodeRequestError } from '../node-request-error.ts';
@@ -21,19 +21,55 @@ import { isLocalhostDomain, pkpSessionSignedBytes, recapAttenuations, rememberSe
 
 /**
  * Lit's PKP sessions (POST /web/sign_session_key/v2, what `authManager.createPkpAuthContext`
- * asks each node of its set for). This node checks, alone and in this order: the SIWE delegates
- * to the request's session key, names the PKP's address, was made for a page on localhost, is
- * current and does not claim an auth context of its own; the key is one of this network's PKPs;
- * the set is one the network can sign with; every auth method verifies (an EthWallet auth sig
- * by its EIP-191 signature, other types by this node's verifiers: Google-style JWTs against the
- * trusted issuers, passkeys against the key on chain); and on chain, now, one of them owns the
- * PKP or is permitted on it with a signing scope (PersonalSign or SignAnything, as Lit asks).
- * Only then does it write the verified auth methods into the SIWE's ReCap (the same text at
- * every node: it depends only on the request) and answer its share of the network's BLS
- * signature over it, which the SDK combines into the PKP session's capability
- * (session-sig.ts checks it on every later request).
+ * asks each node of its set for). The checks and the signature are signedPkpSession's; v2 adds
+ * that the SDK's set is one the network can sign with, and answers the share in v8's form.
  */
 export async function litSignSessionKey(ctx: NodeContext, request: SignSessionKeyRequest): Promise<SignSessionKeyData> {
+  const session = await signedPkpSession(ctx, request, () => signingSetOf(ctx, request.nodeSet));
+  return {
+    result: 'success',
+    signatureShare: LitBlsShare.parse(JSON.parse(blsShareToLitJson({ index: ctx.index, signature: session.signature }))),
+    shareId: String(ctx.index),
+    curveType: 'BLS',
+    siweMessage: session.siweMessage,
+    dataSigned: session.dataSigned,
+    blsRootPubkey: session.blsRootPubkey,
+  };
+}
+
+/** What every version of the route asks: v2's request without its signing set. */
+export type PkpSessionRequest = Omit<SignSessionKeyRequest, 'nodeSet' | 'curveType'>;
+
+/** A PKP session this node checked and signed: its share over `siweMessage`, and what it signed. */
+export interface SignedPkpSession {
+  /** x_j·H(m). */
+  signature: G2Point;
+  /** The SIWE signed: the client's, with the verified auth methods in its ReCap. */
+  siweMessage: string;
+  /** m, hex (pkpSessionSignedBytes of the SIWE). */
+  dataSigned: string;
+  /** The network's BLS key, hex without 0x. */
+  blsRootPubkey: string;
+}
+
+/**
+ * The checks behind a PKP session, whichever SDK asks (v2 for v8, v1 for v7). This node checks,
+ * alone and in this order: the SIWE delegates to the request's session key, names the PKP's
+ * address, was made for a page on localhost, is current and does not claim an auth context of
+ * its own; the key is one of this network's PKPs; `checkSet` (v2: the SDK's set is one the
+ * network can sign with); every auth method verifies (an EthWallet auth sig by its EIP-191
+ * signature, other types by this node's verifiers: Google-style JWTs against the trusted
+ * issuers, passkeys against the key on chain); and on chain, now, one of them owns the PKP or is
+ * permitted on it with a signing scope (PersonalSign or SignAnything, as Lit asks). Only then
+ * does it write the verified auth methods into the SIWE's ReCap (the same text at every node: it
+ * depends only on the request) and sign it with its share of the network's BLS key, which the
+ * SDK combines into the PKP session's capability (session-sig.ts checks it on every later request).
+ */
+export async function signedPkpSession(
+  ctx: NodeContext,
+  request: PkpSessionRequest,
+  checkSet: () => void = () => {},
+): Promise<SignedPkpSession> {
   const started = performance.now();
   const networkKey = ctx.networkKey.ready();
   if (!networkKey)
@@ -75,7 +111,7 @@ export async function litSignSessionKey(ctx: NodeContext, request: SignSessionKe
       `${request.pkpPublicKey.slice(0, 12)}… is not a PKP of this network`,
     );
   }
-  signingSetOf(ctx, request.nodeSet);
+  checkSet();
   if (request.authMethods.length === 0)
     throw new LitRequestError('signSessionKey', 'bad_request', 'a PKP session needs at least one auth method');
 
@@ -103,10 +139,7 @@ export async function litSignSessionKey(ctx: NodeContext, request: SignSessionKe
     `signed a PKP session for ${pkpAddress} (session key ${sessionKey.slice(0, 8)}…) in ${Math.round(performance.now() - started)} ms`,
   );
   return {
-    result: 'success',
-    signatureShare: LitBlsShare.parse(JSON.parse(blsShareToLitJson({ index: ctx.index, signature }))),
-    shareId: String(ctx.index),
-    curveType: 'BLS',
+    signature,
     siweMessage: signed,
     dataSigned: Buffer.from(bytes).toString('hex'),
     blsRootPubkey: networkKey.publicKey.replace(/^0x/, '').toLowerCase(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LitConditionFields } from './lit-conditions.ts';
 import { LIT_ERROR_STATUS, type LitErrorCode } from './node-routes.ts';
+import { SignSessionKeyRequest } from './sign-session-key.ts';
 
 /**
  * Lit's v1 node API, what Lit's v7 ("Datil") SDK (@lit-protocol/lit-node-client 7.4.0) sends and
@@ -107,6 +108,30 @@ export const PkpSignV1Data = z.object({
 });
 export type PkpSignV1Data = z.infer<typeof PkpSignV1Data>;
 
+/**
+ * POST /web/sign_session_key/v1 (v7's `getPkpSessionSigs` / `signSessionKey`), sent to every node
+ * in the clear: v2's request (./sign-session-key.ts) without a signing set. v7 combines the first
+ * `minNodeCount` answers.
+ */
+export const SignSessionKeyV1Request = SignSessionKeyRequest.omit({ nodeSet: true, maxPrice: true, pkpKeySetId: true });
+export type SignSessionKeyV1Request = z.infer<typeof SignSessionKeyV1Request>;
+
+/** One node's share of a PKP session as v7 combines it: v2's answer with the share in blsful 2.5's bytes. */
+export const SignSessionKeyV1Data = z.object({
+  result: z.literal('success'),
+  /** x_j·H(m): the node's index as one byte, then the 96-byte compressed G2 point. */
+  signatureShare: LitV1BlsShare,
+  shareIndex: z.number().int(),
+  curveType: z.literal('BLS'),
+  /** The SIWE signed: the client's, with the auth methods the node verified added to its ReCap. */
+  siweMessage: z.string(),
+  /** m, hex: what the share signs. */
+  dataSigned: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The network's BLS key, hex. */
+  blsRootPubkey: z.string().regex(/^[0-9a-f]{96}$/),
+});
+export type SignSessionKeyV1Data = z.infer<typeof SignSessionKeyV1Data>;
+
 export interface LitV1NodeRoute<Req extends z.ZodType = z.ZodType, Data extends z.ZodType = z.ZodType> {
   path: string;
   request: Req;
@@ -142,6 +167,12 @@ export const LIT_V1_NODE_ROUTES = {
       'not_ready',
       'internal',
     ],
+  },
+  signSessionKey: {
+    path: '/web/sign_session_key/v1',
+    request: SignSessionKeyV1Request,
+    data: SignSessionKeyV1Data,
+    errors: ['bad_request', 'invalid_auth_method', 'unknown_pkp', 'not_permitted', 'not_ready', 'internal'],
   },
 } as const satisfies Record<string, LitV1NodeRoute>;
 export type LitV1RouteName = keyof typeof LIT_V1_NODE_ROUTES;
