@@ -3,7 +3,7 @@
 // `getPkpSessionSigs` with the wallet's EthWallet auth method (authMethodType 1; every node checks
 // it and the PKP's permissions on chain, and gives its share of the network's BLS signature over
 // the session), then `pkpSign` through that PKP session. Also the SDK's error when the wallet asks
-// for a session for a PKP it may not use. Prints one line `litbox-result: {json}`.
+// for a session for a PKP it may not use, and when the PKP session signs with another PKP. Prints one line `litbox-result: {json}`.
 //
 //   LITBOX_EOA_KEY=0x… node pkp-session-check.mjs <datil-contract-context.json> <chain rpc url> \
 //     <pkp public key> <other pkp public key> [rounds]
@@ -67,7 +67,9 @@ try {
     let started = performance.now();
     sessionSigs = await pkpSessionSigs(pkpPublicKey);
     const sessionMs = performance.now() - started;
-    const digest = ethers.utils.arrayify(ethers.utils.keccak256(ethers.utils.toUtf8Bytes(`litbox v7 PKP session #${i}`)));
+    const digest = ethers.utils.arrayify(
+      ethers.utils.keccak256(ethers.utils.toUtf8Bytes(`litbox v7 PKP session #${i}`)),
+    );
     started = performance.now();
     const signature = await client.pkpSign({ pubKey: pkpPublicKey, toSign: digest, sessionSigs });
     const signMs = performance.now() - started;
@@ -84,13 +86,16 @@ try {
   const capability = JSON.parse(first.signedMessage).capabilities.at(-1);
 
   const sessionNotPermitted = await failureOf(() => pkpSessionSigs(otherPublicKey));
+  // The PKP session grants pkp-signing on every resource, but its wallet has no right on the other PKP.
+  const digest = ethers.utils.arrayify(ethers.utils.keccak256(ethers.utils.toUtf8Bytes('not this PKP')));
+  const signOtherPkp = await failureOf(() => client.pkpSign({ pubKey: otherPublicKey, toSign: digest, sessionSigs }));
 
   console.log(
     `litbox-result: ${JSON.stringify({
       address: wallet.address,
       rounds: results,
       capability,
-      refusals: { sessionNotPermitted },
+      refusals: { sessionNotPermitted, signOtherPkp },
     })}`,
   );
 } finally {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ethers } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +27,7 @@ interface PkpSessionCheck {
   address: string;
   rounds: { digest: string; sessionMs: number; signMs: number; signature: string }[];
   capability: { sig: string; algo: string; derivedVia: string; signedMessage: string; address: string };
-  refusals: Record<'sessionNotPermitted', { failed: boolean; name?: string; message?: string }>;
+  refusals: Record<'sessionNotPermitted' | 'signOtherPkp', { failed: boolean; name?: string; message?: string }>;
 }
 
 describe.skipIf(!installed)("Lit's v7 SDK with PKP sessions on a Litbox sandbox", () => {
@@ -115,14 +117,24 @@ describe.skipIf(!installed)("Lit's v7 SDK with PKP sessions on a Litbox sandbox"
       ethers.sha256(ethers.toUtf8Bytes(`lit_session:${ethers.hashMessage(capability.signedMessage).slice(2)}`)),
     );
     const { ProofOfPossession } = JSON.parse(capability.sig) as { ProofOfPossession: string };
-    expect(verifyBlsSignature(signed, ethers.getBytes(`0x${ProofOfPossession}`), ethers.getBytes(`0x${networkKey}`))).toBe(
-      true,
-    );
+    expect(
+      verifyBlsSignature(signed, ethers.getBytes(`0x${ProofOfPossession}`), ethers.getBytes(`0x${networkKey}`)),
+    ).toBe(true);
   });
 
-  it('gives no session for a PKP the wallet may not use: the SDK’s NodeError', () => {
+  it('signs each session once at every node: the SDK’s own check of the combined session held', () => {
+    // v7 checks the combined signature (blsSessionSigVerify) and asks the nodes again if it fails.
+    for (let i = 1; i <= N; i++) {
+      const log = fs.readFileSync(path.join(dataDir, 'logs', `node-${i}.log`), 'utf8');
+      expect(log.match(/signed a PKP session for /g) ?? []).toHaveLength(ROUNDS);
+    }
+  });
+
+  it('gives no session for a PKP the wallet may not use, and the session signs with no other PKP', () => {
     expect(check.refusals.sessionNotPermitted).toMatchObject({ failed: true });
     expect(check.refusals.sessionNotPermitted.message).toContain('litbox_not_permitted');
     expect(check.refusals.sessionNotPermitted.message).toContain(`the wallet ${eoa.address}`);
+    expect(check.refusals.signOtherPkp).toMatchObject({ failed: true, name: 'NodeError' });
+    expect(check.refusals.signOtherPkp.message).toContain('litbox_not_permitted');
   });
 });

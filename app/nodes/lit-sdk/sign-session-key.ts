@@ -28,7 +28,9 @@ export async function litSignSessionKey(ctx: NodeContext, request: SignSessionKe
   const session = await signedPkpSession(ctx, request, () => signingSetOf(ctx, request.nodeSet));
   return {
     result: 'success',
-    signatureShare: LitBlsShare.parse(JSON.parse(blsShareToLitJson({ index: ctx.index, signature: session.signature }))),
+    signatureShare: LitBlsShare.parse(
+      JSON.parse(blsShareToLitJson({ index: ctx.index, signature: session.signature })),
+    ),
     shareId: String(ctx.index),
     curveType: 'BLS',
     siweMessage: session.siweMessage,
@@ -197,8 +199,22 @@ export function withResolvedAuthContext(siwe: SiweMessage, context: ResolvedAuth
   return signed.prepareMessage();
 }
 
+/**
+ * A ReCap URI with every object's keys in order, as ReCap (EIP-5573) encodes it: v7's decoder
+ * (siwe-recap) refuses any other order.
+ */
 function encodeRecap(recap: { att: Record<string, unknown>; prf: unknown[] }): string {
-  return `urn:recap:${Buffer.from(JSON.stringify(recap)).toString('base64url')}`;
+  return `urn:recap:${Buffer.from(JSON.stringify(withSortedKeys(recap))).toString('base64url')}`;
+}
+
+function withSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, withSortedKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 function toContext(method: VerifiedAuthMethod): ResolvedAuthContext['authMethodContexts'][number] {
