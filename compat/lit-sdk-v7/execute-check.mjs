@@ -77,6 +77,8 @@ try {
       executions,
       byIpfsId,
       refusals: { notPermitted },
+      // For the test to play the SDK itself: each node's own session signature.
+      sessionSigs,
     })}`,
   );
 } finally {

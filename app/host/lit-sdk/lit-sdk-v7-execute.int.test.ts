@@ -5,6 +5,7 @@ import { ethers } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../shared/api/client.ts';
 import type { NetworkStatus } from '../../shared/api/contract.ts';
+import { ExecuteJsV1Data, LIT_V1_NODE_ROUTES, LitV1Error } from '../../shared/lit-sdk/node-routes-v1.ts';
 import { auditPresignatureBindings } from '../../../testing/sandbox/presignature-audit.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
@@ -40,6 +41,7 @@ interface ExecuteCheck {
   executions: Execution[];
   byIpfsId: Execution;
   refusals: Record<'notPermitted', { failed: boolean; name?: string; message?: string }>;
+  sessionSigs: Record<string, unknown>;
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -49,6 +51,7 @@ function percentile(values: readonly number[], p: number): number {
 
 describe.skipIf(!installed)("Lit's v7 SDK runs a Lit Action with signEcdsa on a Litbox sandbox", () => {
   let sandbox: RunningSandbox;
+  let status: NetworkStatus;
   let check: ExecuteCheck;
   let pkp: { publicKey: string; ethAddress: string };
   let addedCid: string;
@@ -61,7 +64,7 @@ describe.skipIf(!installed)("Lit's v7 SDK runs a Lit Action with signEcdsa on a 
     sandbox = await startSandbox(['--nodes', String(N), '--port', '0', '--data-dir', dataDir], 180_000);
     const printed = await runCliProcess(['status', '--json', '--data-dir', dataDir]);
     expect(printed.code).toBe(0);
-    const status = JSON.parse(printed.stdout) as NetworkStatus;
+    status = JSON.parse(printed.stdout) as NetworkStatus;
     const api: ApiClient = createApiClient({ baseUrl: sandbox.baseUrl, token: sandbox.token });
 
     fs.writeFileSync(actionFile, ACTION);
@@ -144,5 +147,48 @@ describe.skipIf(!installed)("Lit's v7 SDK runs a Lit Action with signEcdsa on a 
     expect(sdkAudit.doubleBound).toEqual([]);
     expect(sdkAudit.releasedForTwo).toEqual([]);
     expect(sdkAudit.quorumForTwo).toEqual([]);
+  });
+
+  it('answers, node by node, the same response and shares that only need adding; refuses a session made for another node', async () => {
+    const urls = status.nodes.map((n) => n.url);
+    const toSign = [...ethers.randomBytes(32)];
+    const body = {
+      code: Buffer.from(ACTION).toString('base64'),
+      jsParams: { toSign, publicKey: pkp.publicKey, label: 'raw' },
+    };
+    const ask = (url: string, authSig: unknown, requestId: string) =>
+      fetch(`${url}${LIT_V1_NODE_ROUTES.executeJs.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ ...body, authSig, epoch: 1 }),
+      });
+    const requestId = `lit_test_${Date.now()}`.slice(0, 20);
+    const answers = await Promise.all(
+      urls.map(async (url) => {
+        const res = await ask(url, check.sessionSigs[url], requestId);
+        expect(res.status).toBe(200);
+        return ExecuteJsV1Data.parse(await res.json());
+      }),
+    );
+    expect(answers.map((a) => a.response)).toEqual(['signed raw', 'signed raw', 'signed raw']);
+    const shares = answers.map((a) => a.signedData.sig!);
+    expect(new Set(shares.map((s) => s.bigR)).size).toBe(1);
+    expect(shares.map((s) => s.shareIndex).sort()).toEqual([1, 2, 3]);
+    // v7's combine, by hand: one R' from all, s = the plain sum, low-s, then ethers.
+    const n = ethers.N;
+    let sum = shares.reduce((acc, s) => (acc + BigInt(`0x${s.signatureShare}`)) % n, 0n);
+    if (sum > n / 2n) sum = n - sum;
+    const r = `0x${ethers.SigningKey.computePublicKey(`0x${shares[0]!.bigR}`, false).slice(4, 68)}`;
+    const recovered = [27, 28].map((v) =>
+      ethers.recoverAddress(Uint8Array.from(toSign), { r, s: ethers.toBeHex(sum, 32), v }),
+    );
+    expect(recovered).toContain(pkp.ethAddress);
+
+    // Node 2, sent the signature the SDK made for node 1: refused before the action runs, nothing bound.
+    const before = (await auditPresignatureBindings(dataDir, N)).bindings;
+    const wrong = await ask(urls[1]!, check.sessionSigs[urls[0]!], 'lit_test_wrong_node');
+    expect(wrong.status).toBe(401);
+    expect(LitV1Error.parse(await wrong.json())).toMatchObject({ details: ['session_for_other_node'] });
+    expect((await auditPresignatureBindings(dataDir, N)).bindings).toBe(before);
   });
 });
