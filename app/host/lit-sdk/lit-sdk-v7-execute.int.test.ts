@@ -130,7 +130,7 @@ describe.skipIf(!installed)("Lit's v7 SDK runs a Lit Action with signEcdsa on a 
     const ms = check.executions.map((e) => e.ms);
     console.log(
       `executeJs + signEcdsa at N = ${N}: Lit SDK v7 p50 ${percentile(ms, 50)} ms, p95 ${percentile(ms, 95)} ms ` +
-        `(${ms.length} calls, inline; by ipfsId ${check.byIpfsId.ms} ms); uptime: ${execFileSync('uptime').toString().trim()}`,
+        `(${ms.length} calls, inline: ${ms.join(', ')}; by ipfsId ${check.byIpfsId.ms} ms); uptime: ${execFileSync('uptime').toString().trim()}`,
     );
   });
 
