@@ -36,6 +36,7 @@ import { litV1Route } from './lit-sdk/lit-v1-routes.ts';
 import { litEncryptionSignV1 } from './lit-sdk/encryption-sign-v1.ts';
 import { litPkpSignV1 } from './lit-sdk/pkp-sign-v1.ts';
 import { litSignSessionKeyV1 } from './lit-sdk/sign-session-key-v1.ts';
+import { litExecuteJsV1 } from './lit-sdk/execute-js-v1.ts';
 import { litHandshake } from './lit-sdk/handshake.ts';
 import { litEncryptionSign } from './lit-sdk/encryption-sign.ts';
 import { litPkpSign } from './lit-sdk/pkp-sign.ts';
@@ -208,6 +209,20 @@ export class NodeRuntime {
       litV1Route('pkpSign', (request, caller) =>
         litPkpSignV1(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),
+      litV1Route('executeJs', async (request, caller) => {
+        const answer = await litExecuteJsV1(
+          this.context(),
+          this.execution!,
+          new ActionCodeStore(this.config.actionsDir),
+          this.agreement!,
+          this.bindLimiter,
+          request,
+          caller.requestId,
+        );
+        // Stopping: its runner processes were ended under the run (as for /web/execute).
+        if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
+        return answer;
+      }),
       litSealedRoute('pkpSign', litKeys, (request, caller) =>
         litPkpSign(this.context(), this.agreement!, this.bindLimiter, request, caller.requestId),
       ),

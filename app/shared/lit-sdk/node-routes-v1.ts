@@ -132,6 +132,54 @@ export const SignSessionKeyV1Data = z.object({
 });
 export type SignSessionKeyV1Data = z.infer<typeof SignSessionKeyV1Data>;
 
+/**
+ * POST /web/execute/v1 (v7's `executeJs`), sent to every node: the code (base64) or the `ipfsId`
+ * of an action in the sandbox's store, the user's params as they gave them (the action sees each
+ * key as a global), this node's session signature. v7 also sends its other options
+ * (`responseStrategy`, `useSingleNode`…); the node ignores them. No signing set: every node runs
+ * the action and signs.
+ */
+export const ExecuteJsV1Request = z.object({
+  code: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .optional(),
+  ipfsId: z.string().max(100).optional(),
+  jsParams: z.record(z.string(), z.unknown()).optional(),
+  authSig: z.unknown(),
+  epoch: z.number().int().min(0).optional(),
+});
+export type ExecuteJsV1Request = z.infer<typeof ExecuteJsV1Request>;
+
+/**
+ * One signature an action asked for, this node's share as v7 combines it (camelCase, bare hex):
+ * weighted by the node's Lagrange coefficient over every node, so v7 only adds the shares, checks
+ * the sum against `publicKey` and `dataSigned`.
+ */
+export const LitV1ActionSignedShare = z.object({
+  sigType: z.literal('K256'),
+  signatureShare: z.string().regex(/^[0-9a-f]{64}$/),
+  shareIndex: z.number().int(),
+  /** R', compressed. */
+  bigR: z.string().regex(/^[0-9a-f]{66}$/),
+  publicKey: z.string().regex(/^[0-9a-f]{130}$/),
+  /** The 32 bytes signed. */
+  dataSigned: z.string().regex(/^[0-9a-f]{64}$/),
+  sigName: z.string(),
+});
+
+/** Every node answers the same `response` and `logs`; v7 takes the most common. */
+export const ExecuteJsV1Data = z.object({
+  success: z.literal(true),
+  signedData: z.record(z.string(), LitV1ActionSignedShare),
+  decryptedData: z.record(z.string(), z.unknown()),
+  claimData: z.record(z.string(), z.unknown()),
+  response: z.string(),
+  logs: z.string(),
+});
+export type ExecuteJsV1Data = z.infer<typeof ExecuteJsV1Data>;
+
 export interface LitV1NodeRoute<Req extends z.ZodType = z.ZodType, Data extends z.ZodType = z.ZodType> {
   path: string;
   request: Req;
@@ -173,6 +221,22 @@ export const LIT_V1_NODE_ROUTES = {
     request: SignSessionKeyV1Request,
     data: SignSessionKeyV1Data,
     errors: ['bad_request', 'invalid_auth_method', 'unknown_pkp', 'not_permitted', 'not_ready', 'internal'],
+  },
+  executeJs: {
+    path: '/web/execute/v1',
+    request: ExecuteJsV1Request,
+    data: ExecuteJsV1Data,
+    errors: [
+      ...SESSION_ERRORS,
+      'action_failed',
+      'unknown_action',
+      'damaged_action',
+      'busy',
+      'rate_limited',
+      'no_agreement',
+      'not_ready',
+      'internal',
+    ],
   },
 } as const satisfies Record<string, LitV1NodeRoute>;
 export type LitV1RouteName = keyof typeof LIT_V1_NODE_ROUTES;
