@@ -5,7 +5,7 @@ import type { BindLimiter } from '../signing/bind-limiter.ts';
 import type { SigningAgreement } from '../signing/signing-agreement.ts';
 import type { ActionCodeStore } from './action-code-store.ts';
 import { runSdkAction } from './execute-js.ts';
-import { LitRequestError } from './lit-routes.ts';
+import { everyNodeSet } from './pkp-sign.ts';
 import { litV1EcdsaShare } from './pkp-sign-v1.ts';
 
 /**
@@ -31,7 +31,7 @@ export async function litExecuteJsV1(
     ipfsId: request.ipfsId,
     authSig: request.authSig,
     jsParams: request.jsParams ?? null,
-    signingSet: () => everyNode(ctx),
+    signingSet: () => everyNodeSet(ctx, 'executeJs'),
     requestId,
     tag: 'v7',
   });
@@ -56,19 +56,4 @@ export async function litExecuteJsV1(
     response: result.response,
     logs: result.logs,
   });
-}
-
-/** v7's signing set: every node of the network, which this node must all see in Staking. */
-function everyNode(ctx: NodeContext): number[] {
-  const set = ctx.peers
-    .all()
-    .map((p) => p.index)
-    .sort((a, b) => a - b);
-  if (set.length !== ctx.nodeCount)
-    throw new LitRequestError(
-      'executeJs',
-      'not_ready',
-      'this node does not see every node of the network in Staking yet',
-    );
-  return set;
 }

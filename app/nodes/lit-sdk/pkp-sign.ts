@@ -26,6 +26,42 @@ export async function litPkpSign(
   request: PkpSignRequest,
   requestId: string | undefined,
 ): Promise<PkpSignData> {
+  const { digest, publicKey, s, bigR } = await signForSdk(ctx, agreement, limiter, request, {
+    signingSet: () => signingSetOf(ctx, request.nodeSet),
+    requestId,
+    tag: 'litbox-sdk-sign-v1',
+  });
+  return {
+    success: true,
+    signedData: [...request.toSign],
+    signatureShare: litEcdsaShare(ctx.index, digest, publicKey, s, bigR),
+  };
+}
+
+/** What every version of Lit's pkpSign asks of a node. */
+export interface SdkSignRequest {
+  authSig: unknown;
+  pubkey: string;
+  toSign: readonly number[];
+}
+
+/**
+ * The checks and the signing behind Lit's pkpSign, whichever SDK asks (v2 for v8, v1 for v7), in
+ * this order: the session signature was made for this node and grants pkp-signing (a wallet's,
+ * or a PKP session's: the network's BLS signature); the key is one of this network's PKPs;
+ * `signingSet` (v2: the SDK's set, checked; v1: every node); the wallet behind the session, or
+ * one of the PKP session's auth methods, owns the PKP or is permitted with SignAnything, on
+ * chain now. Then the set agrees on a presignature; the answer is this node's share weighted by
+ * its Lagrange coefficient over the set. `tag` keeps one SDK's calls apart from another's with
+ * the same X-Request-Id.
+ */
+export async function signForSdk(
+  ctx: NodeContext,
+  agreement: SigningAgreement,
+  limiter: BindLimiter,
+  request: SdkSignRequest,
+  options: { signingSet: () => number[]; requestId: string | undefined; tag: string },
+): Promise<{ digest: string; publicKey: string; s: bigint; bigR: Uint8Array }> {
   const me = ctx.peers.peer(ctx.index)?.endpoint;
   if (!me) throw new LitRequestError('pkpSign', 'not_ready', 'this node does not find itself in Staking yet');
   const publicKey = request.pubkey.toLowerCase();
@@ -38,17 +74,14 @@ export async function litPkpSign(
   const session = verifySessionSig(
     request.authSig,
     { address: me, networkPublicKey: ctx.networkKey.ready()?.publicKey },
-    {
-      ability: 'pkp-signing',
-      resource: BigInt(tokenId).toString(16),
-    },
+    { ability: 'pkp-signing', resource: BigInt(tokenId).toString(16) },
   );
   try {
     readyShare(ctx, publicKey);
   } catch {
     throw new LitRequestError('pkpSign', 'unknown_pkp', `${request.pubkey.slice(0, 12)}… is not a PKP of this network`);
   }
-  const set = signingSetOf(ctx, request.nodeSet);
+  const set = options.signingSet();
   const permitted = await ctx.permissions.requesterMaySign(
     tokenId,
     { address: session.requester, authMethods: session.authMethods },
@@ -70,14 +103,8 @@ export async function litPkpSign(
       throw new LitRequestError('pkpSign', 'rate_limited', (err as Error).message);
     }
   }
-  const key = statementDigest('litbox-sdk-sign-v1', [requestId ?? '', tokenId, digest, set.join(',')]).toString('hex');
-  const { s, bigR } = await agreement.sign({ key, tokenId, publicKey, digest, set });
-
-  return {
-    success: true,
-    signedData: [...request.toSign],
-    signatureShare: litEcdsaShare(ctx.index, digest, publicKey, s, bigR),
-  };
+  const key = statementDigest(options.tag, [options.requestId ?? '', tokenId, digest, set.join(',')]).toString('hex');
+  return { digest, publicKey, ...(await agreement.sign({ key, tokenId, publicKey, digest, set })) };
 }
 
 /** A weighted share in Lit's format: scalars and points as JSON strings of hex, as Lit's nodes send them. */
@@ -131,4 +158,15 @@ export function signingSetOf(
         `(Lit's SDK asks max(3, floor(2N/3)) nodes: run the sandbox with 3, 4, 6, 9, 12, 15 or 18 nodes; see docs/LIT-SDK.md)`,
     );
   return [...set].sort((a, b) => a - b);
+}
+
+/** v7's signing set: every node of the network, which this node must all see in Staking. */
+export function everyNodeSet(ctx: Pick<NodeContext, 'nodeCount' | 'peers'>, route: 'pkpSign' | 'executeJs'): number[] {
+  const set = ctx.peers
+    .all()
+    .map((p) => p.index)
+    .sort((a, b) => a - b);
+  if (set.length !== ctx.nodeCount)
+    throw new LitRequestError(route, 'not_ready', 'this node does not see every node of the network in Staking yet');
+  return set;
 }
