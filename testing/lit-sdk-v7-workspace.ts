@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NODE_24 } from './lit-sdk-workspace.ts';
+import { runWorkspaceScript } from './lit-sdk-workspace.ts';
 import { REPO_ROOT } from './sandbox/spawn-cli.ts';
 
 /**
@@ -35,20 +34,7 @@ export function runV7Script(
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE_24, args, { cwd: LIT_SDK_V7_WORKSPACE, env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args[0]} did not finish in ${timeoutMs} ms\n${out.slice(-4000)}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runWorkspaceScript(LIT_SDK_V7_WORKSPACE, args, timeoutMs, env);
 }
 
 /** The one line `litbox-result: {json}` a script prints (the SDK logs freely around it), parsed. */

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ethers } from 'ethers';
@@ -8,7 +8,7 @@ import type { NetworkStatus } from '../../shared/api/contract.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
-import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, runWorkspaceScript } from '../../../testing/lit-sdk-workspace.ts';
 
 // Lit's own v8 SDK, unchanged, runs a Lit Action by its ipfsId alone on a Litbox sandbox,
 // offline: `litbox action add FILE` puts the code in the data directory's action store and
@@ -42,22 +42,8 @@ interface ExecuteIpfsCheck {
 }
 
 function runCheck(args: string[], eoaKey: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE_24, ['execute-ipfs-check.mjs', ...args], {
-      cwd: LIT_SDK_WORKSPACE,
-      env: { ...process.env, LITBOX_EOA_KEY: eoaKey },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`execute-ipfs-check did not finish in 240 s\n${out.slice(-4000)}`));
-    }, 240_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
+  return runWorkspaceScript(LIT_SDK_WORKSPACE, ['execute-ipfs-check.mjs', ...args], 240_000, {
+    LITBOX_EOA_KEY: eoaKey,
   });
 }
 

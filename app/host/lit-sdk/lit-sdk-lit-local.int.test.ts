@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,7 +9,7 @@ import { NAGA_LOCAL_ADDRESSES, NAGA_LOCAL_RPC_PORT } from '../chain/naga-local.t
 import { isPortFree } from '../ports.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
-import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, runWorkspaceScript } from '../../../testing/lit-sdk-workspace.ts';
 
 // `litbox up --lit-local`: the chain at 127.0.0.1:8545 and the contracts at the addresses Lit's
 // nagaLocal knows by default. Lit's own v8 SDK, unchanged, connects with its own built-in
@@ -43,23 +42,7 @@ interface LitLocalCheck {
 }
 
 function runCheck(args: string[], eoaKey: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE_24, ['lit-local-check.mjs', ...args], {
-      cwd: LIT_SDK_WORKSPACE,
-      env: { ...process.env, LITBOX_EOA_KEY: eoaKey },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`lit-local-check did not finish in 180 s\n${out.slice(-4000)}`));
-    }, 180_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runWorkspaceScript(LIT_SDK_WORKSPACE, ['lit-local-check.mjs', ...args], 180_000, { LITBOX_EOA_KEY: eoaKey });
 }
 
 describe.skipIf(!installed || !portFree)(

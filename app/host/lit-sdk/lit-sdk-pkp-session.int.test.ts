@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { ethers } from 'ethers';
@@ -18,7 +18,7 @@ import {
 import { auditPresignatureBindings } from '../../../testing/sandbox/presignature-audit.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
-import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, runWorkspaceScript } from '../../../testing/lit-sdk-workspace.ts';
 
 // PKP sessions through Lit's own v8 SDK, unchanged, offline: a wallet permitted on a PKP signs
 // in, the SDK's createPkpAuthContext has every node of its set check that wallet and the PKP's
@@ -65,23 +65,7 @@ async function identityKey(url: string): Promise<Uint8Array> {
 }
 
 function runCheck(args: string[], eoaKey: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE_24, ['pkp-session-check.mjs', ...args], {
-      cwd: LIT_SDK_WORKSPACE,
-      env: { ...process.env, LITBOX_EOA_KEY: eoaKey },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pkp-session-check did not finish in 240 s\n${out.slice(-4000)}`));
-    }, 240_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runWorkspaceScript(LIT_SDK_WORKSPACE, ['pkp-session-check.mjs', ...args], 240_000, { LITBOX_EOA_KEY: eoaKey });
 }
 
 function recovered(digest: string, signature: string, recoveryId: number): string {

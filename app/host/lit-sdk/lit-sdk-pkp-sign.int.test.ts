@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { ethers } from 'ethers';
@@ -18,16 +18,14 @@ import {
 import { auditPresignatureBindings } from '../../../testing/sandbox/presignature-audit.ts';
 import { waitFor } from '../../../testing/sandbox/network-probe.ts';
 import { runCliProcess, startSandbox, tempDataDir, type RunningSandbox } from '../../../testing/sandbox/spawn-cli.ts';
-import { LIT_SDK_WORKSPACE, litSdkInstalled, NODE_24 } from '../../../testing/lit-sdk-workspace.ts';
+import { LIT_SDK_WORKSPACE, litSdkInstalled, runWorkspaceScript } from '../../../testing/lit-sdk-workspace.ts';
 
 // Lit's own v8 SDK, unchanged, signs with a PKP on a Litbox sandbox, offline: it sends each node
 // of its signing set its own sealed request with no presignature; the nodes agree among
 // themselves on one presignature, each binds it durably, and each answers its share weighted
 // for a client that only adds shares. The SDK's signature must recover to the PKP's address
 // (ethers judges). Refusals come back as the SDK's own errors, with nothing bound.
-const workspace = LIT_SDK_WORKSPACE;
 const installed = litSdkInstalled('the Lit SDK pkpSign tests');
-const NODE = NODE_24;
 // The default network (no --nodes): the size Litbox picks must be one the SDK can sign on.
 const N = DEFAULT_NODES;
 /** The SDK's signing set: max(3, floor(2N/3)) of the nodes it connected to. */
@@ -50,23 +48,7 @@ interface PkpSignCheck {
 }
 
 function runPkpSignCheck(args: string[], eoaKey: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['pkp-sign-check.mjs', ...args], {
-      cwd: workspace,
-      env: { ...process.env, LITBOX_EOA_KEY: eoaKey },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`pkp-sign-check did not finish in 240 s\n${out.slice(-4000)}`));
-    }, 240_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runWorkspaceScript(LIT_SDK_WORKSPACE, ['pkp-sign-check.mjs', ...args], 240_000, { LITBOX_EOA_KEY: eoaKey });
 }
 
 function percentile(values: readonly number[], p: number): number {
