@@ -18,6 +18,7 @@ export class KeyShareStore {
   private readonly db: Database.Database;
   private readonly box: SealedBox;
   private readonly cache = new Map<string, StoredKeyShare>();
+  private countReadyStmt: Database.Statement | undefined;
 
   constructor(db: Database.Database, box: SealedBox) {
     this.db = db;
@@ -75,6 +76,8 @@ export class KeyShareStore {
   }
 
   countReady(): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM key_shares WHERE status = 'ready'`).get() as { n: number }).n;
+    // Prepared once: /health asks for it on every poll.
+    this.countReadyStmt ??= this.db.prepare(`SELECT count(*) AS n FROM key_shares WHERE status = 'ready'`);
+    return (this.countReadyStmt.get() as { n: number }).n;
   }
 }

@@ -66,7 +66,7 @@ afterEach(() => {
 describe('presignature store: durable commit', () => {
   it('a bind that resolved is committed: another connection to the file sees it bound', async () => {
     const { presigs } = open();
-    presigs.saveBatch([presignature(0), presignature(1)]);
+    await presigs.saveBatch([presignature(0), presignature(1)]);
     const binding = presigs.bind('ps-test:0', '42', '0xaa');
     await binding;
     expect(rowsOnDisk()).toEqual([
@@ -77,7 +77,7 @@ describe('presignature store: durable commit', () => {
 
   it('binds that resolved survive the process being SIGKILLed right after', async () => {
     const { presigs } = open();
-    presigs.saveBatch(Array.from({ length: 40 }, (_, i) => presignature(i)));
+    await presigs.saveBatch(Array.from({ length: 40 }, (_, i) => presignature(i)));
     for (const s of stores) s.close();
     stores = [];
     // A separate node process binds 40 presignatures in one burst (group commits), says so
@@ -115,7 +115,7 @@ describe('presignature store: durable commit', () => {
 
   it('a commit that fails binds nothing and answers every bind in it with the failure; the store goes on', async () => {
     const { store, presigs } = open();
-    presigs.saveBatch([presignature(0), presignature(1)]);
+    await presigs.saveBatch([presignature(0), presignature(1)]);
     // The disk refusing the write, as SQLite would report it, for one bind of the batch.
     store.db.exec(`CREATE TRIGGER fail_bind BEFORE UPDATE ON presignatures WHEN NEW.bound_digest = '0xfail'
                    BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
@@ -134,7 +134,7 @@ describe('presignature store: durable commit', () => {
 
   it('wipes of released presignatures leave the connection at synchronous=FULL for the next bind', async () => {
     const { store, presigs } = open();
-    presigs.saveBatch([presignature(0), presignature(1)]);
+    await presigs.saveBatch([presignature(0), presignature(1)]);
     await presigs.bind('ps-test:0', '42', '0xaa');
     presigs.markReleased('ps-test:0');
     await new Promise((r) => setTimeout(r, 150));

@@ -53,7 +53,7 @@ describe('presignature store', () => {
   it('binds a presignature once: the same pair again is a retry, another pair is refused, for good', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
     const presigs = open();
-    presigs.saveBatch([presignature('ps-test:0', 0), presignature('ps-test:1', 1)]);
+    await presigs.saveBatch([presignature('ps-test:0', 0), presignature('ps-test:1', 1)]);
     expect(presigs.freshIds(10).sort()).toEqual(['ps-test:0', 'ps-test:1']);
 
     await presigs.bind('ps-test:0', '42', '0xaa');
@@ -91,7 +91,7 @@ describe('presignature store', () => {
   it('lets no share out before the binding is on disk: the flush runs after the commit, and only then may it be released', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
     const presigs = open();
-    presigs.saveBatch([presignature('ps-test:0', 0)]);
+    await presigs.saveBatch([presignature('ps-test:0', 0)]);
     const bound = presigs.bind('ps-test:0', '42', '0xaa');
     // The commit ran (the bind's own setImmediate came first); the WAL flush has not come back.
     await new Promise((r) => setImmediate(r));
@@ -101,10 +101,29 @@ describe('presignature store', () => {
     expect(presigs.boundTo('ps-test:0', '42', '0xaa').w).toBe(7n);
   });
 
+  it('lists a new batch nowhere until its flush is done, and leaves the connection at synchronous=FULL', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
+    const presigs = open();
+    await presigs.saveBatch([presignature('ps-test:0', 0)]);
+    const saving = presigs.saveBatch([presignature('ps-test:1', 1), presignature('ps-test:2', 2)]);
+    // Committed to the WAL (saveBatch commits before it awaits the flush), not yet flushed.
+    const db = stores.at(-1)!.db;
+    expect((db.prepare(`SELECT count(*) AS n FROM presignatures`).get() as { n: number }).n).toBe(3);
+    const FULL = 2;
+    expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+    expect(presigs.freshIds(10)).toEqual(['ps-test:0']);
+    expect(presigs.countFresh()).toBe(1);
+    expect(presigs.oldestFreshHeldBy([1], new Set(['ps-test:0']))).toBeUndefined();
+    await saving;
+    expect(presigs.freshIds(10).sort()).toEqual(['ps-test:0', 'ps-test:1', 'ps-test:2']);
+    expect(presigs.countFresh()).toBe(3);
+    expect(presigs.oldestFreshHeldBy([1], new Set(['ps-test:0']))).toBe('ps-test:1');
+  });
+
   it('wipes a released presignature: its binding stays, its secret is gone', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
     const presigs = open();
-    presigs.saveBatch([presignature('ps-test:0', 0)]);
+    await presigs.saveBatch([presignature('ps-test:0', 0)]);
     await presigs.bind('ps-test:0', '42', '0xaa');
     presigs.markReleased('ps-test:0');
     await new Promise((r) => setTimeout(r, 150));

@@ -142,7 +142,7 @@ export function handlePresignRound2(ctx: NodeContext, raw: unknown): SignedEnvel
 }
 
 /** Participant, round 3: μ, w, and the batch stored durably. */
-export function handlePresignFinish(ctx: NodeContext, raw: unknown): { stored: number } {
+export async function handlePresignFinish(ctx: NodeContext, raw: unknown): Promise<{ stored: number }> {
   const {
     from,
     session,
@@ -170,7 +170,7 @@ export function handlePresignFinish(ctx: NodeContext, raw: unknown): { stored: n
   } catch (err) {
     throw new NodeRequestError(400, 'bad_round2', (err as Error).message);
   }
-  ctx.presigs.saveBatch(presignatures);
+  await ctx.presigs.saveBatch(presignatures);
   return { stored: presignatures.length };
 }
 

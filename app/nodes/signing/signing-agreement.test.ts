@@ -136,7 +136,7 @@ async function network(presignatures = 6): Promise<void> {
     dirs.push(dir);
     const node = boot({ index: i, dir, storageKey: randomBytes(32), identity: identities[i - 1]!, down: false }, infos);
     await node.ctx.peers.refresh();
-    node.ctx.presigs.saveBatch(batch.get(i)!);
+    await node.ctx.presigs.saveBatch(batch.get(i)!);
     node.ctx.keys.savePending('dkg-agree', [{ tokenId, publicKey, share: dkg[i - 1]!.secretShare }]);
     node.ctx.keys.markReady([tokenId]);
     nodes.push(node);
