@@ -1,8 +1,17 @@
 import { ethers, type TransactionReceipt } from 'ethers';
 import type { Pkp } from '../../shared/api/contract.ts';
 import { cidToMultihashBytes } from '../../shared/cid/index.ts';
-import { findEvents, KEY_TYPE, type ContractAddresses, type LitboxContracts } from '../../shared/contracts/index.ts';
+import {
+  ContractCallError,
+  findEvents,
+  KEY_TYPE,
+  type ContractAddresses,
+  type LitboxContracts,
+} from '../../shared/contracts/index.ts';
 import type { SandboxTransactor } from './sandbox-transactor.ts';
+
+/** PKPNFT's revert string when no routed key is left to mint. */
+const KEY_POOL_EMPTY = 'There are no unminted routed token ids to mint';
 
 /** Minting and listing the wallet's PKPs on the sandbox chain. */
 export class PkpService {
@@ -23,10 +32,8 @@ export class PkpService {
    * than failing, up to `waitMs`.
    */
   async mint(waitMs = 30_000): Promise<Pkp & { transactionHash: string; receipt: TransactionReceipt }> {
-    this.mintCost ??= await this.contracts.PKPNFT.mintCost();
-    await this.waitForKey(waitMs);
     const data = this.contracts.PKPNFT.interface.encodeFunctionData('mintNext', [KEY_TYPE.ECDSA]);
-    const receipt = await this.transactor.send('mintNext', { to: this.addresses.PKPNFT, data, value: this.mintCost });
+    const receipt = await this.sendMint('mintNext', data, waitMs);
     const [minted] = findEvents(receipt.logs, this.addresses, 'PKPNFT', 'PKPMinted');
     if (!minted) throw new Error(`mintNext in ${receipt.hash} emitted no PKPMinted event`);
     return { ...describe(minted.tokenId, minted.pubkey), transactionHash: receipt.hash, receipt };
@@ -37,20 +44,35 @@ export class PkpService {
    * and burns the NFT, so that action is all that can ever sign with it.
    */
   async mintGrantAndBurn(ipfsId: string): Promise<Pkp & { transactionHash: string }> {
-    this.mintCost ??= await this.contracts.PKPNFT.mintCost();
-    await this.waitForKey(30_000);
     const data = this.contracts.PKPNFT.interface.encodeFunctionData('mintGrantAndBurnNext', [
       KEY_TYPE.ECDSA,
       cidToMultihashBytes(ipfsId),
     ]);
-    const receipt = await this.transactor.send('mintGrantAndBurnNext', {
-      to: this.addresses.PKPNFT,
-      data,
-      value: this.mintCost,
-    });
+    const receipt = await this.sendMint('mintGrantAndBurnNext', data, 30_000);
     const [minted] = findEvents(receipt.logs, this.addresses, 'PKPNFT', 'PKPMinted');
     if (!minted) throw new Error(`mintGrantAndBurnNext in ${receipt.hash} emitted no PKPMinted event`);
     return { ...describe(minted.tokenId, minted.pubkey), transactionHash: receipt.hash };
+  }
+
+  /**
+   * Sends a mint at once. Asking the chain first whether the pool holds a key cost every mint a
+   * round trip; now only a mint the contract refuses for an empty pool waits. That refusal
+   * comes from the gas estimate, before anything is signed or sent, so the mint waits for the
+   * nodes' next key and is sent again (until `waitMs` has passed); any other failure is its own.
+   */
+  private async sendMint(what: string, data: string, waitMs: number): Promise<TransactionReceipt> {
+    this.mintCost ??= await this.contracts.PKPNFT.mintCost();
+    const tx = { to: this.addresses.PKPNFT, data, value: this.mintCost };
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return await this.transactor.send(what, tx);
+      } catch (err) {
+        const poolEmpty = err instanceof ContractCallError && err.reason === KEY_POOL_EMPTY;
+        if (!poolEmpty || Date.now() >= deadline) throw err;
+        await this.waitForKey(deadline - Date.now());
+      }
+    }
   }
 
   /** Permits an action (by CID) to sign with a PKP the wallet account owns. */
@@ -73,10 +95,13 @@ export class PkpService {
     return receipt.hash;
   }
 
+  private unmintedKeys(): Promise<bigint> {
+    return this.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA);
+  }
+
   private async waitForKey(waitMs: number): Promise<void> {
     const deadline = Date.now() + waitMs;
-    while ((await this.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA)) === 0n && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    while ((await this.unmintedKeys()) === 0n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 
   /** PKPs that permit an auth method (a signed-in account, say), whoever owns them. */

@@ -42,11 +42,22 @@ export async function fillSandboxTransaction(
   call: SandboxCall,
   options: { nonce?: number; beforeEstimate?: (maxFeePerGas: bigint) => void | Promise<void> } = {},
 ): Promise<TransactionFields> {
-  const [nonce, fees] = await Promise.all([
+  const { beforeEstimate } = options;
+  // Without a check between the fees and the estimate, the chain answers all three at once
+  // (one round trip instead of two on every transaction the wallet sends).
+  const [nonce, fees, gasLimit] = await Promise.all([
     options.nonce ?? provider.getTransactionCount(call.from, 'pending'),
     sandboxFees(provider),
+    beforeEstimate ? undefined : sandboxGasLimit(provider, call),
   ]);
-  await options.beforeEstimate?.(fees.maxFeePerGas);
-  const gasLimit = await sandboxGasLimit(provider, call);
-  return { chainId, nonce, to: call.to, value: call.value, data: call.data, gasLimit, ...fees };
+  await beforeEstimate?.(fees.maxFeePerGas);
+  return {
+    chainId,
+    nonce,
+    to: call.to,
+    value: call.value,
+    data: call.data,
+    gasLimit: gasLimit ?? (await sandboxGasLimit(provider, call)),
+    ...fees,
+  };
 }
