@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { agreeOnRun, runAgreed, type NodeRunAnswer } from './action-consensus.ts';
 import type { ExecuteJsInput, ExecuteJsResult, PkpSignResult } from './client-types.ts';
 import { NotEnoughNodesError } from './errors.ts';
-import type { NodeCallError } from './node-request.ts';
+import type { NodeCallError, NodeEndpoint } from './node-request.ts';
 import type { LitNetwork } from './node-transport.ts';
 import type { PresignatureChoice } from './presignature-queue.ts';
 import { settleUntil } from './quorum.ts';
@@ -20,6 +20,8 @@ const OFFERED_PRESIGNATURES = 2;
 const ACTION_TIMEOUT_MS = 40_000;
 /** How long the first presignature of a run may be waited for (right after start-up the nodes are still making them). */
 const FIRST_PRESIGNATURE_WAIT_MS = 15_000;
+/** While it is waited for, which nodes are reachable is looked at again this often. */
+const PRESIGNATURE_LOOK_MS = 500;
 /**
  * Errors of runs whose action reached outside the nodes (fetch, runOnce, broadcastAndCollect,
  * decryptAndCombine): executeJs never runs those again by itself, as their effects would repeat.
@@ -51,24 +53,40 @@ export async function executeJs(network: LitNetwork, request: ExecuteJsInput): P
 
 async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer: number): Promise<ExecuteJsResult> {
   const { threshold, nodeCount, transport, presignatures } = network;
-  const problems: string[] = [];
-  const reachable = await reachableNodes(network, problems);
-  if (reachable.length < threshold)
-    throw new NotEnoughNodesError(
-      `not enough nodes: ${reachable.length} of ${nodeCount} reachable, a Lit Action with signatures needs ${threshold} (${problems.join('; ')})`,
-      { beforeRun: true },
-    );
+  let problems: string[] = [];
+  let reachable: NodeEndpoint[] = [];
+  const lookAgain = async () => {
+    problems = [];
+    reachable = await reachableNodes(network, problems);
+    if (reachable.length < threshold)
+      throw new NotEnoughNodesError(
+        `not enough nodes: ${reachable.length} of ${nodeCount} reachable, a Lit Action with signatures needs ${threshold} (${problems.join('; ')})`,
+        { beforeRun: true },
+      );
+  };
+  await lookAgain();
   const offered: PresignatureChoice[] = [];
   // Only presignatures that T of the reachable nodes hold can gather T bindings.
-  const up = new Set(reachable.map((n) => n.index));
-  const liveHolders = (c: PresignatureChoice) => c.holders.filter((h) => up.has(h)).length;
+  const liveHolders = (c: PresignatureChoice) => c.holders.filter((h) => reachable.some((n) => n.index === h)).length;
+  const waitUntil = Date.now() + FIRST_PRESIGNATURE_WAIT_MS;
   for (let i = 0; i < offer; i++) {
     // The one most reachable nodes hold: a node dropping out mid-run then still leaves T.
-    const choice = await presignatures.take(
-      i === 0 ? FIRST_PRESIGNATURE_WAIT_MS : 0,
+    let choice = await presignatures.take(
+      i === 0 ? PRESIGNATURE_LOOK_MS : 0,
       (c) => liveHolders(c) >= threshold,
       liveHolders,
     );
+    // None that T reachable nodes hold: nodes come back, or the nodes make presignatures among
+    // those up, while the first one is waited for. Which nodes are reachable is looked at again
+    // each time, as it is what decides which presignatures will do.
+    while (!choice && i === 0 && Date.now() < waitUntil) {
+      await lookAgain();
+      choice = await presignatures.take(
+        Math.min(PRESIGNATURE_LOOK_MS, waitUntil - Date.now()),
+        (c) => liveHolders(c) >= threshold,
+        liveHolders,
+      );
+    }
     if (!choice) break;
     offered.push(choice);
   }

@@ -12,6 +12,40 @@ const FRESH_FOR_MS = 2_000;
 /** Refreshes that something went wrong asked for run at most this often. */
 const MIN_REFRESH_GAP_MS = 250;
 
+/** How many usable presignatures a pick compares (the queue can hold thousands). */
+const PICK_AMONG = 64;
+
+/**
+ * Takes a presignature from `queue`: of the first PICK_AMONG that `usable` accepts, the best by
+ * `score` (or the first, without one). The unusable ones it passes over are dropped from what
+ * it returns (a refill offers them again); it never returns one `usable` refuses. (It used to
+ * filter only the first 64 and then score the first 64 of what was left: after churn, when the
+ * first 64 were all unusable, it handed out a presignature too few live nodes held, and the
+ * request failed with "only 4 nodes agreed on what to sign".)
+ */
+export function pickPresignature(
+  queue: readonly PresignatureChoice[],
+  usable: (choice: PresignatureChoice) => boolean,
+  score?: (choice: PresignatureChoice) => number,
+): { choice: PresignatureChoice | undefined; rest: PresignatureChoice[] } {
+  const kept: PresignatureChoice[] = [];
+  let best = -1;
+  let bestScore = -Infinity;
+  let next = 0;
+  while (next < queue.length && kept.length < PICK_AMONG) {
+    const c = queue[next++]!;
+    if (!usable(c)) continue;
+    kept.push(c);
+    if (!score) break;
+    const s = score(c);
+    if (s > bestScore) [best, bestScore] = [kept.length - 1, s];
+  }
+  if (!score && kept.length > 0) best = 0;
+  const rest = [...kept, ...queue.slice(next)];
+  const choice = best < 0 ? undefined : rest.splice(best, 1)[0];
+  return { choice, rest };
+}
+
 /**
  * The client's view of which presignatures the nodes hold: ids that at least T nodes report as
  * fresh, handed out once each. Only the host's client can ask (nodes tell the ids to no one
@@ -80,16 +114,9 @@ export class PresignatureQueue {
     usable: (choice: PresignatureChoice) => boolean,
     score: ((choice: PresignatureChoice) => number) | undefined,
   ): PresignatureChoice | undefined {
-    this.queue = this.queue.filter((c, i) => i >= 64 || usable(c));
-    let best = 0;
-    if (score) {
-      let bestScore = -Infinity;
-      for (let i = 0; i < Math.min(this.queue.length, 64); i++) {
-        const s = score(this.queue[i]!);
-        if (s > bestScore) [best, bestScore] = [i, s];
-      }
-    }
-    return this.queue.splice(best, 1)[0];
+    const { choice, rest } = pickPresignature(this.queue, usable, score);
+    this.queue = rest;
+    return choice;
   }
 
   /** Presignatures offered but not used (an action signed less than offered) go back first. */
