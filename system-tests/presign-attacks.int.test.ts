@@ -7,6 +7,8 @@ import { connectContracts } from '../app/shared/contracts/index.ts';
 import type { AuthSig } from '../app/shared/node-api.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
 import { callNode, type NodeEndpoint } from '../app/host/lit-client/node-request.ts';
+import { pickPresignature } from '../app/host/lit-client/presignature-queue.ts';
+import { thresholdFor } from '../app/shared/network.ts';
 import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
 import { chainProvider, waitForPools } from '../testing/sandbox/network-probe.ts';
 import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
@@ -157,4 +159,68 @@ describe('presignatures cannot be aimed at', () => {
     expect(audit.releasedForTwo).toEqual([]);
     expect(audit.quorumForTwo).toEqual([]);
   }, 120_000);
+
+  it('an outsider cannot have a presignature bound to what a run of the wallet asked to sign (rebind)', async () => {
+    for (const node of nodes) {
+      const res = await fetch(`${node.url}/web/execute/rebind`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          requestId: 'AAAAAAAAAAAAAAAA',
+          sigName: 'sig',
+          presignatureId: 'ps-1-x:0',
+          publicKey: walletPkp.publicKey,
+          toSign: digest(),
+        }),
+      });
+      expect(res.status, `node ${node.index}`).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('host_only');
+    }
+  });
+
+  it('an action whose presignature an outsider spoiled signs with another, without running again (it used runOnce, so it could not be)', async () => {
+    const code = `const once = await Lit.Actions.runOnce({ waitForResponse: true, name: 'once' }, async () => 'ran once');
+await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: 'sig' });
+Lit.Actions.setResponse({ response: once });`;
+    const toSign = digest();
+    // The presignature the run will be offered first (the client's pick: with every node up, the
+    // one most nodes hold), spoiled at all but T − 1 of its holders. The flood above spoiled some
+    // at nodes 1 and 2 already: such a node answers that it is bound to another message, as good.
+    const T = thresholdFor(N);
+    const head = pickPresignature(
+      await host.wallet.lit.freshPresignatures(),
+      () => true,
+      (c) => c.holders.length,
+    ).choice;
+    const first = head!.id;
+    for (const index of head!.holders.slice(0, head!.holders.length - (T - 1))) {
+      const node = nodes.find((n) => n.index === index)!;
+      let answer = await attackerBinds(node, first);
+      for (let i = 0; answer.status === 429 && i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 500)); // the flood above spent the attacker's budget
+        answer = await attackerBinds(node, first);
+      }
+      expect([200, 409], `node ${index}: ${answer.code}`).toContain(answer.status);
+    }
+    const result = await host.wallet.lit.executeJs({
+      code,
+      jsParams: { toSign: Array.from(ethers.getBytes(toSign)), publicKey: walletPkp.publicKey },
+      authSig: await host.wallet.account.authSig(),
+    });
+    expect(result.response).toBe('ran once');
+    expect(ethers.recoverAddress(toSign, result.signatures.sig!.signature)).toBe(walletPkp.ethAddress);
+    // The run bound the spoiled presignature at the T − 1 nodes that still had it fresh; another
+    // was bound to the same digest after the run, and only that one gave shares.
+    await new Promise((r) => setTimeout(r, 300)); // a node marks a share released (wipes its secrets) 50 ms later
+    const signedWith = (await auditPresignatureBindings(host.dataDir, N)).byDigest[toSign.toLowerCase()]!;
+    expect(signedWith.find((p) => p.presignatureId === first)).toEqual({
+      presignatureId: first,
+      bound: T - 1,
+      released: 0,
+    });
+    const released = signedWith.filter((p) => p.released > 0);
+    expect(released).toHaveLength(1);
+    expect(released[0]!.presignatureId).not.toBe(first);
+    expect(released[0]!.bound).toBeGreaterThanOrEqual(T);
+  });
 });

@@ -185,6 +185,10 @@ export class NodeRuntime {
         if (this.stopping) throw new NodeRequestError(503, 'not_ready', 'this node is stopping');
         return answer;
       }),
+      nodeRoute('rebind', (body) => {
+        this.context();
+        return this.execution!.rebind(body);
+      }),
       peerRoute('/peer/action/value', (_ctx, raw) => this.execution!.receiveValue(raw)),
       nodeRoute('blsAttest', (body) => handleAttest(this.context(), body)),
       nodeRoute('decryptShare', (body) => handleDecryptShare(this.context(), body)),

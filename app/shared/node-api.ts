@@ -112,6 +112,21 @@ export const ExecuteJsRequest = z.object({
 });
 export type ExecuteJsRequest = z.infer<typeof ExecuteJsRequest>;
 
+/**
+ * Sign again after a run (host only): bind another presignature to the (key, digest) that this
+ * node's own run of `requestId` asked to sign as `sigName`. For when the presignature the run
+ * bound lost holders (a node went down mid-run): the action is not run again.
+ */
+export const RebindRequest = z.object({
+  requestId: ExecuteJsRequest.shape.requestId,
+  sigName: z.string().min(1).max(256),
+  presignatureId: z.string().min(1).max(128),
+  /** What the client combines: a node whose run asked for anything else refuses. */
+  publicKey: PublicKey,
+  toSign: Digest,
+});
+export type RebindRequest = z.infer<typeof RebindRequest>;
+
 export const ExecuteJsNodeSignature = z.object({
   presignatureId: z.string(),
   /** 32-byte digest, 0x hex. */

@@ -8,6 +8,7 @@ import {
   ExecuteJsNodeResponse,
   ExecuteJsRequest,
   PresignaturesAvailable,
+  RebindRequest,
   ReleaseRequest,
   ReleaseResponse,
 } from './node-api.ts';
@@ -60,6 +61,8 @@ export const NODE_ERROR_CODES = [
   // actions (execute/, actions/)
   'busy',
   'cid_mismatch',
+  'unknown_run',
+  'other_message',
   // the network key and decryption (network-key/, decryption/)
   'no_network_key',
   'network_key_exists',
@@ -175,6 +178,15 @@ export const NODE_ROUTES = {
     request: ExecuteJsRequest,
     response: ExecuteJsNodeResponse,
     errors: [...AUTH_ERRORS, 'busy', 'cid_mismatch'],
+  },
+  /** Sign again after a run without running it again (ExecuteService.rebind). */
+  rebind: {
+    method: 'POST',
+    path: '/web/execute/rebind',
+    request: RebindRequest,
+    response: BindResponse,
+    hostOnly: true,
+    errors: ['unknown_run', 'other_message', 'presignature_used', 'unknown_presignature', 'released'],
   },
   blsAttest: {
     method: 'POST',

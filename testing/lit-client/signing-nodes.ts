@@ -57,8 +57,9 @@ export type Misbehaviour = { fail: [status: number, code: NodeCallErrorCode] } |
 /** Nodes that bind once, like real ones, and release real shares; what they were asked is in `calls`. */
 export class FakeNodes implements NodeTransport {
   readonly calls: string[] = [];
-  /** Per node: what it does on bind / release instead of its job. */
+  /** Per node: what it does on bind / rebind / release instead of its job. */
   readonly onBind = new Map<number, Misbehaviour>();
+  readonly onRebind = new Map<number, Misbehaviour>();
   readonly onRelease = new Map<number, Misbehaviour>();
   /** Per node: how it answers a Lit Action run (none: it cannot run actions). */
   readonly onExecute = new Map<
@@ -80,11 +81,12 @@ export class FakeNodes implements NodeTransport {
   ): Promise<NodeRouteResponse<N>> {
     this.calls.push(`${name} ${node.index}`);
     const j = node.index;
-    const misbehaviour = (name === 'bind' ? this.onBind : this.onRelease).get(j);
+    const misbehaviours = { bind: this.onBind, rebind: this.onRebind, release: this.onRelease } as const;
+    const misbehaviour = misbehaviours[name as keyof typeof misbehaviours]?.get(j);
     if (misbehaviour && misbehaviour !== 'bad share')
       return Promise.reject(new NodeCallError(j, misbehaviour.fail[0], misbehaviour.fail[1], misbehaviour.fail[1]));
-    if (name === 'bind') {
-      const { presignatureId, toSign } = body as NodeRouteRequest<'bind'>;
+    if (name === 'bind' || name === 'rebind') {
+      const { presignatureId, toSign } = body as NodeRouteRequest<'bind' | 'rebind'>;
       // Bind once: the same digest again is a retry, another is refused.
       const key = `${j}/${presignatureId}`;
       if ((this.bound.get(key) ?? toSign) !== toSign)

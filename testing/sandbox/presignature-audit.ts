@@ -14,7 +14,14 @@ import { loadOrCreateMasterKey, nodeStorageKey } from '../../app/host/vault/netw
 export async function auditPresignatureBindings(
   dataDir: string,
   nodeCount: number,
-): Promise<{ bindings: number; doubleBound: string[]; releasedForTwo: string[]; quorumForTwo: string[] }> {
+): Promise<{
+  bindings: number;
+  doubleBound: string[];
+  releasedForTwo: string[];
+  quorumForTwo: string[];
+  /** Per digest signed: each presignature bound to it, at how many nodes, and how many released a share. */
+  byDigest: Record<string, { presignatureId: string; bound: number; released: number }[]>;
+}> {
   const master = await loadOrCreateMasterKey(await KeychainVault.open(dataDir));
   const seen = new Map<string, string>();
   const doubleBound: string[] = [];
@@ -52,5 +59,9 @@ export async function auditPresignatureBindings(
     if (counts.filter((c) => c.released > 0).length > 1) releasedForTwo.push(id);
     if (counts.filter((c) => c.bound >= threshold).length > 1) quorumForTwo.push(id);
   }
-  return { bindings, doubleBound, releasedForTwo, quorumForTwo };
+  const byDigest: Record<string, { presignatureId: string; bound: number; released: number }[]> = {};
+  for (const [id, byTarget] of targets)
+    for (const [target, count] of byTarget)
+      (byDigest[target.split(':')[1]!] ??= []).push({ presignatureId: id, ...count });
+  return { bindings, doubleBound, releasedForTwo, quorumForTwo, byDigest };
 }

@@ -23,10 +23,17 @@ export interface AgreedSignature {
   agreeing: { node: NodeEndpoint; binding: Binding }[];
 }
 
-/** A named signature fewer than T nodes agree on: the run fails with `error`. */
+/**
+ * A named signature fewer than T nodes bound alike: the run fails with `error`, unless another
+ * presignature can be bound to `target` (what most binders bound) among the nodes that ran it.
+ */
 export interface SignatureShortfall {
   name: string;
   error: NotEnoughNodesError;
+  /** What most of the nodes that bound it bound, if any did. */
+  target?: AgreedSignature['target'];
+  /** The nodes that bound exactly `target`. */
+  agreeing: AgreedSignature['agreeing'];
   /** Some nodes said why they could not bind it: the client's view of the presignatures is out of date. */
   nodesRefused: boolean;
 }
@@ -150,6 +157,8 @@ export function agreeOnSignatures(
       });
       return {
         name,
+        ...(target ? { target } : {}),
+        agreeing: agreeing.map((e) => ({ node: e.node, binding: e.sig.binding })),
         nodesRefused: refusals.length > 0,
         error: new NotEnoughNodesError(
           `not enough nodes: signature "${name}": only ${agreeing.length} nodes agreed on what to sign, ${threshold} are needed${refusals.length ? ` (${refusals.join('; ')})` : ''}`,

@@ -103,4 +103,42 @@ describe('executeJs over the nodes', () => {
     expect((err as ActionFailedError).logs).toBe('x\n');
     expect(runs).toBe(1);
   });
+
+  it("binds another presignature among the nodes that ran when too few could bind the run's, without running it again", async () => {
+    const { nodes, presignatures, network } = fakeNetwork(net, held(0, 1, 2));
+    let runs = 0;
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) runs++;
+        // Nodes 4 and 5 lost the offered presignature (say, a batch made while they were down).
+        return j <= 3
+          ? signs(j, body, ['sig1'])
+          : signs(j, body, [], {
+              signatureErrors: { sig1: `this node has no presignature ${body.presignatureIds[0]}` },
+            });
+      });
+    // Node 5 restarted since its run: it no longer knows what the run asked to sign.
+    nodes.onRebind.set(5, { fail: [404, 'unknown_run'] });
+    const result = await executeJs(network, { code: 'sign' });
+    expect(runs).toBe(1);
+    expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
+    expect(presignatures.taken).toEqual(['ps:0', 'ps:1', 'ps:1']); // ps:1 was offered, given back, then rebound
+    expect(nodes.calls.filter((c) => c.startsWith('rebind')).sort()).toEqual([1, 2, 3, 4, 5].map((j) => `rebind ${j}`));
+  });
+
+  it('binds another presignature when a binder cannot give its share, without running again', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2));
+    let runs = 0;
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) runs++;
+        return j <= 4 ? signs(j, body, ['sig1']) : signs(j, body, [], { signatureErrors: { sig1: 'no presignature' } });
+      });
+    // Exactly T bound ps:0; node 1 goes down before its share is released.
+    nodes.onRelease.set(1, { fail: [0, 'unreachable'] });
+    const result = await executeJs(network, { code: 'sign' });
+    expect(runs).toBe(1);
+    expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
+    expect(result.signatures['sig1']!.nodes).not.toContain(1);
+  });
 });

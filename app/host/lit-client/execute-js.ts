@@ -1,14 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { agreeOnRun, runAgreed, type NodeRunAnswer } from './action-consensus.ts';
+import {
+  agreeOnRun,
+  runAgreed,
+  type AgreedSignature,
+  type NodeRunAnswer,
+  type SignatureShortfall,
+} from './action-consensus.ts';
 import type { ExecuteJsInput, ExecuteJsResult, PkpSignResult } from './client-types.ts';
 import { NotEnoughNodesError } from './errors.ts';
 import type { NodeCallError, NodeEndpoint } from './node-request.ts';
 import type { LitNetwork } from './node-transport.ts';
 import type { PresignatureChoice } from './presignature-queue.ts';
 import { settleUntil } from './quorum.ts';
-import { reachableNodes } from './reachability.ts';
+import { downNodes, reachableNodes } from './reachability.ts';
 import { nextRunOffer } from './refusal-or-retry.ts';
 import { releaseAndCombine } from './release-and-combine.ts';
+import { signWithPresignatures } from './sign.ts';
 
 /**
  * Presignatures offered to a run before knowing how many it signs: most actions sign once or
@@ -123,29 +130,17 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
     presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
     const run = agreeOnRun({ answers, failures, threshold, nodeCount, offered: offered.length, offer });
     const signatures: Record<string, PkpSignResult> = {};
+    // The nodes whose run succeeded: each remembers what its run asked to sign (see rebind).
+    const ran = new Set(answers.filter((a) => !a.answer.error).map((a) => a.node.index));
     for (const planned of run.signatures) {
-      if ('error' in planned) {
-        if (planned.nodesRefused) presignatures.refresh();
-        throw planned.error;
-      }
-      const { name, target, agreeing } = planned;
-      // A run's signature cannot simply take another presignature: binders that could not be
-      // reached are asked again for as long as one request may take.
-      const outcome = await releaseAndCombine(
-        network,
-        target.id,
-        target.publicKey,
-        target.toSign,
-        agreeing,
-        network.requestTimeoutMs,
-      );
-      if (!('signature' in outcome)) throw new NotEnoughNodesError(`signature "${name}": ${outcome.retry}`);
-      signatures[name] = outcome.signature;
+      if ('error' in planned && planned.nodesRefused) presignatures.refresh();
+      const signature = await signRunSignature(network, body.requestId, planned, ran);
+      signatures[planned.name] = signature;
       network.combined({
         kind: 'executeJs',
-        nodes: outcome.signature.nodes,
+        nodes: signature.nodes,
         at: Date.now(),
-        publicKey: target.publicKey,
+        publicKey: signature.publicKey,
       });
     }
     return { signatures, response: run.response, logs: run.logs, ipfsId: run.ipfsId, nodes: run.nodes };
@@ -153,4 +148,59 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
     if (effectful && err instanceof Error) runsWithEffects.add(err);
     throw err;
   }
+}
+
+/**
+ * One named signature of a run. The presignature the run bound is released at the nodes that
+ * bound it. If fewer than T bound it, or its binders cannot all be reached now (nodes went down
+ * mid-run), another presignature is bound to the same (key, digest) among the nodes that ran the
+ * action (rebind: each binds only what its own run asked for), as pkpSign would: the action is
+ * not run again. Only if too few of those are up are the run's binders waited for, as long as
+ * one request may take: their bindings are durable, so a node that restarts still gives its share.
+ */
+async function signRunSignature(
+  network: LitNetwork,
+  requestId: string,
+  planned: AgreedSignature | SignatureShortfall,
+  ran: ReadonlySet<number>,
+): Promise<PkpSignResult> {
+  if (!planned.target) throw (planned as SignatureShortfall).error; // no node bound anything: nothing known to sign
+  const { name, target, agreeing } = planned;
+  const fail = (why: string) =>
+    new NotEnoughNodesError(`not enough nodes: signature "${name}": ${why.replace(/^not enough nodes: /, '')}`);
+  const enough = agreeing.length >= network.threshold;
+  if (enough) {
+    const outcome = await releaseAndCombine(network, target.id, target.publicKey, target.toSign, agreeing);
+    if ('signature' in outcome) return outcome.signature;
+  }
+  const down = downNodes(network)();
+  const up = new Set([...ran].filter((i) => !down.has(i)));
+  let problem: NotEnoughNodesError | undefined;
+  if (up.size >= network.threshold) {
+    try {
+      return await signWithPresignatures(
+        network,
+        target,
+        (node, presignatureId, timeout) =>
+          network.transport
+            .call(node, 'rebind', { requestId, sigName: name, presignatureId, ...target }, timeout)
+            .then((r) => r.binding),
+        up,
+      );
+    } catch (err) {
+      if (!(err instanceof NotEnoughNodesError)) throw err;
+      problem = fail(err.message);
+    }
+  }
+  if (!enough) throw problem ?? (planned as SignatureShortfall).error;
+  const outcome = await releaseAndCombine(
+    network,
+    target.id,
+    target.publicKey,
+    target.toSign,
+    agreeing,
+    network.requestTimeoutMs,
+  );
+  if ('signature' in outcome) return outcome.signature;
+  throw fail(outcome.retry);
 }

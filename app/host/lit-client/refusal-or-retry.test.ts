@@ -48,6 +48,17 @@ describe('a bind round short of T: refusal, another presignature, or too few nod
     });
   });
 
+  it('a rebind refused by a node that forgot the run (restarted) or ran it otherwise: left out like a node down', () => {
+    expect(judge([fail(3, 404, 'unknown_run'), fail(4, 409, 'other_message')])).toEqual({
+      kind: 'other_presignature',
+      unreachable: [3, 4],
+    });
+    expect(judge([fail(1, 0, 'unreachable'), fail(3, 404, 'unknown_run'), fail(4, 409, 'other_message')])).toEqual({
+      kind: 'not_enough_nodes',
+      reachable: 4,
+    });
+  });
+
   it('fewer than T reachable: not enough nodes', () => {
     expect(judge([fail(1, 0, 'unreachable'), fail(2, 0, 'timeout'), fail(3, 0, 'unreachable')])).toEqual({
       kind: 'not_enough_nodes',

@@ -21,6 +21,12 @@ const SIGN_REFUSALS = new Set<NodeCallErrorCode>([
 /** A node's answers that mean the presignature is spent there (another binding, or none). */
 const SPENT = new Set<NodeCallErrorCode>(['presignature_used', 'unknown_presignature', 'released']);
 
+/**
+ * A node's answers to a rebind that mean it cannot take part in this signature (it restarted
+ * since the run and forgot it, or its run asked for something else): left out, like a node down.
+ */
+const NOT_IN_RUN = new Set<NodeCallErrorCode>(['unknown_run', 'other_message']);
+
 /** Why a node gave no decryption share, when no node had anything better to say: the request itself was refused. */
 const DECRYPTION_REFUSALS = new Set<NodeCallErrorCode>([
   'conditions_not_met',
@@ -72,7 +78,7 @@ export type BindShortfall =
   | { kind: 'refused'; by: NodeCallError }
   /** Holders no longer had it fresh (bound to another message, or not there): try another. */
   | { kind: 'spoiled'; at: NodeCallError[] }
-  /** Holders went down; T nodes are still reachable: another presignature, held by nodes up, will do. */
+  /** Holders went down (or, for a rebind, were not in the run); T nodes are still reachable: another presignature, held by nodes up, will do. */
   | { kind: 'other_presignature'; unreachable: number[] }
   /** Fewer than T nodes reachable. */
   | { kind: 'not_enough_nodes'; reachable: number };
@@ -88,11 +94,11 @@ export function judgeBindShortfall(
   if (refusal) return { kind: 'refused', by: refusal };
   const gone = errors.filter((e) => SPENT.has(e.code));
   if (gone.length > 0) return { kind: 'spoiled', at: gone };
-  const reachable = nodeCount - errors.filter((e) => e.status === 0).length;
+  const reachable = nodeCount - errors.filter((e) => e.status === 0 || NOT_IN_RUN.has(e.code)).length;
   if (reachable >= threshold)
     return {
       kind: 'other_presignature',
-      unreachable: errors.filter((e) => worthAskingAgain(e.status)).map((e) => e.node),
+      unreachable: errors.filter((e) => worthAskingAgain(e.status) || NOT_IN_RUN.has(e.code)).map((e) => e.node),
     };
   return { kind: 'not_enough_nodes', reachable };
 }

@@ -1,7 +1,8 @@
+import type { Binding } from '../../shared/node-api.ts';
 import { Digest, PublicKey, WIRE_MESSAGES } from '../../shared/wire-values.ts';
 import type { PkpSignRequest, PkpSignResult } from './client-types.ts';
 import { NotEnoughNodesError, PresignaturesSpoiledError, SigningRefusedError } from './errors.ts';
-import type { NodeCallError } from './node-request.ts';
+import type { NodeCallError, NodeEndpoint } from './node-request.ts';
 import type { LitNetwork } from './node-transport.ts';
 import type { PresignatureChoice } from './presignature-queue.ts';
 import { settleWithQuorum } from './quorum.ts';
@@ -27,8 +28,31 @@ export async function pkpSign(network: LitNetwork, request: PkpSignRequest): Pro
     throw new SigningRefusedError('signing needs an auth sig or an auth method that the PKP permits');
   const key = PublicKey.safeParse(request.publicKey);
   if (!key.success) throw new SigningRefusedError(`publicKey ${WIRE_MESSAGES.publicKey}`);
-  const { threshold, nodeCount } = network;
   const publicKey: string = key.data;
+  const signature = await signWithPresignatures(network, { publicKey, toSign: request.toSign }, (node, id, timeout) =>
+    network.transport.call(node, 'bind', { presignatureId: id, ...request, publicKey }, timeout).then((r) => r.binding),
+  );
+  network.combined({ kind: 'pkpSign', nodes: signature.nodes, at: Date.now(), publicKey });
+  return signature;
+}
+
+/** Binds presignature `presignatureId` to the request's (key, digest) at `node`. */
+export type BindAt = (node: NodeEndpoint, presignatureId: string, timeoutMs: number) => Promise<Binding>;
+
+/**
+ * Signs (key, digest) with whichever presignature gathers T bindings: takes one that T nodes
+ * up hold, binds it with `bindAt` at its holders, releases and combines. pkpSign binds with the
+ * request's own auth; executeJs, after a run, binds what each node's run asked for (rebind),
+ * only among the nodes that ran it (`among`).
+ */
+export async function signWithPresignatures(
+  network: LitNetwork,
+  target: { publicKey: string; toSign: string },
+  bindAt: BindAt,
+  among?: ReadonlySet<number>,
+): Promise<PkpSignResult> {
+  const { threshold } = network;
+  const nodeCount = among?.size ?? network.nodeCount;
   const problems: string[] = [];
   let spoiled = 0;
   // A presignature someone else bound meanwhile costs a retry, not the request: it is dropped
@@ -41,18 +65,17 @@ export async function pkpSign(network: LitNetwork, request: PkpSignRequest): Pro
     // background and may still name them); of the next few, the one most such holders hold,
     // so that one more node dropping out still leaves T.
     const down = downNodes(network);
-    const up = (c: PresignatureChoice) => c.holders.filter((h) => !unreachable.has(h) && !down().has(h)).length;
+    const up = (c: PresignatureChoice) =>
+      c.holders.filter((h) => !unreachable.has(h) && !down().has(h) && (!among || among.has(h))).length;
     const choice = await network.presignatures.take(undefined, (c) => up(c) >= threshold, up);
     if (!choice) {
       throw new NotEnoughNodesError(
         `not enough nodes: no presignature is held by ${threshold} reachable nodes; signing needs ${threshold} of ${nodeCount} nodes up (and a moment to make presignatures)`,
       );
     }
-    const outcome = await tryOnce(network, choice.id, choice.holders, { ...request, publicKey });
-    if ('signature' in outcome) {
-      network.combined({ kind: 'pkpSign', nodes: outcome.signature.nodes, at: Date.now(), publicKey });
-      return outcome.signature;
-    }
+    const holders = choice.holders.filter((h) => !among || among.has(h));
+    const outcome = await tryOnce(network, choice.id, holders, target, bindAt, nodeCount);
+    if ('signature' in outcome) return outcome.signature;
     for (const node of outcome.unreachable ?? []) unreachable.add(node);
     problems.push(outcome.retry);
     if (outcome.spoiled === true) spoiled++;
@@ -71,16 +94,16 @@ async function tryOnce(
   network: LitNetwork,
   presignatureId: string,
   holders: number[],
-  request: PkpSignRequest,
+  target: { publicKey: string; toSign: string },
+  bindAt: BindAt,
+  nodeCount: number,
 ): Promise<{ signature: PkpSignResult } | { retry: string; spoiled?: boolean; unreachable?: number[] }> {
-  const { threshold, nodeCount, transport } = network;
+  const { threshold } = network;
   const timeout = network.requestTimeoutMs;
   const nodes = network.nodes().filter((n) => holders.includes(n.index));
 
   const bound = await settleWithQuorum(
-    nodes.map((node) =>
-      transport.call(node, 'bind', { presignatureId, ...request }, timeout).then((r) => ({ node, binding: r.binding })),
-    ),
+    nodes.map((node) => bindAt(node, presignatureId, timeout).then((binding) => ({ node, binding }))),
     threshold,
     BIND_GRACE_MS,
   );
@@ -108,5 +131,5 @@ async function tryOnce(
     );
   }
 
-  return releaseAndCombine(network, presignatureId, request.publicKey, request.toSign, bindings);
+  return releaseAndCombine(network, presignatureId, target.publicKey, target.toSign, bindings);
 }

@@ -1,6 +1,6 @@
 import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
-import { ExecuteJsRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
+import { ExecuteJsRequest, RebindRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
 import { allowListedFetch, type ActionResult, type ActionRunner } from '../actions/index.ts';
 import { parseRequest, type Caller } from '../http-server.ts';
 import { NodeRequestError } from '../node-request-error.ts';
@@ -10,17 +10,21 @@ import { bindingTags } from '../signing/sign-routes.ts';
 import { ActionMailbox } from './action-mailbox.ts';
 import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
 import { nodeActionBindings } from './node-action-bindings.ts';
+import { RunSignRequests } from './run-sign-requests.ts';
 
 /**
  * executeJs at this node: check the code against its CID, run it in a fresh sandbox context,
  * and for every signature the action asked for (permission was checked when it asked) bind
  * one of the offered presignatures to (key, digest) and return the binding. The shares
- * themselves come from /pkp/sign/release, once T nodes bound the same thing.
+ * themselves come from /pkp/sign/release, once T nodes bound the same thing. What the host's
+ * runs asked to sign is remembered for a while, so that the host's client can have another
+ * presignature bound to it (rebind) when the run's own lost holders mid-run.
  */
 export class ExecuteService {
   private readonly ctx: NodeContext;
   private readonly runner: ActionRunner;
   private readonly mailbox = new ActionMailbox();
+  private readonly signRequests = new RunSignRequests();
   private readonly fetchAllowed: ReturnType<typeof allowListedFetch>;
 
   constructor(ctx: NodeContext, runner: ActionRunner, fetchAllowList: readonly string[]) {
@@ -84,6 +88,9 @@ export class ExecuteService {
       const presignatureId = req.presignatureIds[i]!;
       const toSign = `0x${Buffer.from(sign.toSign).toString('hex')}`;
       const tokenId = tokenIdFromPubkey(sign.publicKey).toString();
+      // Its permission held when the action asked (signEcdsa's binding checks it).
+      if (caller.host)
+        this.signRequests.remember(req.requestId, sign.sigName, { tokenId, publicKey: sign.publicKey, toSign });
       try {
         await ctx.presigs.bind(presignatureId, tokenId, toSign);
       } catch (err) {
@@ -100,6 +107,33 @@ export class ExecuteService {
       };
     }
     return answer;
+  }
+
+  /**
+   * Binds another presignature to what this node's run of a host request asked to sign under
+   * `sigName`, and only to exactly that: the client's stand-in for the presignature the run bound
+   * when too few of its holders are left (a node went down mid-run). The action is not run again;
+   * each node still binds each presignature once, so nothing here lets one sign twice.
+   */
+  async rebind(body: string): Promise<{ binding: { node: number; tags: Record<string, string> } }> {
+    const { ctx } = this;
+    const req = parseRequest(RebindRequest, body);
+    const asked = this.signRequests.find(req.requestId, req.sigName);
+    if (!asked)
+      throw new NodeRequestError(
+        404,
+        'unknown_run',
+        `this node has no signature "${req.sigName}" of run ${req.requestId} (it did not run it, or restarted since)`,
+      );
+    const key = (hex: string) => `0x${hex.replace(/^0x/, '').toLowerCase()}`;
+    if (key(asked.publicKey) !== req.publicKey || asked.toSign !== req.toSign)
+      throw new NodeRequestError(
+        409,
+        'other_message',
+        `this node's run asked to sign something else as "${req.sigName}"`,
+      );
+    await ctx.presigs.bind(req.presignatureId, asked.tokenId, asked.toSign);
+    return { binding: { node: ctx.index, tags: bindingTags(ctx, req.presignatureId, asked.tokenId, asked.toSign) } };
   }
 
   /**
