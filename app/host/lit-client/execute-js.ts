@@ -27,6 +27,11 @@ const OFFERED_PRESIGNATURES = 2;
 const ACTION_TIMEOUT_MS = 40_000;
 /** How long the first presignature of a run may be waited for (right after start-up the nodes are still making them). */
 const FIRST_PRESIGNATURE_WAIT_MS = 15_000;
+/**
+ * How long a signature that too few nodes could bind in the run waits for another presignature
+ * that T of the nodes that ran hold (the alternative is to run the action again).
+ */
+const REBIND_PRESIGNATURE_WAIT_MS = 3_000;
 /** While it is waited for, which nodes are reachable is looked at again this often. */
 const PRESIGNATURE_LOOK_MS = 500;
 /**
@@ -185,7 +190,9 @@ async function signRunSignature(
           network.transport
             .call(node, 'rebind', { requestId, sigName: name, presignatureId, ...target }, timeout)
             .then((r) => r.binding),
-        up,
+        // With T bindings already, a restarting binder may well be back before a presignature
+        // the nodes that ran hold is made: only one at hand is worth it.
+        { among: up, waitMs: enough ? 0 : REBIND_PRESIGNATURE_WAIT_MS },
       );
     } catch (err) {
       if (!(err instanceof NotEnoughNodesError)) throw err;

@@ -43,14 +43,16 @@ export type BindAt = (node: NodeEndpoint, presignatureId: string, timeoutMs: num
  * Signs (key, digest) with whichever presignature gathers T bindings: takes one that T nodes
  * up hold, binds it with `bindAt` at its holders, releases and combines. pkpSign binds with the
  * request's own auth; executeJs, after a run, binds what each node's run asked for (rebind),
- * only among the nodes that ran it (`among`).
+ * only among the nodes that ran it (`among`). `waitMs`: how long a presignature may be waited
+ * for when none is at hand (the queue's default: the nodes may be making the first ones).
  */
 export async function signWithPresignatures(
   network: LitNetwork,
   target: { publicKey: string; toSign: string },
   bindAt: BindAt,
-  among?: ReadonlySet<number>,
+  options: { among?: ReadonlySet<number>; waitMs?: number } = {},
 ): Promise<PkpSignResult> {
+  const { among, waitMs } = options;
   const { threshold } = network;
   const nodeCount = among?.size ?? network.nodeCount;
   const problems: string[] = [];
@@ -67,7 +69,7 @@ export async function signWithPresignatures(
     const down = downNodes(network);
     const up = (c: PresignatureChoice) =>
       c.holders.filter((h) => !unreachable.has(h) && !down().has(h) && (!among || among.has(h))).length;
-    const choice = await network.presignatures.take(undefined, (c) => up(c) >= threshold, up);
+    const choice = await network.presignatures.take(waitMs, (c) => up(c) >= threshold, up);
     if (!choice) {
       throw new NotEnoughNodesError(
         `not enough nodes: no presignature is held by ${threshold} reachable nodes; signing needs ${threshold} of ${nodeCount} nodes up (and a moment to make presignatures)`,
