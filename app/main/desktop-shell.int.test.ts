@@ -36,7 +36,9 @@ afterAll(() => {
 
 /** Quits as the menu's Quit does and asserts the app exited with nothing of the network left. */
 async function quitAndExpectNothingLeft(shell: ShellUnderTest, userData: string, hostPids: number[]): Promise<void> {
-  expect(await shell.quit()).toBe(0);
+  const code = await shell.quit();
+  // Its output says why, should it ever exit otherwise (seen once in CI, not reproduced).
+  expect(code, shell.output.slice(-3000)).toBe(0);
   for (const pid of hostPids) expect(processesInGroup(pid)).toEqual([]);
   expect(processesMentioning(userData)).toEqual([]);
   // The window showed "stopping" while the host stopped; the chain state was saved.

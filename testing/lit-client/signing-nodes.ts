@@ -51,8 +51,8 @@ export function signingNodes(n: number, count: number) {
   };
 }
 
-/** What a node does instead of answering: an error, or a share that is off by one. */
-export type Misbehaviour = { fail: [status: number, code: NodeCallErrorCode] } | 'bad share';
+/** What a node does instead of answering: an error (the next `times` calls, or every one), or a share that is off by one. */
+export type Misbehaviour = { fail: [status: number, code: NodeCallErrorCode]; times?: number } | 'bad share';
 
 /** Nodes that bind once, like real ones, and release real shares; what they were asked is in `calls`. */
 export class FakeNodes implements NodeTransport {
@@ -83,8 +83,11 @@ export class FakeNodes implements NodeTransport {
     const j = node.index;
     const misbehaviours = { bind: this.onBind, rebind: this.onRebind, release: this.onRelease } as const;
     const misbehaviour = misbehaviours[name as keyof typeof misbehaviours]?.get(j);
-    if (misbehaviour && misbehaviour !== 'bad share')
+    if (misbehaviour && misbehaviour !== 'bad share') {
+      if (misbehaviour.times !== undefined && --misbehaviour.times <= 0)
+        misbehaviours[name as keyof typeof misbehaviours].delete(j);
       return Promise.reject(new NodeCallError(j, misbehaviour.fail[0], misbehaviour.fail[1], misbehaviour.fail[1]));
+    }
     if (name === 'bind' || name === 'rebind') {
       const { presignatureId, toSign } = body as NodeRouteRequest<'bind' | 'rebind'>;
       // Bind once: the same digest again is a retry, another is refused.
@@ -121,15 +124,28 @@ export class FakeNodes implements NodeTransport {
 export class ListedPresignatures implements PresignatureSource {
   readonly taken: string[] = [];
   refreshes = 0;
+  /** Whether take waits (up to waitMs, 2 s without) for one to become usable, looking every 50 ms, as the queue does. */
+  waits = false;
   private readonly list: PresignatureChoice[];
   constructor(list: PresignatureChoice[]) {
     this.list = list;
   }
-  take(
-    _waitMs?: number,
+  async take(
+    waitMs?: number,
     usable: (c: PresignatureChoice) => boolean = () => true,
     score: (c: PresignatureChoice) => number = () => 0,
   ): Promise<PresignatureChoice | undefined> {
+    const deadline = performance.now() + (this.waits ? (waitMs ?? 2_000) : 0);
+    for (;;) {
+      const choice = this.takeNow(usable, score);
+      if (choice || performance.now() >= deadline) return choice;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  private takeNow(
+    usable: (c: PresignatureChoice) => boolean,
+    score: (c: PresignatureChoice) => number,
+  ): PresignatureChoice | undefined {
     const candidates = this.list.filter(usable);
     const best = candidates.reduce<PresignatureChoice | undefined>(
       (a, c) => (a && score(a) >= score(c) ? a : c),
@@ -139,7 +155,7 @@ export class ListedPresignatures implements PresignatureSource {
       this.list.splice(this.list.indexOf(best), 1);
       this.taken.push(best.id);
     }
-    return Promise.resolve(best);
+    return best;
   }
   giveBack(choices: readonly PresignatureChoice[]): void {
     this.list.unshift(...choices);

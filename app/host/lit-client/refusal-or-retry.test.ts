@@ -45,13 +45,15 @@ describe('a bind round short of T: refusal, another presignature, or too few nod
     expect(judge([fail(2, 0, 'unreachable'), fail(5, 503, 'not_ready'), fail(6, 500, 'internal')])).toEqual({
       kind: 'other_presignature',
       unreachable: [2, 5],
+      notInRun: [],
     });
   });
 
   it('a rebind refused by a node that forgot the run (restarted) or ran it otherwise: left out like a node down', () => {
-    expect(judge([fail(3, 404, 'unknown_run'), fail(4, 409, 'other_message')])).toEqual({
+    expect(judge([fail(2, 503, 'not_ready'), fail(3, 404, 'unknown_run'), fail(4, 409, 'other_message')])).toEqual({
       kind: 'other_presignature',
-      unreachable: [3, 4],
+      unreachable: [2],
+      notInRun: [3, 4],
     });
     expect(judge([fail(1, 0, 'unreachable'), fail(3, 404, 'unknown_run'), fail(4, 409, 'other_message')])).toEqual({
       kind: 'not_enough_nodes',

@@ -78,8 +78,11 @@ export type BindShortfall =
   | { kind: 'refused'; by: NodeCallError }
   /** Holders no longer had it fresh (bound to another message, or not there): try another. */
   | { kind: 'spoiled'; at: NodeCallError[] }
-  /** Holders went down (or, for a rebind, were not in the run); T nodes are still reachable: another presignature, held by nodes up, will do. */
-  | { kind: 'other_presignature'; unreachable: number[] }
+  /**
+   * Holders went down, or (a rebind) were not in the run; T nodes are still reachable: another
+   * presignature, held by nodes up, will do. `unreachable` may be back in a moment; `notInRun` never.
+   */
+  | { kind: 'other_presignature'; unreachable: number[]; notInRun: number[] }
   /** Fewer than T nodes reachable. */
   | { kind: 'not_enough_nodes'; reachable: number };
 
@@ -98,7 +101,8 @@ export function judgeBindShortfall(
   if (reachable >= threshold)
     return {
       kind: 'other_presignature',
-      unreachable: errors.filter((e) => worthAskingAgain(e.status) || NOT_IN_RUN.has(e.code)).map((e) => e.node),
+      unreachable: errors.filter((e) => worthAskingAgain(e.status)).map((e) => e.node),
+      notInRun: errors.filter((e) => NOT_IN_RUN.has(e.code)).map((e) => e.node),
     };
   return { kind: 'not_enough_nodes', reachable };
 }

@@ -5,7 +5,7 @@ import { NotEnoughNodesError, PresignaturesSpoiledError, SigningRefusedError } f
 import type { LitNetwork } from './node-transport.ts';
 import type { PresignatureChoice } from './presignature-queue.ts';
 import { MAX_SPOILED_PRESIGNATURES } from './refusal-or-retry.ts';
-import { pkpSign } from './sign.ts';
+import { pkpSign, UNREACHABLE_FOR_MS } from './sign.ts';
 import {
   fakeNetwork,
   type FakeNodes,
@@ -103,6 +103,20 @@ describe('pkpSign when nodes go down', () => {
     expect(ethers.recoverAddress(toSign, sig.signature)).toBe(address);
     expect(sig.nodes).toEqual([1, 2, 3, 4]);
     expect(presignatures.taken).toEqual(['ps:0', 'ps:1']);
+  });
+
+  it('counts a node it found down again a moment later: under churn, nodes restarting in turn do not use up the request', async () => {
+    // Every presignature needs node 5, which is down for the first bind only (a restart).
+    setUp(held([0, 1, 2], [2, 3, 4, 5]));
+    presignatures.waits = true;
+    nodes.onBind.set(5, { fail: [0, 'unreachable'], times: 1 });
+    const toSign = digest();
+    const started = performance.now();
+    const sig = await sign(toSign);
+    expect(ethers.recoverAddress(toSign, sig.signature)).toBe(address);
+    expect(presignatures.taken).toEqual(['ps:0', 'ps:1']);
+    // Left out for UNREACHABLE_FOR_MS, not for the whole request.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(UNREACHABLE_FOR_MS - 50);
   });
 
   it('with fewer than T reachable, fails as not enough nodes (not as a refusal)', async () => {

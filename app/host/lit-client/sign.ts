@@ -12,6 +12,13 @@ import { releaseAndCombine } from './release-and-combine.ts';
 
 /** Once T nodes bound, how long to wait for the others (spares for a bad share). */
 const BIND_GRACE_MS = 5;
+/**
+ * How long a node that a request found unreachable (or restarted and not back yet) is left out
+ * of its next picks. After that, whether its channel is down decides: left out for the whole
+ * request, nodes restarting one after another under churn each took themselves out of it until
+ * too few were left, and the request waited 15 s for a presignature it could never take.
+ */
+export const UNREACHABLE_FOR_MS = 1_000;
 
 /**
  * Threshold ECDSA from the client's side: one presignature, bind at every node holding it,
@@ -60,15 +67,18 @@ export async function signWithPresignatures(
   // A presignature someone else bound meanwhile costs a retry, not the request: it is dropped
   // and the view refreshed. Such retries are cheap (one bind round that failed at once), so
   // they get a budget of their own beside the attempts that nodes going down may cost.
-  const unreachable = new Set<number>();
+  const unreachableAt = new Map<number, number>();
+  const notInRun = new Set<number>();
+  const leftOut = (h: number) =>
+    notInRun.has(h) || performance.now() - (unreachableAt.get(h) ?? -Infinity) < UNREACHABLE_FOR_MS;
   for (let attempt = 0; maySignAgain(attempt, spoiled); attempt++) {
     // A presignature T of whose holders are up: none this request just found unreachable, none
     // whose channel is known down (the queue's view of who holds what refreshes in the
     // background and may still name them); of the next few, the one most such holders hold,
-    // so that one more node dropping out still leaves T.
+    // so that one more node dropping out still leaves T. Looked at anew while it waits.
     const down = downNodes(network);
     const up = (c: PresignatureChoice) =>
-      c.holders.filter((h) => !unreachable.has(h) && !down().has(h) && (!among || among.has(h))).length;
+      c.holders.filter((h) => !leftOut(h) && !down().has(h) && (!among || among.has(h))).length;
     const choice = await network.presignatures.take(waitMs, (c) => up(c) >= threshold, up);
     if (!choice) {
       throw new NotEnoughNodesError(
@@ -78,7 +88,8 @@ export async function signWithPresignatures(
     const holders = choice.holders.filter((h) => !among || among.has(h));
     const outcome = await tryOnce(network, choice.id, holders, target, bindAt, nodeCount);
     if ('signature' in outcome) return outcome.signature;
-    for (const node of outcome.unreachable ?? []) unreachable.add(node);
+    for (const node of outcome.unreachable ?? []) unreachableAt.set(node, performance.now());
+    for (const node of outcome.notInRun ?? []) notInRun.add(node);
     problems.push(outcome.retry);
     if (outcome.spoiled === true) spoiled++;
   }
@@ -99,7 +110,9 @@ async function tryOnce(
   target: { publicKey: string; toSign: string },
   bindAt: BindAt,
   nodeCount: number,
-): Promise<{ signature: PkpSignResult } | { retry: string; spoiled?: boolean; unreachable?: number[] }> {
+): Promise<
+  { signature: PkpSignResult } | { retry: string; spoiled?: boolean; unreachable?: number[]; notInRun?: number[] }
+> {
   const { threshold } = network;
   const timeout = network.requestTimeoutMs;
   const nodes = network.nodes().filter((n) => holders.includes(n.index));
@@ -127,6 +140,7 @@ async function tryOnce(
       return {
         retry: `only ${bindings.length} of its holders bound the presignature`,
         unreachable: shortfall.unreachable,
+        notInRun: shortfall.notInRun,
       };
     throw new NotEnoughNodesError(
       `not enough nodes: ${bindings.length} of ${nodeCount} nodes took part (${shortfall.reachable} reachable), signing needs ${threshold}`,
