@@ -6,7 +6,7 @@ import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
 import { connectContracts } from '../app/shared/contracts/index.ts';
 import type { AuthSig } from '../app/shared/node-api.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
-import { callNode, type NodeEndpoint } from '../app/host/lit-client/node-request.ts';
+import { callNode, clientHeaders, type NodeEndpoint } from '../app/host/lit-client/node-request.ts';
 import { pickPresignature } from '../app/host/lit-client/presignature-queue.ts';
 import { thresholdFor } from '../app/shared/network.ts';
 import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
@@ -175,6 +175,16 @@ describe('presignatures cannot be aimed at', () => {
       });
       expect(res.status, `node ${node.index}`).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('host_only');
+    }
+    // Nor a web page, even one that somehow had the host client key: nodes answer no Origin here.
+    for (const node of host.wallet.lit.nodeEndpoints()) {
+      const res = await fetch(`${node.url}/web/execute/rebind`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example', ...clientHeaders(node) },
+        body: '{}',
+      });
+      expect(res.status, `node ${node.index}`).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
     }
   });
 

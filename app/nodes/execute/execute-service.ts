@@ -1,12 +1,13 @@
 import { tokenIdFromPubkey } from '../../shared/contracts/index.ts';
 import { cidV0 } from '../../shared/cid/index.ts';
 import { ExecuteJsRequest, RebindRequest, type ExecuteJsNodeResponse } from '../../shared/node-api.ts';
+import type { NodeRouteResponse } from '../../shared/node-protocol.ts';
 import { allowListedFetch, type ActionResult, type ActionRunner } from '../actions/index.ts';
 import { parseRequest, type Caller } from '../http-server.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
 import { openEnvelope } from '../peers/signed-envelope.ts';
-import { bindingTags } from '../signing/sign-routes.ts';
+import { bindingTags, normalizeKey } from '../signing/sign-routes.ts';
 import { ActionMailbox } from './action-mailbox.ts';
 import { verifyRequester, type VerifiedRequester } from '../auth/requester.ts';
 import { nodeActionBindings } from './node-action-bindings.ts';
@@ -90,7 +91,11 @@ export class ExecuteService {
       const tokenId = tokenIdFromPubkey(sign.publicKey).toString();
       // Its permission held when the action asked (signEcdsa's binding checks it).
       if (caller.host)
-        this.signRequests.remember(req.requestId, sign.sigName, { tokenId, publicKey: sign.publicKey, toSign });
+        this.signRequests.remember(req.requestId, sign.sigName, {
+          tokenId,
+          publicKey: normalizeKey(sign.publicKey),
+          toSign,
+        });
       try {
         await ctx.presigs.bind(presignatureId, tokenId, toSign);
       } catch (err) {
@@ -115,7 +120,7 @@ export class ExecuteService {
    * when too few of its holders are left (a node went down mid-run). The action is not run again;
    * each node still binds each presignature once, so nothing here lets one sign twice.
    */
-  async rebind(body: string): Promise<{ binding: { node: number; tags: Record<string, string> } }> {
+  async rebind(body: string): Promise<NodeRouteResponse<'rebind'>> {
     const { ctx } = this;
     const req = parseRequest(RebindRequest, body);
     const asked = this.signRequests.find(req.requestId, req.sigName);
@@ -125,8 +130,7 @@ export class ExecuteService {
         'unknown_run',
         `this node has no signature "${req.sigName}" of run ${req.requestId} (it did not run it, or restarted since)`,
       );
-    const key = (hex: string) => `0x${hex.replace(/^0x/, '').toLowerCase()}`;
-    if (key(asked.publicKey) !== req.publicKey || asked.toSign !== req.toSign)
+    if (asked.publicKey !== req.publicKey || asked.toSign !== req.toSign)
       throw new NodeRequestError(
         409,
         'other_message',

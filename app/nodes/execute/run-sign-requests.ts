@@ -1,6 +1,7 @@
 /** What one run of an action asked this node to sign under one name, once its permission held. */
 export interface RunSignRequest {
   tokenId: string;
+  /** 0x04… in lower case (as the wire's PublicKey parses). */
   publicKey: string;
   /** 32-byte digest, 0x lowercase hex. */
   toSign: string;

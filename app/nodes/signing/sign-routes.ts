@@ -21,7 +21,8 @@ import { statementDigest } from '../peers/peer-crypto.ts';
 /** What releasing and binding need of a node. */
 export type SigningContext = Pick<NodeContext, 'index' | 'threshold' | 'crypto' | 'peers' | 'presigs' | 'keys'>;
 
-const normalizeKey = (publicKey: string) => `0x${publicKey.replace(/^0x/, '').toLowerCase()}`;
+/** A public key as 0x and lower-case hex, however the caller wrote it. */
+export const normalizeKey = (publicKey: string) => `0x${publicKey.replace(/^0x/, '').toLowerCase()}`;
 
 export function bindingDigest(presignatureId: string, tokenId: string, digest: string): Buffer {
   return statementDigest('litbox-bind-v1', [presignatureId, tokenId, digest.toLowerCase()]);
