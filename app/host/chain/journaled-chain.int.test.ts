@@ -99,6 +99,30 @@ describe('the journaled chain', () => {
     provider.destroy();
   });
 
+  it('keeps a state file the size of the chain, not of the state at every block; old receipts survive a restart', async () => {
+    const dir = tempDir();
+    const first = await chainIn(dir, 1);
+    let provider = new JsonRpcProvider(first.rpcUrl, 31337, { staticNetwork: true });
+    const sent = await new Wallet(DEV_KEY, provider).sendTransaction({ to: Wallet.createRandom().address, value: 1n });
+    await sent.wait();
+    provider.destroy();
+    const stateFile = path.join(dir, 'anvil-state.json');
+    await expect.poll(() => fs.existsSync(stateFile) && fs.statSync(stateFile).size > 0, { timeout: 10_000 }).toBe(true);
+    const before = fs.statSync(stateFile).size;
+    await first.rpc('anvil_mine', [toQuantity(300)]);
+    const height = Number(BigInt(await first.rpc<string>('eth_blockNumber')));
+    await first.stop(); // clean stop: anvil writes its state
+    // With every block's state kept in the file, these 300 empty blocks added about 7 MB.
+    expect(fs.statSync(stateFile).size - before).toBeLessThan(1_000_000);
+
+    const second = await chainIn(dir, 1);
+    provider = new JsonRpcProvider(second.rpcUrl, 31337, { staticNetwork: true });
+    expect(await provider.getBlockNumber()).toBe(height);
+    expect((await provider.getTransactionReceipt(sent.hash))?.status).toBe(1);
+    expect((await provider.getBlock(1))?.transactions).toContain(sent.hash);
+    provider.destroy();
+  });
+
   it('survives a state file anvil was killed while rewriting: the last good copy plus the journal', async () => {
     const dir = tempDir();
     // Prune (and keep a good copy of the state) every 300 ms instead of every 30 s.

@@ -147,10 +147,18 @@ export class JournaledChain {
 
   private async startAnvil(timeoutMs: number): Promise<void> {
     const stateFile = this.options.stateFile;
-    if (stateFile) this.setAsideDamagedState(stateFile);
-    const fresh = stateFile !== undefined && !fs.existsSync(stateFile);
     this.anvil = this.newAnvil();
-    await this.anvil.start(timeoutMs);
+    try {
+      await this.anvil.start(timeoutMs);
+    } catch (err) {
+      // anvil refuses a state file cut short by a kill mid-save. Only then is the file read
+      // whole: parsing it at every start cost the host about 0.4 s (it holds every block's state).
+      if (!stateFile || !this.setAsideDamagedState(stateFile)) throw err;
+      await this.anvil.stop();
+      this.anvil = this.newAnvil();
+      await this.anvil.start(timeoutMs);
+    }
+    const fresh = stateFile !== undefined && !fs.existsSync(stateFile);
     if (this.anvil.pid !== undefined) this.options.onAnvilStart?.(this.anvil.pid);
     if (fresh && !this.journal.reachesGenesis()) {
       // Without the state file, only a journal that reaches back to genesis can rebuild the
@@ -237,14 +245,13 @@ export class JournaledChain {
     return this.options.pruneAfterMs ?? DURABLE_AFTER_INTERVALS * 1000 * (this.options.stateIntervalSeconds ?? 1);
   }
 
-  /** Forgets entries the saved state surely holds (many state intervals old, transaction on chain). */
   /**
    * anvil rewrites its state file in place: a SIGKILL in the middle leaves it empty or cut
    * short, and anvil then refuses to start. Such a file is set aside and the last good copy
-   * (see prune) put back; the journal replays everything after it.
+   * (see prune) put back; the journal replays everything after it. False: the file was sound.
    */
-  private setAsideDamagedState(stateFile: string): void {
-    if (!fs.existsSync(stateFile) || loadsAsJson(stateFile)) return;
+  private setAsideDamagedState(stateFile: string): boolean {
+    if (!fs.existsSync(stateFile) || loadsAsJson(stateFile)) return false;
     fs.renameSync(stateFile, `${stateFile}.damaged-${Date.now()}`);
     const backup = `${stateFile}.backup`;
     if (fs.existsSync(backup) && loadsAsJson(backup)) {
@@ -252,6 +259,7 @@ export class JournaledChain {
       this.options.log?.('chain: the state file was damaged (anvil killed while saving); restored the last good copy');
     } else
       this.options.log?.('chain: the state file was damaged (anvil killed while saving) and there is no good copy');
+    return true;
   }
 
   /**
@@ -278,6 +286,22 @@ export class JournaledChain {
         return;
       }
     }
+  }
+
+  /**
+   * After anvil saved its state on a clean exit: keep a good copy of that state, then forget
+   * the whole journal. The replay starts after the newest transaction the chain has, so
+   * requests without one after it (anvil_mine, evm_increaseTime, setBalance) were otherwise
+   * applied again at every start: 300 blocks mined became 600 after one restart.
+   */
+  private settle(): void {
+    const stateFile = this.options.stateFile;
+    if (!stateFile || !fs.existsSync(stateFile) || !loadsAsJson(stateFile)) return;
+    const tmp = `${stateFile}.backup.tmp`;
+    fs.copyFileSync(stateFile, tmp);
+    fs.renameSync(tmp, `${stateFile}.backup`);
+    const newest = this.journal.entriesNewestFirst()[0];
+    if (newest) this.journal.forgetUpTo(newest.seq);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -418,7 +442,10 @@ export class JournaledChain {
     this.anvil.kill();
   }
 
-  /** Clean stop: anvil writes its state; the journal is kept for the next start. */
+  /**
+   * Clean stop: anvil writes its state, which then holds every journaled request. The journal
+   * is then settled (see settle); after anything less it is kept whole for the next start.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     clearInterval(this.pruneTimer);
@@ -426,7 +453,7 @@ export class JournaledChain {
     await this.writeQueue.catch(() => undefined);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
-    await this.anvil.stop(graceMs);
+    if (await this.anvil.stop(graceMs)) this.settle();
     this.journal.close();
     if (this.privateIpcDir) fs.rmSync(this.privateIpcDir, { recursive: true, force: true });
   }
