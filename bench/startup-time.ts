@@ -29,6 +29,8 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** The pool of routed keys the nodes keep by default (DEFAULT_POOL_TARGETS.keys). */
 const KEY_POOL = 8;
 const POLL_MS = 25;
+/** Mints before the "used data directory" opening (STARTUP_USED_MINTS; 0 leaves it out). */
+const USED_MINTS = Number(process.env.STARTUP_USED_MINTS ?? 100);
 
 export interface StartupSample {
   case: string;
@@ -69,6 +71,7 @@ async function openApp(
   nodeCount: number,
   timeoutMs = 120_000,
   env: Record<string, string> = {},
+  use?: (api: ApiClient) => Promise<void>,
 ): Promise<RunMarks> {
   const load = os.loadavg()[0]!;
   const started = performance.now();
@@ -164,6 +167,7 @@ async function openApp(
         // Kept, not thrown: the time to "usable" was measured, and this says it was wrong.
         failedAfterUsable = `${(err as Error).message.split('\n')[0]} (at ${since()} ms)`;
       }
+      await use?.(api);
       // Leave the data directory as a person would after a while: the pool refilled.
       while (!(await keyPoolIsFull())) await stillRunning();
       return {
@@ -272,9 +276,14 @@ export async function measureStartup(
   const dirs: string[] = [];
   const rows: StartupSample[] = [];
   /** One opening; a run that fails is a row saying why, and the others go on. */
-  const open = async (label: string, dataDir: string, env: Record<string, string> = {}) => {
+  const open = async (
+    label: string,
+    dataDir: string,
+    env: Record<string, string> = {},
+    use?: (api: ApiClient) => Promise<void>,
+  ) => {
     try {
-      const marks = await openApp(dataDir, nodeCount, 120_000, env);
+      const marks = await openApp(dataDir, nodeCount, 120_000, env, use);
       log(`startup: ${label}: usable in ${marks.usable} ms (${describeRun(marks)})`);
       return marks;
     } catch (err) {
@@ -302,6 +311,26 @@ export async function measureStartup(
       fresh.push(first);
       const again = await open(`existing data directory, run ${i + 1}`, dataDir);
       if (again) existing.push(again);
+    }
+    // A data directory that has been used: each mint adds blocks, and the chain's state file
+    // once grew with every block's whole state (212 MB after 100 mints, 12 s to open).
+    if (USED_MINTS > 0) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `litbox-startup-${nodeCount}-`));
+      dirs.push(dataDir);
+      const mint = async (api: ApiClient) => {
+        for (let i = 0; i < USED_MINTS; i++) await api.call('pkpMint', {});
+      };
+      const label = `existing data directory after ${USED_MINTS} mints`;
+      if (await open(`new data directory, then ${USED_MINTS} mints`, dataDir, {}, mint)) {
+        const stateMb = fs.statSync(path.join(dataDir, 'chain', 'anvil-state.json')).size / 1e6;
+        const again = await open(label, dataDir);
+        if (again)
+          rows.push({
+            case: `open app to usable wallet, ${label}`,
+            ms: again.usable,
+            detail: `chain state file ${stateMb.toFixed(1)} MB; ${describeRun(again)}`,
+          });
+      }
     }
   } finally {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });

@@ -271,10 +271,12 @@ export class JournaledChain {
     if (!this.anvil.running) return;
     const stateFile = this.options.stateFile;
     if (stateFile) {
-      if (!fs.existsSync(stateFile) || !loadsAsJson(stateFile)) return; // mid-save: next time
+      if (!fs.existsSync(stateFile)) return;
       const tmp = `${stateFile}.backup.tmp`;
       fs.copyFileSync(stateFile, tmp);
-      if (!loadsAsJson(tmp)) return; // anvil rewrote it while we copied
+      // Only the copy is read whole (it blocks the host's event loop): one caught mid-save is
+      // cut short and does not parse, and the next prune tries again.
+      if (!loadsAsJson(tmp)) return;
       fs.renameSync(tmp, `${stateFile}.backup`);
     }
     const cutoff = Date.now() - this.durableAfterMs;
