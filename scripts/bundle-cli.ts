@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'rolldown';
+import { BUNDLE_RESOLVE } from './bundle-resolve.ts';
 
 // `npm run build:cli`: the CLI (and the host `litbox up` runs) as ES modules in out/cli, one
 // chunk per command group, loaded only when that command runs: `litbox status` loads a few
@@ -41,6 +42,7 @@ const output = await build({
   input: { litbox: ENTRY },
   platform: 'node',
   external: [...EXTERNALS.flatMap((name) => [name, new RegExp(`^${name}/`)]), /^node:/],
+  resolve: BUNDLE_RESOLVE,
   plugins: [importMetaUrlAsSource],
   output: {
     dir: OUT_DIR,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
+import { BUNDLE_RESOLVE } from './bundle-resolve.ts';
 import { NODE_BUNDLE, NODE_SOURCE_ENTRY, NODE_BUNDLE_EXTERNALS } from '../app/host/supervisor/node-entry.ts';
 import { RUNNER_BUNDLE_NAME } from '../app/nodes/actions/action-runner.ts';
 
@@ -20,6 +21,7 @@ for (const [input, file] of [
     input,
     platform: 'node',
     external: [...NODE_BUNDLE_EXTERNALS, /^node:/],
+    resolve: BUNDLE_RESOLVE,
     output: { file, format: 'esm', codeSplitting: false },
     logLevel: 'warn',
   });
