@@ -107,7 +107,9 @@ describe('the journaled chain', () => {
     await sent.wait();
     provider.destroy();
     const stateFile = path.join(dir, 'anvil-state.json');
-    await expect.poll(() => fs.existsSync(stateFile) && fs.statSync(stateFile).size > 0, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => fs.existsSync(stateFile) && fs.statSync(stateFile).size > 0, { timeout: 10_000 })
+      .toBe(true);
     const before = fs.statSync(stateFile).size;
     await first.rpc('anvil_mine', [toQuantity(300)]);
     const height = Number(BigInt(await first.rpc<string>('eth_blockNumber')));
