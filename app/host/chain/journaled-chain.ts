@@ -152,7 +152,7 @@ export class JournaledChain {
       await this.anvil.start(timeoutMs);
     } catch (err) {
       // anvil refuses a state file cut short by a kill mid-save. Only then is the file read
-      // whole: parsing it at every start cost the host about 0.4 s (it holds every block's state).
+      // whole: it grows with the chain, and parsing it at every start held the host up.
       if (!stateFile || !this.setAsideDamagedState(stateFile)) throw err;
       await this.anvil.stop();
       this.anvil = this.newAnvil();
