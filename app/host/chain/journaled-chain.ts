@@ -147,6 +147,8 @@ export class JournaledChain {
 
   private async startAnvil(timeoutMs: number): Promise<void> {
     const stateFile = this.options.stateFile;
+    // Which file anvil loads, before it rewrites it: the one it saved at a clean stop, or not.
+    let loaded = stateFile ? savedStateOf(stateFile) : undefined;
     this.anvil = this.newAnvil();
     try {
       await this.anvil.start(timeoutMs);
@@ -154,6 +156,7 @@ export class JournaledChain {
       // anvil refuses a state file cut short by a kill mid-save. Only then is the file read
       // whole: it grows with the chain, and parsing it at every start held the host up.
       if (!stateFile || !this.setAsideDamagedState(stateFile)) throw err;
+      loaded = undefined;
       await this.anvil.stop();
       this.anvil = this.newAnvil();
       await this.anvil.start(timeoutMs);
@@ -167,7 +170,7 @@ export class JournaledChain {
       this.options.log?.('chain: the state file is missing and the journal does not reach genesis: nothing replayed');
       return this.watchExit();
     }
-    const replayed = await this.replay().catch(async (err: unknown) => {
+    const replayed = await this.replay(loaded).catch(async (err: unknown) => {
       await this.anvil.stop(); // a retry starts a new anvil on this port
       throw err;
     });
@@ -218,13 +221,19 @@ export class JournaledChain {
 
   /**
    * Replays, in order, every journal entry after the newest one whose transaction the chain
-   * has. Entries are applied one at a time in journal order, so the saved state holds a
-   * prefix of the journal: everything up to that transaction is in it.
+   * has, or after the mark of a clean stop whose saved state anvil loaded (`loaded`). Entries
+   * are applied one at a time in journal order, so the saved state holds a prefix of the
+   * journal: everything up to that transaction, or that mark, is in it.
    */
-  private async replay(): Promise<number> {
+  private async replay(loaded: SavedState | undefined): Promise<number> {
     const entries = this.journal.entriesNewestFirst();
     const missing: JournalEntry[] = [];
     for (const entry of entries) {
+      const mark = savedStateMark(entry.body);
+      if (mark) {
+        if (loaded && mark.size === loaded.size && mark.mtimeMs === loaded.mtimeMs) break;
+        continue; // another file (a good copy put back, or none): the mark says nothing of it
+      }
       if (entry.txHashes.length > 0 && (await this.hasAnyTransaction(entry.txHashes))) break;
       missing.push(entry);
     }
@@ -291,10 +300,12 @@ export class JournaledChain {
   }
 
   /**
-   * After anvil saved its state on a clean exit: keep a good copy of that state, then forget
-   * the whole journal. The replay starts after the newest transaction the chain has, so
-   * requests without one after it (anvil_mine, evm_increaseTime, setBalance) were otherwise
-   * applied again at every start: 300 blocks mined became 600 after one restart.
+   * After anvil saved its state on a clean exit: keep a good copy of it, and mark in the journal
+   * that this file (by size and time) holds every entry so far. Without the mark, the replay
+   * started after the newest transaction the chain had, so requests without one after it
+   * (anvil_mine, evm_increaseTime, setBalance) were applied again at every start: 300 blocks
+   * mined became 600 after one restart. The journal itself is kept: should the state file be
+   * lost, one that reaches genesis still rebuilds the chain.
    */
   private settle(): void {
     const stateFile = this.options.stateFile;
@@ -302,8 +313,8 @@ export class JournaledChain {
     const tmp = `${stateFile}.backup.tmp`;
     fs.copyFileSync(stateFile, tmp);
     fs.renameSync(tmp, `${stateFile}.backup`);
-    const newest = this.journal.entriesNewestFirst()[0];
-    if (newest) this.journal.forgetUpTo(newest.seq);
+    const saved = savedStateOf(stateFile);
+    if (saved) this.journal.append(JSON.stringify({ [SAVED_STATE_MARK]: saved }), []);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -445,8 +456,8 @@ export class JournaledChain {
   }
 
   /**
-   * Clean stop: anvil writes its state, which then holds every journaled request. The journal
-   * is then settled (see settle); after anything less it is kept whole for the next start.
+   * Clean stop: anvil writes its state, which then holds every journaled request; the journal
+   * is marked so (see settle). After anything less, the next start replays as after a crash.
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
@@ -458,6 +469,36 @@ export class JournaledChain {
     if (await this.anvil.stop(graceMs)) this.settle();
     this.journal.close();
     if (this.privateIpcDir) fs.rmSync(this.privateIpcDir, { recursive: true, force: true });
+  }
+}
+
+/** The journal entry that is not a request: a clean stop's saved state file, by size and time. */
+const SAVED_STATE_MARK = 'litboxSavedState';
+
+interface SavedState {
+  size: number;
+  mtimeMs: number;
+}
+
+function savedStateOf(file: string): SavedState | undefined {
+  try {
+    const { size, mtimeMs } = fs.statSync(file);
+    return { size, mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+function savedStateMark(body: string): SavedState | undefined {
+  if (!body.includes(SAVED_STATE_MARK)) return undefined;
+  try {
+    // Only the host writes this entry: a request (which has a method) is never taken for one.
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    if (Object.keys(parsed).length !== 1) return undefined;
+    const mark = parsed[SAVED_STATE_MARK] as SavedState | undefined;
+    return typeof mark?.size === 'number' && typeof mark.mtimeMs === 'number' ? mark : undefined;
+  } catch {
+    return undefined;
   }
 }
 
