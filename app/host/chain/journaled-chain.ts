@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { keccak256 } from 'ethers';
+import { z } from 'zod';
 import { BodyRpcProvider } from '../../shared/contracts/ipc-provider.ts';
 import { BodyTooLarge, readRequestBody } from '../http-body.ts';
 import { AnvilProcess, privateIpcEndpoint, type AnvilOptions } from './anvil-process.ts';
@@ -474,11 +475,10 @@ export class JournaledChain {
 
 /** The journal entry that is not a request: a clean stop's saved state file, by size and time. */
 const SAVED_STATE_MARK = 'litboxSavedState';
-
-interface SavedState {
-  size: number;
-  mtimeMs: number;
-}
+const SavedState = z.object({ size: z.number(), mtimeMs: z.number() });
+type SavedState = z.infer<typeof SavedState>;
+// Only the host writes this entry; a request (it has a method) never parses as one.
+const SavedStateMark = z.strictObject({ [SAVED_STATE_MARK]: SavedState });
 
 function savedStateOf(file: string): SavedState | undefined {
   try {
@@ -492,11 +492,7 @@ function savedStateOf(file: string): SavedState | undefined {
 function savedStateMark(body: string): SavedState | undefined {
   if (!body.includes(SAVED_STATE_MARK)) return undefined;
   try {
-    // Only the host writes this entry: a request (which has a method) is never taken for one.
-    const parsed = JSON.parse(body) as Record<string, unknown>;
-    if (Object.keys(parsed).length !== 1) return undefined;
-    const mark = parsed[SAVED_STATE_MARK] as SavedState | undefined;
-    return typeof mark?.size === 'number' && typeof mark.mtimeMs === 'number' ? mark : undefined;
+    return SavedStateMark.safeParse(JSON.parse(body)).data?.[SAVED_STATE_MARK];
   } catch {
     return undefined;
   }
