@@ -280,15 +280,7 @@ export class JournaledChain {
   private async prune(): Promise<void> {
     if (!this.anvil.running) return;
     const stateFile = this.options.stateFile;
-    if (stateFile) {
-      if (!fs.existsSync(stateFile)) return;
-      const tmp = `${stateFile}.backup.tmp`;
-      fs.copyFileSync(stateFile, tmp);
-      // Only the copy is read whole (it blocks the host's event loop): one caught mid-save is
-      // cut short and does not parse, and the next prune tries again.
-      if (!loadsAsJson(tmp)) return;
-      fs.renameSync(tmp, `${stateFile}.backup`);
-    }
+    if (stateFile && !keepGoodCopy(stateFile)) return; // none now (mid-save?): the next prune tries
     const cutoff = Date.now() - this.durableAfterMs;
     for (const entry of this.journal.entriesNewestFirst()) {
       if (entry.at > cutoff || entry.txHashes.length === 0) continue;
@@ -310,10 +302,7 @@ export class JournaledChain {
    */
   private settle(): void {
     const stateFile = this.options.stateFile;
-    if (!stateFile || !fs.existsSync(stateFile) || !loadsAsJson(stateFile)) return;
-    const tmp = `${stateFile}.backup.tmp`;
-    fs.copyFileSync(stateFile, tmp);
-    fs.renameSync(tmp, `${stateFile}.backup`);
+    if (!stateFile || !keepGoodCopy(stateFile)) return;
     const saved = savedStateOf(stateFile);
     if (saved) this.journal.append(JSON.stringify({ [SAVED_STATE_MARK]: saved }), []);
   }
@@ -471,6 +460,19 @@ export class JournaledChain {
     this.journal.close();
     if (this.privateIpcDir) fs.rmSync(this.privateIpcDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Copies the state file to `.backup` if the copy parses. Only the copy is read whole (it blocks
+ * the host's event loop); one taken while anvil rewrote the file is cut short and is not kept.
+ */
+function keepGoodCopy(stateFile: string): boolean {
+  if (!fs.existsSync(stateFile)) return false;
+  const tmp = `${stateFile}.backup.tmp`;
+  fs.copyFileSync(stateFile, tmp);
+  if (!loadsAsJson(tmp)) return false;
+  fs.renameSync(tmp, `${stateFile}.backup`);
+  return true;
 }
 
 /** The journal entry that is not a request: a clean stop's saved state file, by size and time. */
