@@ -147,10 +147,12 @@ export class NodeRuntime {
       presignatures: pools.presignatures,
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
-    this.keeper.start();
     await runnerReady;
     // Last: routes that need the network answer 503 until everything above is in place.
     this.ctx = ctx;
+    // Only now: the keeper counts as live only nodes that joined (itself included), and a batch
+    // it led before this node joined would be refused by this node's own routes.
+    this.keeper.start();
   }
 
   private context(): NodeContext {

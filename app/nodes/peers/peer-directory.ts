@@ -1,3 +1,4 @@
+import { NodeHealth } from '../../shared/node-ipc.ts';
 import type { PeerInfo } from './peer-crypto.ts';
 
 /** The registered nodes as last read from Staking. */
@@ -21,14 +22,19 @@ export class PeerDirectory {
     return this.peers;
   }
 
-  /** Peers answering /health now (the caller itself included when it answers). */
+  /**
+   * Peers that answer /health now and have joined the network (the caller itself included).
+   * A node that restarted answers /health before it has joined; counted live, it was made a
+   * participant of batches it then refused ("this node has not joined the network yet"), and
+   * the whole batch was lost: under the chaos run, most failed batches were that.
+   */
   async live(timeoutMs = 1_000): Promise<PeerInfo[]> {
     const checks = await Promise.all(this.peers.map(async (p) => ((await answers(p, timeoutMs)) ? p : undefined)));
     return checks.filter((p): p is PeerInfo => p !== undefined);
   }
 
   /**
-   * Whether any peer with an index below `index` answers /health, asked in index order and
+   * Whether any peer with an index below `index` is live (as above), asked in index order and
    * stopping at the first that does: usually one request (node 1 is up), where asking every
    * peer would cost each node N requests per question.
    */
@@ -41,8 +47,9 @@ export class PeerDirectory {
 async function answers(peer: PeerInfo, timeoutMs: number): Promise<boolean> {
   try {
     const res = await fetch(`${peer.endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer(); // read to the end, so the connection is reused
-    return res.ok;
+    // Read to the end either way, so that the connection is reused.
+    const health = NodeHealth.safeParse(await res.json().catch(() => undefined));
+    return res.ok && health.success && health.data.networkReady;
   } catch {
     return false;
   }
