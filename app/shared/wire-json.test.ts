@@ -15,4 +15,23 @@ describe('wire JSON', () => {
     expect(fromWireJson('{"$n":"zz"}')).toEqual({ $n: 'zz' });
     expect(fromWireJson('{"$b":"abc"}')).toEqual({ $b: 'abc' });
   });
+
+  it('writes plain values exactly as JSON.stringify does', () => {
+    const plain = { a: 1, b: 'x', c: [1, null, undefined, { d: true }], e: undefined, f: new Date(0), g: { h: [] } };
+    expect(toWireJson(plain)).toBe(JSON.stringify(plain));
+  });
+
+  it('keeps a key named __proto__ a plain key both ways, without touching any prototype', () => {
+    const text = '{"__proto__":{"$n":"ff"},"x":{"__proto__":{"polluted":1}}}';
+    const back = fromWireJson<Record<string, unknown>>(text);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toBe(255n);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(toWireJson(back)).toBe(text);
+  });
+
+  it('encodes a view into a larger buffer as just its own bytes', () => {
+    const whole = new Uint8Array([9, 1, 2, 3, 9]);
+    expect(toWireJson({ b: whole.subarray(1, 4) })).toBe('{"b":{"$b":"010203"}}');
+  });
 });
