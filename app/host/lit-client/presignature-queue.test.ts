@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickPresignature, type PresignatureChoice } from './presignature-queue.ts';
+import { fragileFirst, pickPresignature, type PresignatureChoice } from './presignature-queue.ts';
 
 // N = 7, T = 5; nodes 2 and 7 down, as in the short chaos run that found the fault.
 const up = new Set([1, 3, 4, 5, 6]);
@@ -53,5 +53,60 @@ describe('picking a presignature', () => {
     const { choice, rest } = pickPresignature(queue, usable, (c) => c.holders.length);
     expect(choice?.id).toBe('five:0');
     expect(rest).toHaveLength(64);
+  });
+
+  describe('fragile first', () => {
+    const everyNode = [1, 2, 3, 4, 5, 6, 7];
+    const liveAmong = (upNow: ReadonlySet<number>) => (c: PresignatureChoice) =>
+      c.holders.filter((h) => upNow.has(h)).length;
+    /** Takes `count` presignatures as the pick would with `upNow` live; how many it got. */
+    const serve = (queue: PresignatureChoice[], upNow: ReadonlySet<number>, count: number) => {
+      const live = liveAmong(upNow);
+      let served = 0;
+      for (let i = 0; i < count; i++) {
+        const { choice, rest } = pickPresignature(queue, (c) => live(c) >= 5, fragileFirst(live, 5));
+        queue.splice(0, queue.length, ...rest);
+        if (choice) served++;
+      }
+      return served;
+    };
+
+    it('spends those made while nodes were down first, keeping those every node holds for the next outage', () => {
+      // 10 that every node holds, then 10 made while nodes 2 and 7 were down; all seven are up now.
+      const queue = () => [
+        ...Array.from({ length: 10 }, (_, i) => made(`all:${i}`, everyNode)),
+        ...Array.from({ length: 10 }, (_, i) => made(`without-2-7:${i}`, [1, 3, 4, 5, 6])),
+      ];
+      const allUp = new Set(everyNode);
+      const oneAndThreeDown = new Set([2, 4, 5, 6, 7]);
+
+      const fragileFirstQueue = queue();
+      expect(serve(fragileFirstQueue, allUp, 10)).toBe(10);
+      // Then nodes 1 and 3 go down: every presignature left is still usable.
+      expect(serve(fragileFirstQueue, oneAndThreeDown, 10)).toBe(10);
+
+      // Best-held first (the old pick) spends the ten every node holds while all are up; after
+      // the same change, none of what is left is usable.
+      const bestHeldQueue = queue();
+      const bestHeld = (upNow: ReadonlySet<number>) => {
+        const live = liveAmong(upNow);
+        return pickPresignature(bestHeldQueue, (c) => live(c) >= 5, live);
+      };
+      for (let i = 0; i < 10; i++) bestHeldQueue.splice(0, bestHeldQueue.length, ...bestHeld(allUp).rest);
+      expect(bestHeld(oneAndThreeDown).choice).toBeUndefined();
+    });
+
+    it('with a spare wanted, takes one with a live holder beyond T while there is one', () => {
+      const allUp = new Set(everyNode);
+      const live = liveAmong(allUp);
+      const queue = [made('five', [1, 3, 4, 5, 6]), made('six', [1, 2, 3, 4, 5, 6]), made('seven', everyNode)];
+      const usableNow = (c: PresignatureChoice) => live(c) >= 5;
+      expect(pickPresignature(queue, usableNow, fragileFirst(live, 5, 1)).choice?.id).toBe('six');
+      expect(pickPresignature(queue, usableNow, fragileFirst(live, 5)).choice?.id).toBe('five');
+      // No spare anywhere: the fewest holders still go first.
+      const tight = [made('seven-of-which-5-up', everyNode), made('five', [1, 3, 4, 5, 6])];
+      const fiveUp = liveAmong(new Set([1, 3, 4, 5, 6]));
+      expect(pickPresignature(tight, (c) => fiveUp(c) >= 5, fragileFirst(fiveUp, 5, 1)).choice?.id).toBe('five');
+    });
   });
 });

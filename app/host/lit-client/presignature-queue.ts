@@ -47,6 +47,27 @@ export function pickPresignature(
 }
 
 /**
+ * How a pick ranks the usable presignatures, given how many of a presignature's holders are
+ * live now. One that fewer nodes hold goes first: made while some nodes were down, it is usable
+ * only while those very holders are up, whereas one every node holds is usable whichever N − T
+ * are down. Taking the best-held first (as picks did) spent those within seconds of churn; then
+ * a change of which nodes were down left no presignature usable, and requests waited 2–4 s for
+ * a batch among the nodes up. `spare`: live holders beyond T that a pick wants first, if any
+ * presignature has them (a run of executeJs keeps one, so that one node slow to answer does not
+ * leave its signature short of T bindings). Of equal holders, the one most live nodes hold.
+ */
+export function fragileFirst(
+  live: (choice: PresignatureChoice) => number,
+  threshold: number,
+  spare = 0,
+): (choice: PresignatureChoice) => number {
+  return (c) => {
+    const up = live(c);
+    return (up >= threshold + spare ? 1_000 : 0) - 10 * c.holders.length + up;
+  };
+}
+
+/**
  * The client's view of which presignatures the nodes hold: ids that at least T nodes report as
  * fresh, handed out once each. Only the host's client can ask (nodes tell the ids to no one
  * else: see node-runtime.ts). Which presignature a request uses is the client's choice; the

@@ -4,7 +4,7 @@ import type { PkpSignRequest, PkpSignResult } from './client-types.ts';
 import { NotEnoughNodesError, PresignaturesSpoiledError, SigningRefusedError } from './errors.ts';
 import type { NodeCallError, NodeEndpoint } from './node-request.ts';
 import type { LitNetwork } from './node-transport.ts';
-import type { PresignatureChoice } from './presignature-queue.ts';
+import { fragileFirst, type PresignatureChoice } from './presignature-queue.ts';
 import { settleWithQuorum } from './quorum.ts';
 import { downNodes } from './reachability.ts';
 import { judgeBindShortfall, maySignAgain, spoiledTooOften } from './refusal-or-retry.ts';
@@ -74,12 +74,14 @@ export async function signWithPresignatures(
   for (let attempt = 0; maySignAgain(attempt, spoiled); attempt++) {
     // A presignature T of whose holders are up: none this request just found unreachable, none
     // whose channel is known down (the queue's view of who holds what refreshes in the
-    // background and may still name them); of the next few, the one most such holders hold,
-    // so that one more node dropping out still leaves T. Looked at anew while it waits.
+    // background and may still name them); of the next few, the one fewest nodes hold in all
+    // (see fragileFirst: those every node holds are kept for when other nodes are down; a holder
+    // that drops out costs this request another presignature, not its outcome). Looked at anew
+    // while it waits.
     const down = downNodes(network);
     const up = (c: PresignatureChoice) =>
       c.holders.filter((h) => !leftOut(h) && !down().has(h) && (!among || among.has(h))).length;
-    const choice = await network.presignatures.take(waitMs, (c) => up(c) >= threshold, up);
+    const choice = await network.presignatures.take(waitMs, (c) => up(c) >= threshold, fragileFirst(up, threshold));
     if (!choice) {
       throw new NotEnoughNodesError(
         `not enough nodes: no presignature is held by ${threshold} reachable nodes; signing needs ${threshold} of ${nodeCount} nodes up (and a moment to make presignatures)`,
