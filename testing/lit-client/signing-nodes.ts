@@ -64,7 +64,9 @@ export class FakeNodes implements NodeTransport {
   /** Per node: how it answers a Lit Action run (none: it cannot run actions). */
   readonly onExecute = new Map<
     number,
-    (body: NodeRouteRequest<'execute'>) => NodeRouteResponse<'execute'> | NodeCallError
+    (
+      body: NodeRouteRequest<'execute'>,
+    ) => NodeRouteResponse<'execute'> | NodeCallError | Promise<NodeRouteResponse<'execute'>>
   >();
   private readonly bound = new Map<string, string>();
   private readonly net: SigningNodes;
@@ -106,7 +108,9 @@ export class FakeNodes implements NodeTransport {
     const run = name === 'execute' ? this.onExecute.get(j) : undefined;
     if (!run) return Promise.reject(new Error(`no ${name} here`));
     const answer = run(body as NodeRouteRequest<'execute'>);
-    return answer instanceof NodeCallError ? Promise.reject(answer) : Promise.resolve(answer as NodeRouteResponse<N>);
+    return answer instanceof NodeCallError
+      ? Promise.reject(answer)
+      : (Promise.resolve(answer) as Promise<NodeRouteResponse<N>>);
   }
   connect(): Promise<void> {
     return Promise.resolve();

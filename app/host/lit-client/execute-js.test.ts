@@ -141,4 +141,22 @@ describe('executeJs over the nodes', () => {
     expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
     expect(result.signatures['sig1']!.nodes).not.toContain(1);
   });
+
+  it('rebinds also at a node that was too slow to count in the run, when a binder goes down', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2));
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) =>
+        // Node 5 finishes its run well after the other four, past the time the client waits.
+        j === 5
+          ? new Promise((resolve) => setTimeout(() => resolve(signs(j, body, ['sig1'])), 400))
+          : signs(j, body, ['sig1']),
+      );
+    // Exactly T (1–4) counted; node 1 then goes down, before its share and for the rebind.
+    nodes.onRelease.set(1, { fail: [0, 'unreachable'] });
+    nodes.onRebind.set(1, { fail: [0, 'unreachable'] });
+    const result = await executeJs(network, { code: 'sign' });
+    expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
+    expect(result.signatures['sig1']!.nodes).toContain(5);
+    expect(nodes.calls).toContain('rebind 5');
+  });
 });

@@ -10,7 +10,7 @@ import type { ExecuteJsInput, ExecuteJsResult, PkpSignResult } from './client-ty
 import { NotEnoughNodesError } from './errors.ts';
 import type { NodeCallError, NodeEndpoint } from './node-request.ts';
 import type { LitNetwork } from './node-transport.ts';
-import type { PresignatureChoice } from './presignature-queue.ts';
+import { fragileFirst, type PresignatureChoice } from './presignature-queue.ts';
 import { settleUntil } from './quorum.ts';
 import { downNodes, reachableNodes } from './reachability.ts';
 import { nextRunOffer } from './refusal-or-retry.ts';
@@ -80,13 +80,16 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
   const offered: PresignatureChoice[] = [];
   // Only presignatures that T of the reachable nodes hold can gather T bindings.
   const liveHolders = (c: PresignatureChoice) => c.holders.filter((h) => reachable.some((n) => n.index === h)).length;
+  const score = fragileFirst(liveHolders, threshold, 1);
   const waitUntil = Date.now() + FIRST_PRESIGNATURE_WAIT_MS;
   for (let i = 0; i < offer; i++) {
-    // The one most reachable nodes hold: a node dropping out mid-run then still leaves T.
+    // Of those T reachable nodes hold, one with a reachable holder to spare (one node slow or
+    // dropping out mid-run then still leaves T), and of those the one fewest nodes hold in all
+    // (see fragileFirst: those every node holds are kept for when other nodes are down).
     let choice = await presignatures.take(
       i === 0 ? PRESIGNATURE_LOOK_MS : 0,
       (c) => liveHolders(c) >= threshold,
-      liveHolders,
+      score,
     );
     // None that T reachable nodes hold: nodes come back, or the nodes make presignatures among
     // those up, while the first one is waited for. Which nodes are reachable is looked at again
@@ -96,7 +99,7 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
       choice = await presignatures.take(
         Math.min(PRESIGNATURE_LOOK_MS, waitUntil - Date.now()),
         (c) => liveHolders(c) >= threshold,
-        liveHolders,
+        score,
       );
     }
     if (!choice) break;
@@ -135,11 +138,17 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
     presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
     const run = agreeOnRun({ answers, failures, threshold, nodeCount, offered: offered.length, offer });
     const signatures: Record<string, PkpSignResult> = {};
-    // The nodes whose run succeeded: each remembers what its run asked to sign (see rebind).
-    const ran = new Set(answers.filter((a) => !a.answer.error).map((a) => a.node.index));
+    // The nodes whose run may have succeeded: each such remembers what its run asked to sign
+    // (see rebind). Not only those that answered in time: a node the settle above stopped
+    // waiting for (it was slow) usually finished its run too. Left out of a rebind, it let a
+    // signature whose binder then went down wait for that binder's restart (3–4 s in the chaos
+    // run) where it could have bound another presignature; a node that has not finished, or
+    // whose run asked for something else, refuses the rebind and is simply not a binder.
+    const failed = new Set(answers.filter((a) => a.answer.error).map((a) => a.node.index));
+    const mayHaveRun = new Set(reachable.map((n) => n.index).filter((i) => !failed.has(i)));
     for (const planned of run.signatures) {
       if ('error' in planned && planned.nodesRefused) presignatures.refresh();
-      const signature = await signRunSignature(network, body.requestId, planned, ran);
+      const signature = await signRunSignature(network, body.requestId, planned, mayHaveRun);
       signatures[planned.name] = signature;
       network.combined({
         kind: 'executeJs',
@@ -159,15 +168,15 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
  * One named signature of a run. The presignature the run bound is released at the nodes that
  * bound it. If fewer than T bound it, or its binders cannot all be reached now (nodes went down
  * mid-run), another presignature is bound to the same (key, digest) among the nodes that ran the
- * action (rebind: each binds only what its own run asked for), as pkpSign would: the action is
- * not run again. Only if too few of those are up are the run's binders waited for, as long as
+ * action or may have (rebind: each binds only what its own run asked for), as pkpSign would: the
+ * action is not run again. Only if too few of those are up are the run's binders waited for, as long as
  * one request may take: their bindings are durable, so a node that restarts still gives its share.
  */
 async function signRunSignature(
   network: LitNetwork,
   requestId: string,
   planned: AgreedSignature | SignatureShortfall,
-  ran: ReadonlySet<number>,
+  mayHaveRun: ReadonlySet<number>,
 ): Promise<PkpSignResult> {
   if (!planned.target) throw (planned as SignatureShortfall).error; // no node bound anything: nothing known to sign
   const { name, target, agreeing } = planned;
@@ -179,7 +188,7 @@ async function signRunSignature(
     if ('signature' in outcome) return outcome.signature;
   }
   const down = downNodes(network)();
-  const up = new Set([...ran].filter((i) => !down.has(i)));
+  const up = new Set([...mayHaveRun].filter((i) => !down.has(i)));
   let problem: NotEnoughNodesError | undefined;
   if (up.size >= network.threshold) {
     try {
