@@ -169,8 +169,9 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
  * bound it. If fewer than T bound it, or its binders cannot all be reached now (nodes went down
  * mid-run), another presignature is bound to the same (key, digest) among the nodes that ran the
  * action or may have (rebind: each binds only what its own run asked for), as pkpSign would: the
- * action is not run again. Only if too few of those are up are the run's binders waited for, as long as
- * one request may take: their bindings are durable, so a node that restarts still gives its share.
+ * action is not run again. Only if too few of those are up are the run's binders waited for, as
+ * long as one request may take: their bindings are durable, so a node that restarts still gives
+ * its share.
  */
 async function signRunSignature(
   network: LitNetwork,
