@@ -159,4 +159,20 @@ describe('executeJs over the nodes', () => {
     expect(result.signatures['sig1']!.nodes).toContain(5);
     expect(nodes.calls).toContain('rebind 5');
   });
+
+  it('does not rebind at a node whose run call failed (it was still starting)', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2));
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) =>
+        j === 5
+          ? new NodeCallError(5, 503, 'not_ready', 'this node has not joined the network yet')
+          : signs(j, body, ['sig1']),
+      );
+    // Exactly T (1–4) bound; node 1's share and its rebind fail once, then it answers again.
+    nodes.onRelease.set(1, { fail: [0, 'unreachable'], times: 1 });
+    nodes.onRebind.set(1, { fail: [0, 'unreachable'], times: 1 });
+    const result = await executeJs(network, { code: 'sign' });
+    expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
+    expect(nodes.calls).not.toContain('rebind 5');
+  });
 });

@@ -139,13 +139,18 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
     const run = agreeOnRun({ answers, failures, threshold, nodeCount, offered: offered.length, offer });
     const signatures: Record<string, PkpSignResult> = {};
     // The nodes whose run may have succeeded: each such remembers what its run asked to sign
-    // (see rebind). Not only those that answered in time: a node the settle above stopped
-    // waiting for (it was slow) usually finished its run too. Left out of a rebind, it let a
-    // signature whose binder then went down wait for that binder's restart (3–4 s in the chaos
-    // run) where it could have bound another presignature; a node that has not finished, or
-    // whose run asked for something else, refuses the rebind and is simply not a binder.
-    const failed = new Set(answers.filter((a) => a.answer.error).map((a) => a.node.index));
-    const mayHaveRun = new Set(reachable.map((n) => n.index).filter((i) => !failed.has(i)));
+    // (see rebind). Those that answered with a result, and those the settle above stopped
+    // waiting for (slow, they usually finished their run too). Left out of a rebind, a slow one
+    // let a signature whose binder then went down wait for that binder's restart (3–4 s in the
+    // chaos run) where it could have bound another presignature; one that has not finished, or
+    // whose run asked for something else, refuses the rebind and is simply not a binder. A node
+    // whose call failed (still starting, unreachable, busy) did not run it: counted, it made a
+    // signature wait for presignatures that nodes unable to bind were to hold.
+    const settledAt = new Set([...answers.map((a) => a.node.index), ...failures.map((f) => f.node)]);
+    const mayHaveRun = new Set([
+      ...answers.filter((a) => !a.answer.error).map((a) => a.node.index),
+      ...reachable.map((n) => n.index).filter((i) => !settledAt.has(i)),
+    ]);
     for (const planned of run.signatures) {
       if ('error' in planned && planned.nodesRefused) presignatures.refresh();
       const signature = await signRunSignature(network, body.requestId, planned, mayHaveRun);
