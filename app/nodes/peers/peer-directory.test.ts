@@ -40,6 +40,8 @@ describe('which peers are live', () => {
     await directory.refresh();
 
     expect((await directory.live()).map((p) => p.index)).toEqual([1]);
+    // The one still joining is counted apart: the keeper waits for it before a batch.
+    expect((await directory.liveAndJoining()).joining).toBe(1);
     // A node below that is still joining does not lead in its place; one that joined does.
     expect(await directory.anyLiveBelow(3)).toBe(true);
     const withoutOne = new PeerDirectory(async () => [restarting, down]);

@@ -29,8 +29,16 @@ export class PeerDirectory {
    * the whole batch was lost: under the chaos run, most failed batches were that.
    */
   async live(timeoutMs = 1_000): Promise<PeerInfo[]> {
-    const checks = await Promise.all(this.peers.map(async (p) => ((await answers(p, timeoutMs)) ? p : undefined)));
-    return checks.filter((p): p is PeerInfo => p !== undefined);
+    return (await this.liveAndJoining(timeoutMs)).live;
+  }
+
+  /** As live(), and how many peers answer /health but have not joined yet (they are starting). */
+  async liveAndJoining(timeoutMs = 1_000): Promise<{ live: PeerInfo[]; joining: number }> {
+    const states = await Promise.all(this.peers.map((p) => peerState(p, timeoutMs)));
+    return {
+      live: this.peers.filter((_p, i) => states[i] === 'joined'),
+      joining: states.filter((s) => s === 'joining').length,
+    };
   }
 
   /**
@@ -39,18 +47,19 @@ export class PeerDirectory {
    * peer would cost each node N requests per question.
    */
   async anyLiveBelow(index: number, timeoutMs = 1_000): Promise<boolean> {
-    for (const p of this.peers) if (p.index < index && (await answers(p, timeoutMs))) return true;
+    for (const p of this.peers) if (p.index < index && (await peerState(p, timeoutMs)) === 'joined') return true;
     return false;
   }
 }
 
-async function answers(peer: PeerInfo, timeoutMs: number): Promise<boolean> {
+async function peerState(peer: PeerInfo, timeoutMs: number): Promise<'joined' | 'joining' | 'down'> {
   try {
     const res = await fetch(`${peer.endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) });
     // Read to the end either way, so that the connection is reused.
     const health = NodeHealth.safeParse(await res.json().catch(() => undefined));
-    return res.ok && health.success && health.data.networkReady;
+    if (!res.ok || !health.success) return 'down';
+    return health.data.networkReady ? 'joined' : 'joining';
   } catch {
-    return false;
+    return 'down';
   }
 }

@@ -69,11 +69,15 @@ export class PoolKeeper {
     try {
       this.leading = false;
       if (await this.ctx.peers.anyLiveBelow(this.ctx.index)) return false;
-      const live = await this.ctx.peers.live();
+      const { live, joining } = await this.ctx.peers.liveAndJoining();
       const leader = live.reduce<PeerInfo | undefined>((min, p) => (!min || p.index < min.index ? p : min), undefined);
       if (leader?.index !== this.ctx.index) return false;
       this.leading = true;
-      return (await this.keepNetworkKey(live)) || (await this.keepKeys(live)) || (await this.keepPresignatures(live));
+      return (
+        (await this.keepNetworkKey(live)) ||
+        (await this.keepKeys(live)) ||
+        (await this.keepPresignatures(live, joining))
+      );
     } finally {
       this.running = false;
     }
@@ -110,7 +114,7 @@ export class PoolKeeper {
    * as fresh. So the leader looks at which ids the live nodes list and counts those T of them
    * share; presign-batch-policy.ts decides from that whether a batch starts.
    */
-  private async keepPresignatures(live: PeerInfo[]): Promise<boolean> {
+  private async keepPresignatures(live: PeerInfo[], joining: number): Promise<boolean> {
     if (live.length < this.ctx.threshold) return false;
     // Listing the pools costs every node a query: once a second is enough, unless a batch just ran.
     if (!this.presignAgain && Date.now() - this.presignCheckedAt < 1_000) return false;
@@ -137,6 +141,7 @@ export class PoolKeeper {
       usable,
       fewestHeld,
       live: live.length,
+      joining,
       threshold: this.ctx.threshold,
       nodeCount: this.ctx.nodeCount,
       target: this.targets.presignatures,

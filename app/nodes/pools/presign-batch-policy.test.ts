@@ -6,6 +6,7 @@ const view = (v: Partial<PresignPoolView>): PresignPoolView => ({
   usable: 400,
   fewestHeld: 400,
   live: 7,
+  joining: 0,
   threshold: 5,
   nodeCount: 7,
   target: 400,
@@ -34,5 +35,12 @@ describe('when the leader makes presignatures', () => {
   it('makes batches among all nodes where T is all of them, and none below T', () => {
     expect(presignBatchWanted(view({ live: 3, threshold: 3, nodeCount: 3, usable: 10, fewestHeld: 10 }))).toBe(true);
     expect(presignBatchWanted(view({ live: 4, usable: 0, fewestHeld: 0 }))).toBe(false);
+  });
+
+  it('waits for a node that is starting while the pool holds a quarter of its target', () => {
+    // Nodes 5 and 6 joined after an outage, node 7 is still starting.
+    expect(presignBatchWanted(view({ live: 6, joining: 1, usable: 150, fewestHeld: 150 }))).toBe(false);
+    expect(presignBatchWanted(view({ live: 6, joining: 0, usable: 150, fewestHeld: 150 }))).toBe(true);
+    expect(presignBatchWanted(view({ live: 6, joining: 1, usable: 99, fewestHeld: 99 }))).toBe(true);
   });
 });
