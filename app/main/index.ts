@@ -343,12 +343,18 @@ class DesktopShell {
       if (this.view.creating && passphrase.length < MIN_PASSPHRASE_LENGTH)
         return { ok: false, error: `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.` };
       this.showView({ view: 'starting' });
-      if (this.host?.isRunning) {
-        this.host.answerPassphrase(passphrase);
+      const host = this.host;
+      if (host?.isRunning && !this.startFailed) {
+        host.answerPassphrase(passphrase);
       } else {
-        // The host stopped after a wrong passphrase: a new one asks again and gets this one.
+        // The host stopped after a wrong passphrase, or is still stopping (its "wrong" came
+        // before its exit; answered, this passphrase was lost and the window said "starting"
+        // for good): a new one, once the old is gone, asks again and gets this one.
         this.typedPassphrase = passphrase;
-        this.startHost(this.newVault);
+        const gone = host?.isRunning ? host.exited : Promise.resolve();
+        void gone.then(() => {
+          if (this.host === host && this.quitState === 'running') this.startHost(this.newVault);
+        });
       }
       return { ok: true };
     });
