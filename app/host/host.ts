@@ -243,8 +243,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       local: {
         issuer: issuer.issuer,
         clientId: WALLET_CLIENT_ID,
-        // The local issuer honours only the sign-ins this host starts.
-        announce: (request) => localIssuer.expectAuthorization(request),
+        // The local issuer honours only the sign-ins this host starts. Its OpenID provider
+        // loads now, while the browser opens, rather than in the app's start.
+        announce: (request) => {
+          void localIssuer.warmUp().catch(() => undefined);
+          return localIssuer.expectAuthorization(request);
+        },
       },
       ...(google
         ? {

@@ -460,3 +460,29 @@ describe('loopback receiver', () => {
     expect(((await pending) as OidcLoginError).reason).toBe('cancelled');
   });
 });
+
+describe('the OpenID provider loads on first use', () => {
+  it('answers requests that arrive together before it has loaded, each the same, with one provider', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-oidc-lazy-'));
+    const fresh = await startLocalIssuer({ keyDir: dir, clients });
+    try {
+      const [discovery, ...jwks] = await Promise.all([
+        fetch(`${fresh.issuer}/.well-known/openid-configuration`),
+        ...Array.from({ length: 4 }, () => fetch(fresh.jwksUri)),
+      ]);
+      expect(discovery!.status).toBe(200);
+      expect(((await discovery!.json()) as { jwks_uri: string }).jwks_uri).toBe(fresh.jwksUri);
+      const keys = await Promise.all(jwks.map(async (r) => ({ status: r.status, body: await r.text() })));
+      // The same key set every time, the one the issuer reports.
+      expect(keys.map((k) => k.status)).toEqual([200, 200, 200, 200]);
+      expect(new Set(keys.map((k) => k.body)).size).toBe(1);
+      const served = JSON.parse(keys[0]!.body) as { keys: Array<{ kid: string }> };
+      expect(served.keys.map((k) => k.kid)).toEqual(fresh.jwks.keys.map((k) => k.kid));
+      await fresh.warmUp(); // already loaded: nothing more happens
+    } finally {
+      await fresh.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await fresh.warmUp(); // after close: loads nothing, throws nothing
+  });
+});

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
-import Provider, { interactionPolicy } from 'oidc-provider';
-import type { Configuration, InteractionDetails, InteractionResults } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, InteractionDetails, InteractionResults, interactionPolicy } from 'oidc-provider';
 import { DEFAULT_IDENTITIES, identityClaims, type TestIdentity } from './identities.ts';
 import { PAGE_SECURITY_HEADERS, renderLoginPage, renderMessagePage } from './login-page.ts';
 import { createMemoryStore } from './memory-store.ts';
@@ -54,6 +54,11 @@ export interface LocalIssuer {
    * when that flow ends (done, cancelled, timed out).
    */
   expectAuthorization(request: ExpectedAuthorization): () => void;
+  /**
+   * Loads the OpenID provider now (it loads on the first request otherwise): the host calls
+   * this when a sign-in starts, so the provider loads while the browser opens.
+   */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,6 +141,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     }
     routing.handler(req, res);
   });
+  let closed = false;
+  server.on('close', () => (closed = true));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -151,7 +158,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   const expected = new Set<string>();
 
   const idTokenTtl = options.idTokenTtlSec ?? 600;
-  const configuration: Configuration = {
+  const configuration = (policy: typeof interactionPolicy): Configuration => ({
     adapter: createMemoryStore(),
     clients: options.clients.map((client) => ({
       client_id: client.clientId,
@@ -189,7 +196,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       Grant: 3600,
     },
     interactions: {
-      policy: loginPolicy(options.alwaysChooseAccount ?? true),
+      policy: loginPolicy(policy, options.alwaysChooseAccount ?? true),
       url: (_ctx, interaction) => `${issuerPath}/interaction/${interaction.uid}`,
     },
     findAccount: async (_ctx, sub) => {
@@ -204,16 +211,21 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
         `${out.error ?? 'error'}: ${out.error_description ?? 'the request could not be completed'}`,
       );
     },
-  };
-  let provider: Provider;
-  try {
-    provider = new Provider(issuer, configuration);
-  } catch (err) {
-    server.close();
-    throw err;
-  }
-  provider.on('server_error', (_ctx, err) => log(`local issuer: ${err.stack ?? err.message}`));
-  const providerCallback = provider.callback();
+  });
+  // oidc-provider and koa under it take about 0.4 s of CPU to load, which every start of the
+  // app paid before it could start its nodes. They load on the first request that needs them
+  // (the nodes fetching its keys, a browser), or at warmUp(), whichever comes first.
+  let loading: Promise<{ provider: Provider; callback: http.RequestListener }> | undefined;
+  const loadProvider = (): Promise<{ provider: Provider; callback: http.RequestListener }> =>
+    (loading ??= (async () => {
+      const oidc = await import('oidc-provider');
+      const provider = new oidc.default(issuer, configuration(oidc.interactionPolicy));
+      provider.on('server_error', (_ctx, err) => log(`local issuer: ${err.stack ?? err.message}`));
+      return { provider, callback: provider.callback() };
+    })().catch((err: unknown) => {
+      loading = undefined; // the next request tries again
+      throw err;
+    }));
 
   const sendHtml = (res: http.ServerResponse, status: number, html: string) => {
     res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', ...PAGE_SECURITY_HEADERS });
@@ -226,7 +238,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
 
   // Every client here is ours (first party), so consent is given on the person's behalf:
   // whatever OpenID scopes and claims the request asked for.
-  const grantConsent = async (details: InteractionDetails): Promise<InteractionResults> => {
+  const grantConsent = async (provider: Provider, details: InteractionDetails): Promise<InteractionResults> => {
     const accountId = details.session?.accountId;
     const clientId = details.params.client_id;
     if (!accountId || typeof clientId !== 'string') throw new Error('consent asked before anyone signed in');
@@ -245,6 +257,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
     uid: string,
     action: string | undefined,
   ) => {
+    const { provider } = await loadProvider();
     let details: InteractionDetails;
     try {
       details = await provider.interactionDetails(req, res);
@@ -290,7 +303,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       if (details.prompt.name === 'consent') {
         redirect(
           res,
-          await provider.interactionResult(req, res, await grantConsent(details), { mergeWithLastSubmission: true }),
+          await provider.interactionResult(req, res, await grantConsent(provider, details), {
+            mergeWithLastSubmission: true,
+          }),
         );
         return;
       }
@@ -375,7 +390,14 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
       req.url = `${innerPath}${url.search}`;
     }
-    providerCallback(req, res);
+    loadProvider().then(
+      ({ callback }) => callback(req, res),
+      (err: unknown) => {
+        log(`local issuer: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (!res.headersSent)
+          sendHtml(res, 500, renderMessagePage('Sign-in failed', 'The local issuer failed to start.'));
+      },
+    );
   };
 
   return {
@@ -391,6 +413,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       expected.add(key);
       return () => void expected.delete(key);
     },
+    warmUp: async () => {
+      if (!closed) await loadProvider();
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -400,14 +425,14 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
 }
 
 /** oidc-provider's login and consent prompts, plus (optionally) an account choice every time. */
-function loginPolicy(alwaysChooseAccount: boolean) {
-  const policy = interactionPolicy.base();
+function loginPolicy(policies: typeof interactionPolicy, alwaysChooseAccount: boolean) {
+  const policy = policies.base();
   const login = policy.get('login');
   if (!login) throw new Error('oidc-provider has no login prompt');
   if (alwaysChooseAccount) {
     login.checks.add(
-      new interactionPolicy.Check('choose_account', 'the local issuer asks which account every time', (ctx) =>
-        ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+      new policies.Check('choose_account', 'the local issuer asks which account every time', (ctx) =>
+        ctx.oidc.result?.login ? policies.Check.NO_NEED_TO_PROMPT : policies.Check.REQUEST_PROMPT,
       ),
     );
   }
