@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'rolldown';
-import { BUNDLE_RESOLVE } from './bundle-resolve.ts';
+import { BUNDLE_RESOLVE, BUNDLE_TEXT, builtinsWithoutFacade, NODE_BUILTIN_EXTERNALS } from './bundle-resolve.ts';
 
 // `npm run build:cli`: the CLI (and the host `litbox up` runs) as ES modules in out/cli, one
 // chunk per command group, loaded only when that command runs: `litbox status` loads a few
@@ -41,14 +41,15 @@ fs.rmSync(OUT_DIR, { recursive: true, force: true });
 const output = await build({
   input: { litbox: ENTRY },
   platform: 'node',
-  external: [...EXTERNALS.flatMap((name) => [name, new RegExp(`^${name}/`)]), /^node:/],
+  external: [...EXTERNALS.flatMap((name) => [name, new RegExp(`^${name}/`)]), NODE_BUILTIN_EXTERNALS],
   resolve: BUNDLE_RESOLVE,
-  plugins: [importMetaUrlAsSource],
+  plugins: [importMetaUrlAsSource, builtinsWithoutFacade],
   output: {
     dir: OUT_DIR,
     format: 'esm',
     entryFileNames: '[name].mjs',
     chunkFileNames: '[name]-[hash].mjs',
+    ...BUNDLE_TEXT,
   },
   logLevel: 'warn',
 });

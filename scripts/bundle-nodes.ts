@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
-import { BUNDLE_RESOLVE } from './bundle-resolve.ts';
+import { BUNDLE_RESOLVE, BUNDLE_TEXT, builtinsWithoutFacade, NODE_BUILTIN_EXTERNALS } from './bundle-resolve.ts';
 import { NODE_BUNDLE, NODE_SOURCE_ENTRY, NODE_BUNDLE_EXTERNALS } from '../app/host/supervisor/node-entry.ts';
 import { RUNNER_BUNDLE_NAME } from '../app/nodes/actions/action-runner.ts';
 
@@ -20,9 +20,10 @@ for (const [input, file] of [
   await build({
     input,
     platform: 'node',
-    external: [...NODE_BUNDLE_EXTERNALS, /^node:/],
+    external: [...NODE_BUNDLE_EXTERNALS, NODE_BUILTIN_EXTERNALS],
+    plugins: [builtinsWithoutFacade],
     resolve: BUNDLE_RESOLVE,
-    output: { file, format: 'esm', codeSplitting: false },
+    output: { file, format: 'esm', codeSplitting: false, ...BUNDLE_TEXT },
     logLevel: 'warn',
   });
 }
