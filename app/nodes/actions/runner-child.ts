@@ -4,7 +4,8 @@
 // time, one isolate each (the node says how many). Each ActionBindings call becomes a message
 // to the node, which holds the real bindings.
 import { IsolateRunner, type IsolateRunnerOptions } from './isolate-runner.ts';
-import { BINDING_METHODS, type ToRunner } from './runner-protocol.ts';
+import { BINDING_METHODS } from './binding-methods.ts';
+import type { ToRunner } from './runner-protocol.ts';
 import type { ActionBindings } from './types.ts';
 
 const send = (message: unknown): void => {

@@ -2,28 +2,9 @@
 // serialization, so Uint8Array and bigint cross as they are). The runner process runs
 // hostile code: everything it sends is parsed here before the node acts on it.
 import { z } from 'zod';
-import type { ActionAuth, ActionBindings } from './types.ts';
+import { BINDING_METHODS } from './binding-methods.ts';
+import type { ActionAuth } from './types.ts';
 import type { IsolateRunnerOptions, IsolateRunnerStats } from './isolate-runner.ts';
-
-/** The ActionBindings a runner process may call, by name: nothing else reaches the node. */
-export const BINDING_METHODS = [
-  'signEcdsa',
-  'getLatestNonce',
-  'isPermittedAction',
-  'isPermittedAddress',
-  'isPermittedAuthMethod',
-  'getPermittedActions',
-  'getPermittedAddresses',
-  'getPermittedAuthMethods',
-  'checkConditions',
-  'runOnceIsLeader',
-  'runOnceBroadcast',
-  'runOnceCollect',
-  'broadcastAndCollect',
-  'decryptAndCombine',
-  'fetch',
-] as const satisfies readonly (keyof ActionBindings)[];
-export type BindingMethod = (typeof BINDING_METHODS)[number];
 
 /** Node → runner process. */
 export type ToRunner =

@@ -1,8 +1,7 @@
 // Checks of the arguments an action passes to Lit.Actions, run in the host before any binding
 // sees them. Values arrive as copies made by isolated-vm (structured clone), so typed arrays
 // come from another realm: test them with ArrayBuffer.isView, never instanceof.
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { getAddress, hashMessage } from 'ethers';
+import { getAddress, hashMessage, SigningKey } from 'ethers';
 import { isCidV0 } from '../../shared/cid/index.ts';
 
 /** A bad argument to a Lit.Actions function; its message reaches the action as a thrown Error. */
@@ -38,7 +37,9 @@ export function parsePublicKey(value: unknown, fn: string): string {
   }
   const hex = body.toLowerCase();
   try {
-    secp256k1.Point.fromHex(hex);
+    // ethers' curve (already loaded here) checks the point is on the curve. @noble/curves'
+    // secp256k1 would load Web Crypto as it is made: ~20 ms of each runner process's start.
+    SigningKey.computePublicKey(`0x${hex}`);
   } catch {
     throw new ActionInputError(`${fn}: publicKey ${describe(value)} is not a point on secp256k1`);
   }
