@@ -11,6 +11,7 @@ import { startHost, type RunningHost } from './host.ts';
 import { tempDataDir } from '../../testing/sandbox/spawn-cli.ts';
 import { chainProvider, waitFor } from '../../testing/sandbox/network-probe.ts';
 import { connectContracts } from '../shared/contracts/index.ts';
+import { NodeHealth } from '../shared/node-ipc.ts';
 
 const running: RunningHost[] = [];
 afterEach(async () => {
@@ -57,6 +58,11 @@ describe('the supervisor', () => {
     expect(after.restarts).toBe(1);
     // The identity key survived the crash.
     expect(after.address).toBe(before.address);
+    // It restarted into a serving network: it joined only once its action runner was ready,
+    // so no executeJs sent to it waits for a runner process to start.
+    const health = NodeHealth.parse(await (await fetch(`${after.url}/health`)).json());
+    expect(health.networkReady).toBe(true);
+    expect(health.actionRunner!.runnersIdle + health.actionRunner!.running).toBeGreaterThan(0);
   });
 
   it('keeps the chain and the node identities across a host restart', async () => {

@@ -94,9 +94,11 @@ export class NodeRuntime {
   async joinNetwork(contracts: ContractAddresses, port: number): Promise<void> {
     if (this.ctx) return;
     const { config } = this;
-    // The Lit Action runner's processes start now, beside the chain and peer reads, and the
-    // node joins only once one is ready: no request ever waits for a runner process to start
-    // (after a kill the supervisor restarts the node, which starts its runners here again).
+    // The Lit Action runner's processes start now, beside the chain and peer reads. A node that
+    // restarts into a serving network (after a kill) joins only once one is ready, so that no
+    // request in flight waits for a runner process to start. At the network's own start the
+    // node joins at once: its runner (about 0.3 s of CPU, N of them) finishes starting while the
+    // rest of the network does, and an executeJs before then waits for it (awaitRunner).
     const runner = (this.runner ??= new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] }));
     const runnerReady = runner
       .warmUp()
@@ -147,7 +149,7 @@ export class NodeRuntime {
       presignatures: pools.presignatures,
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
-    await runnerReady;
+    if (config.awaitRunner !== false) await runnerReady;
     // Last: routes that need the network answer 503 until everything above is in place.
     this.ctx = ctx;
     // Only now: the keeper counts as live only nodes that joined (itself included), and a batch

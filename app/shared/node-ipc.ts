@@ -46,6 +46,13 @@ export const NodeLaunchConfig = z.object({
   fetchAllowList: z.array(z.string()).optional(),
   /** Background pools the network keeps full. */
   pools: z.object({ keys: z.number().int().min(0), presignatures: z.number().int().min(0) }).optional(),
+  /**
+   * Join only once the Lit Action runner process is ready (the default). A node that restarts
+   * into a serving network does, so that no request in flight waits for a runner to start. At
+   * the network's own start (false) nothing can reach it before the network is up: it joins at
+   * once, and an executeJs in the moment before its runner is ready waits for it.
+   */
+  awaitRunner: z.boolean().optional(),
 });
 export type NodeLaunchConfig = z.infer<typeof NodeLaunchConfig>;
 

@@ -43,6 +43,8 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   private child: ChildProcess | undefined;
   private wanted = false;
   private failures = 0;
+  /** Set once the node has been up: from then on the network serves, and it restarts into that. */
+  private wasUp = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private options: NodeProcessOptions;
 
@@ -113,7 +115,8 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
       void launchWhen.then(
         () => {
           if (this.child !== child || child.exitCode !== null || child.signalCode !== null) return;
-          child.send(this.options.launch);
+          // Its first start is the network's: it joins without waiting for its action runner.
+          child.send({ ...this.options.launch, awaitRunner: this.wasUp });
           timer = setTimeout(() => {
             // A node that hangs at start-up is killed; the exit handler then restarts it.
             child.kill('SIGKILL');
@@ -135,6 +138,7 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
           this.address = msg.address;
           this.communicationKeys = { signingKey: msg.signingKey, encryptionKey: msg.encryptionKey };
           this.state = 'up';
+          this.wasUp = true;
           this.emit('change');
           resolve();
         } else if (msg.type === 'fatal') {

@@ -1,6 +1,7 @@
 // The Lit Action runtime on real isolated-vm (this project runs with --no-node-snapshot), with
 // RecordingBindings standing in for the node layer. One runner serves most tests, on purpose:
 // after each failure the next execution must still work.
+import os from 'node:os';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { getBytes, hashMessage, keccak256 } from 'ethers';
@@ -63,6 +64,14 @@ async function expectHealthy(): Promise<void> {
   expect(result.error).toBeUndefined();
   expect(result.response).toBe('ok 2');
 }
+
+describe('the runner process', () => {
+  it('runs below the node once it is ready: actions never compete with the node at its own priority', () => {
+    const pids = runner.runnerPids();
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) expect(os.getPriority(pid)).toBeGreaterThan(os.getPriority());
+  });
+});
 
 describe('the prime action (seeds: prove the output of JS code)', () => {
   it('signs 7', async () => {

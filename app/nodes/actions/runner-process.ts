@@ -86,15 +86,6 @@ export class RunnerProcess {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    // Actions are other people's computation: on a busy machine the nodes' own protocol work and
-    // the host (the UI, status) go first. Without this, a few CPU-bound actions per node took
-    // the host's status call from milliseconds to seconds on 2 cores.
-    if (this.child.pid !== undefined)
-      try {
-        os.setPriority(this.child.pid, RUNNER_NICENESS);
-      } catch {
-        // not allowed here (some platforms): runs at the node's own priority
-      }
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.ready = new Promise<void>((resolve, reject) => {
@@ -109,6 +100,7 @@ export class RunnerProcess {
         }
         const message = parsed.data;
         if (message.type === 'ready') {
+          this.lowerPriority();
           this.stats = message.stats;
           if (this.state === 'starting') this.state = 'ready';
           resolve();
@@ -127,6 +119,21 @@ export class RunnerProcess {
     this.child.on('error', () => undefined);
     this.child.once('exit', () => this.end('crashed'));
     this.send({ type: 'configure', options: options.isolate });
+  }
+
+  /**
+   * Actions are other people's computation: on a busy machine the nodes' own protocol work and
+   * the host (the UI, status) go first. Without this, a few CPU-bound actions per node took the
+   * host's status call from milliseconds to seconds on 2 cores. Only once the process is ready:
+   * its start is ours, and at the network's start, niced, it waited for every other process.
+   */
+  private lowerPriority(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      os.setPriority(this.child.pid, RUNNER_NICENESS);
+    } catch {
+      // not allowed here (some platforms), or already exited: runs at the node's own priority
+    }
   }
 
   get pid(): number | undefined {
