@@ -49,8 +49,8 @@ export const NodeLaunchConfig = z.object({
   /**
    * Join only once the Lit Action runner process is ready (the default). A node that restarts
    * into a serving network does, so that no request in flight waits for a runner to start. At
-   * the network's own start (false) nothing can reach it before the network is up: it joins at
-   * once, and an executeJs in the moment before its runner is ready waits for it.
+   * the network's own start (false) no request is in flight: it joins at once, and an executeJs
+   * that comes before its runner is ready waits for it.
    */
   awaitRunner: z.boolean().optional(),
 });
