@@ -109,15 +109,26 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let apiPort = 0;
   let ceramic: CeramicNode | undefined;
   const cleanUp = async () => {
+    // Every step runs even when one before it failed: a step left out kept a server listening
+    // (the process never exited) and the data directory locked. The first failure is reported.
+    let failure: unknown;
+    const step = async (run: () => unknown): Promise<void> => {
+      try {
+        await run();
+      } catch (err) {
+        failure ??= err;
+      }
+    };
     // First: a sign-in left open in a browser must not keep its loopback listener (or the process) alive.
-    signIn?.close();
-    await stopProvider();
-    stopWallet();
-    removeRuntimeInfo(paths.runtime);
-    await api?.close();
-    await Promise.all([supervisor?.stop(), ceramic?.stop()]);
-    await stopIssuer();
-    lock.release();
+    await step(() => signIn?.close());
+    await step(stopProvider);
+    await step(stopWallet);
+    await step(() => removeRuntimeInfo(paths.runtime));
+    await step(() => api?.close());
+    await Promise.all([step(() => supervisor?.stop()), step(() => ceramic?.stop())]);
+    await step(stopIssuer);
+    await step(() => lock.release());
+    if (failure !== undefined) throw failure;
   };
 
   try {

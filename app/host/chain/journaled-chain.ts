@@ -125,7 +125,13 @@ export class JournaledChain {
   /** Starts anvil, replays what its state lacks, then opens the gateway. */
   async start(timeoutMs = 20_000): Promise<void> {
     await this.startAnvil(timeoutMs);
-    this.server = http.createServer((req, res) =>
+    // stop() during the start (the app quit as it started): what the start opens after that
+    // must not outlive it. A gateway left listening kept the host process from ever exiting.
+    if (this.stopping) {
+      await this.anvil.stop();
+      throw new Error('the chain was stopped during its start');
+    }
+    const server = http.createServer((req, res) =>
       this.handle(req, res).catch((err: Error) => {
         // A request that broke the gateway (say, the journal's disk is full) fails alone.
         this.options.log?.(`chain gateway: ${err.message}`);
@@ -135,12 +141,18 @@ export class JournaledChain {
         );
       }),
     );
-    this.server.keepAliveTimeout = 60_000;
+    server.keepAliveTimeout = 60_000;
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.options.gatewayPort, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(this.options.gatewayPort, '127.0.0.1', () => resolve());
     });
-    const port = (this.server.address() as AddressInfo).port;
+    if (this.stopping) {
+      server.close();
+      server.closeAllConnections();
+      throw new Error('the chain was stopped during its start');
+    }
+    const port = (server.address() as AddressInfo).port;
     if (port !== this.options.gatewayPort) throw new Error('the chain gateway did not get its port');
     this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), this.durableAfterMs);
     this.pruneTimer.unref();
@@ -449,7 +461,19 @@ export class JournaledChain {
    * Clean stop: anvil writes its state, which then holds every journaled request; the journal
    * is marked so (see settle). After anything less, the next start replays as after a crash.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  /**
+   * Stops the gateway and anvil, marks the journal with what anvil saved. Two stops at once (an
+   * aborted start, then its clean-up) share one: each saw anvil still running, and the second
+   * wrote to the journal the first had closed, which failed the host's whole clean-up.
+   */
+  stop(graceMs = 10_000): Promise<void> {
+    this.stoppingNow ??= this.stopOnce(graceMs).finally(() => (this.stoppingNow = undefined));
+    return this.stoppingNow;
+  }
+
+  private stoppingNow: Promise<void> | undefined;
+
+  private async stopOnce(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.pruneTimer);
     await this.restarting?.catch(() => undefined);

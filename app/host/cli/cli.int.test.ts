@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { runCliProcess, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
+import { spawn, spawnSync } from 'node:child_process';
+import { CLI_ENTRY, REPO_ROOT, runCliProcess, tempDataDir } from '../../../testing/sandbox/spawn-cli.ts';
 
 /** Processes whose command line mentions a path: what a failed start could leave behind. */
 function processesMentioning(text: string): string[] {
@@ -144,4 +144,41 @@ describe('litbox wait', () => {
     expect(result.code).toBe(2);
     expect(oneLine(result.stderr)).toMatch(/--timeout takes a number of seconds/);
   });
+});
+
+describe('litbox up stopped during its start', () => {
+  // The app quit while the network started (Ctrl+C, the desktop window closed). Once, a stop in
+  // these moments left the host process running for good: two stops of the chain at once
+  // failed the clean-up, which then left the local issuer listening and the data directory locked.
+  for (const step of ['starting the chain', 'genesis: deploying the contracts']) {
+    it(`exits at once, with nothing left, when stopped at "${step}"`, async () => {
+      const dataDir = tempDataDir('litbox-cli-stop-');
+      const child = spawn(
+        process.execPath,
+        ['--no-node-snapshot', CLI_ENTRY, 'up', '--nodes', '3', '--port', '0', '--data-dir', dataDir],
+        { cwd: REPO_ROOT },
+      );
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${step}" in 60 s:\n${stderr}`)), 60_000);
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes(`litbox: ${step}`)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill('SIGTERM');
+      const stoppedIn = performance.now();
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]);
+      if (code === 'still running') child.kill('SIGKILL');
+      expect(code, stderr).toBe(0);
+      expect(performance.now() - stoppedIn).toBeLessThan(15_000);
+      expect(fs.existsSync(path.join(dataDir, 'host.lock'))).toBe(false);
+      expect(processesMentioning(dataDir)).toEqual([]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+  }
 });
