@@ -247,6 +247,10 @@ class App extends EventEmitter {
       this.server?.close();
       fs.rmSync(singletonSocketPath(), { force: true });
     }
+    // Route handlers still running (a document the shell loaded as it quit) would otherwise get
+    // answers for a page that is gone, and Playwright throws those out of its connection.
+    for (const page of context?.pages() ?? [])
+      await page.unrouteAll({ behavior: 'ignoreErrors' }).catch(() => undefined);
     await browser?.close().catch(() => undefined);
     report('exit', { code });
     process.exit(code);
