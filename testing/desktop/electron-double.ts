@@ -94,19 +94,25 @@ const browserUp: Promise<void> = (async () => {
  */
 async function rewriteDocumentHeaders(page: Page): Promise<void> {
   await page.route(/^https?:/, async (route) => {
-    const listener = session.defaultSession.webRequest.headersListener;
-    if (!listener || route.request().resourceType() !== 'document') return route.continue();
-    const response = await route.fetch();
-    const headers: Record<string, string[]> = {};
-    for (const { name, value } of response.headersArray()) (headers[name] ??= []).push(value);
-    const rewritten = await new Promise<{ responseHeaders?: Record<string, string[]> }>((resolve) =>
-      listener({ url: route.request().url(), responseHeaders: headers }, resolve),
-    );
-    const out = rewritten.responseHeaders ?? headers;
-    await route.fulfill({
-      response,
-      headers: Object.fromEntries(Object.entries(out).map(([name, values]) => [name, values.join(', ')])),
-    });
+    try {
+      const listener = session.defaultSession.webRequest.headersListener;
+      if (!listener || route.request().resourceType() !== 'document') return await route.continue();
+      const response = await route.fetch();
+      const headers: Record<string, string[]> = {};
+      for (const { name, value } of response.headersArray()) (headers[name] ??= []).push(value);
+      const rewritten = await new Promise<{ responseHeaders?: Record<string, string[]> }>((resolve) =>
+        listener({ url: route.request().url(), responseHeaders: headers }, resolve),
+      );
+      const out = rewritten.responseHeaders ?? headers;
+      await route.fulfill({
+        response,
+        headers: Object.fromEntries(Object.entries(out).map(([name, values]) => [name, values.join(', ')])),
+      });
+    } catch {
+      // The server is gone (the host exited as the app quit) or the page closed: the load
+      // fails, as it would in Electron, instead of the rejection taking the whole double down.
+      await route.abort('connectionrefused').catch(() => undefined);
+    }
   });
 }
 
