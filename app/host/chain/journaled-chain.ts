@@ -460,11 +460,9 @@ export class JournaledChain {
   /**
    * Clean stop: anvil writes its state, which then holds every journaled request; the journal
    * is marked so (see settle). After anything less, the next start replays as after a crash.
-   */
-  /**
-   * Stops the gateway and anvil, marks the journal with what anvil saved. Two stops at once (an
-   * aborted start, then its clean-up) share one: each saw anvil still running, and the second
-   * wrote to the journal the first had closed, which failed the host's whole clean-up.
+   * Two stops at once (an aborted start, then its clean-up) share one: each saw anvil still
+   * running, and the second wrote to the journal the first had closed, which failed the host's
+   * whole clean-up.
    */
   stop(graceMs = 10_000): Promise<void> {
     this.stoppingNow ??= this.stopOnce(graceMs).finally(() => (this.stoppingNow = undefined));
