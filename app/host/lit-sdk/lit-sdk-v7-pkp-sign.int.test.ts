@@ -128,9 +128,13 @@ describe.skipIf(!installed)("Lit's v7 SDK signs with a PKP on a Litbox sandbox",
         headers: { 'content-type': 'application/json', 'x-request-id': requestId },
         body: JSON.stringify({ toSign: [...digest], pubkey: pkp.publicKey, authSig, epoch: 1 }),
       });
+    // One X-Request-Id for the call, as v7 sends: the nodes agree on a presignature per id. Read
+    // per node, the clock could cross a 100 ms step between two of them (the id keeps 11 of its
+    // 13 digits), and the set then waited 5 s for a request that never came.
+    const requestId = `lit_test_${Date.now()}`.slice(0, 20);
     const answers = await Promise.all(
       urls.map(async (url) => {
-        const res = await ask(url, check.sessionSigs[url], `lit_test_${Date.now()}`.slice(0, 20));
+        const res = await ask(url, check.sessionSigs[url], requestId);
         expect(res.status).toBe(200);
         return PkpSignV1Data.parse(await res.json()).signatureShare;
       }),
