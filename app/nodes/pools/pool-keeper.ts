@@ -32,6 +32,8 @@ export class PoolKeeper {
   private presignAgain = false;
   /** Whether this node led at its last look (it then looks at the pools more often). */
   private leading = false;
+  /** Whether, at the leader's last look, the network key was made and the key pool full. */
+  private keysFull = false;
 
   constructor(ctx: NodeContext, targets: PoolTargets) {
     this.ctx = ctx;
@@ -39,11 +41,14 @@ export class PoolKeeper {
   }
 
   /**
-   * `intervalMs`: how often the leader looks at the pools. The other nodes only check, less
-   * often, whether a lower-indexed node answers (then it leads): each look costs requests to
-   * every node, and N nodes looking 4 times a second kept a 2-core machine a third busy idling.
+   * `intervalMs`: how often the leader looks at the pools while the network key or the key pool
+   * is short (genesis, after mints); `quietIntervalMs` once both are full, as presignatures are
+   * looked at once a second anyway. The other nodes only check, every `followerIntervalMs`,
+   * whether a lower-indexed node answers (then it leads): each look costs requests to every
+   * node, and N nodes looking 4 times a second kept a 2-core machine a third busy idling; the
+   * leader alone looking 4 times a second was a fifth of an idle network's CPU.
    */
-  start(intervalMs = 250, followerIntervalMs = 1_000): void {
+  start(intervalMs = 250, followerIntervalMs = 1_000, quietIntervalMs = 1_000): void {
     const tick = async () => {
       if (this.stopped) return;
       let again = false;
@@ -52,7 +57,8 @@ export class PoolKeeper {
       } catch (err) {
         this.ctx.log(`pool keeper: ${(err as Error).message.slice(0, 500)}`);
       }
-      if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : this.leading ? intervalMs : followerIntervalMs);
+      const every = !this.leading ? followerIntervalMs : this.keysFull ? quietIntervalMs : intervalMs;
+      if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : every);
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -68,6 +74,7 @@ export class PoolKeeper {
     this.running = true;
     try {
       this.leading = false;
+      this.keysFull = false;
       if (await this.ctx.peers.anyLiveBelow(this.ctx.index)) return false;
       const { live, joining } = await this.ctx.peers.liveAndJoining();
       const leader = live.reduce<PeerInfo | undefined>((min, p) => (!min || p.index < min.index ? p : min), undefined);
@@ -95,6 +102,7 @@ export class PoolKeeper {
   private async keepKeys(live: PeerInfo[]): Promise<boolean> {
     const unminted = Number(await this.ctx.chain.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA));
     const missing = this.targets.keys - unminted;
+    this.keysFull = missing <= 0 && this.ctx.networkKey.ready() !== undefined;
     if (missing <= 0) return false;
     // Keys need every node. A node busy with presignature work (or on a loaded machine) may miss
     // the 1 s health check; without more patience here the key pool would wait behind every

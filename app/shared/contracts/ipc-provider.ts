@@ -100,6 +100,58 @@ export class IpcRpcClient {
   }
 }
 
+/** A line from anvil longer than this is not a block header: the watch gives up. */
+const MAX_NOTIFICATION_CHARS = 1_000_000;
+
+/**
+ * Calls `onBlock` with each new block's number as anvil mines it, pushed over a connection of
+ * its own (eth_subscribe to newHeads), so that nothing has to poll for it. `onLost` is called
+ * once if the subscription is refused or the connection fails or closes (anvil went away);
+ * nothing is called after that, nor after `close()`.
+ */
+export function watchNewHeads(
+  socketPath: string,
+  onBlock: (blockNumber: number) => void,
+  onLost: () => void,
+): { close(): void } {
+  let ended = false;
+  let buffered = '';
+  const socket = net.connect(socketPath);
+  socket.setEncoding('utf8');
+  const lose = () => {
+    if (ended) return;
+    ended = true;
+    socket.destroy();
+    onLost();
+  };
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end >= 0 && !ended; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      let message: { id?: unknown; error?: unknown; method?: unknown; params?: { result?: { number?: unknown } } };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        return lose();
+      }
+      if (message.id === 1 && message.error !== undefined) return lose();
+      const number = message.method === 'eth_subscription' ? message.params?.result?.number : undefined;
+      if (typeof number === 'string') onBlock(Number(number));
+    }
+    if (buffered.length > MAX_NOTIFICATION_CHARS) lose();
+  });
+  socket.on('error', lose);
+  socket.on('close', lose);
+  socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['newHeads'] })}\n`);
+  return {
+    close() {
+      ended = true;
+      socket.destroy();
+    },
+  };
+}
+
 class ConnectionLost extends Error {
   readonly answered: boolean;
   constructor(message: string, answered: boolean) {
