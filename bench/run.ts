@@ -9,6 +9,7 @@ import { benchDecryption } from './decryption-bench.ts';
 import { measureStartup } from './startup-time.ts';
 import { measureCli } from './cli-time.ts';
 import { thresholdCost } from './threshold-cost.ts';
+import { processTreeCpu } from './process-cpu.ts';
 import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
 import { litSdkMissing, measureLitSdk, measureLitSdkSigning } from './lit-sdk-timing.ts';
 import { DEFAULT_NODES, thresholdFor } from '../app/shared/network.ts';
@@ -25,8 +26,8 @@ import { fmt, part, percentile, printHeader, printSummary, printSummaryOnAnyExit
  * Settings: BENCH_NODES=6,7,10 picks networks (the first also measures decryption and Lit's SDK),
  * BENCH_STARTUP_NODES the start-up's network (the default size), BENCH_SECONDS the sustained runs, BENCH_CPU_HOGS=2
  * runs that many CPU-bound processes beside it (a busy laptop), BENCH_PARTS=cli,lit-sdk runs
- * only those parts (of startup, mint, cli, pkpsign, executejs, decryption, lit-sdk; the networks
- * start whichever is asked); BENCH_STARTUP=0 and BENCH_CLI=0 leave those out.
+ * only those parts (of startup, idle, mint, cli, pkpsign, executejs, decryption, lit-sdk; the
+ * networks start whichever is asked); BENCH_STARTUP=0 and BENCH_CLI=0 leave those out.
  * Run it on a quiet machine; it takes a few minutes.
  */
 
@@ -34,7 +35,7 @@ const SUSTAIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const STARTUP_NODES = Number(process.env.BENCH_STARTUP_NODES ?? DEFAULT_NODES);
 const CONCURRENCY = 8;
 const PART_TIMEOUT_MS = Number(process.env.BENCH_PART_MINUTES ?? 30) * 60_000;
-const PART_NAMES = ['startup', 'mint', 'cli', 'pkpsign', 'executejs', 'decryption', 'lit-sdk'] as const;
+const PART_NAMES = ['startup', 'idle', 'mint', 'cli', 'pkpsign', 'executejs', 'decryption', 'lit-sdk'] as const;
 const chosenParts = process.env.BENCH_PARTS?.split(',').map((p) => p.trim().toLowerCase());
 for (const name of chosenParts ?? [])
   if (!(PART_NAMES as readonly string[]).includes(name))
@@ -98,6 +99,28 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
     const { PKPNFT } = connectContracts(host.supervisor.contracts!, provider);
     const unminted = async () => Number(await PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA));
     await waitUntil('a full key pool (8 routed keys)', async () => (await unminted()) >= 8, 120_000);
+
+    // What the network costs doing nothing once its pools are full: a laptop's battery, and
+    // the CPU left for requests when the machine is busy.
+    if (wanted('idle'))
+      await part(`${label}: idle`, async () => {
+        await waitUntil('400 fresh presignatures on every node', () => freshPresignatures(host) >= 400, 180_000);
+        await new Promise((r) => setTimeout(r, 3_000)); // a batch under way ends
+        const before = processTreeCpu(process.pid);
+        const seconds = 10;
+        await new Promise((r) => setTimeout(r, seconds * 1000));
+        const after = processTreeCpu(process.pid);
+        if (!before || !after) return skip(`${label}: idle`, 'reads /proc (Linux only)');
+        const used = (cpu: typeof before) => cpu.reduce((sum, p) => sum + p.seconds, 0);
+        report(label, [
+          {
+            name: 'idle network CPU, every process',
+            value: ((used(after) - used(before)) / seconds) * 1000,
+            unit: 'ms/s',
+            detail: `over ${seconds} s with full pools`,
+          },
+        ]);
+      });
 
     const pkps: Awaited<ReturnType<typeof host.wallet.pkps.mint>>[] = [];
     const needPkp = wanted('cli') || wanted('pkpsign');
