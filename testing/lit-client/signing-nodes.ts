@@ -115,8 +115,10 @@ export class FakeNodes implements NodeTransport {
   connect(): Promise<void> {
     return Promise.resolve();
   }
-  knownDown(): boolean {
-    return false;
+  /** Nodes whose channel is known down (see NodeTransport.knownDown). */
+  readonly down = new Set<number>();
+  knownDown(node: NodeEndpoint): boolean {
+    return this.down.has(node.index);
   }
   /** Someone else binds presignature `id` at node `j` to another digest. */
   spoil(j: number, id: string): void {

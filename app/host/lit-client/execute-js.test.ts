@@ -160,6 +160,29 @@ describe('executeJs over the nodes', () => {
     expect(nodes.calls).toContain('rebind 5');
   });
 
+  it('runs the action again among the nodes up instead of waiting for a binder that went down', async () => {
+    const { nodes, network } = fakeNetwork(net, held(0, 1, 2, 3));
+    let runs = 0;
+    for (const j of net.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === 1) runs++;
+        // First run: node 5 is still starting, 1–4 bind (exactly T). Node 1 then goes down,
+        // so no other presignature can be bound among the nodes that ran; node 5 is up now.
+        if (j === 5 && runs === 1) return new NodeCallError(5, 503, 'not_ready', 'still starting');
+        if (j === 1 && runs > 1) return down(1);
+        return signs(j, body, ['sig1']);
+      });
+    nodes.onRelease.set(1, { fail: [0, 'unreachable'] });
+    nodes.onRebind.set(1, { fail: [0, 'unreachable'] });
+    nodes.down.add(1);
+    const result = await executeJs(network, { code: 'sign' });
+    expect(runs).toBe(2);
+    expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
+    expect(result.signatures['sig1']!.nodes).toEqual([2, 3, 4, 5]);
+    // Asked once with the others and once more before giving up, not every 250 ms for a second.
+    expect(nodes.calls.filter((c) => c === 'release 1').length).toBeLessThanOrEqual(2);
+  });
+
   it('does not rebind at a node whose run call failed (it was still starting)', async () => {
     const { nodes, network } = fakeNetwork(net, held(0, 1, 2));
     for (const j of net.indices)

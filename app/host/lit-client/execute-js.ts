@@ -13,7 +13,7 @@ import type { LitNetwork } from './node-transport.ts';
 import { fragileFirst, type PresignatureChoice } from './presignature-queue.ts';
 import { settleUntil } from './quorum.ts';
 import { downNodes, reachableNodes } from './reachability.ts';
-import { nextRunOffer } from './refusal-or-retry.ts';
+import { EXECUTE_ATTEMPTS, nextRunOffer } from './refusal-or-retry.ts';
 import { releaseAndCombine } from './release-and-combine.ts';
 import { signWithPresignatures } from './sign.ts';
 
@@ -54,7 +54,7 @@ export async function executeJs(network: LitNetwork, request: ExecuteJsInput): P
   let offer = OFFERED_PRESIGNATURES;
   for (let runs = 1; ; runs++) {
     try {
-      return await executeJsOnce(network, request, offer);
+      return await executeJsOnce(network, request, offer, runs < EXECUTE_ATTEMPTS);
     } catch (err) {
       const next = nextRunOffer(err, runs, offer, runsWithEffects.has(err as Error));
       if (next === undefined) throw err;
@@ -63,7 +63,13 @@ export async function executeJs(network: LitNetwork, request: ExecuteJsInput): P
   }
 }
 
-async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer: number): Promise<ExecuteJsResult> {
+/** `mayRunAgain`: whether a failure of this run may still be met by another (see nextRunOffer). */
+async function executeJsOnce(
+  network: LitNetwork,
+  request: ExecuteJsInput,
+  offer: number,
+  mayRunAgain: boolean,
+): Promise<ExecuteJsResult> {
   const { threshold, nodeCount, transport, presignatures } = network;
   let problems: string[] = [];
   let reachable: NodeEndpoint[] = [];
@@ -153,7 +159,7 @@ async function executeJsOnce(network: LitNetwork, request: ExecuteJsInput, offer
     ]);
     for (const planned of run.signatures) {
       if ('error' in planned && planned.nodesRefused) presignatures.refresh();
-      const signature = await signRunSignature(network, body.requestId, planned, mayHaveRun);
+      const signature = await signRunSignature(network, body.requestId, planned, mayHaveRun, mayRunAgain && !effectful);
       signatures[planned.name] = signature;
       network.combined({
         kind: 'executeJs',
@@ -183,6 +189,7 @@ async function signRunSignature(
   requestId: string,
   planned: AgreedSignature | SignatureShortfall,
   mayHaveRun: ReadonlySet<number>,
+  mayRunAgain: boolean,
 ): Promise<PkpSignResult> {
   if (!planned.target) throw (planned as SignatureShortfall).error; // no node bound anything: nothing known to sign
   const { name, target, agreeing } = planned;
@@ -215,6 +222,11 @@ async function signRunSignature(
     }
   }
   if (!enough) throw problem ?? (planned as SignatureShortfall).error;
+  // The binders that went down are waited for, unless the action may simply run again and T
+  // nodes are up to run it: a binder takes 2–5 s to come back, a new run a fraction of that
+  // (in the chaos run such requests waited the whole 5 s, then ran again anyway).
+  const { threshold } = network;
+  const upNow = () => network.nodes().filter((n) => !network.transport.knownDown(n)).length;
   const outcome = await releaseAndCombine(
     network,
     target.id,
@@ -222,6 +234,7 @@ async function signRunSignature(
     target.toSign,
     agreeing,
     network.requestTimeoutMs,
+    mayRunAgain ? () => upNow() >= threshold : undefined,
   );
   if ('signature' in outcome) return outcome.signature;
   throw fail(outcome.retry);

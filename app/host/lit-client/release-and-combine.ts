@@ -16,7 +16,7 @@ const ASK_AGAIN_EVERY_MS = 250;
  * bad one shows and is left out. With `patienceMs`, binders that could not be reached are
  * asked again until then: their bindings are durable, so a node that restarts meanwhile still
  * gives its share (for executeJs, whose signatures cannot simply be tried again with another
- * presignature).
+ * presignature). `stopWaiting`: looked at before each wait; true ends the patience early.
  */
 export async function releaseAndCombine(
   network: LitNetwork,
@@ -25,6 +25,7 @@ export async function releaseAndCombine(
   toSign: string,
   bindings: readonly { node: NodeEndpoint; binding: Binding }[],
   patienceMs = 0,
+  stopWaiting?: () => boolean,
 ): Promise<{ signature: PkpSignResult } | { retry: string }> {
   const { threshold, nodeCount, transport } = network;
   const timeout = network.requestTimeoutMs;
@@ -49,7 +50,7 @@ export async function releaseAndCombine(
   }
   shares.push(...(await ask(bindings.slice(threshold))));
   const deadline = Date.now() + patienceMs;
-  while (shares.length < threshold && unreachable.size > 0 && Date.now() < deadline) {
+  while (shares.length < threshold && unreachable.size > 0 && Date.now() < deadline && !stopWaiting?.()) {
     await new Promise((r) => setTimeout(r, ASK_AGAIN_EVERY_MS));
     shares.push(...(await ask([...unreachable])));
   }

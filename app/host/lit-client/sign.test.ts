@@ -119,6 +119,18 @@ describe('pkpSign when nodes go down', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(UNREACHABLE_FOR_MS - 50);
   });
 
+  it('holders whose connection failed during the bind cost another presignature, not the request', async () => {
+    setUp(held([0, 1, 2]));
+    presignatures.waits = true;
+    // Nodes 1 and 3 drop their connections once (restarting): only 3 of 5 bind ps:0.
+    nodes.onBind.set(1, { fail: [0, 'unreachable'], times: 1 });
+    nodes.onBind.set(3, { fail: [0, 'unreachable'], times: 1 });
+    const toSign = digest();
+    const sig = await sign(toSign);
+    expect(ethers.recoverAddress(toSign, sig.signature)).toBe(address);
+    expect(presignatures.taken).toEqual(['ps:0', 'ps:1']);
+  });
+
   it('with fewer than T reachable, fails as not enough nodes (not as a refusal)', async () => {
     setUp(held([0, 1, 2]));
     nodes.onBind.set(1, { fail: [0, 'unreachable'] });
