@@ -8,8 +8,12 @@ import { BINDING_METHODS } from './binding-methods.ts';
 import type { ToRunner } from './runner-protocol.ts';
 import type { ActionBindings } from './types.ts';
 
+// A message to a node that was just killed fails (EPIPE) before 'disconnect' comes; without a
+// callback it is thrown as an unhandled 'error' event, a stack trace in the node's log.
 const send = (message: unknown): void => {
-  process.send?.(message);
+  process.send?.(message, undefined, undefined, (error) => {
+    if (error) process.exit(0);
+  });
 };
 
 // The node went away (it exited or was killed): so does its runner.
