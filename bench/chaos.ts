@@ -13,7 +13,8 @@ import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
  * itself). Prints a table per phase and exits non-zero when a promise was broken.
  *
  * Settings (environment): CHAOS_NODES (7), CHAOS_RATE requests/s (20), CHAOS_SECONDS of chaos
- * (60), CHAOS_SEED (random; printed), CHAOS_JSON=<file> to keep the report.
+ * (60), CHAOS_SEED (random; printed), CHAOS_JSON=<file> to keep the report (with every request
+ * and a timeline of requests in flight).
  */
 
 const nodeCount = Number(process.env.CHAOS_NODES ?? 7);

@@ -40,6 +40,8 @@ export interface PhaseFigures {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /** p50 and p95 of each kind of request apart (executeJs runs the action at every node first). */
+  byKind: Record<Sample['kind'], { p50Ms: number; p95Ms: number }>;
   /** Failure messages (first line, digits masked) and how often each came. */
   failures: Record<string, number>;
 }
@@ -64,6 +66,10 @@ export interface ChaosReport {
   slowest: { phase: PhaseName; kind: string; atMs: number; ms: number; error?: string }[];
   /** How long the stopped nodes took to start again (until every one reported ready). */
   restartMs: number;
+  /** Every request: [ms from the start of the load, kind, ms it took, error if it failed] (for CHAOS_JSON). */
+  requests: [number, Sample['kind'], number, string?][];
+  /** Every 250 ms: [ms from the start of the load, requests in flight, fewest fresh presignatures a node up holds]. */
+  timeline: [number, number, number][];
   /** From the moment the stopped nodes were started again to the end of the first request that succeeded. */
   resumedAfterMs: number | null;
 }
@@ -191,6 +197,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     'nodes back': 0,
   };
   const loadStart = performance.now();
+  const timeline: ChaosReport['timeline'] = [];
+  const fewestFresh = () =>
+    Math.min(...supervisor.status().nodes.flatMap((n) => (n.up ? [n.presignaturesFresh ?? 0] : [])));
+  const watch = setInterval(
+    () => timeline.push([Math.round(performance.now() - loadStart), inFlight.size, fewestFresh()]),
+    250,
+  );
   log(`phase "all up": ${phases.allUpMs / 1000} s`);
   await sleep(phases.allUpMs);
 
@@ -287,6 +300,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   loadRunning = false;
   await load;
   lengths['nodes back'] = performance.now() - backAt;
+  clearInterval(watch);
   await Promise.all([...inFlight]);
 
   const firstSuccess = samples
@@ -318,6 +332,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ...(s.error ? { error: s.error.slice(0, 160) } : {}),
     })),
     restartMs: Math.round(backAt - startingAt),
+    requests: samples.map((s): ChaosReport['requests'][number] =>
+      s.error
+        ? [Math.round(s.startedAt - loadStart), s.kind, Math.round(s.ms), s.error.slice(0, 160)]
+        : [Math.round(s.startedAt - loadStart), s.kind, Math.round(s.ms)],
+    ),
+    timeline,
     resumedAfterMs: firstSuccess === null ? null : Math.round(firstSuccess - startingAt),
   };
 }
@@ -340,8 +360,20 @@ function figures(phase: PhaseName, lengthMs: number, samples: readonly Sample[])
     p50Ms: percentile(sorted, 50),
     p95Ms: percentile(sorted, 95),
     maxMs: sorted.at(-1) ?? NaN,
+    byKind: {
+      pkpSign: kindFigures(mine, 'pkpSign'),
+      executeJs: kindFigures(mine, 'executeJs'),
+    },
     failures,
   };
+}
+
+function kindFigures(samples: readonly Sample[], kind: Sample['kind']): { p50Ms: number; p95Ms: number } {
+  const sorted = samples
+    .filter((s) => s.kind === kind)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
+  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) };
 }
 
 /** The report as a Markdown table, one row per phase, and what the chaos did. */
@@ -360,6 +392,10 @@ export function chaosTable(report: ChaosReport): string {
     `Chaos: ${report.events.filter((e) => e.action === 'stop').length} stops and ${report.events.filter((e) => e.action === 'kill').length} SIGKILLs, at most ${report.maxDownAtOnce} nodes down at once; at most ${report.maxInFlight} requests in flight; ${report.portMoves} restarted nodes found their port taken and moved; ${report.unexpectedRestarts} nodes died by themselves.`,
     `The ${report.nodeCount - report.threshold + 1} stopped nodes took ${(report.restartMs / 1000).toFixed(1)} s to start again; the first request succeeded ${report.resumedAfterMs === null ? 'never (!)' : `${(report.resumedAfterMs / 1000).toFixed(1)} s`} after they were started.`,
   ];
+  for (const p of report.phases)
+    lines.push(
+      `  ${p.phase}: pkpSign p50 ${f(p.byKind.pkpSign.p50Ms)} ms, p95 ${f(p.byKind.pkpSign.p95Ms)} ms; executeJs p50 ${f(p.byKind.executeJs.p50Ms)} ms, p95 ${f(p.byKind.executeJs.p95Ms)} ms`,
+    );
   for (const p of report.phases)
     for (const [message, count] of Object.entries(p.failures)) lines.push(`  ${p.phase}: ${count}× ${message}`);
   lines.push('Slowest requests, and failures where none should be:');
