@@ -198,8 +198,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
   const loadStart = performance.now();
   const timeline: ChaosReport['timeline'] = [];
+  // A node that has not reported its count yet (null) is left out, not read as 0.
   const fewestFresh = () =>
-    Math.min(...supervisor.status().nodes.flatMap((n) => (n.up ? [n.presignaturesFresh ?? 0] : [])));
+    Math.min(
+      ...supervisor
+        .status()
+        .nodes.flatMap((n) => (n.up && typeof n.presignaturesFresh === 'number' ? [n.presignaturesFresh] : [])),
+    );
   const watch = setInterval(
     () => timeline.push([Math.round(performance.now() - loadStart), inFlight.size, fewestFresh()]),
     250,
