@@ -225,8 +225,7 @@ async function signRunSignature(
   // The binders that went down are waited for, unless the action may simply run again and T
   // nodes are up to run it: a binder takes 2–5 s to come back, a new run a fraction of that
   // (in the chaos run such requests waited the whole 5 s, then ran again anyway).
-  const { threshold } = network;
-  const upNow = () => network.nodes().filter((n) => !network.transport.knownDown(n)).length;
+  const downNow = downNodes(network);
   const outcome = await releaseAndCombine(
     network,
     target.id,
@@ -234,7 +233,7 @@ async function signRunSignature(
     target.toSign,
     agreeing,
     network.requestTimeoutMs,
-    mayRunAgain ? () => upNow() >= threshold : undefined,
+    mayRunAgain ? () => network.nodes().length - downNow().size >= network.threshold : undefined,
   );
   if ('signature' in outcome) return outcome.signature;
   throw fail(outcome.retry);

@@ -151,7 +151,7 @@ async function tryOnce(
     // T nodes really up, the next pick finds none and the request ends there, as fast.
     return {
       retry: `${bindings.length} of ${nodeCount} nodes took part (${shortfall.reachable} reachable), signing needs ${threshold}`,
-      unreachable: bound.flatMap((r) => (r.status === 'rejected' ? [(r.reason as NodeCallError).node] : [])),
+      unreachable: errors.map((e) => e.node),
     };
   }
 
