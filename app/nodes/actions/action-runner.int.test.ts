@@ -1,6 +1,7 @@
 // The Lit Action runtime on real isolated-vm (this project runs with --no-node-snapshot), with
 // RecordingBindings standing in for the node layer. One runner serves most tests, on purpose:
 // after each failure the next execution must still work.
+import fs from 'node:fs';
 import os from 'node:os';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -65,12 +66,64 @@ async function expectHealthy(): Promise<void> {
   expect(result.response).toBe('ok 2');
 }
 
-describe('the runner process', () => {
-  it('runs below the node once it is ready: actions never compete with the node at its own priority', () => {
-    const pids = runner.runnerPids();
-    expect(pids.length).toBeGreaterThan(0);
-    for (const pid of pids) expect(os.getPriority(pid)).toBeGreaterThan(os.getPriority());
+/** The nice value of every thread of a process (Linux: a nice value belongs to a thread). */
+function threadNiceness(pid: number): number[] {
+  if (process.platform !== 'linux') return [os.getPriority(pid)];
+  return fs.readdirSync(`/proc/${pid}/task`).map((tid) => os.getPriority(Number(tid)));
+}
+
+describe("the runner processes' priority", () => {
+  it("runs the host's ordinary actions at the node's priority, and outsiders' below it on every thread", async () => {
+    const [hostPid] = runner.runnerPids();
+    expect(hostPid).toBeDefined();
+    for (let i = 0; i < 5; i++) {
+      const result = await run(`Lit.Actions.setResponse({ response: 'host' });`, null, undefined, { fromHost: true });
+      expect(result.response).toBe('host');
+    }
+    expect(new Set(threadNiceness(hostPid!))).toEqual(new Set([os.getPriority()]));
+
+    expect((await run(`Lit.Actions.setResponse({ response: 'outside' });`)).response).toBe('outside');
+    const outsidePid = runner.runnerPids().find((pid) => pid !== hostPid);
+    expect(outsidePid).toBeDefined();
+    const niceness = threadNiceness(outsidePid!);
+    expect(niceness.length).toBeGreaterThan(1); // isolated-vm's threads, not only the main one
+    for (const nice of niceness) expect(nice).toBeGreaterThan(os.getPriority());
   });
+
+  it('sends a host runner whose actions keep a core busy below the node, and replaces it once idle', async () => {
+    const busy = new ActionRunner({ limits: { timeoutMs: 10_000, memoryLimitMb: 64 } });
+    try {
+      await busy.warmUp();
+      const [pid] = busy.runnerPids();
+      const result = await busy.execute({
+        code: `const end = Date.now() + 2500; let n = 0; while (Date.now() < end) n++; Lit.Actions.setResponse({ response: 'spun' });`,
+        bindings: new RecordingBindings(),
+        fromHost: true,
+      });
+      expect(result.response).toBe('spun');
+      // Still the same process, now below the node on every thread.
+      expect(busy.runnerPids()).toEqual([pid]);
+      for (const nice of threadNiceness(pid!)) expect(nice).toBeGreaterThan(os.getPriority());
+      // Idle, it is replaced by a fresh runner at the node's priority, which runs the next action.
+      let fresh: number | undefined;
+      for (let i = 0; i < 200 && fresh === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        fresh = busy.runnerPids().find((p) => p !== pid);
+      }
+      expect(fresh).toBeDefined();
+      const next = await busy.execute({
+        code: `Lit.Actions.setResponse({ response: 'again' });`,
+        bindings: new RecordingBindings(),
+        fromHost: true,
+      });
+      expect(next.response).toBe('again');
+      expect(busy.runnerPids()).toEqual([fresh]);
+      expect(new Set(threadNiceness(fresh!))).toEqual(new Set([os.getPriority()]));
+      expect(busy.health().runnersReplaced).toBe(0); // retired, not counted as a failure
+    } finally {
+      await busy.dispose();
+    }
+  }, 30_000);
 });
 
 describe('the prime action (seeds: prove the output of JS code)', () => {

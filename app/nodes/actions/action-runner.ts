@@ -70,6 +70,8 @@ const MEMORY_POLL_MS = 50;
 const OVERDUE_MS = 2_000;
 /** Starts that failed in a row before waiting runs are refused and the runner reports stuck. */
 const MAX_START_FAILURES = 3;
+/** How long a host-lane runner sent to the background waits idle before a fresh one replaces it. */
+const RETIRE_IDLE_MS = 2_000;
 
 interface Waiter {
   readonly requester: string;
@@ -87,6 +89,14 @@ interface Lane {
   readonly maxQueuedPerRequester: number;
   readonly maxQueueWaitMs: number;
   readonly hardMemoryLimitMb: number;
+  /**
+   * Its runners run below the node from the start (outsiders'). The host's run at the node's
+   * priority until their runs keep a core busy (RunnerProcess.checkCpu), and are replaced once
+   * idle: the wallet's everyday actions are the network's own work, and beside other busy
+   * programs a niced runner got a tenth of a core.
+   */
+  readonly background: boolean;
+  retireTimer: NodeJS.Timeout | undefined;
   process: RunnerProcess | undefined;
   running: number;
   readonly runningBy: Map<string, number>;
@@ -144,6 +154,8 @@ export class ActionRunner {
       maxQueued: 16,
       maxQueueWaitMs: 5_000,
       hardMemoryLimitMb: options.hardMemoryLimitMb ?? this.limits.memoryLimitMb * maxRuns + 256,
+      background: true,
+      retireTimer: undefined,
       process: undefined,
       running: 0,
       runningBy: new Map(),
@@ -155,6 +167,7 @@ export class ActionRunner {
     const outsideRuns = Math.max(1, options.maxRuns ?? 2);
     this.lanes = {
       host: lane('host', hostRuns, {
+        background: false,
         maxQueued: Math.max(0, options.maxHostQueued ?? 64),
         maxQueueWaitMs: options.maxHostQueueWaitMs ?? 30_000,
       }),
@@ -213,7 +226,10 @@ export class ActionRunner {
   dispose(): Promise<void> {
     this.disposed = true;
     clearInterval(this.memoryPoll);
-    for (const lane of Object.values(this.lanes)) for (const waiter of lane.queue.splice(0)) waiter.admit(false);
+    for (const lane of Object.values(this.lanes)) {
+      clearTimeout(lane.retireTimer);
+      for (const waiter of lane.queue.splice(0)) waiter.admit(false);
+    }
     const processes = [...this.processes];
     for (const p of processes) p.end('disposed');
     return Promise.all(processes.map((p) => p.exited)).then(() => undefined);
@@ -258,8 +274,8 @@ export class ActionRunner {
       this.counters.busyRefusals++;
       return fail({ kind: 'busy', message: refusal });
     }
+    let runner: RunnerProcess | undefined;
     try {
-      let runner: RunnerProcess;
       try {
         runner = await this.ready(lane);
       } catch (error) {
@@ -283,7 +299,24 @@ export class ActionRunner {
       if (mine === 0) lane.runningBy.delete(requester);
       else lane.runningBy.set(requester, mine);
       this.dispatch(lane);
+      if (runner) this.retireWhenIdle(lane, runner);
     }
+  }
+
+  /**
+   * A host-lane runner that went to the background cannot come back (raising a priority needs
+   * privileges): once it has been idle for RETIRE_IDLE_MS, a fresh one takes its place.
+   */
+  private retireWhenIdle(lane: Lane, runner: RunnerProcess): void {
+    if (lane.background || !runner.background || lane.process !== runner || runner.running > 0) return;
+    clearTimeout(lane.retireTimer);
+    lane.retireTimer = setTimeout(() => {
+      if (this.disposed || lane.process !== runner || runner.state !== 'ready') return;
+      if (runner.running > 0 || lane.running > 0) return;
+      this.spawn(lane);
+      runner.end('retired');
+    }, RETIRE_IDLE_MS);
+    lane.retireTimer.unref();
   }
 
   private endedError(reason: RunnerEndReason, lane: Lane): ActionError {
@@ -397,6 +430,7 @@ export class ActionRunner {
       allowList: this.allowList,
       hardMemoryLimitMb: lane.hardMemoryLimitMb,
       killGraceMs: this.killGraceMs,
+      background: lane.background,
     });
     lane.process = runner;
     this.processes.add(runner);
@@ -417,7 +451,7 @@ export class ActionRunner {
     // However it ends (a kill for a run's time or memory, a crash, a kill from outside), it
     // is counted at once, and the lane gets a new one if it has runs or is the host's.
     void runner.ended.then((reason) => {
-      if (reason === 'disposed' || this.disposed || !wasReady) return;
+      if (reason === 'disposed' || reason === 'retired' || this.disposed || !wasReady) return;
       this.counters.runnersReplaced++;
       if (reason === 'timeout') this.counters.endedAtTimeout++;
       else if (reason === 'memory') this.counters.endedAtMemory++;
@@ -436,7 +470,7 @@ export class ActionRunner {
     return runner;
   }
 
-  /** Polls the runner processes' memory while any run is under way. */
+  /** Polls the runner processes' memory and CPU while any run is under way. */
   private watchMemory(): void {
     if (this.memoryPoll) return;
     this.memoryPoll = setInterval(() => {
@@ -445,6 +479,7 @@ export class ActionRunner {
         if (p.running === 0) continue;
         busy++;
         p.checkMemory();
+        p.checkCpu();
       }
       if (busy === 0) {
         clearInterval(this.memoryPoll);

@@ -11,15 +11,28 @@ import type { IsolateRunnerOptions, IsolateRunnerStats } from './isolate-runner.
 import type { ActionLimits } from './limits.ts';
 import { plainData } from './run-session.ts';
 import { FromRunner, type RunnerResult, type ToRunner } from './runner-protocol.ts';
-
-/** How much lower than the node the runner process runs (Unix nice; 19 is the lowest). */
-const RUNNER_NICENESS = 10;
 import type { ActionBindings, ActionExecution, ActionFetchRequest, ActionSignRequest } from './types.ts';
 import { parsePublicKey, parseSigName, parseToSign } from './validate.ts';
 import type { z } from 'zod';
 
-/** Why a runner process was ended ('collateral': another run in the same process was). */
-export type RunnerEndReason = 'timeout' | 'memory' | 'crashed' | 'protocol' | 'disposed' | 'collateral';
+/** How much lower than the node a runner process runs in the background (Unix nice; 19 is the lowest). */
+const BACKGROUND_NICENESS = 10;
+/**
+ * A runner at the node's own priority goes to the background once its runs keep this share of
+ * a core busy over BUSY_WINDOW_MS: CPU-bound actions then yield to the network and the host,
+ * while ordinary actions (a few ms each) keep the node's priority, also beside other busy
+ * programs, where a runner at nice 10 gets about a tenth of a core.
+ */
+const BUSY_SHARE = 0.5;
+const BUSY_WINDOW_MS = 500;
+/** Linux's USER_HZ: /proc gives CPU times in these ticks. */
+const MS_PER_CLOCK_TICK = 10;
+
+/**
+ * Why a runner process was ended ('collateral': another run in the same process was;
+ * 'retired': it was idle in the background and a runner at full priority took its place).
+ */
+export type RunnerEndReason = 'timeout' | 'memory' | 'crashed' | 'protocol' | 'disposed' | 'collateral' | 'retired';
 
 /** A run's result as the node takes it: its sign requests are the ones the node accepted. */
 export type RunnerRunResult = Omit<z.infer<typeof RunnerResult>, 'signRequests'> & {
@@ -47,6 +60,8 @@ export interface RunnerProcessOptions {
   readonly hardMemoryLimitMb: number;
   /** Time after the run's own timeout before the process is killed, ms. */
   readonly killGraceMs: number;
+  /** In the background from its start (outsiders' actions), not only once it is busy. */
+  readonly background: boolean;
 }
 
 const EMPTY_STATS: IsolateRunnerStats = Object.freeze({
@@ -78,6 +93,9 @@ export class RunnerProcess {
   private readonly options: RunnerProcessOptions;
   private readonly runs = new Map<number, CurrentRun>();
   private reportedRssMb = 0;
+  private inBackground = false;
+  /** The process's CPU time (user + system) at recent polls, for checkCpu. */
+  private readonly cpuSamples: { at: number; cpuMs: number }[] = [];
 
   constructor(options: RunnerProcessOptions) {
     this.options = options;
@@ -100,7 +118,9 @@ export class RunnerProcess {
         }
         const message = parsed.data;
         if (message.type === 'ready') {
-          this.lowerPriority();
+          // Only once it is ready: its start is ours, and at the network's start, niced, it
+          // waited for every other process.
+          if (options.background) this.moveToBackground();
           this.stats = message.stats;
           if (this.state === 'starting') this.state = 'ready';
           resolve();
@@ -121,19 +141,43 @@ export class RunnerProcess {
     this.send({ type: 'configure', options: options.isolate });
   }
 
+  /** Whether it runs below the node (from its start, or since its runs kept a core busy). */
+  get background(): boolean {
+    return this.inBackground;
+  }
+
   /**
    * Actions are other people's computation: on a busy machine the nodes' own protocol work and
    * the host (the UI, status) go first. Without this, a few CPU-bound actions per node took the
-   * host's status call from milliseconds to seconds on 2 cores. Only once the process is ready:
-   * its start is ours, and at the network's start, niced, it waited for every other process.
+   * host's status call from milliseconds to seconds on 2 cores. On Linux a nice value belongs to
+   * a thread, so every thread gets it: isolated-vm runs isolates on threads of its own (threads
+   * made later inherit it). It cannot be undone without privileges; see ActionRunner.
    */
-  private lowerPriority(): void {
-    if (this.child.pid === undefined) return;
-    try {
-      os.setPriority(this.child.pid, RUNNER_NICENESS);
-    } catch {
-      // not allowed here (some platforms), or already exited: runs at the node's own priority
+  private moveToBackground(): void {
+    const pid = this.child.pid;
+    if (this.inBackground || pid === undefined) return;
+    this.inBackground = true;
+    for (const id of threadIds(pid)) {
+      try {
+        os.setPriority(id, BACKGROUND_NICENESS);
+      } catch {
+        // not allowed here (some platforms), or already exited: runs at the node's own priority
+      }
     }
+  }
+
+  /** Sends the process to the background once its runs keep a core busy; polled while runs are under way. */
+  checkCpu(now = performance.now()): void {
+    if (this.inBackground || this.state !== 'ready' || !PROC_STATUS) return;
+    const cpuMs = this.readCpuMs();
+    if (cpuMs === undefined) return;
+    const samples = this.cpuSamples;
+    samples.push({ at: now, cpuMs });
+    // The first sample is the newest one at least a window old.
+    while (samples.length > 1 && now - samples[1]!.at >= BUSY_WINDOW_MS) samples.shift();
+    const first = samples[0]!;
+    const span = now - first.at;
+    if (span >= BUSY_WINDOW_MS && cpuMs - first.cpuMs >= BUSY_SHARE * span) this.moveToBackground();
   }
 
   get pid(): number | undefined {
@@ -207,6 +251,18 @@ export class RunnerProcess {
       return kb ? Number(kb) / 1024 : 0;
     } catch {
       return 0;
+    }
+  }
+
+  private readCpuMs(): number | undefined {
+    if (this.child.pid === undefined) return undefined;
+    try {
+      const stat = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'latin1');
+      // After the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK;
+    } catch {
+      return undefined;
     }
   }
 
@@ -298,5 +354,15 @@ export class RunnerProcess {
     }
     const binding = bindings[method as keyof ActionBindings] as (a: unknown) => Promise<unknown>;
     return binding.call(bindings, args);
+  }
+}
+
+/** A process's thread ids (Linux); elsewhere the process id, which sets the whole process. */
+function threadIds(pid: number): number[] {
+  if (!PROC_STATUS) return [pid];
+  try {
+    return fs.readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    return [pid];
   }
 }
