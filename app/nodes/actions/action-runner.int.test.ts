@@ -90,7 +90,7 @@ describe("the runner processes' priority", () => {
     for (const nice of niceness) expect(nice).toBeGreaterThan(os.getPriority());
   });
 
-  it('sends a host runner whose actions keep a core busy below the node, and replaces it once idle', async () => {
+  it('sends a host runner whose actions keep half a core busy below the node, and replaces it once idle', async () => {
     const busy = new ActionRunner({ limits: { timeoutMs: 10_000, memoryLimitMb: 64 } });
     try {
       await busy.warmUp();

@@ -91,8 +91,8 @@ interface Lane {
   readonly hardMemoryLimitMb: number;
   /**
    * Its runners run below the node from the start (outsiders'). The host's run at the node's
-   * priority until their runs keep a core busy (RunnerProcess.checkCpu), and are replaced once
-   * idle: the wallet's everyday actions are the network's own work, and beside other busy
+   * priority until their runs keep half a core busy (RunnerProcess.checkCpu), and are replaced
+   * once idle: the wallet's everyday actions are the network's own work, and beside other busy
    * programs a niced runner got a tenth of a core.
    */
   readonly background: boolean;

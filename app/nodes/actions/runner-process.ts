@@ -141,7 +141,7 @@ export class RunnerProcess {
     this.send({ type: 'configure', options: options.isolate });
   }
 
-  /** Whether it runs below the node (from its start, or since its runs kept a core busy). */
+  /** Whether it runs below the node (from its start, or since its runs kept half a core busy). */
   get background(): boolean {
     return this.inBackground;
   }
@@ -166,7 +166,7 @@ export class RunnerProcess {
     }
   }
 
-  /** Sends the process to the background once its runs keep a core busy; polled while runs are under way. */
+  /** Sends the process to the background once its runs keep half a core busy (polled during runs). */
   checkCpu(now = performance.now()): void {
     if (this.inBackground || this.state !== 'ready' || !PROC_STATUS) return;
     const cpuMs = this.readCpuMs();
