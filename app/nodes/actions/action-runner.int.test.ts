@@ -90,13 +90,13 @@ describe("the runner processes' priority", () => {
     for (const nice of niceness) expect(nice).toBeGreaterThan(os.getPriority());
   });
 
-  it('sends a host runner whose actions keep half a core busy below the node, and replaces it once idle', async () => {
+  it('sends a host runner whose run is CPU-bound below the node, and replaces it once idle', async () => {
     const busy = new ActionRunner({ limits: { timeoutMs: 10_000, memoryLimitMb: 64 } });
     try {
       await busy.warmUp();
       const [pid] = busy.runnerPids();
       const result = await busy.execute({
-        code: `const end = Date.now() + 2500; let n = 0; while (Date.now() < end) n++; Lit.Actions.setResponse({ response: 'spun' });`,
+        code: `const end = Date.now() + 1500; let n = 0; while (Date.now() < end) n++; Lit.Actions.setResponse({ response: 'spun' });`,
         bindings: new RecordingBindings(),
         fromHost: true,
       });

@@ -91,8 +91,8 @@ interface Lane {
   readonly hardMemoryLimitMb: number;
   /**
    * Its runners run below the node from the start (outsiders'). The host's run at the node's
-   * priority until their runs keep half a core busy (RunnerProcess.checkCpu), and are replaced
-   * once idle: the wallet's everyday actions are the network's own work, and beside other busy
+   * priority until one of their runs is CPU-bound (runner-child.ts), and are replaced once
+   * idle: the wallet's everyday actions are the network's own work, and beside other busy
    * programs a niced runner got a tenth of a core.
    */
   readonly background: boolean;
@@ -470,7 +470,7 @@ export class ActionRunner {
     return runner;
   }
 
-  /** Polls the runner processes' memory and CPU while any run is under way. */
+  /** Polls the runner processes' memory while any run is under way. */
   private watchMemory(): void {
     if (this.memoryPoll) return;
     this.memoryPoll = setInterval(() => {
@@ -479,7 +479,6 @@ export class ActionRunner {
         if (p.running === 0) continue;
         busy++;
         p.checkMemory();
-        p.checkCpu();
       }
       if (busy === 0) {
         clearInterval(this.memoryPoll);

@@ -205,6 +205,8 @@ export class IsolateRunner {
   private readonly scriptCacheSize: number;
   private readonly abandonOnTimeout: boolean;
   private readonly idle: IsolateSlot[] = [];
+  /** Each run under way: its isolate, and that isolate's CPU time when the run began. */
+  private readonly runsUnderWay = new Map<IsolateSlot, bigint>();
   private readonly waiters: { resolve: (slot: IsolateSlot) => void; reject: (error: Error) => void }[] = [];
   private slots = 0;
   private disposed = false;
@@ -223,6 +225,20 @@ export class IsolateRunner {
     const slot = await this.acquire();
     this.release(slot, false);
     await slot.ready();
+  }
+
+  /**
+   * The CPU time the busiest run under way has spent in its isolate so far, in ms: isolated-vm
+   * counts it while the run goes on, and it does not grow while the run waits (for a binding,
+   * or for a core another program holds).
+   */
+  busiestRunCpuMs(): number {
+    let most = 0n;
+    for (const [slot, startedAt] of this.runsUnderWay) {
+      const spent = cpuTimeOf(slot) - startedAt;
+      if (spent > most) most = spent;
+    }
+    return Number(most) / 1e6;
   }
 
   /** Disposes every idle isolate; running executions finish and then dispose theirs. */
@@ -268,6 +284,7 @@ export class IsolateRunner {
     if ('error' in payload) return fail(payload.error);
 
     const slot = await this.acquire();
+    this.runsUnderWay.set(slot, cpuTimeOf(slot));
     const session = new RunSession(execution.bindings, limits, this.allowList);
     // The sandbox keeps its handles to these two functions until its heap is collected, which
     // for a small isolate can be long after the run: they reach the session only until the
@@ -334,6 +351,7 @@ export class IsolateRunner {
         hostAsync?.release();
       }
       slot.runs++;
+      this.runsUnderWay.delete(slot);
       this.release(slot, retire);
     }
   }
@@ -531,4 +549,13 @@ function actionStack(stack: string): string {
 function syntaxMessage(error: unknown): string {
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   return `${typeof name === 'string' ? name : 'SyntaxError'}: ${messageOf(error)}`;
+}
+
+/** An isolate's CPU time so far, ns (0 once it is disposed). */
+function cpuTimeOf(slot: IsolateSlot): bigint {
+  try {
+    return slot.isolate.cpuTime;
+  } catch {
+    return 0n;
+  }
 }

@@ -24,6 +24,26 @@ let nextCall = 1;
 let runner: IsolateRunner | undefined;
 let memoryReport: NodeJS.Timeout | undefined;
 let running = 0;
+/**
+ * A run that has spent this much CPU in its isolate is CPU-bound (a whole everyday run costs
+ * this process under 2 ms): the node is told, once, and moves this process below its own
+ * priority (runner-process.ts). CPU time, not a share of the wall clock, so that a CPU-bound
+ * action is found as soon on a busy machine as on an idle one.
+ */
+const HEAVY_RUN_CPU_MS = 100;
+const CPU_POLL_MS = 50;
+let cpuPoll: NodeJS.Timeout | undefined;
+let heavyReported = false;
+
+function watchCpu(): void {
+  if (heavyReported || cpuPoll) return;
+  cpuPoll = setInterval(() => {
+    if (!runner || runner.busiestRunCpuMs() < HEAVY_RUN_CPU_MS) return;
+    heavyReported = true;
+    clearInterval(cpuPoll);
+    send({ type: 'heavy' });
+  }, CPU_POLL_MS);
+}
 /** The node reads this process's memory from /proc (runner-process.ts). */
 const READS_PROC = process.platform === 'linux';
 
@@ -51,8 +71,10 @@ async function run(message: Extract<ToRunner, { type: 'run' }>): Promise<void> {
   // Its own memory, so the node can end the run at the hard limit on systems where it cannot
   // read another process's memory itself. On Linux the node reads /proc and no message is sent
   // (each would wake the node during every run).
-  if (!READS_PROC && running++ === 0)
+  if (!READS_PROC && running === 0)
     memoryReport = setInterval(() => send({ type: 'memory', rssMb: process.memoryUsage.rss() / 2 ** 20 }), 50);
+  running++;
+  watchCpu();
   try {
     const result = await runner.execute({
       code: message.code,
@@ -65,7 +87,11 @@ async function run(message: Extract<ToRunner, { type: 'run' }>): Promise<void> {
     const endRunner = result.error?.kind === 'timeout' || result.error?.kind === 'memory';
     send({ type: 'result', run: message.run, result: rest, stats: runner.stats, endRunner });
   } finally {
-    if (!READS_PROC && --running === 0) clearInterval(memoryReport);
+    if (--running === 0) {
+      clearInterval(memoryReport);
+      clearInterval(cpuPoll);
+      cpuPoll = undefined;
+    }
   }
 }
 

@@ -18,17 +18,6 @@ import type { z } from 'zod';
 /** How much lower than the node a runner process runs in the background (Unix nice; 19 is the lowest). */
 const BACKGROUND_NICENESS = 10;
 /**
- * A runner at the node's own priority goes to the background once its runs keep this share of
- * a core busy over BUSY_WINDOW_MS: CPU-bound actions then yield to the network and the host,
- * while ordinary actions (a few ms each) keep the node's priority, also beside other busy
- * programs, where a runner at nice 10 gets about a tenth of a core.
- */
-const BUSY_SHARE = 0.5;
-const BUSY_WINDOW_MS = 500;
-/** Linux's USER_HZ: /proc gives CPU times in these ticks. */
-const MS_PER_CLOCK_TICK = 10;
-
-/**
  * Why a runner process was ended ('collateral': another run in the same process was;
  * 'retired': it was idle in the background and a runner at full priority took its place).
  */
@@ -94,8 +83,6 @@ export class RunnerProcess {
   private readonly runs = new Map<number, CurrentRun>();
   private reportedRssMb = 0;
   private inBackground = false;
-  /** The process's CPU time (user + system) at recent polls, for checkCpu. */
-  private readonly cpuSamples: { at: number; cpuMs: number }[] = [];
 
   constructor(options: RunnerProcessOptions) {
     this.options = options;
@@ -141,7 +128,7 @@ export class RunnerProcess {
     this.send({ type: 'configure', options: options.isolate });
   }
 
-  /** Whether it runs below the node (from its start, or since its runs kept half a core busy). */
+  /** Whether it runs below the node (from its start, or since one of its runs was CPU-bound). */
   get background(): boolean {
     return this.inBackground;
   }
@@ -164,20 +151,6 @@ export class RunnerProcess {
         // not allowed here (some platforms), or already exited: runs at the node's own priority
       }
     }
-  }
-
-  /** Sends the process to the background once its runs keep half a core busy (polled during runs). */
-  checkCpu(now = performance.now()): void {
-    if (this.inBackground || this.state !== 'ready' || !PROC_STATUS) return;
-    const cpuMs = this.readCpuMs();
-    if (cpuMs === undefined) return;
-    const samples = this.cpuSamples;
-    samples.push({ at: now, cpuMs });
-    // The first sample is the newest one at least a window old.
-    while (samples.length > 1 && now - samples[1]!.at >= BUSY_WINDOW_MS) samples.shift();
-    const first = samples[0]!;
-    const span = now - first.at;
-    if (span >= BUSY_WINDOW_MS && cpuMs - first.cpuMs >= BUSY_SHARE * span) this.moveToBackground();
   }
 
   get pid(): number | undefined {
@@ -254,18 +227,6 @@ export class RunnerProcess {
     }
   }
 
-  private readCpuMs(): number | undefined {
-    if (this.child.pid === undefined) return undefined;
-    try {
-      const stat = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'latin1');
-      // After the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK;
-    } catch {
-      return undefined;
-    }
-  }
-
   private send(message: ToRunner): void {
     if (this.state === 'dead' || !this.child.connected) return;
     this.child.send(message, (error) => {
@@ -278,6 +239,10 @@ export class RunnerProcess {
       case 'memory':
         this.reportedRssMb = message.rssMb;
         this.checkMemory();
+        return;
+      case 'heavy':
+        // One of its runs is CPU-bound: below the node from now on (ActionRunner replaces it once idle).
+        this.moveToBackground();
         return;
       case 'call': {
         const run = this.runs.get(message.run);

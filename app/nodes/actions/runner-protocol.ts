@@ -69,6 +69,8 @@ export const FromRunner = z.discriminatedUnion('type', [
     /** The run timed out or ran out of memory: the node kills this process, for certain. */
     endRunner: z.boolean(),
   }),
+  /** A run under way has spent HEAVY_RUN_CPU_MS of CPU in its isolate (runner-child.ts); sent once. */
+  z.object({ type: z.literal('heavy') }),
   /** The runner's own resident memory, sent while a run is under way (MB). */
   z.object({ type: z.literal('memory'), rssMb: z.number() }),
 ]);
