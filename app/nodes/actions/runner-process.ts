@@ -49,7 +49,7 @@ export interface RunnerProcessOptions {
   readonly hardMemoryLimitMb: number;
   /** Time after the run's own timeout before the process is killed, ms. */
   readonly killGraceMs: number;
-  /** In the background from its start (outsiders' actions), not only once it is busy. */
+  /** In the background from its start (outsiders' actions), not only once one of its runs is CPU-bound. */
   readonly background: boolean;
 }
 
