@@ -6,10 +6,16 @@ import { cidV0 } from '../app/shared/cid/index.ts';
 import { primeDigest, SIGN_IF_PRIME_ACTION } from '../app/shared/actions/sign-if-prime.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
 import { ActionFailedError } from '../app/host/lit-client/lit-client.ts';
-import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { RUN_SPARES } from '../app/host/lit-client/action-run-set.ts';
+import { thresholdFor } from '../app/shared/network.ts';
+import { freshPresignatureIds } from '../testing/sandbox/fresh-presignatures.ts';
+import { waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
+import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
 import { tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 const N = 7;
+/** The wallet runs each action at T nodes and a spare, not at all seven. */
+const RUNNERS = thresholdFor(N) + RUN_SPARES;
 let host: RunningHost;
 let feed: http.Server;
 let feedUrl: string;
@@ -38,14 +44,14 @@ const run = async (code: string, jsParams: Record<string, unknown>, ipfsId?: str
   host.wallet.lit.executeJs({ code, ipfsId, jsParams, authSig: await host.wallet.account.authSig() });
 
 describe('Lit Actions on the network', () => {
-  it('runs an action on every node and agrees on its response and logs', async () => {
+  it('runs an action on T + 1 nodes and agrees on its response and logs', async () => {
     const result = await run(
       'console.log("hi from", typeof Lit.Actions.signEcdsa); Lit.Actions.setResponse({response: String(a + b)});',
       { a: 2, b: 3 },
     );
     expect(result.response).toBe('5');
     expect(result.logs).toContain('hi from function');
-    expect(result.nodes).toHaveLength(N);
+    expect(result.nodes).toHaveLength(RUNNERS);
     expect(result.nodes.every((n) => n.response === '5')).toBe(true);
   });
 
@@ -63,7 +69,7 @@ describe('Lit Actions on the network', () => {
     await expect(refused).rejects.toBeInstanceOf(ActionFailedError);
     const failure = (await refused.catch((e: ActionFailedError) => e)) as ActionFailedError;
     expect(failure.message).toMatch(/8 is not prime/);
-    expect(failure.nodes).toHaveLength(N);
+    expect(failure.nodes).toHaveLength(RUNNERS);
     expect(failure.nodes.every((n) => n.error?.message.includes('8 is not prime') && n.signatures.length === 0)).toBe(
       true,
     );
@@ -84,6 +90,23 @@ describe('Lit Actions on the network', () => {
     });
     expect(otherCode.valid).toBe(false);
     expect(otherCode.checks.find((c) => c.name === 'code')?.ok).toBe(false);
+  });
+
+  it('leaves the presignature a run used fresh at no node: the node that did not run it retires its copy', async () => {
+    const code = 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" });';
+    const pkp = await host.wallet.pkps.mint();
+    const toSign = ethers.hexlify(ethers.randomBytes(32));
+    const result = await run(code, { toSign: Array.from(ethers.getBytes(toSign)), publicKey: pkp.publicKey });
+    expect(ethers.recoverAddress(toSign, result.signatures.sig!.signature)).toBe(pkp.ethAddress);
+    expect(result.nodes).toHaveLength(RUNNERS);
+    const [used] = (await auditPresignatureBindings(host.dataDir, N)).byDigest[toSign.toLowerCase()]!;
+    expect(used!.bound).toBeGreaterThanOrEqual(thresholdFor(N));
+    // The retirement is sent after the run, without being waited for.
+    const stillFresh = async () => {
+      const lists = await Promise.all([...Array(N).keys()].map((i) => freshPresignatureIds(host, i + 1)));
+      return lists.flatMap((ids, i) => (ids.includes(used!.presignatureId) ? [i + 1] : []));
+    };
+    await waitFor('the used presignature retired everywhere', async () => (await stillFresh()).length === 0, 5_000);
   });
 
   it('rejects a PKP that was minted normally and granted the action later', async () => {

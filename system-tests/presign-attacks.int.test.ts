@@ -188,6 +188,39 @@ describe('presignatures cannot be aimed at', () => {
     }
   });
 
+  it('an outsider cannot retire presignatures (drain the pool), not even ids it somehow learned', async () => {
+    const ids = (await freshPresignatureIds(host, 1)).slice(0, 8);
+    expect(ids.length).toBeGreaterThan(0);
+    const body = JSON.stringify({ presignatureIds: ids });
+    for (const node of nodes) {
+      const anonymous = await fetch(`${node.url}/presign/retire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(anonymous.status, `node ${node.index}`).toBe(401);
+      expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('host_only');
+      const forged = await fetch(`${node.url}/presign/retire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${'0'.repeat(64)}` },
+        body,
+      });
+      expect(forged.status, `node ${node.index}`).toBe(401);
+    }
+    // A web page, even one that had the host client key, is refused before the route.
+    for (const node of host.wallet.lit.nodeEndpoints()) {
+      const res = await fetch(`${node.url}/presign/retire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://evil.example', ...clientHeaders(node) },
+        body,
+      });
+      expect(res.status, `node ${node.index}`).toBe(403);
+    }
+    // Every one of them is still fresh where it was.
+    const after = new Set(await freshPresignatureIds(host, 1));
+    expect(ids.filter((id) => !after.has(id))).toEqual([]);
+  });
+
   it('an action whose presignature an outsider spoiled signs with another, without running again (it used runOnce, so it could not be)', async () => {
     const code = `const once = await Lit.Actions.runOnce({ waitForResponse: true, name: 'once' }, async () => 'ran once');
 await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: 'sig' });

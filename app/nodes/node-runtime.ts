@@ -8,7 +8,8 @@ import { RequesterAuth } from './auth/requester-auth.ts';
 import { SigningPermissions } from './auth/signing-permissions.ts';
 import { authMethodVerifiers } from './auth/auth-method-verifiers.ts';
 import { NodeChain } from './chain/node-chain.ts';
-import { createNodeServer, parseJsonBody, type Route } from './http-server.ts';
+import { createNodeServer, parseJsonBody, parseRequest, type Route } from './http-server.ts';
+import { RetireRequest } from '../shared/node-api.ts';
 import { nodeRoute } from './node-routes.ts';
 import { NodeRequestError } from './node-request-error.ts';
 import { KeyShareStore } from './keys/key-share-store.ts';
@@ -178,6 +179,10 @@ export class NodeRuntime {
       nodeRoute('presignAvailable', (_body, url) => ({
         node: this.config.index,
         ids: this.presigs.freshIds(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100))),
+      })),
+      nodeRoute('presignRetire', (body) => ({
+        node: this.config.index,
+        retired: this.presigs.retire(parseRequest(RetireRequest, body).presignatureIds),
       })),
       nodeRoute('bind', (body, _url, caller) => handleBind(this.context(), body, caller, this.bindLimiter)),
       nodeRoute('release', (body) => handleRelease(this.context(), body)),

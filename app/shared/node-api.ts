@@ -74,6 +74,16 @@ export const PresignaturesAvailable = z.object({
   ids: z.array(z.string()),
 });
 
+/**
+ * Host only: presignatures this node holds fresh that other nodes used without it (an action
+ * run at T + 1 nodes): they can never gather T bindings again, so the node retires them.
+ */
+export const RetireRequest = z.object({
+  presignatureIds: z.array(z.string().min(1).max(128)).min(1).max(64),
+});
+export type RetireRequest = z.infer<typeof RetireRequest>;
+export const RetireResponse = z.object({ node: z.number().int().min(1), retired: z.number().int().min(0) });
+
 /** Client requests over the node's WebSocket (/rpc): any POST route, by path, with its JSON body as text. */
 export const NODE_RPC_PATH = '/rpc';
 export const NodeRpcRequest = z.object({

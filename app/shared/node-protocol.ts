@@ -11,6 +11,8 @@ import {
   RebindRequest,
   ReleaseRequest,
   ReleaseResponse,
+  RetireRequest,
+  RetireResponse,
 } from './node-api.ts';
 import { NodeHealth } from './node-ipc.ts';
 import { PASSKEY_ERROR_CODES } from './webauthn/errors.ts';
@@ -147,6 +149,15 @@ export const NODE_ROUTES = {
     method: 'GET',
     path: '/presign/available',
     response: PresignaturesAvailable,
+    hostOnly: true,
+    errors: [],
+  },
+  /** Presignatures others used without this node, retired (PresignStore.retire). */
+  presignRetire: {
+    method: 'POST',
+    path: '/presign/retire',
+    request: RetireRequest,
+    response: RetireResponse,
     hostOnly: true,
     errors: [],
   },

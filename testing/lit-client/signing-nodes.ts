@@ -68,6 +68,8 @@ export class FakeNodes implements NodeTransport {
       body: NodeRouteRequest<'execute'>,
     ) => NodeRouteResponse<'execute'> | NodeCallError | Promise<NodeRouteResponse<'execute'>>
   >();
+  /** Per node: the presignatures the client told it to retire. */
+  readonly retired = new Map<number, string[]>();
   private readonly bound = new Map<string, string>();
   private readonly net: SigningNodes;
 
@@ -105,6 +107,11 @@ export class FakeNodes implements NodeTransport {
       if (misbehaviour === 'bad share') share.share = `0x${(BigInt(share.share) + 1n).toString(16).padStart(64, '0')}`;
       return Promise.resolve(share as NodeRouteResponse<N>);
     }
+    if (name === 'presignRetire') {
+      const { presignatureIds } = body as NodeRouteRequest<'presignRetire'>;
+      this.retired.set(j, [...(this.retired.get(j) ?? []), ...presignatureIds]);
+      return Promise.resolve({ node: j, retired: presignatureIds.length } as NodeRouteResponse<N>);
+    }
     const run = name === 'execute' ? this.onExecute.get(j) : undefined;
     if (!run) return Promise.reject(new Error(`no ${name} here`));
     const answer = run(body as NodeRouteRequest<'execute'>);
@@ -119,6 +126,11 @@ export class FakeNodes implements NodeTransport {
   readonly down = new Set<number>();
   knownDown(node: NodeEndpoint): boolean {
     return this.down.has(node.index);
+  }
+  /** Per node: calls it has not answered yet, as a test sets them (a slow node has more). */
+  readonly unanswered = new Map<number, number>();
+  inFlight(node: NodeEndpoint): number {
+    return this.unanswered.get(node.index) ?? 0;
   }
   /** Someone else binds presignature `id` at node `j` to another digest. */
   spoil(j: number, id: string): void {

@@ -18,13 +18,13 @@ type Run = NodeRouteRequest<'execute'>;
 type Answer = NodeRouteResponse<'execute'>;
 
 /** Node j's answer to a run that signs `names` with the presignatures offered, in order. */
-function signs(j: number, body: Run, names: string[], over: Partial<Answer> = {}): Answer {
+function signs(j: number, body: Run, names: string[], over: Partial<Answer> = {}, publicKey = net.publicKey): Answer {
   const signatures: Answer['signatures'] = {};
   names.forEach((name, i) => {
     signatures[name] = {
       presignatureId: body.presignatureIds[i]!,
       toSign: digestFor(name),
-      publicKey: net.publicKey,
+      publicKey,
       binding: { node: j, tags: {} },
     };
   });
@@ -197,5 +197,30 @@ describe('executeJs over the nodes', () => {
     const result = await executeJs(network, { code: 'sign' });
     expect(ethers.recoverAddress(digestFor('sig1'), result.signatures['sig1']!.signature)).toBe(address);
     expect(nodes.calls).not.toContain('rebind 5');
+  });
+
+  it('runs the action at T + 1 nodes (N = 7), leaving out the busiest, signs with their shares and retires the copy left out', async () => {
+    const net7 = signingNodes(7, 4);
+    const { nodes, network } = fakeNetwork(
+      net7,
+      [0, 1, 2, 3].map((k) => ({ id: `ps:${k}`, holders: [...net7.indices] })),
+    );
+    const ran: number[][] = [];
+    for (const j of net7.indices)
+      nodes.onExecute.set(j, (body) => {
+        if (j === body.participants[0]) ran.push(body.participants);
+        return signs(j, body, ['sig1'], {}, net7.publicKey);
+      });
+    nodes.unanswered.set(3, 5);
+    const result = await executeJs(network, { code: 'sign' });
+    expect(ran).toEqual([[1, 2, 4, 5, 6, 7]]);
+    expect(nodes.calls.filter((c) => c.startsWith('execute')).sort()).toEqual(
+      ['execute 1', 'execute 2', 'execute 4', 'execute 5', 'execute 6', 'execute 7'].sort(),
+    );
+    expect(result.nodes).toHaveLength(6);
+    const sig = result.signatures['sig1']!;
+    expect(ethers.recoverAddress(digestFor('sig1'), sig.signature)).toBe(ethers.computeAddress(net7.publicKey));
+    // The node left out holds the used presignature too: it is told to retire it (never the unused one).
+    expect([...nodes.retired]).toEqual([[3, ['ps:0']]]);
   });
 });

@@ -6,11 +6,13 @@ import {
   type NodeRunAnswer,
   type SignatureShortfall,
 } from './action-consensus.ts';
+import { chooseRunners, RUN_SPARES } from './action-run-set.ts';
 import type { ExecuteJsInput, ExecuteJsResult, PkpSignResult } from './client-types.ts';
 import { NotEnoughNodesError } from './errors.ts';
 import type { NodeCallError, NodeEndpoint } from './node-request.ts';
 import type { LitNetwork } from './node-transport.ts';
 import { fragileFirst, type PresignatureChoice } from './presignature-queue.ts';
+import { retireAtNonParticipants } from './presignature-retire.ts';
 import { settleUntil } from './quorum.ts';
 import { downNodes, reachableNodes } from './reachability.ts';
 import { EXECUTE_ATTEMPTS, nextRunOffer } from './refusal-or-retry.ts';
@@ -40,8 +42,21 @@ const PRESIGNATURE_LOOK_MS = 500;
  */
 const runsWithEffects = new WeakSet<Error>();
 
+/** Turns among equally loaded nodes, so that the spare runs fall on each in turn (action-run-set.ts). */
+let runTurn = 0;
+
+/** T + RUN_SPARES of the reachable nodes, the presignature's holders first, the least busy of them. */
+function pickRunners(network: LitNetwork, reachable: readonly NodeEndpoint[], holders: readonly number[]) {
+  return chooseRunners(reachable, network.threshold + RUN_SPARES, {
+    holds: (index) => holders.includes(index),
+    inFlight: (node) => network.transport.inFlight(node),
+    turn: runTurn++,
+  });
+}
+
 /**
- * Runs a Lit Action on every reachable node. Each node runs it in its own sandbox and binds
+ * Runs a Lit Action on T + 1 of the reachable nodes (action-run-set.ts), as Lit's own SDK sends
+ * a run to its threshold set rather than to every node. Each node runs it in its own sandbox and binds
  * an offered presignature for each signature the action asked for and may make; the client
  * takes the response and logs T nodes agree on (action-consensus.ts), and for each named
  * signature combines T shares of nodes that bound the same digest and key.
@@ -83,9 +98,13 @@ async function executeJsOnce(
       );
   };
   await lookAgain();
+  // Who runs the action: T nodes and a spare (action-run-set.ts), chosen once the first
+  // presignature is known, as only its holders can bind it. Until then, every reachable node
+  // counts as a possible runner.
+  let runners: readonly NodeEndpoint[] = reachable;
   const offered: PresignatureChoice[] = [];
-  // Only presignatures that T of the reachable nodes hold can gather T bindings.
-  const liveHolders = (c: PresignatureChoice) => c.holders.filter((h) => reachable.some((n) => n.index === h)).length;
+  // Only presignatures that T of the runners hold can gather T bindings.
+  const liveHolders = (c: PresignatureChoice) => c.holders.filter((h) => runners.some((n) => n.index === h)).length;
   const score = fragileFirst(liveHolders, threshold, 1);
   const waitUntil = Date.now() + FIRST_PRESIGNATURE_WAIT_MS;
   for (let i = 0; i < offer; i++) {
@@ -102,6 +121,7 @@ async function executeJsOnce(
     // each time, as it is what decides which presignatures will do.
     while (!choice && i === 0 && Date.now() < waitUntil) {
       await lookAgain();
+      runners = reachable;
       choice = await presignatures.take(
         Math.min(PRESIGNATURE_LOOK_MS, waitUntil - Date.now()),
         (c) => liveHolders(c) >= threshold,
@@ -110,7 +130,9 @@ async function executeJsOnce(
     }
     if (!choice) break;
     offered.push(choice);
+    if (i === 0) runners = pickRunners(network, reachable, choice.holders);
   }
+  if (offered.length === 0) runners = pickRunners(network, reachable, []);
   const body = {
     requestId: randomBytes(12).toString('base64url'),
     code: request.code,
@@ -118,7 +140,7 @@ async function executeJsOnce(
     jsParams: request.jsParams,
     authSig: request.authSig,
     authMethods: request.authMethods,
-    participants: reachable.map((n) => n.index),
+    participants: runners.map((n) => n.index),
     presignatureIds: offered.map((o) => o.id),
   };
   // Once T nodes gave the same successful outcome (response and what each signature binds),
@@ -126,7 +148,7 @@ async function executeJsOnce(
   // action timeout: a node a little behind still shows in the result, one far behind does not
   // hold every run up. A failed run, or one without T alike, waits for every answer.
   const settled = await settleUntil(
-    reachable.map((node) =>
+    runners.map((node) =>
       transport.call(node, 'execute', body, ACTION_TIMEOUT_MS).then((answer): NodeRunAnswer => ({ node, answer })),
     ),
     (answers) => runAgreed(answers, threshold),
@@ -142,7 +164,12 @@ async function executeJsOnce(
     // Unused ones go back even when a node did not answer: should it have bound one, it refuses
     // that presignature later (each node binds it once) and the others still make T.
     presignatures.giveBack(offered.filter((o) => !used.has(o.id)));
-    const run = agreeOnRun({ answers, failures, threshold, nodeCount, offered: offered.length, offer });
+    retireAtNonParticipants(
+      network,
+      offered.filter((o) => used.has(o.id)),
+      new Set(runners.map((n) => n.index)),
+    );
+    const run = agreeOnRun({ answers, failures, threshold, nodeCount: runners.length, offered: offered.length, offer });
     const signatures: Record<string, PkpSignResult> = {};
     // The nodes whose run may have succeeded: each such remembers what its run asked to sign
     // (see rebind). Those that answered with a result, and those the settle above stopped
@@ -155,7 +182,7 @@ async function executeJsOnce(
     const settledAt = new Set([...answers.map((a) => a.node.index), ...failures.map((f) => f.node)]);
     const mayHaveRun = new Set([
       ...answers.filter((a) => !a.answer.error).map((a) => a.node.index),
-      ...reachable.map((n) => n.index).filter((i) => !settledAt.has(i)),
+      ...runners.map((n) => n.index).filter((i) => !settledAt.has(i)),
     ]);
     for (const planned of run.signatures) {
       if ('error' in planned && planned.nodesRefused) presignatures.refresh();

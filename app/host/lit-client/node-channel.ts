@@ -41,6 +41,11 @@ export class NodeChannel {
     return this.node;
   }
 
+  /** Calls sent and not answered yet: a node that is slow now (busy, just restarted) has more. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   /**
    * Whether the node is known to be down now: its channel closed or could not open, and has not
    * opened since. Untried counts as up. A channel known down tries to open again in the

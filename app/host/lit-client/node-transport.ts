@@ -20,6 +20,8 @@ export interface NodeTransport {
   connect(node: NodeEndpoint, timeoutMs: number): Promise<void>;
   /** Whether the node is known to be down now (see NodeChannel.knownDown); untried counts as up. */
   knownDown(node: NodeEndpoint): boolean;
+  /** Calls to the node sent and not answered yet (0 for a node not called yet). */
+  inFlight(node: NodeEndpoint): number;
 }
 
 /** The presignatures an operation may use: the PresignatureQueue's view of who holds what. */
@@ -67,6 +69,10 @@ export class NodeChannels implements NodeTransport {
 
   knownDown(node: NodeEndpoint): boolean {
     return this.channel(node).knownDown;
+  }
+
+  inFlight(node: NodeEndpoint): number {
+    return this.channels.get(`${node.index}@${node.url}`)?.inFlight ?? 0;
   }
 
   close(): void {

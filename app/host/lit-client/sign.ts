@@ -8,6 +8,7 @@ import { fragileFirst, type PresignatureChoice } from './presignature-queue.ts';
 import { settleWithQuorum } from './quorum.ts';
 import { downNodes } from './reachability.ts';
 import { judgeBindShortfall, maySignAgain, spoiledTooOften } from './refusal-or-retry.ts';
+import { retireAtNonParticipants } from './presignature-retire.ts';
 import { releaseAndCombine } from './release-and-combine.ts';
 
 /** Once T nodes bound, how long to wait for the others (spares for a bad share). */
@@ -90,6 +91,8 @@ export async function signWithPresignatures(
     }
     const holders = choice.holders.filter((h) => !among || among.has(h));
     const outcome = await tryOnce(network, choice.id, holders, target, bindAt, nodeCount);
+    // A rebind binds among the nodes that ran: the other holders' copies are of no use now.
+    if (among) retireAtNonParticipants(network, [choice], among);
     if ('signature' in outcome) return outcome.signature;
     for (const node of outcome.unreachable ?? []) unreachableAt.set(node, performance.now());
     for (const node of outcome.notInRun ?? []) notInRun.add(node);

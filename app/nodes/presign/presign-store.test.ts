@@ -131,4 +131,31 @@ describe('presignature store', () => {
     expect(() => presigs.boundTo('ps-test:0', '42', '0xaa')).toThrow(/already used and wiped/);
     expect((await refusal(presigs.bind('ps-test:0', '42', '0xbb'))).code).toBe('presignature_used');
   });
+
+  it('retires fresh presignatures others used: never bindable, gone from the pool, across a reopen; bound ones stay as they are', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-presign-store-'));
+    let presigs = open();
+    await presigs.saveBatch([0, 1, 2].map((k) => presignature(`ps-test:${k}`, k)));
+    await presigs.bind('ps-test:1', '42', '0xaa');
+    expect(presigs.countFresh()).toBe(2);
+
+    // ps-test:1 is bound here: retiring leaves it bound; an unknown id changes nothing.
+    expect(presigs.retire(['ps-test:0', 'ps-test:1', 'ps-test:9'])).toBe(1);
+    expect(presigs.retire(['ps-test:0'])).toBe(0);
+    expect(presigs.freshIds(10)).toEqual(['ps-test:2']);
+    expect(presigs.countFresh()).toBe(1);
+    const retired = await refusal(presigs.bind('ps-test:0', '42', '0xbb'));
+    expect([retired.status, retired.code]).toEqual([409, 'presignature_used']);
+    expect(retired.message).toMatch(/retired/);
+    expect(presigs.boundTo('ps-test:1', '42', '0xaa').id).toBe('ps-test:1');
+    // An audit sees the one binding, not the retired presignature.
+    expect(presigs.bindings().map((b) => b.id)).toEqual(['ps-test:1']);
+
+    // A replayed batch does not make it fresh again, and a restart keeps it retired.
+    await presigs.saveBatch([presignature('ps-test:0', 0)]);
+    stores.pop()!.close();
+    presigs = open();
+    expect(presigs.freshIds(10)).toEqual(['ps-test:2']);
+    expect((await refusal(presigs.bind('ps-test:0', '42', '0xbb'))).code).toBe('presignature_used');
+  });
 });

@@ -15,7 +15,9 @@ export interface BoundPresignature {
  * This node's presignatures. The life of one: 'fresh' → 'bound' to exactly one (key,
  * digest), written durably before any binding statement leaves the node → 'released' once
  * its share went out (its secret values are then wiped). A bound presignature is never
- * bound again to anything else, across crashes too: the binding is a committed row.
+ * bound again to anything else, across crashes too: the binding is a committed row. A fresh
+ * one that other nodes used without this one ('retired', see retire) goes to 'released' with
+ * no binding: wiped, never bindable, and its row kept so that no replayed message adds it again.
  */
 export class PresignStore {
   private readonly db: Database.Database;
@@ -42,6 +44,7 @@ export class PresignStore {
   private readonly freshIdsStmt: Database.Statement;
   private readonly countFreshStmt: Database.Statement;
   private readonly wipeStmt: Database.Statement;
+  private readonly retireStmt: Database.Statement;
   private readonly synchronousNormal: Database.Statement;
   private readonly synchronousFull: Database.Statement;
 
@@ -80,6 +83,9 @@ export class PresignStore {
     );
     this.countFreshStmt = db.prepare(`SELECT count(*) AS n FROM presignatures WHERE status = 'fresh'`);
     this.wipeStmt = db.prepare(`UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ?`);
+    this.retireStmt = db.prepare(
+      `UPDATE presignatures SET status = 'released', sealed_secret = NULL WHERE id = ? AND status = 'fresh'`,
+    );
     this.synchronousNormal = db.prepare('PRAGMA synchronous = NORMAL');
     this.synchronousFull = db.prepare('PRAGMA synchronous = FULL');
   }
@@ -209,6 +215,12 @@ export class PresignStore {
       { status: string; bound_token: string | null; bound_digest: string | null } | undefined;
     if (!row) return new NodeRequestError(404, 'unknown_presignature', `this node has no presignature ${id}`);
     if (row.bound_token === tokenId && row.bound_digest === digest) return undefined;
+    if (row.bound_token === null)
+      return new NodeRequestError(
+        409,
+        'presignature_used',
+        `presignature ${id} was used by other nodes (retired here)`,
+      );
     return new NodeRequestError(409, 'presignature_used', `presignature ${id} is already bound to another message`);
   }
 
@@ -233,6 +245,21 @@ export class PresignStore {
       throw new NodeRequestError(410, 'released', `presignature ${id} was already used and wiped`);
     const [w, z2] = this.box.open(row.sealed_secret, `presig:${id}`).toString('utf8').split(':');
     return { id, R: new Uint8Array(row.big_r), w: BigInt(`0x${w}`), z2: BigInt(`0x${z2}`) };
+  }
+
+  /**
+   * Fresh presignatures that other nodes used while this one took no part (the host's client ran
+   * an action at T + 1 nodes, say): they can never gather T bindings again, and left fresh they
+   * would crowd the pool's listings. Wiped and never bindable; those not fresh here are left as
+   * they are. Without a flush of its own, like the wipes: a retirement lost to a power cut only
+   * leaves a presignature that nobody can use listed again. Returns how many were retired.
+   */
+  retire(ids: readonly string[]): number {
+    let retired = 0;
+    this.commitWithoutFlush(() => {
+      for (const id of ids) if (!this.savedNotDurable.has(id)) retired += this.retireStmt.run(id).changes;
+    });
+    return retired;
   }
 
   /**
@@ -266,7 +293,7 @@ export class PresignStore {
   bindings(): { id: string; tokenId: string; digest: string; released: boolean }[] {
     return (
       this.db
-        .prepare(`SELECT id, bound_token, bound_digest, status FROM presignatures WHERE status != 'fresh'`)
+        .prepare(`SELECT id, bound_token, bound_digest, status FROM presignatures WHERE bound_token IS NOT NULL`)
         .all() as {
         id: string;
         bound_token: string;
