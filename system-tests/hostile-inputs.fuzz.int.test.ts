@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { apiCalls, type ApiCallName } from '../app/shared/api/contract.ts';
 import { connectContracts, KEY_TYPE } from '../app/shared/contracts/index.ts';
 import { ExecuteJsRequest, NODE_RPC_PATH } from '../app/shared/node-api.ts';
+import { thresholdFor } from '../app/shared/network.ts';
 import { identityFromSecrets, newIdentitySecrets } from '../app/nodes/node-identity.ts';
 import { NodeStore } from '../app/nodes/node-store.ts';
 import { PeerCrypto } from '../app/nodes/peers/peer-crypto.ts';
@@ -555,7 +556,9 @@ describe('hostile Lit Actions on the network', () => {
       authSig,
     });
     expect(fine.response).toBe('still here');
-    expect(fine.nodes).toHaveLength(N);
+    // T agreed (the spare shows when it answered within a moment of them), and every node is up.
+    expect(fine.nodes.length).toBeGreaterThanOrEqual(thresholdFor(N));
+    expect(host.supervisor.status().nodes.every((n) => n.up)).toBe(true);
   });
 });
 

@@ -51,7 +51,9 @@ describe('Lit Actions on the network', () => {
     );
     expect(result.response).toBe('5');
     expect(result.logs).toContain('hi from function');
-    expect(result.nodes).toHaveLength(RUNNERS);
+    // T agreed; the spare shows when it answered within a moment of them.
+    expect(result.nodes.length).toBeGreaterThanOrEqual(thresholdFor(N));
+    expect(result.nodes.length).toBeLessThanOrEqual(RUNNERS);
     expect(result.nodes.every((n) => n.response === '5')).toBe(true);
   });
 
@@ -98,7 +100,7 @@ describe('Lit Actions on the network', () => {
     const toSign = ethers.hexlify(ethers.randomBytes(32));
     const result = await run(code, { toSign: Array.from(ethers.getBytes(toSign)), publicKey: pkp.publicKey });
     expect(ethers.recoverAddress(toSign, result.signatures.sig!.signature)).toBe(pkp.ethAddress);
-    expect(result.nodes).toHaveLength(RUNNERS);
+    expect(result.nodes.length).toBeLessThanOrEqual(RUNNERS);
     const [used] = (await auditPresignatureBindings(host.dataDir, N)).byDigest[toSign.toLowerCase()]!;
     expect(used!.bound).toBeGreaterThanOrEqual(thresholdFor(N));
     // The retirement is sent after the run, without being waited for.

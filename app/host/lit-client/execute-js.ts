@@ -34,6 +34,8 @@ const FIRST_PRESIGNATURE_WAIT_MS = 15_000;
  * that T of the nodes that ran hold (the alternative is to run the action again).
  */
 const REBIND_PRESIGNATURE_WAIT_MS = 3_000;
+/** The longest a run whose outcome T nodes agree on waits for its spare's answer. */
+const SPARE_GRACE_MAX_MS = 250;
 /** While it is waited for, which nodes are reachable is looked at again this often. */
 const PRESIGNATURE_LOOK_MS = 500;
 /**
@@ -144,15 +146,17 @@ async function executeJsOnce(
     presignatureIds: offered.map((o) => o.id),
   };
   // Once T nodes gave the same successful outcome (response and what each signature binds),
-  // the others get as long again as that took (at least 250 ms, at most 2 s), not the whole
-  // action timeout: a node a little behind still shows in the result, one far behind does not
-  // hold every run up. A failed run, or one without T alike, waits for every answer.
+  // the spare gets a quarter as long again as that took (at most 250 ms), not the whole action
+  // timeout: the outcome is known, and the spare's answer would only show in the result. It
+  // used to get as long again (at least 250 ms): under load that held each run whose spare was
+  // a little behind up to twice as long. A spare that answers later may still bind (see
+  // mayHaveRun). A failed run, or one without T alike, waits for every answer.
   const settled = await settleUntil(
     runners.map((node) =>
       transport.call(node, 'execute', body, ACTION_TIMEOUT_MS).then((answer): NodeRunAnswer => ({ node, answer })),
     ),
     (answers) => runAgreed(answers, threshold),
-    (elapsed) => Math.min(2_000, Math.max(250, elapsed)),
+    (elapsed) => Math.min(SPARE_GRACE_MAX_MS, elapsed / 4),
   );
   const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as NodeCallError] : []));
