@@ -50,20 +50,32 @@ async function health(): Promise<NodeHealth> {
   return NodeHealth.parse(await (await fetch(`${host.supervisor.node(1).url}/health`)).json());
 }
 
-/** A PKP that an action may sign with, and the run that checks it signs (ethers is the judge). */
-async function actionThatSigns(): Promise<() => Promise<void>> {
+/**
+ * A PKP that an action may sign with, and the run that checks node 1 signs in it (ethers is the
+ * judge), timed. An action runs at T + 1 nodes and a successful result needs only T of them, so
+ * node 1, slow under attack, may rightly be left out; node 4 is stopped during the run so that
+ * the three left, node 1 among them, must all answer.
+ */
+async function actionThatSigns(): Promise<() => Promise<{ ms: number }>> {
   const code = 'await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: "sig" });';
   const ipfsId = host.wallet.actions.save(code);
   const pkp = await host.wallet.pkps.mintGrantAndBurn(ipfsId);
   return async () => {
     const toSign = randomBytes(32);
-    const result = await host.wallet.lit.executeJs({
-      code,
-      ipfsId,
-      jsParams: { toSign: Array.from(toSign), publicKey: pkp.publicKey },
-    });
-    expect(result.nodes.map((n) => n.node)).toContain(1);
-    expect(ethers.recoverAddress(hexlify(toSign), result.signatures.sig!.signature)).toBe(pkp.ethAddress);
+    await host.supervisor.node(4).stop();
+    try {
+      const started = performance.now();
+      const result = await host.wallet.lit.executeJs({
+        code,
+        ipfsId,
+        jsParams: { toSign: Array.from(toSign), publicKey: pkp.publicKey },
+      });
+      expect(result.nodes.map((n) => n.node)).toContain(1);
+      expect(ethers.recoverAddress(hexlify(toSign), result.signatures.sig!.signature)).toBe(pkp.ethAddress);
+      return { ms: performance.now() - started };
+    } finally {
+      await host.supervisor.node(4).start();
+    }
   };
 }
 
@@ -108,9 +120,8 @@ describe('Lit Actions that try to take a node down', () => {
     );
     await new Promise((r) => setTimeout(r, 500));
     // The wallet's run goes through the host's own lane while the flood holds the outsiders' slots.
-    const started = performance.now();
-    await walletRun();
-    expect(performance.now() - started).toBeLessThan(7_000);
+    const { ms } = await walletRun();
+    expect(ms).toBeLessThan(7_000);
     const flood = await flooding;
     const busy = flood.filter((f) => f.status === 429);
     expect(busy.length).toBeGreaterThanOrEqual(20);
