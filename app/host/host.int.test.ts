@@ -43,6 +43,24 @@ describe('the supervisor', () => {
     const pids = pidsOf(status, host);
     expect(pids.every(isProcessAlive)).toBe(true);
 
+    // Each node held its Lit Action runner back while the network started, and started it when
+    // the supervisor said the network was usable (not at the 10 s fallback), with no run asked.
+    await waitFor(
+      "every node's Lit Action runner",
+      async () => {
+        for (const node of status.nodes) {
+          const runner = NodeHealth.parse(await (await fetch(`${node.url}/health`)).json()).actionRunner;
+          if (!runner || runner.runnersIdle === 0) return false;
+        }
+        return true;
+      },
+      20_000,
+    );
+    for (const node of status.nodes) {
+      const log = fs.readFileSync(path.join(host.dataDir, 'logs', `node-${node.index}.log`), 'utf8');
+      expect(log).toContain(`node ${node.index}: starting the Lit Action runner (the network is usable)`);
+    }
+
     await host.stop();
     await waitFor('every process to exit', () => pids.every((pid) => !isProcessAlive(pid)));
   });

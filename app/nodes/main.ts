@@ -1,4 +1,4 @@
-import { NodeLaunchConfig, NodeNetworkMessage, type NodeToHostMessage } from '../shared/node-ipc.ts';
+import { HostToNodeMessage, NodeLaunchConfig, type NodeToHostMessage } from '../shared/node-ipc.ts';
 import { listen } from './http-server.ts';
 import { NodeRuntime } from './node-runtime.ts';
 import { NodeStore } from './node-store.ts';
@@ -53,8 +53,10 @@ async function run(config: NodeLaunchConfig): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('disconnect', shutdown);
   process.on('message', (raw: unknown) => {
-    const parsed = NodeNetworkMessage.safeParse(raw);
-    if (parsed.success) runtime.joinNetwork(parsed.data.contracts, port).catch(fail);
+    const parsed = HostToNodeMessage.safeParse(raw);
+    if (!parsed.success) return;
+    if (parsed.data.type === 'network') runtime.joinNetwork(parsed.data.contracts, port).catch(fail);
+    else void runtime.startRunner('the network is usable');
   });
 
   if (config.contracts) await runtime.joinNetwork(config.contracts, port);

@@ -46,6 +46,9 @@ import { litExecuteJs } from './lit-sdk/execute-js.ts';
 import { SigningAgreement } from './signing/signing-agreement.ts';
 import { agreementPeers, agreementRoutes } from './signing/agreement-peers.ts';
 
+/** At the network's own start, a node starts its runner this long after joining, if not before. */
+const RUNNER_START_AT_THE_LATEST_MS = 10_000;
+
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its
  * chain access, its peers and (when it leads) the background pools.
@@ -62,6 +65,8 @@ export class NodeRuntime {
   private ctx: NodeContext | undefined;
   private keeper: PoolKeeper | undefined;
   private runner: ActionRunner | undefined;
+  private runnerStarted: Promise<void> | undefined;
+  private runnerWanted = false;
   /** Set by close(): runs that end after it are answered 503, not with their outcome. */
   private stopping = false;
   private execution: ExecuteService | undefined;
@@ -95,15 +100,21 @@ export class NodeRuntime {
   async joinNetwork(contracts: ContractAddresses, port: number): Promise<void> {
     if (this.ctx) return;
     const { config } = this;
-    // The Lit Action runner's processes start now, beside the chain and peer reads. A node that
-    // restarts into a serving network (after a kill) joins only once one is ready, so that no
-    // request in flight waits for a runner process to start. At the network's own start the
-    // node joins at once: its runner (about 0.3 s of CPU, N of them) finishes starting while the
-    // rest of the network does, and an executeJs before then waits for it (awaitRunner).
+    // A node that restarts into a serving network (after a kill) starts its Lit Action runner
+    // now, beside the chain and peer reads, and joins only once it is ready, so that no request
+    // in flight waits for a runner process to start. At the network's own start no request is
+    // in flight: the node joins at once and starts its runner once the network is usable
+    // (startRunner). Started at once, the N runners (about 0.25 s of CPU each) took CPU from
+    // the nodes' own start. An executeJs before then starts it and waits for it (awaitRunner).
     const runner = (this.runner ??= new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] }));
-    const runnerReady = runner
-      .warmUp()
-      .catch((err: Error) => console.error(`node ${config.index}: Lit Action runner: ${err.message}`));
+    let runnerReady: Promise<void> | undefined;
+    if (config.awaitRunner !== false) runnerReady = this.startRunner('restarted into a serving network');
+    else if (this.runnerWanted) void this.startRunner('the network is usable');
+    else
+      setTimeout(
+        () => void this.startRunner(`${RUNNER_START_AT_THE_LATEST_MS / 1000} s after joining`),
+        RUNNER_START_AT_THE_LATEST_MS,
+      ).unref();
     const chain = new NodeChain(
       config.chainRpcUrl,
       config.chainId,
@@ -150,12 +161,25 @@ export class NodeRuntime {
       presignatures: pools.presignatures,
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
-    if (config.awaitRunner !== false) await runnerReady;
+    await runnerReady;
     // Last: routes that need the network answer 503 until everything above is in place.
     this.ctx = ctx;
     // Only now: the keeper counts as live only nodes that joined (itself included), and a batch
     // it led before this node joined would be refused by this node's own routes.
     this.keeper.start();
+  }
+
+  /** Starts the Lit Action runner's host lane, once; resolves when it is ready (or failed, logged). */
+  startRunner(why: string): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (!this.runner) {
+      this.runnerWanted = true; // told before joining: joinNetwork starts it
+      return Promise.resolve();
+    }
+    if (!this.runnerStarted) console.log(`node ${this.config.index}: starting the Lit Action runner (${why})`);
+    return (this.runnerStarted ??= this.runner
+      .warmUp()
+      .catch((err: Error) => console.error(`node ${this.config.index}: Lit Action runner: ${err.message}`)));
   }
 
   private context(): NodeContext {

@@ -49,15 +49,25 @@ export const NodeLaunchConfig = z.object({
   /**
    * Join only once the Lit Action runner process is ready (the default). A node that restarts
    * into a serving network does, so that no request in flight waits for a runner to start. At
-   * the network's own start (false) no request is in flight: it joins at once, and an executeJs
-   * that comes before its runner is ready waits for it.
+   * the network's own start (false) no request is in flight: it joins at once and starts its
+   * runner once the host says the network is usable (startRunner), at its first executeJs
+   * (which waits for it), or 10 s after joining, whichever comes first.
    */
   awaitRunner: z.boolean().optional(),
 });
 export type NodeLaunchConfig = z.infer<typeof NodeLaunchConfig>;
 
-/** After genesis: the contracts through which the node finds its peers. */
-export const NodeNetworkMessage = z.object({ type: z.literal('network'), contracts: ContractAddresses });
+/** What the host tells a running node over IPC (after the launch config). */
+export const HostToNodeMessage = z.discriminatedUnion('type', [
+  /** After genesis: the contracts through which the node finds its peers. */
+  z.object({ type: z.literal('network'), contracts: ContractAddresses }),
+  /**
+   * The network is usable: a node that joined without its Lit Action runner (awaitRunner
+   * false) starts it now, no longer taking CPU from the other nodes' start.
+   */
+  z.object({ type: z.literal('startRunner') }),
+]);
+export type HostToNodeMessage = z.infer<typeof HostToNodeMessage>;
 
 export const NodeToHostMessage = z.discriminatedUnion('type', [
   z.object({

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { NodeStatus } from '../../shared/api/contract.ts';
-import { NodeToHostMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
+import { NodeToHostMessage, type HostToNodeMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
 import { childEnvironment } from '../child-environment.ts';
 import { nodeEntry } from './node-entry.ts';
 
@@ -182,7 +182,16 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   /** Tells the node (and every later incarnation of it) which contracts make the network. */
   joinNetwork(contracts: NonNullable<NodeLaunchConfig['contracts']>): void {
     this.options.launch = { ...this.options.launch, contracts };
-    this.child?.send({ type: 'network', contracts });
+    this.tell({ type: 'network', contracts });
+  }
+
+  /** Tells the node to start its Lit Action runner, if it has not (the network is usable). */
+  startRunner(): void {
+    this.tell({ type: 'startRunner' });
+  }
+
+  private tell(message: HostToNodeMessage): void {
+    if (this.child?.connected) this.child.send(message);
   }
 
   /** Stops the node and keeps it stopped (no restart). */

@@ -259,6 +259,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   private updateUsable(): void {
     if (this.usable || !this.ready || this.blockingParts().length > 0) return;
     this.usable = true;
+    // The nodes held their Lit Action runners back while the network started (see awaitRunner).
+    for (const node of this.nodes) node.startRunner();
     this.emit('change');
   }
 

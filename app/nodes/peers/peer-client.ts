@@ -1,4 +1,5 @@
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
+import { peerHttp, type PeerHttpAnswer } from './peer-http.ts';
 import type { PeerInfo } from './peer-crypto.ts';
 
 /** A peer answered with an error, or did not answer. */
@@ -15,20 +16,15 @@ export class PeerCallError extends Error {
 
 /** POSTs a protocol message to a peer and decodes its answer (wire JSON, bigints and bytes kept). */
 export async function callPeer<T>(peer: PeerInfo, path: string, body: unknown, timeoutMs = 30_000): Promise<T> {
-  let res: Response;
+  let answer: PeerHttpAnswer;
   try {
-    res = await fetch(`${peer.endpoint}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: toWireJson(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    answer = await peerHttp(`${peer.endpoint}${path}`, toWireJson(body), timeoutMs);
   } catch (err) {
     throw new PeerCallError(peer.index, `unreachable (${(err as Error).message})`);
   }
-  const text = await res.text();
-  if (!res.ok) {
-    let message = `answered ${res.status}`;
+  const { status, text } = answer;
+  if (status < 200 || status > 299) {
+    let message = `answered ${status}`;
     let code: string | undefined;
     try {
       const error = (JSON.parse(text) as { error: { code?: unknown; message: string } }).error;

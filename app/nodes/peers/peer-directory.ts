@@ -1,5 +1,6 @@
 import { NodeHealth } from '../../shared/node-ipc.ts';
 import type { PeerInfo } from './peer-crypto.ts';
+import { peerHttp } from './peer-http.ts';
 
 /** The registered nodes as last read from Staking. */
 export class PeerDirectory {
@@ -54,12 +55,20 @@ export class PeerDirectory {
 
 async function peerState(peer: PeerInfo, timeoutMs: number): Promise<'joined' | 'joining' | 'down'> {
   try {
-    const res = await fetch(`${peer.endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    // Read to the end either way, so that the connection is reused.
-    const health = NodeHealth.safeParse(await res.json().catch(() => undefined));
-    if (!res.ok || !health.success) return 'down';
+    const { status, text } = await peerHttp(`${peer.endpoint}/health`, undefined, timeoutMs);
+    if (status !== 200) return 'down';
+    const health = NodeHealth.safeParse(parseJson(text));
+    if (!health.success) return 'down';
     return health.data.networkReady ? 'joined' : 'joining';
   } catch {
     return 'down';
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
