@@ -30,9 +30,7 @@ export function peerHttp(url: string, body: string | undefined, timeoutMs: numbe
       method: body === undefined ? 'GET' : 'POST',
       agent: agents[target.protocol],
       headers:
-        body === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       signal: AbortSignal.timeout(timeoutMs),
     });
     request.on('error', (err) =>
