@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ethers, hexlify, parseEther, randomBytes, toQuantity, Wallet } from 'ethers';
 import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
 import { connectContracts, localChainProvider, type ContractAddresses } from '../app/shared/contracts/index.ts';
-import { privateNetworkNamespaceAvailable } from '../app/host/chain/anvil-process.ts';
+import { chainIsolationSupport } from '../app/host/chain/anvil-process.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
 import { readNetworkConfig } from '../app/host/network-config.ts';
 import { waitForPools } from '../testing/sandbox/network-probe.ts';
@@ -110,7 +110,8 @@ describe("the chain's one door, attacked from outside", () => {
     async () => {
       const chain = host.supervisor.chain!;
       const anvilPid = chain.pid!;
-      expect(privateNetworkNamespaceAvailable()).toBe(true); // this machine allows it: the fallback must not hide here
+      // This machine allows it: the fallback must not hide here.
+      expect((await chainIsolationSupport()).networkNamespace).toBe(true);
       expect(chain.isolation).toBe('network-namespace');
       expect(fs.readlinkSync(`/proc/${anvilPid}/ns/net`)).not.toBe(fs.readlinkSync('/proc/self/ns/net'));
       // anvil does listen, in its namespace…

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -45,32 +45,39 @@ export function anvilBinaryPath(): string {
  */
 export type AnvilIsolation = 'network-namespace' | 'loopback-port';
 
-let namespaceSupport: boolean | undefined;
-
-/** True when `unshare` can give an unprivileged process its own user and network namespace. */
-export function privateNetworkNamespaceAvailable(): boolean {
-  if (process.platform !== 'linux') return false;
-  if (process.env.LITBOX_CHAIN_ISOLATION === 'loopback-port') return false; // tests of the fallback
-  namespaceSupport ??=
-    spawnSync('unshare', ['--user', '--map-root-user', '--net', 'true'], {
-      stdio: 'ignore',
-      timeout: 5_000,
-    }).status === 0;
-  return namespaceSupport;
+/** What this machine lets an unprivileged process do for anvil's isolation (Linux; false elsewhere). */
+export interface ChainIsolationSupport {
+  /** `unshare` can give it its own user and network namespace. */
+  networkNamespace: boolean;
+  /**
+   * util-linux's setpriv can set the parent-death signal, which survives the exec into unshare
+   * and anvil: anvil ends when the process that started it dies without stopping it (a crash,
+   * SIGKILL). Nodes end themselves when their parent goes; anvil would run on.
+   */
+  parentDeath: boolean;
 }
 
-let parentDeathSupport: boolean | undefined;
+let support: Promise<ChainIsolationSupport> | undefined;
 
 /**
- * The command prefix that ends anvil when the process that started it dies without stopping it
- * (a crash, SIGKILL): util-linux's setpriv sets the parent-death signal, which survives the exec
- * into unshare and anvil. Nodes end themselves when their parent goes; anvil would run on.
+ * Asks the machine once, both questions at once and without blocking: the two probes were
+ * spawnSync calls on the start's critical path (each a fork of the host and a wait, about
+ * 0.1 s together). The supervisor starts asking before it starts the nodes.
  */
-function endWithParent(): string[] {
-  if (process.platform !== 'linux') return [];
-  parentDeathSupport ??=
-    spawnSync('setpriv', ['--pdeathsig', 'TERM', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
-  return parentDeathSupport ? ['setpriv', '--pdeathsig', 'TERM'] : [];
+export function chainIsolationSupport(): Promise<ChainIsolationSupport> {
+  if (process.platform !== 'linux') return Promise.resolve({ networkNamespace: false, parentDeath: false });
+  return (support ??= Promise.all([
+    succeeds('unshare', ['--user', '--map-root-user', '--net', 'true']),
+    succeeds('setpriv', ['--pdeathsig', 'TERM', 'true']),
+  ]).then(([networkNamespace, parentDeath]) => ({ networkNamespace, parentDeath })));
+}
+
+function succeeds(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'ignore', timeout: 5_000 });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
 }
 
 /** Unix sockets have a short path limit (104 bytes on macOS). */
@@ -101,7 +108,8 @@ export function privateIpcEndpoint(ipcDir: string | undefined): { socketPath: st
 export class AnvilProcess {
   /** anvil's IPC socket (or named pipe): Litbox's own processes only. */
   readonly ipcPath: string;
-  readonly isolation: AnvilIsolation;
+  /** How anvil is kept out of reach (see AnvilIsolation); known once it has started. */
+  isolation: AnvilIsolation | undefined;
   private readonly privateDir: string | undefined;
   private readonly client: IpcRpcClient;
   private child: ChildProcess | undefined;
@@ -116,7 +124,6 @@ export class AnvilProcess {
     this.ipcPath = socketPath;
     this.privateDir = privateDir;
     this.client = new IpcRpcClient(socketPath);
-    this.isolation = privateNetworkNamespaceAvailable() ? 'network-namespace' : 'loopback-port';
   }
 
   get pid(): number | undefined {
@@ -131,10 +138,17 @@ export class AnvilProcess {
   async start(timeoutMs = 20_000): Promise<void> {
     const { chainId, stateFile, stateIntervalSeconds = 1, logFile } = this.options;
     if (process.platform !== 'win32') fs.rmSync(this.ipcPath, { force: true }); // left by a killed anvil
+    const machine = await chainIsolationSupport();
+    // LITBOX_CHAIN_ISOLATION=loopback-port: tests of the fallback on a machine that has both.
+    const isolation: AnvilIsolation =
+      machine.networkNamespace && process.env.LITBOX_CHAIN_ISOLATION !== 'loopback-port'
+        ? 'network-namespace'
+        : 'loopback-port';
+    this.isolation = isolation;
     const args = ['--ipc', this.ipcPath, '--chain-id', String(chainId)];
     // The HTTP port anvil insists on opening: alone in its namespace, or a random loopback
     // port; no CORS headers either way (a web page that finds it cannot read the answers).
-    args.push('--host', '127.0.0.1', '--port', this.isolation === 'network-namespace' ? '8545' : '0', '--no-cors');
+    args.push('--host', '127.0.0.1', '--port', isolation === 'network-namespace' ? '8545' : '0', '--no-cors');
     // No unlocked dev accounts: every write is a transaction signed by a key someone holds.
     args.push('--accounts', '0');
     // Quiet on stdout; the log file keeps only what anvil reports as warnings or errors.
@@ -151,8 +165,8 @@ export class AnvilProcess {
     const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
     // setpriv and unshare exec anvil in place: the pid, and our signals, are anvil's own.
     const [command, ...commandArgs] = [
-      ...endWithParent(),
-      ...(this.isolation === 'network-namespace' ? ['unshare', '--user', '--map-root-user', '--net'] : []),
+      ...(machine.parentDeath ? ['setpriv', '--pdeathsig', 'TERM'] : []),
+      ...(isolation === 'network-namespace' ? ['unshare', '--user', '--map-root-user', '--net'] : []),
       anvilBinaryPath(),
       ...args,
     ] as [string, ...string[]];

@@ -109,7 +109,7 @@ export class JournaledChain {
     return new AnvilProcess({ ...this.options, ipcPath: this.ipcPath });
   }
 
-  /** How anvil is kept out of reach of other programs (see AnvilIsolation). */
+  /** How anvil is kept out of reach of other programs (see AnvilIsolation); known once started. */
   get isolation(): AnvilProcess['isolation'] {
     return this.anvil.isolation;
   }

@@ -1,4 +1,5 @@
 import { hostClientAuthorization } from '../../shared/host-client-key.ts';
+import { httpExchange, HttpExchangeError, type HttpAnswer } from '../../shared/http-exchange.ts';
 import {
   NODE_ROUTES,
   NodeErrorBody,
@@ -90,16 +91,15 @@ export async function callNode<T>(
   body: unknown | undefined,
   timeoutMs: number,
 ): Promise<T> {
-  let res: Response;
+  let answer: HttpAnswer;
   try {
-    res = await fetch(`${node.url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { ...clientHeaders(node), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+    answer = await httpExchange(`${node.url}${path}`, {
+      headers: clientHeaders(node),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      timeoutMs,
     });
   } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
+    const timedOut = err instanceof HttpExchangeError && err.timedOut;
     throw new NodeCallError(
       node.index,
       0,
@@ -107,7 +107,12 @@ export async function callNode<T>(
       timedOut ? 'did not answer in time' : 'is unreachable',
     );
   }
-  const json: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) throw nodeErrorFrom(node.index, res.status, json);
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.text);
+  } catch {
+    json = undefined;
+  }
+  if (answer.status < 200 || answer.status > 299) throw nodeErrorFrom(node.index, answer.status, json);
   return json as T;
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { CeramicStatus, NetworkStatus } from '../../shared/api/contract.ts';
 import { thresholdFor } from '../../shared/network.ts';
 import { JournaledChain } from '../chain/journaled-chain.ts';
+import { chainIsolationSupport } from '../chain/anvil-process.ts';
 import { isProcessAlive, type DataPaths } from '../data-dir.ts';
 import type { NetworkConfig } from '../network-config.ts';
 import { findFreePort, isPortFree } from '../ports.ts';
@@ -90,6 +91,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
 
   async start(onProgress: (step: string) => void = () => {}): Promise<void> {
     const { paths, network } = this.options;
+    // Asked now, while the rest gets ready: anvil's start waits for the answer.
+    void chainIsolationSupport();
     fs.mkdirSync(paths.logsDir, { recursive: true });
     await this.reapOrphanChain();
 

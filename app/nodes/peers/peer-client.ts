@@ -1,5 +1,5 @@
 import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
-import { peerHttp, type PeerHttpAnswer } from './peer-http.ts';
+import { httpExchange, type HttpAnswer } from '../../shared/http-exchange.ts';
 import type { PeerInfo } from './peer-crypto.ts';
 
 /** A peer answered with an error, or did not answer. */
@@ -16,9 +16,9 @@ export class PeerCallError extends Error {
 
 /** POSTs a protocol message to a peer and decodes its answer (wire JSON, bigints and bytes kept). */
 export async function callPeer<T>(peer: PeerInfo, path: string, body: unknown, timeoutMs = 30_000): Promise<T> {
-  let answer: PeerHttpAnswer;
+  let answer: HttpAnswer;
   try {
-    answer = await peerHttp(`${peer.endpoint}${path}`, toWireJson(body), timeoutMs);
+    answer = await httpExchange(`${peer.endpoint}${path}`, { body: toWireJson(body), timeoutMs });
   } catch (err) {
     throw new PeerCallError(peer.index, `unreachable (${(err as Error).message})`);
   }

@@ -1,6 +1,6 @@
 import { NodeHealth } from '../../shared/node-ipc.ts';
 import type { PeerInfo } from './peer-crypto.ts';
-import { peerHttp } from './peer-http.ts';
+import { httpExchange } from '../../shared/http-exchange.ts';
 
 /** The registered nodes as last read from Staking. */
 export class PeerDirectory {
@@ -55,7 +55,7 @@ export class PeerDirectory {
 
 async function peerState(peer: PeerInfo, timeoutMs: number): Promise<'joined' | 'joining' | 'down'> {
   try {
-    const { status, text } = await peerHttp(`${peer.endpoint}/health`, undefined, timeoutMs);
+    const { status, text } = await httpExchange(`${peer.endpoint}/health`, { timeoutMs });
     if (status !== 200) return 'down';
     const health = NodeHealth.safeParse(parseJson(text));
     if (!health.success) return 'down';
