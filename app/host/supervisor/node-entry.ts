@@ -21,6 +21,16 @@ const LOCKFILE = fileURLToPath(new URL('../../../package-lock.json', import.meta
  */
 export function nodeEntry(): string {
   if (process.env.LITBOX_NODE_ENTRY === 'source') return NODE_SOURCE_ENTRY;
+  // N nodes start at once: the source folders are walked once for all of them, not N times.
+  if (decided && Date.now() - decided.at < DECISION_KEPT_MS) return decided.entry;
+  decided = { at: Date.now(), entry: chooseNodeEntry() };
+  return decided.entry;
+}
+
+const DECISION_KEPT_MS = 2_000;
+let decided: { at: number; entry: string } | undefined;
+
+function chooseNodeEntry(): string {
   let bundleTime: number;
   try {
     bundleTime = fs.statSync(NODE_BUNDLE).mtimeMs;
