@@ -4,7 +4,7 @@ import { DEFAULT_NODES } from '../shared/network.ts';
 import { authFor, createApiHandlers } from './api/api-handlers.ts';
 import { startWalletProvider, type RunningProvider } from './provider/start-provider.ts';
 import { ApiServer, type ApiLimits } from './api/api-server.ts';
-import { startWalletServices, type WalletServices } from './wallet-services.ts';
+import { startWalletServices, walletAccountFrom, type WalletServices } from './wallet-services.ts';
 import {
   DataDirLock,
   dataPaths,
@@ -280,6 +280,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const ceramicStarted = ceramicNode?.start();
     ceramicStarted?.catch(() => undefined); // awaited below
     ceramicNode?.on('change', () => sup.emit('change'));
+    const account = walletAccountFrom(vault);
+    account.catch(() => undefined); // awaited by startWalletServices; a start that fails first must not leave it unhandled
     await sup.start(options.onProgress);
     if (ceramicStarted) {
       options.onProgress?.('starting the Ceramic node');
@@ -289,7 +291,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       provider: sup.chain!.provider(network.chainId),
       chainId: network.chainId,
       contracts: sup.contracts!,
-      vault,
+      account,
       nodeCount: network.nodeCount,
       nodeClientKey: (index) => hostClientKey(nodeStorageKey(masterKey, index).toString('base64')),
       actionsDir: paths.actionsDir,

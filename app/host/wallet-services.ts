@@ -54,6 +54,15 @@ export interface WalletServices {
 }
 
 /**
+ * The wallet's own account from its key in the vault. Made while the nodes start: its address
+ * is the host's first secp256k1 multiplication (curve tables, about 45 ms of CPU), which was
+ * otherwise the last thing before the wallet answered.
+ */
+export async function walletAccountFrom(vault: SecretVault): Promise<Wallet> {
+  return new Wallet(await loadOrCreateWalletKey(vault));
+}
+
+/**
  * The wallet side of the host: the wallet's own account (key from the vault, funded on the
  * sandbox chain), PKP minting, and the Lit client, which finds the nodes in Staking.
  */
@@ -62,7 +71,8 @@ export async function startWalletServices(options: {
   provider: JsonRpcProvider;
   chainId: number;
   contracts: ContractAddresses;
-  vault: SecretVault;
+  /** The wallet account, from walletAccountFrom (made while the network starts). */
+  account: Promise<Wallet>;
   nodeCount: number;
   /** Each node's host client key: the Lit client shows it to learn which presignatures are fresh. */
   nodeClientKey?: (index: number) => string;
@@ -75,7 +85,7 @@ export async function startWalletServices(options: {
 }): Promise<WalletServices> {
   const provider = options.provider;
   const contracts = connectContracts(options.contracts, provider);
-  const wallet = new Wallet(await loadOrCreateWalletKey(options.vault), provider);
+  const wallet = (await options.account).connect(provider);
   await fundOnSandbox(provider, [wallet.address]);
 
   let nodes: NodeEndpoint[] = [];
