@@ -44,7 +44,7 @@ describe('the supervisor', () => {
     expect(pids.every(isProcessAlive)).toBe(true);
 
     // Each node held its Lit Action runner back while the network started, and started it when
-    // the supervisor said the network was usable (not at the 10 s fallback), with no run asked.
+    // the supervisor said the network was usable (not at the 30 s fallback), with no run asked.
     await waitFor(
       "every node's Lit Action runner",
       async () => {

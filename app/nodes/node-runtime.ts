@@ -47,7 +47,7 @@ import { SigningAgreement } from './signing/signing-agreement.ts';
 import { agreementPeers, agreementRoutes } from './signing/agreement-peers.ts';
 
 /** At the network's own start, a node starts its runner this long after joining, if not before. */
-const RUNNER_START_AT_THE_LATEST_MS = 10_000;
+const RUNNER_START_AT_THE_LATEST_MS = 30_000;
 
 /**
  * One node, assembled: its stores, its HTTP routes, and, once it knows the contracts, its

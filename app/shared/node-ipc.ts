@@ -51,7 +51,7 @@ export const NodeLaunchConfig = z.object({
    * into a serving network does, so that no request in flight waits for a runner to start. At
    * the network's own start (false) no request is in flight: it joins at once and starts its
    * runner once the host says the network is usable (startRunner), at its first executeJs
-   * (which waits for it), or 10 s after joining, whichever comes first.
+   * (which waits for it), or 30 s after joining, whichever comes first.
    */
   awaitRunner: z.boolean().optional(),
 });
