@@ -66,7 +66,6 @@ export class NodeRuntime {
   private keeper: PoolKeeper | undefined;
   private runner: ActionRunner | undefined;
   private runnerStarted: Promise<void> | undefined;
-  private runnerWanted = false;
   /** Set by close(): runs that end after it are answered 503, not with their outcome. */
   private stopping = false;
   private execution: ExecuteService | undefined;
@@ -109,7 +108,6 @@ export class NodeRuntime {
     const runner = (this.runner ??= new ActionRunner({ fetchAllowList: config.fetchAllowList ?? [] }));
     let runnerReady: Promise<void> | undefined;
     if (config.awaitRunner !== false) runnerReady = this.startRunner('restarted into a serving network');
-    else if (this.runnerWanted) void this.startRunner('the network is usable');
     else
       setTimeout(
         () => void this.startRunner(`${RUNNER_START_AT_THE_LATEST_MS / 1000} s after joining`),
@@ -171,11 +169,9 @@ export class NodeRuntime {
 
   /** Starts the Lit Action runner's host lane, once; resolves when it is ready (or failed, logged). */
   startRunner(why: string): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    if (!this.runner) {
-      this.runnerWanted = true; // told before joining: joinNetwork starts it
-      return Promise.resolve();
-    }
+    // Not joined yet: the host says so only once the network is usable; should the word come
+    // earlier, the fallback set in joinNetwork starts the runner.
+    if (this.stopping || !this.runner) return Promise.resolve();
     if (!this.runnerStarted) console.log(`node ${this.config.index}: starting the Lit Action runner (${why})`);
     return (this.runnerStarted ??= this.runner
       .warmUp()

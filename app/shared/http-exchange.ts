@@ -20,6 +20,15 @@ export interface HttpExchange {
   timeoutMs: number;
 }
 
+/** The answer's body as JSON, or undefined when it is not JSON (the caller checks it with zod). */
+export function answerJson(answer: HttpAnswer): unknown {
+  try {
+    return JSON.parse(answer.text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The exchange failed: no answer in time (`timedOut`), or the peer could not be reached or hung up. */
 export class HttpExchangeError extends Error {
   readonly timedOut: boolean;

@@ -1,5 +1,5 @@
 import { hostClientAuthorization } from '../../shared/host-client-key.ts';
-import { httpExchange, HttpExchangeError, type HttpAnswer } from '../../shared/http-exchange.ts';
+import { answerJson, httpExchange, HttpExchangeError, type HttpAnswer } from '../../shared/http-exchange.ts';
 import {
   NODE_ROUTES,
   NodeErrorBody,
@@ -107,12 +107,7 @@ export async function callNode<T>(
       timedOut ? 'did not answer in time' : 'is unreachable',
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.text);
-  } catch {
-    json = undefined;
-  }
+  const json = answerJson(answer);
   if (answer.status < 200 || answer.status > 299) throw nodeErrorFrom(node.index, answer.status, json);
   return json as T;
 }

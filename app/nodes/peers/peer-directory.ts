@@ -1,6 +1,6 @@
 import { NodeHealth } from '../../shared/node-ipc.ts';
 import type { PeerInfo } from './peer-crypto.ts';
-import { httpExchange } from '../../shared/http-exchange.ts';
+import { answerJson, httpExchange } from '../../shared/http-exchange.ts';
 
 /** The registered nodes as last read from Staking. */
 export class PeerDirectory {
@@ -55,20 +55,12 @@ export class PeerDirectory {
 
 async function peerState(peer: PeerInfo, timeoutMs: number): Promise<'joined' | 'joining' | 'down'> {
   try {
-    const { status, text } = await httpExchange(`${peer.endpoint}/health`, { timeoutMs });
-    if (status !== 200) return 'down';
-    const health = NodeHealth.safeParse(parseJson(text));
+    const answer = await httpExchange(`${peer.endpoint}/health`, { timeoutMs });
+    if (answer.status !== 200) return 'down';
+    const health = NodeHealth.safeParse(answerJson(answer));
     if (!health.success) return 'down';
     return health.data.networkReady ? 'joined' : 'joining';
   } catch {
     return 'down';
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
