@@ -9,7 +9,7 @@ import { openWithShares } from '../app/shared/encryption/open-with-shares.ts';
 import { blsShareFromLitJson } from '../app/shared/threshold/bls.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
 import { RUN_SPARES } from '../app/host/lit-client/action-run-set.ts';
-import { waitForPools } from '../testing/sandbox/network-probe.ts';
+import { waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
 import { runCliProcess, tempDataDir } from '../testing/sandbox/spawn-cli.ts';
 
 const N = 7;
@@ -27,6 +27,7 @@ beforeAll(async () => {
   });
   api = createApiClient({ baseUrl: host.url, token: host.token });
   await waitForPools(host, 2, 0, 150_000);
+  await waitFor('the network key', () => host.supervisor.status().networkPublicKey ?? undefined, 30_000);
 }, 240_000);
 
 afterAll(async () => {

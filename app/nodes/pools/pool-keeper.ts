@@ -92,7 +92,8 @@ export class PoolKeeper {
 
   /** Genesis: the network's BLS key, once, with all N nodes. */
   private async keepNetworkKey(live: PeerInfo[]): Promise<boolean> {
-    if (this.ctx.networkKey.ready() || live.length < this.ctx.nodeCount) return false;
+    if (this.ctx.networkKey.ready()) return false;
+    if ((await this.everyNode(live)).length < this.ctx.nodeCount) return false;
     const started = Date.now();
     const [publicKey] = await runDkgBatch(this.ctx, NETWORK_KEY, 1);
     this.ctx.log(`made the network BLS key ${publicKey} by DKG in ${Date.now() - started} ms`);
@@ -100,20 +101,28 @@ export class PoolKeeper {
   }
 
   private async keepKeys(live: PeerInfo[]): Promise<boolean> {
+    // Genesis order: the network key first. Keys made before it let a caller that waited for the
+    // key pool find encryption still refused (CI saw that once, with one node slow to answer).
+    if (!this.ctx.networkKey.ready()) return false;
     const unminted = Number(await this.ctx.chain.contracts.PKPNFT.getUnmintedRoutedTokenIdCount(KEY_TYPE.ECDSA));
     const missing = this.targets.keys - unminted;
-    this.keysFull = missing <= 0 && this.ctx.networkKey.ready() !== undefined;
+    this.keysFull = missing <= 0;
     if (missing <= 0) return false;
-    // Keys need every node. A node busy with presignature work (or on a loaded machine) may miss
-    // the 1 s health check; without more patience here the key pool would wait behind every
-    // presignature batch until that pool is full.
-    if (live.length < this.ctx.nodeCount) live = await this.ctx.peers.live(5_000);
-    if (live.length < this.ctx.nodeCount) return false;
+    if ((await this.everyNode(live)).length < this.ctx.nodeCount) return false;
     const count = Math.min(missing, this.targets.keyBatch);
     const started = Date.now();
     await runDkgBatch(this.ctx, PKP_KEYS, count);
     this.ctx.log(`made and routed ${count} PKP keys by DKG in ${Date.now() - started} ms`);
     return true;
+  }
+
+  /**
+   * The live nodes, asked again with more patience when some did not answer: a DKG needs every
+   * node, and a node busy with presignature work (or on a loaded machine) may miss the 1 s health
+   * check; without this, genesis and the key pool would wait behind every presignature batch.
+   */
+  private async everyNode(live: PeerInfo[]): Promise<PeerInfo[]> {
+    return live.length < this.ctx.nodeCount ? this.ctx.peers.live(5_000) : live;
   }
 
   /**
