@@ -159,7 +159,11 @@ export class NodeRuntime {
       presignatures: pools.presignatures,
       presignBatch: Math.max(10, Math.min(DEFAULT_POOL_TARGETS.presignBatch, Math.ceil(pools.presignatures / 2))),
     });
-    await runnerReady;
+    if (runnerReady) {
+      // Beside the runner's start, not after it: see warmUp.
+      await ctx.auth.warmUp().catch((err: Error) => ctx.log(`auth warm-up failed: ${err.message}`));
+      await runnerReady;
+    }
     // Last: routes that need the network answer 503 until everything above is in place.
     this.ctx = ctx;
     // Only now: the keeper counts as live only nodes that joined (itself included), and a batch

@@ -8,6 +8,14 @@ import {
 } from '../../shared/node-protocol.ts';
 import { clientHeaders, NodeCallError, nodeErrorFrom, parseNodeAnswer, type NodeEndpoint } from './node-request.ts';
 
+/**
+ * How often a channel known down tries to open again while requests look at it. A node that is
+ * down refuses at once and one still starting answers 503, so a try costs next to nothing; a
+ * second (as before) left a node that came back out of every request for up to a second, and
+ * with N − T others down then, requests waited that long for T nodes.
+ */
+const REOPEN_EVERY_MS = 150;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: NodeCallError) => void;
@@ -49,12 +57,12 @@ export class NodeChannel {
   /**
    * Whether the node is known to be down now: its channel closed or could not open, and has not
    * opened since. Untried counts as up. A channel known down tries to open again in the
-   * background at most once a second, so a node that came back is found without anyone having
-   * to send it a request first.
+   * background (at most every REOPEN_EVERY_MS), so a node that came back is found without anyone
+   * having to send it a request first.
    */
   get knownDown(): boolean {
     if (this.downSince === 0) return false;
-    if (Date.now() - this.downSince > 1_000 && !this.opening) {
+    if (Date.now() - this.downSince > REOPEN_EVERY_MS && !this.opening) {
       this.downSince = Date.now();
       this.open(5_000).catch(() => undefined);
     }

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { fragileFirst, pickPresignature, type PresignatureChoice } from './presignature-queue.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
+import { fragileFirst, pickPresignature, PresignatureQueue, type PresignatureChoice } from './presignature-queue.ts';
 
 // N = 7, T = 5; nodes 2 and 7 down, as in the short chaos run that found the fault.
 const up = new Set([1, 3, 4, 5, 6]);
@@ -108,5 +111,44 @@ describe('picking a presignature', () => {
       const fiveUp = liveAmong(new Set([1, 3, 4, 5, 6]));
       expect(pickPresignature(tight, (c) => fiveUp(c) >= 5, fragileFirst(fiveUp, 5, 1)).choice?.id).toBe('five');
     });
+  });
+});
+
+describe('waiting for a usable presignature', () => {
+  /** Three nodes that each list the same presignatures, as a node's /presign/available does. */
+  async function nodesListing(ids: string[]) {
+    const server = http.createServer((req, res) => {
+      const node = Number(/^\/n(\d+)\//.exec(req.url ?? '')?.[1]);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ node, ids }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const nodes = [1, 2, 3].map((index) => ({ index, url: `http://127.0.0.1:${port}/n${index}` }));
+    return { nodes, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('looks again at once when told a node came back, not at its next turn', async () => {
+    const { nodes, close } = await nodesListing(['ps-1', 'ps-2']);
+    const queue = new PresignatureQueue(() => nodes, 2);
+    let holderBack = false;
+    const looks = vi.fn((_: PresignatureChoice) => holderBack);
+    // The 250 ms between looks is faked and never passes by itself here; the clock (Date) is
+    // real, so the refresh asked for below is not held back as too soon after the first.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const taking = queue.take(60_000, looks);
+      while (looks.mock.calls.length === 0) await sleep(5);
+      await sleep(300);
+      expect(await Promise.race([taking, 'still waiting'])).toBe('still waiting');
+      holderBack = true;
+      queue.refresh();
+      // Before the wake-up existed this waited for the faked 250 ms, that is for ever.
+      const taken = await Promise.race([taking, sleep(5_000).then(() => 'never woke')]);
+      expect(typeof taken === 'string' ? taken : taken?.id).toBe('ps-1');
+    } finally {
+      vi.useRealTimers();
+      await close();
+    }
   });
 });

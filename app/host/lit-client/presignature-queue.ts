@@ -85,6 +85,8 @@ export class PresignatureQueue {
   private refilling: Promise<void> | undefined;
   private refreshedAt = 0;
   private refreshWanted = false;
+  /** Takes waiting for a usable presignature (see nextLook). */
+  private waiting: (() => void)[] = [];
   /** How many nodes answered the last availability query. */
   private lastAnswered = 0;
   private readonly nodes: () => readonly NodeEndpoint[];
@@ -122,7 +124,7 @@ export class PresignatureQueue {
       }
       // Fewer than T nodes answering will not change by waiting for presignatures.
       if (Date.now() >= deadline || this.lastAnswered < this.threshold) return undefined;
-      await new Promise((r) => setTimeout(r, 250));
+      await this.nextLook(250);
     }
   }
 
@@ -152,6 +154,23 @@ export class PresignatureQueue {
    */
   refresh(): void {
     this.refreshWanted = true;
+    // A node that came back may be the one a waiting request needs: it looks again now.
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Resolves after `ms`, or sooner when refresh() is called. */
+  private nextLook(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w !== wake);
+        resolve();
+      }, ms);
+      this.waiting.push(wake);
+    });
   }
 
   /** Learns which presignatures the nodes hold now, so the first request does not wait for it. */

@@ -4,8 +4,12 @@ import { settleWithQuorum } from './quorum.ts';
 
 /** Once T channels are open, how long the others get to open (not the whole timeout). */
 const CONNECT_GRACE_MS = 200;
-/** How long a look at which channels are down is reused: a pick scores dozens of queued presignatures. */
-const DOWN_LOOKUP_REUSE_MS = 100;
+/**
+ * How long a look at which channels are down is reused: a pick scores dozens of queued
+ * presignatures in one go. Not longer: a request woken because a node came back must see it
+ * (at 100 ms it did not, and waited another 250 ms for T nodes it already had).
+ */
+const DOWN_LOOKUP_REUSE_MS = 5;
 
 /**
  * Nodes whose channel opens now (a node that is down is left out at once), by index; why each
@@ -33,7 +37,7 @@ export async function reachableNodes(network: LitNetwork, problems: string[] = [
 
 /**
  * The nodes whose channels are known to be down (see NodeChannel.knownDown), looked up at most
- * every 100 ms: a pick scores dozens of queued presignatures by their holders.
+ * every DOWN_LOOKUP_REUSE_MS: a pick scores dozens of queued presignatures by their holders.
  */
 export function downNodes(network: LitNetwork): () => ReadonlySet<number> {
   let down = new Set<number>();

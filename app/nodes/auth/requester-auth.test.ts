@@ -45,6 +45,25 @@ describe('SIWE auth sigs at a node', () => {
     expect(await new RequesterAuth({ chainId: 31337 }).verifyAuthSig(await authSig())).toBe(wallet.address);
   });
 
+  it('warms up by checking a throwaway auth sig the same way, and remembers nothing of it', async () => {
+    const auth = new RequesterAuth({ chainId: 31337 });
+    const verify = vi.spyOn(SiweMessage.prototype, 'verify');
+    try {
+      await auth.warmUp();
+      // The same check a request's auth sig gets, and it passed (a failed one throws).
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verify.mock.calls[0]![0]).toMatchObject({ domain: LITBOX_SIWE_DOMAIN });
+      const sig = await authSig();
+      expect(await auth.verifyAuthSig(sig)).toBe(wallet.address);
+      expect(verify).toHaveBeenCalledTimes(2); // not taken from anything the warm-up left
+      // Nothing kept: the throwaway's nonce cannot refuse anyone's auth sig later.
+      const state = auth as unknown as { verified: Map<string, unknown>; nonces: Map<string, unknown> };
+      expect([state.verified.size, state.nonces.size]).toEqual([1, 1]);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
   it('checks a burst of the same auth sig once (a node just restarted), and a forged one fails for every caller', async () => {
     const auth = new RequesterAuth({ chainId: 31337 });
     const verify = vi.spyOn(SiweMessage.prototype, 'verify');
