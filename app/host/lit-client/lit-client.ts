@@ -49,7 +49,7 @@ export class LitClient {
     this.presignatures = new PresignatureQueue(options.nodes, options.threshold);
     // A node that comes back may have lost nothing (its presignatures are durable) but the
     // others signed meanwhile: what it holds fresh is worth asking again.
-    this.channels = new NodeChannels(() => this.presignatures.refresh());
+    this.channels = new NodeChannels(() => this.presignatures.nodeBack());
     this.network = {
       transport: this.channels,
       nodes: options.nodes,

@@ -128,7 +128,7 @@ describe('waiting for a usable presignature', () => {
     return { nodes, close: () => new Promise((resolve) => server.close(resolve)) };
   }
 
-  it('looks again at once when told a node came back, not at its next turn', async () => {
+  it('looks again at once when a node came back, not at its next turn', async () => {
     const { nodes, close } = await nodesListing(['ps-1', 'ps-2']);
     const queue = new PresignatureQueue(() => nodes, 2);
     let holderBack = false;
@@ -141,8 +141,11 @@ describe('waiting for a usable presignature', () => {
       while (looks.mock.calls.length === 0) await sleep(5);
       await sleep(300);
       expect(await Promise.race([taking, 'still waiting'])).toBe('still waiting');
+      queue.refresh(); // a failed try's refresh does not wake it
+      await sleep(300);
+      expect(await Promise.race([taking, 'still waiting'])).toBe('still waiting');
       holderBack = true;
-      queue.refresh();
+      queue.nodeBack();
       // Before the wake-up existed this waited for the faked 250 ms, that is for ever.
       const taken = await Promise.race([taking, sleep(5_000).then(() => 'never woke')]);
       expect(typeof taken === 'string' ? taken : taken?.id).toBe('ps-1');

@@ -154,11 +154,19 @@ export class PresignatureQueue {
    */
   refresh(): void {
     this.refreshWanted = true;
-    // A node that came back may be the one a waiting request needs: it looks again now.
+  }
+
+  /**
+   * A node came back (its channel opened again): refresh, and the requests waiting for T holders
+   * look again now, as it may be the holder they lack. Not on every refresh: after a failed try
+   * the view is being renewed, and a look before that only picks from what is out of date.
+   */
+  nodeBack(): void {
+    this.refresh();
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  /** Resolves after `ms`, or sooner when refresh() is called. */
+  /** Resolves after `ms`, or sooner when nodeBack() is called. */
   private nextLook(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
