@@ -56,7 +56,7 @@ describe('SIWE auth sigs at a node', () => {
       const sig = await authSig();
       expect(await auth.verifyAuthSig(sig)).toBe(wallet.address);
       expect(verify).toHaveBeenCalledTimes(2); // not taken from anything the warm-up left
-      // Nothing kept: the throwaway's nonce cannot refuse anyone's auth sig later.
+      // Only the real auth sig is kept: the throwaway's nonce cannot refuse anyone's auth sig later.
       const state = auth as unknown as { verified: Map<string, unknown>; nonces: Map<string, unknown> };
       expect([state.verified.size, state.nonces.size]).toEqual([1, 1]);
     } finally {
