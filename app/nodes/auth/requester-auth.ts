@@ -43,10 +43,10 @@ export class RequesterAuth {
   }
 
   /**
-   * Checks a throwaway auth sig the way check() does, remembering nothing. A node restarted into
-   * a serving network does this while its runner starts: the first check in a process costs
-   * about 50 ms (the curve's tables, the SIWE parser), and with N − T others down every request
-   * waited for it at this node.
+   * Checks a throwaway auth sig as a request's is checked (verify), remembering nothing. A node
+   * restarted into a serving network does this while its runner starts: the first check in a
+   * process costs about 50 ms (the curve's tables, the SIWE parser), and with N − T others down
+   * every request waited for it at this node.
    */
   async warmUp(): Promise<void> {
     const wallet = new Wallet(hexlify(randomBytes(32)));
@@ -61,15 +61,22 @@ export class RequesterAuth {
       issuedAt: new Date(now).toISOString(),
       expirationTime: new Date(now + 60_000).toISOString(),
     }).prepareMessage();
-    const signature = await wallet.signMessage(signedMessage);
-    await new SiweMessage(signedMessage).verify({
-      signature,
-      domain: LITBOX_SIWE_DOMAIN,
-      time: new Date().toISOString(),
-    });
+    const sig = await wallet.signMessage(signedMessage);
+    await this.verify({ sig, signedMessage, address: wallet.address, derivedVia: 'web3.eth.personal.sign' });
   }
 
   private async check(authSig: AuthSig, key: string): Promise<string> {
+    const { address, nonce, expiresAt } = await this.verify(authSig);
+    // A nonce is used by one auth sig: the same auth sig may be shown again until it expires (it
+    // is a session), but another message carrying a nonce already seen is a replay.
+    this.rememberNonce(`${address}:${nonce}`, key, expiresAt);
+    if (this.verified.size >= MAX_CACHE) this.verified.clear();
+    this.verified.set(key, { address, expiresAt });
+    return address;
+  }
+
+  /** Checks the auth sig itself (a SIWE for Litbox, unexpired, signed by its address); keeps nothing. */
+  private async verify(authSig: AuthSig): Promise<{ address: string; nonce: string; expiresAt: number }> {
     let message: SiweMessage;
     try {
       message = new SiweMessage(authSig.signedMessage);
@@ -107,12 +114,7 @@ export class RequesterAuth {
     const address = getAddress(message.address);
     if (getAddress(authSig.address) !== address)
       throw new NodeRequestError(401, 'bad_auth_sig', 'the auth sig address does not match the signer');
-    // A nonce is used by one auth sig: the same auth sig may be shown again until it expires (it
-    // is a session), but another message carrying a nonce already seen is a replay.
-    this.rememberNonce(`${address}:${message.nonce}`, key, expiresAt);
-    if (this.verified.size >= MAX_CACHE) this.verified.clear();
-    this.verified.set(key, { address, expiresAt });
-    return address;
+    return { address, nonce: message.nonce, expiresAt };
   }
 
   private rememberNonce(nonce: string, authSig: string, expiresAt: number): void {
