@@ -25,8 +25,15 @@ export class ContractCallError extends Error {
   }
 }
 
+// The two interfaces below are made at their first use, not at load: each process (N nodes at
+// every start) would otherwise parse every contract's ABI before it does anything.
+let errors: Interface | undefined;
+let functions: Interface | undefined;
+
 /** Every custom error any Litbox contract can revert with (OpenZeppelin's included). */
-const errorInterface = (() => {
+const errorInterface = (): Interface => (errors ??= buildErrorInterface());
+
+function buildErrorInterface(): Interface {
   const seen = new Map<string, unknown>();
   for (const artifact of Object.values(artifacts)) {
     for (const item of artifact.abi) {
@@ -36,7 +43,7 @@ const errorInterface = (() => {
     }
   }
   return new Interface([...seen.values()] as never[]);
-})();
+}
 
 /** Hints added to our contracts' revert strings: what to do next. */
 const HINTS: Record<string, string> = {
@@ -116,7 +123,7 @@ export function decodeRevertData(data: string): DecodedRevert | undefined {
   if (data.length < 10) return undefined;
   let e: ErrorDescription | null = null;
   try {
-    e = errorInterface.parseError(data);
+    e = errorInterface().parseError(data);
   } catch {
     e = null;
   }
@@ -144,7 +151,9 @@ export function decodeRevertData(data: string): DecodedRevert | undefined {
 }
 
 /** Every function of every Litbox contract, to name the call a failure came from. */
-const functionInterface = (() => {
+const functionInterface = (): Interface => (functions ??= buildFunctionInterface());
+
+function buildFunctionInterface(): Interface {
   const seen = new Map<string, unknown>();
   for (const artifact of Object.values(artifacts)) {
     for (const item of artifact.abi) {
@@ -153,7 +162,7 @@ const functionInterface = (() => {
     }
   }
   return new Interface([...seen.values()] as never[]);
-})();
+}
 
 /** The contract function an ethers error was about: from its invocation or its calldata. */
 function calledFunction(err: unknown): string | undefined {
@@ -162,7 +171,7 @@ function calledFunction(err: unknown): string | undefined {
   const data = e?.transaction?.data;
   if (typeof data !== 'string' || data.length < 10) return undefined;
   try {
-    return functionInterface.getFunction(data.slice(0, 10))?.name ?? undefined;
+    return functionInterface().getFunction(data.slice(0, 10))?.name ?? undefined;
   } catch {
     return undefined;
   }
