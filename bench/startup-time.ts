@@ -35,7 +35,9 @@ const POLL_MS = 25;
  * as the desktop app), or a passphrase file (a machine with no keychain, as many CI runners):
  * its scrypt keeps one core busy for about 0.7 s at every start.
  */
-const VAULT = process.env.STARTUP_VAULT === 'passphrase-file' ? 'passphrase-file' : 'keychain';
+const VAULT = process.env.STARTUP_VAULT ?? 'keychain';
+if (VAULT !== 'keychain' && VAULT !== 'passphrase-file')
+  throw new Error(`STARTUP_VAULT is keychain or passphrase-file (got ${VAULT})`);
 /** Mints before the "used data directory" opening (STARTUP_USED_MINTS; 0 leaves it out). */
 const USED_MINTS = Number(process.env.STARTUP_USED_MINTS ?? 100);
 
