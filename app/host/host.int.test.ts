@@ -86,6 +86,7 @@ describe('the supervisor', () => {
   it('keeps the chain and the node identities across a host restart', async () => {
     const dataDir = tempDataDir();
     const first = await start(dataDir, 3);
+    await first.supervisor.untilUsable();
     await first.supervisor.chain!.rpc('anvil_mine', ['0x7']);
     const addresses = first.supervisor.status().nodes.map((n) => n.address);
     const last = await first.supervisor.chain!.rpc<{ number: string; hash: string }>('eth_getBlockByNumber', [
@@ -95,6 +96,11 @@ describe('the supervisor', () => {
     await first.stop();
 
     const second = await start(dataDir);
+    // Each node's ready message carried its pools, and the key pool was read while the nodes
+    // started: the reopened network is usable the moment the start resolves, with no health
+    // round after it (a timeout of 0 rejects unless it already is).
+    expect(second.supervisor.status().nodes.every((n) => (n.presignaturesFresh ?? 0) > 0)).toBe(true);
+    await expect(second.supervisor.untilUsable(() => undefined, 0)).resolves.toBeUndefined();
     const provider = new JsonRpcProvider(second.supervisor.chain!.rpcUrl, undefined, { staticNetwork: true });
     // The restarted chain goes on from the same block (the nodes may have added blocks since).
     expect(await provider.getBlockNumber()).toBeGreaterThanOrEqual(Number(last.number));

@@ -339,6 +339,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       writeNetworkConfig(paths.network, network);
     }
     sup.emit('change');
+    sup.startRunnersOnceUsable();
     options.signal?.removeEventListener('abort', abortStart);
     options.signal?.throwIfAborted();
 

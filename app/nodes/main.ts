@@ -56,11 +56,11 @@ async function run(config: NodeLaunchConfig): Promise<void> {
     const parsed = HostToNodeMessage.safeParse(raw);
     if (!parsed.success) return;
     if (parsed.data.type === 'network') runtime.joinNetwork(parsed.data.contracts, port).catch(fail);
-    else void runtime.startRunner('the network is usable');
+    else void runtime.startRunner('the network is usable').then(() => send({ type: 'runnerStarted' }));
   });
 
   if (config.contracts) await runtime.joinNetwork(config.contracts, port);
-  send({ type: 'ready', port, address: runtime.address, ...runtime.publicKeys });
+  send({ type: 'ready', port, address: runtime.address, ...runtime.publicKeys, health: runtime.health() });
 }
 
 if (!process.send) {

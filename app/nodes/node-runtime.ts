@@ -281,7 +281,7 @@ export class NodeRuntime {
     ];
   }
 
-  private health(): NodeHealth {
+  health(): NodeHealth {
     return {
       ok: true,
       index: this.config.index,

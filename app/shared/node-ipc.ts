@@ -69,19 +69,6 @@ export const HostToNodeMessage = z.discriminatedUnion('type', [
 ]);
 export type HostToNodeMessage = z.infer<typeof HostToNodeMessage>;
 
-export const NodeToHostMessage = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('ready'),
-    port: z.number().int(),
-    address: z.string(),
-    /** Ed25519 and X25519 public keys (hex), registered on chain beside the address. */
-    signingKey: z.string(),
-    encryptionKey: z.string(),
-  }),
-  z.object({ type: z.literal('fatal'), message: z.string() }),
-]);
-export type NodeToHostMessage = z.infer<typeof NodeToHostMessage>;
-
 /** A node's Lit Action runner: its runs, its queue, and the runner processes it had to replace. */
 export const ActionRunnerHealth = z.object({
   /** Runs at the same time, both lanes (the host's client's and outsiders'). */
@@ -124,3 +111,23 @@ export const NodeHealth = z.object({
   actionRunner: ActionRunnerHealth.optional(),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;
+
+export const NodeToHostMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ready'),
+    port: z.number().int(),
+    address: z.string(),
+    /** Ed25519 and X25519 public keys (hex), registered on chain beside the address. */
+    signingKey: z.string(),
+    encryptionKey: z.string(),
+    /**
+     * Its /health at that moment: the host knows the node's pools as it comes up, without
+     * a round of health calls before it can say the network is usable.
+     */
+    health: NodeHealth,
+  }),
+  /** The Lit Action runner the host asked for (startRunner) is ready, or failed to start (logged). */
+  z.object({ type: z.literal('runnerStarted') }),
+  z.object({ type: z.literal('fatal'), message: z.string() }),
+]);
+export type NodeToHostMessage = z.infer<typeof NodeToHostMessage>;

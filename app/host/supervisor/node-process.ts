@@ -2,7 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { NodeStatus } from '../../shared/api/contract.ts';
-import { NodeToHostMessage, type HostToNodeMessage, type NodeLaunchConfig } from '../../shared/node-ipc.ts';
+import {
+  NodeToHostMessage,
+  type HostToNodeMessage,
+  type NodeHealth,
+  type NodeLaunchConfig,
+} from '../../shared/node-ipc.ts';
 import { childEnvironment } from '../child-environment.ts';
 import { nodeEntry } from './node-entry.ts';
 
@@ -25,6 +30,36 @@ type State = 'stopped' | 'starting' | 'up' | 'backoff';
  * One supervised node process. It restarts the node when it dies unexpectedly, with a
  * backoff that grows while the node keeps failing soon after start.
  */
+/** The counters the host keeps of a node, from its /health (or its ready message). */
+export interface NodeStats {
+  keysReady: number;
+  presignaturesFresh: number;
+  networkReady: boolean;
+  networkPublicKey: string | null;
+  actionRunner: NodeStatus['actionRunner'];
+}
+
+export function nodeStatsFrom(health: NodeHealth): NodeStats {
+  const runner = health.actionRunner;
+  return {
+    keysReady: health.keysReady,
+    presignaturesFresh: health.presignaturesFresh,
+    networkReady: health.networkReady,
+    networkPublicKey: health.networkPublicKey,
+    actionRunner: runner
+      ? {
+          running: runner.running,
+          capacity: runner.capacity,
+          queued: runner.queued,
+          runnersReplaced: runner.runnersReplaced,
+          lastReplacedReason: runner.lastReplaced?.reason ?? null,
+          busyRefusals: runner.busyRefusals,
+          stuck: runner.stuck,
+        }
+      : null,
+  };
+}
+
 export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   readonly index: number;
   restarts = 0;
@@ -32,13 +67,9 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   /** The node's registered communication keys (hex), as it reported them. */
   communicationKeys: { signingKey: string; encryptionKey: string } | null = null;
   /** Counters from the node's /health, refreshed by the supervisor. */
-  stats: {
-    keysReady: number;
-    presignaturesFresh: number;
-    networkReady: boolean;
-    networkPublicKey: string | null;
-    actionRunner: NodeStatus['actionRunner'];
-  } | null = null;
+  stats: NodeStats | null = null;
+  /** Settles the pending startRunner() when the node says its runner started. */
+  private runnerStarted: (() => void) | undefined;
   private state: State = 'stopped';
   private child: ChildProcess | undefined;
   private wanted = false;
@@ -137,10 +168,13 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
           }
           this.address = msg.address;
           this.communicationKeys = { signingKey: msg.signingKey, encryptionKey: msg.encryptionKey };
+          this.stats = nodeStatsFrom(msg.health);
           this.state = 'up';
           this.wasUp = true;
           this.emit('change');
           resolve();
+        } else if (msg.type === 'runnerStarted') {
+          this.runnerStarted?.();
         } else if (msg.type === 'fatal') {
           clearTimeout(timer);
           reject(new Error(`node ${this.index} failed to start: ${msg.message}`));
@@ -185,9 +219,26 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     this.tell({ type: 'network', contracts });
   }
 
-  /** Tells the node to start its Lit Action runner, if it has not (the network is usable). */
-  startRunner(): void {
-    this.tell({ type: 'startRunner' });
+  /**
+   * Tells the node to start its Lit Action runner, if it has not (the network is usable).
+   * Resolves once the node says it is ready (or failed to start, which the node logs), once the
+   * node is gone, or after `timeoutMs`: the supervisor starts the next node's then.
+   */
+  startRunner(timeoutMs = 10_000): Promise<void> {
+    const child = this.child;
+    if (!child?.connected) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        child.off('exit', done);
+        if (this.runnerStarted === done) this.runnerStarted = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.runnerStarted = done;
+      child.once('exit', done);
+      this.tell({ type: 'startRunner' });
+    });
   }
 
   private tell(message: HostToNodeMessage): void {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { CeramicStatus, NetworkStatus } from '../../shared/api/contract.ts';
 import { thresholdFor } from '../../shared/network.ts';
 import { JournaledChain } from '../chain/journaled-chain.ts';
@@ -8,7 +9,7 @@ import { isProcessAlive, type DataPaths } from '../data-dir.ts';
 import type { NetworkConfig } from '../network-config.ts';
 import { findFreePort, isPortFree } from '../ports.ts';
 import { NAGA_LOCAL_RPC_PORT } from '../chain/naga-local.ts';
-import { NodeProcess } from './node-process.ts';
+import { NodeProcess, nodeStatsFrom } from './node-process.ts';
 import { userCompileCacheDir } from './compile-cache.ts';
 import { ensureContracts, fundOnSandbox } from '../chain/network-genesis.ts';
 import { contractInterface, KEY_TYPE, type ContractAddresses } from '../../shared/contracts/index.ts';
@@ -69,6 +70,8 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   /** The context files Lit's own SDKs connect with (undefined for a network that predates them). */
   litSdk: LitSdkContexts | undefined;
   private stopping = false;
+  private runnersReleased = false;
+  private runnersStarting = false;
   private readonly options: SupervisorOptions;
 
   constructor(options: SupervisorOptions) {
@@ -157,6 +160,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
     const nodesUp = Promise.all(this.nodes.map((node) => node.start(launchWhen)));
     nodesUp.catch(() => undefined); // awaited below; a failure before that must not go unhandled
     const provider = chain.provider(network.chainId);
+    let keyPoolRead: Promise<void> | undefined;
     try {
       try {
         await chain.start();
@@ -182,6 +186,9 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
           for (const node of this.nodes) node.setContracts(recorded);
         }
         launch.go();
+        // Read while the nodes start: with their pools in their ready messages, the network is
+        // known usable the moment the last one joins.
+        keyPoolRead = this.pollKeyPool();
       } catch (err) {
         launch.fail(err);
         throw err;
@@ -217,7 +224,9 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
       provider.destroy();
     }
     this.litSdk = writeLitSdkContexts(this.options.dataDir, this.contracts!);
+    await keyPoolRead;
     this.ready = true;
+    this.updateUsable();
     this.emit('change');
     const pollPools = async (): Promise<void> => {
       await Promise.all([this.pollNodeHealth(), this.pollKeyPool()]);
@@ -262,9 +271,31 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   private updateUsable(): void {
     if (this.usable || !this.ready || this.blockingParts().length > 0) return;
     this.usable = true;
-    // The nodes held their Lit Action runners back while the network started (see awaitRunner).
-    for (const node of this.nodes) node.startRunner();
+    if (this.runnersReleased) void this.startRunners();
     this.emit('change');
+  }
+
+  /**
+   * The nodes held their Lit Action runners back while the network started (see awaitRunner).
+   * The host releases them once its own start is done (its wallet services up), and they start
+   * once the network is usable too, a few at a time, leaving a core to the person's first
+   * requests: started together, N runner processes (about 0.25 s of CPU each) took both cores
+   * for most of a second right after "ready", and the first signature took half a second.
+   */
+  startRunnersOnceUsable(): void {
+    this.runnersReleased = true;
+    if (this.usable) void this.startRunners();
+  }
+
+  private async startRunners(): Promise<void> {
+    if (this.runnersStarting) return;
+    this.runnersStarting = true;
+    const atOnce = Math.max(1, os.availableParallelism() - 1);
+    const waiting = [...this.nodes];
+    const next = async (): Promise<void> => {
+      for (let node = waiting.shift(); node && !this.stopping; node = waiting.shift()) await node.startRunner();
+    };
+    await Promise.all(Array.from({ length: atOnce }, next));
   }
 
   /**
@@ -309,23 +340,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         if (node.up) {
           try {
             const health = await callRoute({ index: node.index, url: node.url }, 'health', undefined, 1_000);
-            stats = {
-              keysReady: health.keysReady,
-              presignaturesFresh: health.presignaturesFresh,
-              networkReady: health.networkReady,
-              networkPublicKey: health.networkPublicKey,
-              actionRunner: health.actionRunner
-                ? {
-                    running: health.actionRunner.running,
-                    capacity: health.actionRunner.capacity,
-                    queued: health.actionRunner.queued,
-                    runnersReplaced: health.actionRunner.runnersReplaced,
-                    lastReplacedReason: health.actionRunner.lastReplaced?.reason ?? null,
-                    busyRefusals: health.actionRunner.busyRefusals,
-                    stuck: health.actionRunner.stuck,
-                  }
-                : null,
-            };
+            stats = nodeStatsFrom(health);
           } catch {
             stats = null;
           }
