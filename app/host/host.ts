@@ -340,6 +340,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     sup.emit('change');
     sup.startRunnersOnceUsable();
+    setImmediate(() => wallet.account.warmUp());
     options.signal?.removeEventListener('abort', abortStart);
     options.signal?.throwIfAborted();
 

@@ -1,4 +1,5 @@
-import { parseEther, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
+import { createECDH } from 'node:crypto';
+import { getBytes, hexlify, parseEther, SigningKey, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
 import type { SignInService } from './auth/sign-in-service.ts';
 import { PasskeyService } from './auth/passkey-service.ts';
 import { connectContracts, type ContractAddresses } from '../shared/contracts/index.ts';
@@ -54,12 +55,29 @@ export interface WalletServices {
 }
 
 /**
- * The wallet's own account from its key in the vault. Made while the nodes start: its address
- * is the host's first secp256k1 multiplication (curve tables, about 45 ms of CPU), which was
- * otherwise the last thing before the wallet answered.
+ * A signing key whose public key OpenSSL computes (about 1 ms). Ethers computes it with noble's
+ * secp256k1, whose first multiplication builds the curve's tables: about 70 ms of the host's
+ * CPU at every start, where the six nodes load, for an address. The first signature builds
+ * them instead (see WalletAccount.warmUp).
  */
+class OpenSslPublicKeySigningKey extends SigningKey {
+  readonly #publicKey: string;
+
+  constructor(privateKey: string) {
+    super(privateKey);
+    const ecdh = createECDH('secp256k1');
+    ecdh.setPrivateKey(getBytes(privateKey));
+    this.#publicKey = hexlify(ecdh.getPublicKey(null, 'uncompressed'));
+  }
+
+  override get publicKey(): string {
+    return this.#publicKey;
+  }
+}
+
+/** The wallet's own account from its key in the vault (made while the nodes start). */
 export async function walletAccountFrom(vault: SecretVault): Promise<Wallet> {
-  return new Wallet(await loadOrCreateWalletKey(vault));
+  return new Wallet(new OpenSslPublicKeySigningKey(await loadOrCreateWalletKey(vault)));
 }
 
 /**
