@@ -26,10 +26,6 @@ export interface NodeProcessOptions {
 
 type State = 'stopped' | 'starting' | 'up' | 'backoff';
 
-/**
- * One supervised node process. It restarts the node when it dies unexpectedly, with a
- * backoff that grows while the node keeps failing soon after start.
- */
 /** The counters the host keeps of a node, from its /health (or its ready message). */
 export interface NodeStats {
   keysReady: number;
@@ -60,13 +56,17 @@ export function nodeStatsFrom(health: NodeHealth): NodeStats {
   };
 }
 
+/**
+ * One supervised node process. It restarts the node when it dies unexpectedly, with a
+ * backoff that grows while the node keeps failing soon after start.
+ */
 export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   readonly index: number;
   restarts = 0;
   address: string | null = null;
   /** The node's registered communication keys (hex), as it reported them. */
   communicationKeys: { signingKey: string; encryptionKey: string } | null = null;
-  /** Counters from the node's /health, refreshed by the supervisor. */
+  /** Counters from the node's ready message, then from its /health (the supervisor polls it). */
   stats: NodeStats | null = null;
   /** Settles the pending startRunner() when the node says its runner started. */
   private runnerStarted: (() => void) | undefined;
