@@ -56,7 +56,7 @@ async function run(config: NodeLaunchConfig): Promise<void> {
     const parsed = HostToNodeMessage.safeParse(raw);
     if (!parsed.success) return;
     if (parsed.data.type === 'network') runtime.joinNetwork(parsed.data.contracts, port).catch(fail);
-    else void runtime.startRunner('the network is usable').then(() => send({ type: 'runnerStarted' }));
+    else void runtime.startRunner('the network is usable');
   });
 
   if (config.contracts) await runtime.joinNetwork(config.contracts, port);

@@ -126,8 +126,6 @@ export const NodeToHostMessage = z.discriminatedUnion('type', [
      */
     health: NodeHealth,
   }),
-  /** The Lit Action runner the host asked for (startRunner) is ready, or failed to start (logged). */
-  z.object({ type: z.literal('runnerStarted') }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
 ]);
 export type NodeToHostMessage = z.infer<typeof NodeToHostMessage>;

@@ -68,8 +68,6 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
   communicationKeys: { signingKey: string; encryptionKey: string } | null = null;
   /** Counters from the node's ready message, then from its /health (the supervisor polls it). */
   stats: NodeStats | null = null;
-  /** Settles the pending startRunner() when the node says its runner started. */
-  private runnerStarted: (() => void) | undefined;
   private state: State = 'stopped';
   private child: ChildProcess | undefined;
   private wanted = false;
@@ -173,8 +171,6 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
           this.wasUp = true;
           this.emit('change');
           resolve();
-        } else if (msg.type === 'runnerStarted') {
-          this.runnerStarted?.();
         } else if (msg.type === 'fatal') {
           clearTimeout(timer);
           reject(new Error(`node ${this.index} failed to start: ${msg.message}`));
@@ -219,26 +215,9 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     this.tell({ type: 'network', contracts });
   }
 
-  /**
-   * Tells the node to start its Lit Action runner, if it has not (the network is usable).
-   * Resolves once the node says it is ready (or failed to start, which the node logs), once the
-   * node is gone, or after `timeoutMs`: the supervisor starts the next node's then.
-   */
-  startRunner(timeoutMs = 10_000): Promise<void> {
-    const child = this.child;
-    if (!child?.connected) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        child.off('exit', done);
-        if (this.runnerStarted === done) this.runnerStarted = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.runnerStarted = done;
-      child.once('exit', done);
-      this.tell({ type: 'startRunner' });
-    });
+  /** Tells the node to start its Lit Action runner, if it has not (the network is usable). */
+  startRunner(): void {
+    this.tell({ type: 'startRunner' });
   }
 
   private tell(message: HostToNodeMessage): void {
