@@ -1,8 +1,8 @@
-import { createECDH } from 'node:crypto';
-import { getBytes, hexlify, parseEther, SigningKey, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
+import { hexlify, parseEther, SigningKey, toQuantity, Wallet, type JsonRpcProvider } from 'ethers';
 import type { SignInService } from './auth/sign-in-service.ts';
 import { PasskeyService } from './auth/passkey-service.ts';
 import { connectContracts, type ContractAddresses } from '../shared/contracts/index.ts';
+import { secp256k1PublicKey } from '../shared/secp256k1-public-key.ts';
 import { thresholdFor } from '../shared/network.ts';
 import { fundOnSandbox } from './chain/network-genesis.ts';
 import { LitClient } from './lit-client/lit-client.ts';
@@ -55,19 +55,16 @@ export interface WalletServices {
 }
 
 /**
- * A signing key whose public key OpenSSL computes (about 1 ms). Ethers computes it with noble's
- * secp256k1, whose first multiplication builds the curve's tables: about 70 ms of the host's
- * CPU at every start, where the six nodes load, for an address. The first signature builds
- * them instead (see WalletAccount.warmUp).
+ * A signing key whose public key OpenSSL computes: ethers' own would build noble's curve tables
+ * at every start, while the nodes load, for an address. The first signature builds them instead
+ * (see WalletAccount.warmUp).
  */
 class OpenSslPublicKeySigningKey extends SigningKey {
   readonly #publicKey: string;
 
   constructor(privateKey: string) {
     super(privateKey);
-    const ecdh = createECDH('secp256k1');
-    ecdh.setPrivateKey(getBytes(privateKey));
-    this.#publicKey = hexlify(ecdh.getPublicKey(null, 'uncompressed'));
+    this.#publicKey = hexlify(secp256k1PublicKey(privateKey));
   }
 
   override get publicKey(): string {

@@ -1,5 +1,6 @@
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { dataSlice, getAddress, keccak256, Wallet } from 'ethers';
+import { secp256k1PublicKey } from '../shared/secp256k1-public-key.ts';
 
 /**
  * A node's three keys, made once and kept sealed in its database:
@@ -54,9 +55,7 @@ export function identityFromSecrets(secrets: IdentitySecrets): NodeIdentity {
 
 /** The Ethereum address of a secp256k1 private key (0x hex): keccak of its public key, by node:crypto. */
 function secp256k1Address(privateKey: string): string {
-  const ecdh = createECDH('secp256k1');
-  ecdh.setPrivateKey(Buffer.from(privateKey.replace(/^0x/, ''), 'hex'));
-  return getAddress(dataSlice(keccak256(ecdh.getPublicKey().subarray(1)), 12));
+  return getAddress(dataSlice(keccak256(secp256k1PublicKey(privateKey).subarray(1)), 12));
 }
 
 /** The 32 raw public key bytes of an Ed25519 or X25519 key. */

@@ -70,7 +70,6 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   litSdk: LitSdkContexts | undefined;
   private stopping = false;
   private runnersReleased = false;
-  private runnersStarted = false;
   private readonly options: SupervisorOptions;
 
   constructor(options: SupervisorOptions) {
@@ -270,6 +269,7 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   private updateUsable(): void {
     if (this.usable || !this.ready || this.blockingParts().length > 0) return;
     this.usable = true;
+    // Whichever of the two comes second starts them: this, or startRunnersOnceUsable.
     if (this.runnersReleased) this.startRunners();
     this.emit('change');
   }
@@ -287,8 +287,6 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
   }
 
   private startRunners(): void {
-    if (this.runnersStarted) return;
-    this.runnersStarted = true;
     for (const node of this.nodes) node.startRunner();
   }
 
