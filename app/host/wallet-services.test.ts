@@ -1,25 +1,24 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { computeAddress, SigningKey, verifyMessage, Wallet } from 'ethers';
-import { describe, expect, it } from 'vitest';
-import type { SecretVault } from './vault/secret-vault.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PassphraseFileVault } from './vault/passphrase-file-vault.ts';
 import { walletAccountFrom } from './wallet-services.ts';
 import { WalletAccount } from './wallet/wallet-account.ts';
 
-/** The two calls walletAccountFrom makes of a vault, over a Map. */
-function memoryVault(): SecretVault & { secrets: Map<string, string> } {
-  const secrets = new Map<string, string>();
-  return {
-    kind: 'passphrase-file',
-    secrets,
-    get: async (name) => secrets.get(name),
-    set: async (name, value) => void secrets.set(name, value),
-  };
-}
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the wallet account', () => {
   it('has the address and public key ethers computes for its key (OpenSSL computes them here), and signs as that address', async () => {
-    const vault = memoryVault();
-    const wallet = await walletAccountFrom(vault);
-    const key = vault.secrets.get('wallet-account-key')!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litbox-wallet-account-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'vault.json');
+    const wallet = await walletAccountFrom(await PassphraseFileVault.open(file, 'wallet account test'));
+    const key = (await (await PassphraseFileVault.open(file, 'wallet account test')).get('wallet-account-key'))!;
     expect(key).toMatch(/^0x[0-9a-f]{64}$/);
     expect(wallet.signingKey.publicKey).toBe(SigningKey.computePublicKey(key));
     expect(wallet.address).toBe(computeAddress(SigningKey.computePublicKey(key)));
@@ -33,7 +32,9 @@ describe('the wallet account', () => {
     expect(authSig.address).toBe(wallet.address);
     expect(verifyMessage(authSig.signedMessage, authSig.sig)).toBe(wallet.address);
 
-    // The same key comes back from the vault: the same account at the next start.
-    expect((await walletAccountFrom(vault)).address).toBe(wallet.address);
+    // The key is kept in the vault: the same account at the next start.
+    expect((await walletAccountFrom(await PassphraseFileVault.open(file, 'wallet account test'))).address).toBe(
+      wallet.address,
+    );
   });
 });
