@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { createApiClient, type ApiClient } from '../app/shared/api/client.ts';
 import { connectContracts, localChainProvider } from '../app/shared/contracts/index.ts';
 import { NetworkStatus } from '../app/shared/api/contract.ts';
 import { startHost, type RunningHost } from '../app/host/host.ts';
+import { machineBootId } from '../app/nodes/presign/boot-record.ts';
 import { auditPresignatureBindings } from '../testing/sandbox/presignature-audit.ts';
 import { waitFor, waitForPools } from '../testing/sandbox/network-probe.ts';
 import { startSandbox, tempDataDir, type RunningSandbox } from '../testing/sandbox/spawn-cli.ts';
@@ -110,6 +112,18 @@ describe('crash durability', () => {
     expect(audit.doubleBound).toEqual([]);
     expect(audit.bindings).toBeGreaterThan(10);
     await host.stop();
+    // Each node, the two killed ones too, recorded the boot it ran in and, at the host's stop, a
+    // clean stop: a start after the machine reboots keeps its presignatures (BootRecord).
+    for (let i = 1; i <= N; i++) {
+      const file = new Database(path.join(dataDir, 'nodes', `node-${i}`, 'node.sqlite'), { readonly: true });
+      try {
+        expect(file.prepare('SELECT boot_id, stopped_cleanly FROM machine_boot').all(), `node ${i}`).toEqual([
+          { boot_id: machineBootId(), stopped_cleanly: 1 },
+        ]);
+      } finally {
+        file.close();
+      }
+    }
   });
 
   it('the host and anvil SIGKILLed together mid-mint: every PKP reported minted exists and signs after restart', async () => {

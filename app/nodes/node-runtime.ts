@@ -21,6 +21,7 @@ import { PeerCrypto } from './peers/peer-crypto.ts';
 import { PeerDirectory } from './peers/peer-directory.ts';
 import { SessionLedger } from './peers/session-ledger.ts';
 import { PresignStore } from './presign/presign-store.ts';
+import { machineBootId } from './presign/boot-record.ts';
 import { handleDkgCommit, handleDkgDeal, handleDkgFinish } from './protocols/dkg-protocol.ts';
 import { handlePresignDeal, handlePresignFinish, handlePresignRound2 } from './protocols/presign-protocol.ts';
 import { handleBind, handleRelease } from './signing/sign-routes.ts';
@@ -78,6 +79,11 @@ export class NodeRuntime {
     this.keys = new KeyShareStore(store.db, store.box);
     this.networkKey = new NetworkKeyStore(store.db, store.box);
     this.presigs = new PresignStore(store.db, store.box);
+    const retired = this.presigs.startServing(machineBootId());
+    if (retired > 0)
+      console.log(
+        `node ${config.index}: the machine went down while this node ran; its ${retired} fresh presignatures were retired (a binding of any of them may have been lost)`,
+      );
     this.server = createNodeServer(this.routes(), {
       hostClientKey: hostClientKey(config.storageKey),
       acceptsChannels: () => this.ctx !== undefined,
@@ -301,6 +307,12 @@ export class NodeRuntime {
    */
   close(): Promise<void> {
     this.stopping = true;
+    try {
+      this.presigs.stopCleanly();
+    } catch (err) {
+      // Unrecorded, the next start in another boot retires the fresh presignatures: safe.
+      console.error(`node ${this.config.index}: recording the clean stop failed: ${(err as Error).message}`);
+    }
     this.keeper?.stop();
     const runners = this.runner?.dispose() ?? Promise.resolve();
     this.ctx?.chain.close();
