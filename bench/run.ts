@@ -9,6 +9,7 @@ import { benchDecryption } from './decryption-bench.ts';
 import { measureStartup } from './startup-time.ts';
 import { measureCli } from './cli-time.ts';
 import { thresholdCost } from './threshold-cost.ts';
+import { measureSignPhases } from './sign-phases.ts';
 import { processTreeCpu } from './process-cpu.ts';
 import { cpuHogsFromEnv, startCpuHogs } from './cpu-hogs.ts';
 import { litSdkMissing, measureLitSdk, measureLitSdkSigning } from './lit-sdk-timing.ts';
@@ -177,8 +178,9 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
           )
             throw new Error('bench: a signature did not recover to the PKP address');
         }
-        // Where a signature's time goes: the crypto (measured in this process for N), an HTTP
-        // round trip to a node, and the rest (auth checks, scheduling, the client's bookkeeping).
+        // Where a signature's time goes: round by round at the host's node transport, beside the
+        // crypto alone (measured in this process for N) and an HTTP round trip to a node.
+        const phases = await measureSignPhases(thresholdFor(nodeCount), 100, sign);
         const cost = thresholdCost(nodeCount, 40);
         const rtt: number[] = [];
         for (let i = 0; i < 50; i++) {
@@ -189,14 +191,14 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
         report(label, [
           { name: 'pkpSign p50', value: percentile(latencies, 50), unit: 'ms', target: '≤ 8', baseline: baseline.ms },
           { name: 'pkpSign p95', value: percentile(latencies, 95), unit: 'ms', target: '≤ 20', baseline: baseline.ms },
-          { name: '  phase: one node’s share (CPU, in-process)', value: cost.nodeShareMs, unit: 'ms' },
-          { name: '  phase: client combine + verify (CPU)', value: cost.clientMs, unit: 'ms' },
-          { name: '  phase: HTTP round trip to a node (/health p50)', value: percentile(rtt, 50), unit: 'ms' },
-          {
-            name: '  phase: the rest (auth, scheduling, T requests)',
-            value: percentile(latencies, 50) - cost.nodeShareMs - cost.clientMs - percentile(rtt, 50),
-            unit: 'ms',
-          },
+          { name: '  phase p50: take a presignature', value: phases.takeMs, unit: 'ms' },
+          { name: '  phase p50: bind at its holders, to T bindings', value: phases.bindMs, unit: 'ms' },
+          { name: '  phase p50: wait for the other holders’ bindings', value: phases.spareBindingsMs, unit: 'ms' },
+          { name: '  phase p50: release at T nodes, to T shares', value: phases.releaseMs, unit: 'ms' },
+          { name: '  phase p50: combine, verify and return', value: phases.combineMs, unit: 'ms' },
+          { name: '  for comparison: one node’s share (CPU, in-process)', value: cost.nodeShareMs, unit: 'ms' },
+          { name: '  for comparison: client combine + verify (CPU)', value: cost.clientMs, unit: 'ms' },
+          { name: '  for comparison: HTTP round trip to a node (/health p50)', value: percentile(rtt, 50), unit: 'ms' },
         ]);
 
         let done = 0;
