@@ -6,8 +6,9 @@ import { SealedBox } from './sealed-box.ts';
 
 /**
  * The node's own SQLite file. WAL mode with synchronous=FULL: a write that returned is on
- * disk, so a crash right after it can never lose a share or forget a used presignature.
- * Every secret is sealed with the node's storage key before it is written.
+ * disk, so a crash right after it can never lose a share. (Presignature bindings commit without
+ * a flush: see PresignStore.startServing.) Every secret is sealed with the node's storage key
+ * before it is written.
  */
 export class NodeStore {
   readonly db: Database.Database;

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
  * a node answered nothing else meanwhile.
  *
  * Flushes are grouped: while one runs, the commits made meanwhile wait for the next, which
- * starts when it ends and covers them all (one fdatasync for many binds under load).
+ * starts when it ends and covers them all (one fdatasync for many commits under load).
  */
 export class WalFlusher {
   private readonly walPath: string;

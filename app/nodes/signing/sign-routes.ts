@@ -11,11 +11,11 @@ import { statementDigest } from '../peers/peer-crypto.ts';
 
 /**
  * Signing is two short requests per node. bind: the node checks the requester and the digest,
- * binds one presignature to (key, digest) durably, and authenticates that binding to every
- * node (a MAC per node under their pairwise key). release: given T
- * nodes' bindings of that presignature to that same (key, digest), it returns its share. Each
- * node binds a presignature once, and 2T > N, so no presignature can gather T bindings for
- * two messages: no share for a second message ever leaves any node.
+ * binds one presignature to (key, digest) in a commit (PresignStore.startServing says when that
+ * counts), and authenticates that binding to every node (a MAC per node under their pairwise
+ * key). release: given T nodes' bindings of that presignature to that same (key, digest), it
+ * returns its share. Each node binds a presignature once, and 2T > N, so no presignature can
+ * gather T bindings for two messages: no share for a second message ever leaves any node.
  */
 
 /** What releasing and binding need of a node. */
