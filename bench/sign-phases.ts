@@ -2,17 +2,18 @@ import { NodeChannels } from '../app/host/lit-client/node-transport.ts';
 import { percentile } from './report.ts';
 
 /**
- * Where one pkpSign's time goes, round by round, timed at the host's node transport: every
- * call the client makes to a node passes NodeChannels.call, so the bench wraps it (for the
- * bench's own process only) and notes when each bind and release was sent and answered. The
- * signatures are made one at a time, so each call belongs to the signature in progress.
+ * Where one pkpSign's (or executeJs's) time goes, round by round, timed at the host's node
+ * transport: every call the client makes to a node passes NodeChannels.call, so the bench wraps
+ * it (for the bench's own process only) and notes when each call was sent and answered. The
+ * requests are made one at a time, so each call belongs to the request in progress. The first
+ * round is `bind` for pkpSign, `execute` (the run, which binds) for executeJs.
  */
 export interface SignPhases {
-  /** From the call to the first bind sent: picking a presignature. */
+  /** From the call to the first request of the first round sent: picking presignatures (and runners). */
   takeMs: number;
-  /** From the first bind sent to the T-th binding back. */
+  /** From the first request of the first round sent to the T-th answer. */
   bindMs: number;
-  /** From the T-th binding to the first release sent: waiting for the other holders' bindings. */
+  /** From the T-th answer to the first release sent: waiting for the others' (the spares'). */
   spareBindingsMs: number;
   /** From the first release sent to the T-th share back. */
   releaseMs: number;
@@ -26,6 +27,7 @@ export async function measureSignPhases(
   threshold: number,
   count: number,
   sign: () => Promise<unknown>,
+  firstRound: 'bind' | 'execute' = 'bind',
 ): Promise<Record<keyof SignPhases, number>> {
   const events: Event[] = [];
   const original = NodeChannels.prototype.call;
@@ -48,8 +50,13 @@ export async function measureSignPhases(
       const ended = performance.now();
       const sent = (route: string) => events.find((e) => e.route === route && !e.answered)?.at;
       const nth = (route: string) => events.filter((e) => e.route === route && e.answered)[threshold - 1]?.at;
-      const [bindSent, bindT, releaseSent, releaseT] = [sent('bind'), nth('bind'), sent('release'), nth('release')];
-      // A signature that needed a second presignature (or spares) is not one round each: left out.
+      const [bindSent, bindT, releaseSent, releaseT] = [
+        sent(firstRound),
+        nth(firstRound),
+        sent('release'),
+        nth('release'),
+      ];
+      // A request that needed a second presignature (or spares) is not one round each: left out.
       if (bindSent === undefined || bindT === undefined || releaseSent === undefined || releaseT === undefined)
         continue;
       if (events.filter((e) => e.route === 'release' && !e.answered).length > threshold) continue;

@@ -17,7 +17,7 @@ export interface BoundPresignature {
  * digest), committed before any binding statement leaves the node → 'released' once its
  * share went out (its secret values are then wiped). A bound presignature is never bound
  * again to anything else, across crashes too: the binding is a committed row, and a machine
- * crash that could have lost one retires every fresh presignature (see `bootId` below). A
+ * crash that could have lost one retires every fresh presignature (see startServing). A
  * fresh one that other nodes used without this one ('retired', see retire) goes to 'released'
  * with no binding: wiped, never bindable, and its row kept so that no replayed message adds it
  * again.
