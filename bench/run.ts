@@ -263,11 +263,15 @@ async function benchNetwork(nodeCount: number, baseline: { perSecond: number; ms
         report(label, [
           { name: 'executeJs + one signEcdsa p50', value: percentile(latencies, 50), unit: 'ms', target: '≤ 14' },
           { name: 'executeJs + one signEcdsa p95', value: percentile(latencies, 95), unit: 'ms' },
-          { name: '  phase p50: take presignatures, pick T + 1 runners', value: phases.takeMs, unit: 'ms' },
-          { name: '  phase p50: run at T + 1 nodes (each binds), to T answers', value: phases.bindMs, unit: 'ms' },
-          { name: '  phase p50: wait for the spare run', value: phases.spareBindingsMs, unit: 'ms' },
-          { name: '  phase p50: release at T nodes, to T shares', value: phases.releaseMs, unit: 'ms' },
-          { name: '  phase p50: combine, verify and return', value: phases.combineMs, unit: 'ms' },
+          { name: '  executeJs phase p50: take presignatures, pick T + 1 runners', value: phases.takeMs, unit: 'ms' },
+          {
+            name: '  executeJs phase p50: run at T + 1 nodes (each binds), to T answers',
+            value: phases.bindMs,
+            unit: 'ms',
+          },
+          { name: '  executeJs phase p50: wait for the spare run', value: phases.spareBindingsMs, unit: 'ms' },
+          { name: '  executeJs phase p50: release at T nodes, to T shares', value: phases.releaseMs, unit: 'ms' },
+          { name: '  executeJs phase p50: combine, verify and return', value: phases.combineMs, unit: 'ms' },
           {
             name: `executeJs per second (${CONCURRENCY} in flight)`,
             value: actionsDone / actionSeconds,

@@ -224,7 +224,9 @@ describe('presignature store: bindings committed without a flush, and the machin
     closeAll();
 
     // This boot was recorded with the retirement: killed now (same boot), nothing more is retired.
-    expect(serve('boot-b').retired).toBe(0);
+    const { presigs: killedAfter, retired: retiredAgain } = serve('boot-b');
+    expect(retiredAgain).toBe(0);
+    expect(killedAfter.freshIds(10)).toEqual(['ps-test:3']);
   });
 
   it('a start in the same boot (the node was killed) or after a clean stop keeps the fresh ones', async () => {
