@@ -41,14 +41,12 @@ export class BootRecord {
    * in the same transaction as the record of this boot (the connection's synchronous=FULL
    * commit): a crash between the two cannot leave the boot recorded and the loss unhandled.
    * With `bootId` undefined nothing may go unflushed, and the record is removed.
-   * Returns whether onPossibleLoss ran.
    */
-  begin(bootId: string | undefined, onPossibleLoss: () => void): boolean {
-    return this.db.transaction(() => {
+  begin(bootId: string | undefined, onPossibleLoss: () => void): void {
+    this.db.transaction(() => {
       const last = this.db.prepare('SELECT boot_id, stopped_cleanly FROM machine_boot WHERE id = 1').get() as
         { boot_id: string; stopped_cleanly: number } | undefined;
-      const lost = last !== undefined && last.stopped_cleanly === 0 && last.boot_id !== bootId;
-      if (lost) onPossibleLoss();
+      if (last !== undefined && last.stopped_cleanly === 0 && last.boot_id !== bootId) onPossibleLoss();
       if (bootId === undefined) this.db.prepare('DELETE FROM machine_boot').run();
       else
         this.db
@@ -57,7 +55,6 @@ export class BootRecord {
              ON CONFLICT(id) DO UPDATE SET boot_id = excluded.boot_id, stopped_cleanly = 0`,
           )
           .run(bootId);
-      return lost;
     })();
   }
 
