@@ -55,7 +55,9 @@ async function run(config: NodeLaunchConfig): Promise<void> {
   process.on('message', (raw: unknown) => {
     const parsed = HostToNodeMessage.safeParse(raw);
     if (!parsed.success) return;
-    if (parsed.data.type === 'network') runtime.joinNetwork(parsed.data.contracts, port).catch(fail);
+    const message = parsed.data;
+    if (message.type === 'network') runtime.joinNetwork(message.contracts, port).catch(fail);
+    else if (message.type === 'peersChanged') runtime.peersChanged();
     else void runtime.startRunner('the network is usable');
   });
 

@@ -177,6 +177,11 @@ export class NodeRuntime {
     this.keeper.start();
   }
 
+  /** Another node went down or came back (the host says so): if this node leads, it looks at the pools now. */
+  peersChanged(): void {
+    this.keeper?.lookNow();
+  }
+
   /** Starts the Lit Action runner's host lane, once; resolves when it is ready (or failed, logged). */
   startRunner(why: string): Promise<void> {
     // Not joined yet: the host says so only once the network is usable; should the word come

@@ -66,6 +66,11 @@ export const HostToNodeMessage = z.discriminatedUnion('type', [
    * false) starts it now, no longer taking CPU from the other nodes' start.
    */
   z.object({ type: z.literal('startRunner') }),
+  /**
+   * A node of the network stopped, died or became ready: the leader looks at the pools now
+   * instead of at its next turn (the presignatures the live nodes share may be none now).
+   */
+  z.object({ type: z.literal('peersChanged') }),
 ]);
 export type HostToNodeMessage = z.infer<typeof HostToNodeMessage>;
 

@@ -220,6 +220,11 @@ export class NodeProcess extends EventEmitter<{ change: []; port: [number] }> {
     this.tell({ type: 'startRunner' });
   }
 
+  /** Tells the node that another node went down or came back (see HostToNodeMessage). */
+  peersChanged(): void {
+    this.tell({ type: 'peersChanged' });
+  }
+
   private tell(message: HostToNodeMessage): void {
     if (this.child?.connected) this.child.send(message);
   }

@@ -138,7 +138,10 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         logFile: path.join(paths.logsDir, `node-${i}.log`),
         compileCacheDir,
       });
-      node.on('change', () => this.emit('change'));
+      node.on('change', () => {
+        this.tellLeaderPeersChanged();
+        this.emit('change');
+      });
       node.on('port', (port) => {
         network.nodePorts[i - 1] = port;
         this.options.saveNetwork();
@@ -233,6 +236,16 @@ export class Supervisor extends EventEmitter<{ change: [] }> {
         this.healthPoller = setTimeout(() => void pollPools(), this.usable ? FILLED_POLL_MS : FILLING_POLL_MS);
     };
     void pollPools();
+  }
+
+  /**
+   * A node went down or came back: the leader (the lowest-indexed node up, as the nodes choose
+   * it) hears of it at once, so that a batch among the nodes up now starts without waiting for
+   * its next look at the pools. Only the leader: each told node looks at its peers' health.
+   */
+  private tellLeaderPeersChanged(): void {
+    if (this.stopping) return;
+    this.nodes.find((n) => n.up)?.peersChanged();
   }
 
   /** What the pools hold against what the nodes keep them at: the parts a verb may still wait for. */

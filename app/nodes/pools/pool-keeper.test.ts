@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeContext } from '../node-context.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
+import { askPresignAvailable, runPresignBatch } from '../protocols/presign-protocol.ts';
 import { PoolKeeper } from './pool-keeper.ts';
 
 // The DKG and presignature rounds themselves are tested with real nodes elsewhere; here only
@@ -65,5 +66,86 @@ describe('the pool keeper at genesis', () => {
       afterRound();
     }
     expect(dkgRounds).toEqual(['network×1', 'pkp×2']);
+  });
+});
+
+describe('the pool keeper keeping presignatures', () => {
+  /** A leader (node 1) of N = 4, T = 3, network key made and key pool full; `live` says who is up. */
+  function presignLeader(live: { peers: PeerInfo[] }, held: () => string[]) {
+    const ctx = {
+      index: 1,
+      nodeCount: N,
+      threshold: 3,
+      log: () => {},
+      networkKey: { ready: () => '0xnetwork' },
+      chain: { contracts: { PKPNFT: { getUnmintedRoutedTokenIdCount: async () => 2n } } },
+      peers: {
+        anyLiveBelow: async () => false,
+        liveAndJoining: async () => ({ live: live.peers, joining: 0 }),
+        live: async () => live.peers,
+      },
+    } as unknown as NodeContext;
+    vi.mocked(askPresignAvailable).mockImplementation(async () => ({ ids: held() }));
+    const keeper = new PoolKeeper(ctx, { keys: 2, keyBatch: 2, presignatures: 400, presignBatch: 100 });
+    const tick = () => (keeper as unknown as { tick(): Promise<boolean> }).tick();
+    return { keeper, tick };
+  }
+  const plenty = () => Array.from({ length: 400 }, (_, k) => `ps-${k}`);
+
+  beforeEach(() => {
+    vi.mocked(askPresignAvailable).mockClear();
+    vi.mocked(runPresignBatch).mockClear();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('looks at the pools again at once when the live nodes changed, not a second later', async () => {
+    const live = { peers };
+    const { tick } = presignLeader(live, plenty);
+    await tick();
+    expect(askPresignAvailable).toHaveBeenCalledTimes(4);
+    await tick(); // same nodes, within the second: no look
+    expect(askPresignAvailable).toHaveBeenCalledTimes(4);
+    live.peers = peers.slice(0, 3); // node 4 went down
+    await tick();
+    expect(askPresignAvailable).toHaveBeenCalledTimes(7);
+    expect(runPresignBatch).not.toHaveBeenCalled();
+  });
+
+  it('makes a quarter batch first when the live nodes share none, then a whole one at once', async () => {
+    let held: string[] = [];
+    const { tick } = presignLeader({ peers: peers.slice(0, 3) }, () => held);
+    expect(await tick()).toBe(true); // more work waiting right away
+    expect(vi.mocked(runPresignBatch).mock.calls.map((c) => c[2])).toEqual([25]);
+    held = Array.from({ length: 25 }, (_, k) => `ps-${k}`);
+    await tick();
+    expect(vi.mocked(runPresignBatch).mock.calls.map((c) => c[2])).toEqual([25, 100]);
+  });
+
+  it('looks at once when the host says a node went down or came back, not at its next turn', async () => {
+    vi.useFakeTimers();
+    const live = { peers };
+    const { keeper } = presignLeader(live, plenty);
+    keeper.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(askPresignAvailable).toHaveBeenCalledTimes(4);
+    live.peers = peers.slice(0, 3); // node 4 went down
+    await vi.advanceTimersByTimeAsync(500); // the next turn is a second after the last
+    expect(askPresignAvailable).toHaveBeenCalledTimes(4);
+    keeper.lookNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(askPresignAvailable).toHaveBeenCalledTimes(7);
+    keeper.stop();
+  });
+
+  it('tries a batch that failed (a node in it went down midway) again within 100 ms, not at its next turn', async () => {
+    vi.useFakeTimers();
+    const { keeper } = presignLeader({ peers }, () => []);
+    vi.mocked(runPresignBatch).mockRejectedValueOnce(new Error('node 4: unreachable (socket hang up)'));
+    keeper.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runPresignBatch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(runPresignBatch).toHaveBeenCalledTimes(2);
+    keeper.stop();
   });
 });

@@ -4,7 +4,7 @@ import { runDkgBatch } from '../protocols/dkg-protocol.ts';
 import { NETWORK_KEY, PKP_KEYS } from '../protocols/dkg-purposes.ts';
 import { askPresignAvailable, runPresignBatch } from '../protocols/presign-protocol.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
-import { presignBatchWanted } from './presign-batch-policy.ts';
+import { presignBatchSize, presignBatchWanted } from './presign-batch-policy.ts';
 
 export interface PoolTargets {
   /** Routed, unminted PKP keys the network keeps ready, so minting is one transaction. */
@@ -16,6 +16,9 @@ export interface PoolTargets {
 }
 
 export const DEFAULT_POOL_TARGETS: PoolTargets = { keys: 8, keyBatch: 8, presignatures: 400, presignBatch: 100 };
+
+/** How soon the leader tries again after a round of upkeep failed. */
+const RETRY_AFTER_FAILURE_MS = 100;
 
 /**
  * The background work of the network. The leader is the lowest-indexed node that answers;
@@ -34,6 +37,12 @@ export class PoolKeeper {
   private leading = false;
   /** Whether, at the leader's last look, the network key was made and the key pool full. */
   private keysFull = false;
+  /** Set by start(). */
+  private intervals: { intervalMs: number; followerIntervalMs: number; quietIntervalMs: number } | undefined;
+  /** lookNow() came during a look: look again right after it. */
+  private lookWanted = false;
+  /** The live nodes at the last look at the presignature pools ("1,2,4,..."). */
+  private presignLive = '';
 
   constructor(ctx: NodeContext, targets: PoolTargets) {
     this.ctx = ctx;
@@ -49,23 +58,49 @@ export class PoolKeeper {
    * leader alone looking 4 times a second was a fifth of an idle network's CPU.
    */
   start(intervalMs = 250, followerIntervalMs = 1_000, quietIntervalMs = 1_000): void {
-    const tick = async () => {
-      if (this.stopped) return;
-      let again = false;
-      try {
-        again = await this.tick();
-      } catch (err) {
-        this.ctx.log(`pool keeper: ${(err as Error).message.slice(0, 500)}`);
-      }
-      const every = !this.leading ? followerIntervalMs : this.keysFull ? quietIntervalMs : intervalMs;
-      if (!this.stopped) this.timer = setTimeout(tick, again ? 0 : every);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.intervals = { intervalMs, followerIntervalMs, quietIntervalMs };
+    this.schedule(0);
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  /**
+   * A node went down or came back (the host says so): look now, not at the next turn. The
+   * presignatures the live nodes share may have become none, and requests wait for a batch
+   * among them; at the quiet pace that look came up to a second late, and a second of requests
+   * piled up behind it.
+   */
+  lookNow(): void {
+    if (this.stopped || !this.intervals) return;
+    if (this.running) this.lookWanted = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (!this.stopped) this.timer = setTimeout(() => void this.loop(), ms);
+  }
+
+  private async loop(): Promise<void> {
+    if (this.stopped || !this.intervals) return;
+    let again = false;
+    let failed = false;
+    try {
+      again = await this.tick();
+    } catch (err) {
+      failed = true;
+      this.ctx.log(`pool keeper: ${(err as Error).message.slice(0, 500)}`);
+    }
+    again ||= this.lookWanted;
+    this.lookWanted = false;
+    const { intervalMs, followerIntervalMs, quietIntervalMs } = this.intervals;
+    const every = !this.leading ? followerIntervalMs : this.keysFull ? quietIntervalMs : intervalMs;
+    // A batch that failed (a node in it went down midway) is tried again soon among the nodes
+    // live then, not at the next turn: requests may be waiting for it.
+    this.schedule(again ? 0 : failed && this.leading ? Math.min(every, RETRY_AFTER_FAILURE_MS) : every);
   }
 
   /** One round of upkeep; true when more work is waiting right away. */
@@ -133,9 +168,13 @@ export class PoolKeeper {
    */
   private async keepPresignatures(live: PeerInfo[], joining: number): Promise<boolean> {
     if (live.length < this.ctx.threshold) return false;
-    // Listing the pools costs every node a query: once a second is enough, unless a batch just ran.
-    if (!this.presignAgain && Date.now() - this.presignCheckedAt < 1_000) return false;
+    // Listing the pools costs every node a query: once a second is enough, unless a batch just ran
+    // or the live nodes changed (then the presignatures they share may be none).
+    const liveNow = live.map((p) => p.index).join(',');
+    const sameLive = liveNow === this.presignLive;
+    if (!this.presignAgain && sameLive && Date.now() - this.presignCheckedAt < 1_000) return false;
     this.presignCheckedAt = Date.now();
+    this.presignLive = liveNow;
     this.presignAgain = false;
     const lists = await Promise.all(
       live.map(async (p) => {
@@ -164,13 +203,15 @@ export class PoolKeeper {
       target: this.targets.presignatures,
     });
     if (!wanted) return false;
+    const count = presignBatchSize(usable, this.targets.presignBatch);
     const started = performance.now();
-    await runPresignBatch(this.ctx, live, this.targets.presignBatch);
+    this.presignAgain = true; // should the batch fail, the next look goes ahead
+    await runPresignBatch(this.ctx, live, count);
     const ms = performance.now() - started;
     this.ctx.log(
-      `made ${this.targets.presignBatch} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / this.targets.presignBatch).toFixed(2)} ms each)`,
+      `made ${count} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each)`,
     );
-    this.presignAgain = usable + this.targets.presignBatch < this.targets.presignatures;
+    this.presignAgain = usable + count < this.targets.presignatures;
     return this.presignAgain;
   }
 }

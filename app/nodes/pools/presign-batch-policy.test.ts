@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presignBatchWanted, type PresignPoolView } from './presign-batch-policy.ts';
+import { presignBatchSize, presignBatchWanted, type PresignPoolView } from './presign-batch-policy.ts';
 
 // N = 7, T = 5, a target of 400 per node.
 const view = (v: Partial<PresignPoolView>): PresignPoolView => ({
@@ -42,5 +42,19 @@ describe('when the leader makes presignatures', () => {
     expect(presignBatchWanted(view({ live: 6, joining: 1, usable: 150, fewestHeld: 150 }))).toBe(false);
     expect(presignBatchWanted(view({ live: 6, joining: 0, usable: 150, fewestHeld: 150 }))).toBe(true);
     expect(presignBatchWanted(view({ live: 6, joining: 1, usable: 99, fewestHeld: 99 }))).toBe(true);
+  });
+});
+
+describe('how many presignatures a batch makes', () => {
+  it('a quarter batch while the live nodes share fewer than that, so waiting requests get some soon', () => {
+    expect(presignBatchSize(0, 100)).toBe(25);
+    expect(presignBatchSize(24, 100)).toBe(25);
+    expect(presignBatchSize(25, 100)).toBe(100);
+    expect(presignBatchSize(150, 100)).toBe(100);
+  });
+
+  it('never below 10, nor above the batch', () => {
+    expect(presignBatchSize(0, 20)).toBe(10);
+    expect(presignBatchSize(0, 8)).toBe(8);
   });
 });

@@ -37,3 +37,17 @@ export function presignBatchWanted(view: PresignPoolView): boolean {
   const spare = live > threshold || live === nodeCount;
   return spare || usable < target / 4;
 }
+
+/** The smallest batch made in a hurry. */
+const MIN_URGENT_BATCH = 10;
+
+/**
+ * How many presignatures the batch makes. While the live nodes share almost none (a node just
+ * went down, and those made without it are no use now), requests wait for this batch: a quarter
+ * of one is ready in about a quarter of the time, and the rest follows at once. Otherwise a whole
+ * batch, whose fixed costs (three rounds, N² sealed messages) spread over more presignatures.
+ */
+export function presignBatchSize(usable: number, batch: number): number {
+  const quarter = Math.max(MIN_URGENT_BATCH, Math.ceil(batch / 4));
+  return usable < quarter ? Math.min(batch, quarter) : batch;
+}

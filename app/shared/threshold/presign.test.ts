@@ -4,7 +4,9 @@ import {
   auditPresignDealing,
   PresignAbortError,
   presignRound1Deal,
+  presignRound1DealSteps,
   presignRound1Finish,
+  presignRound1FinishSteps,
   presignRound2Finish,
   presignRound2Value,
   presignConsistencyChallenges,
@@ -283,5 +285,49 @@ describe('presign round 2', () => {
     const w: Share[] = [2, 3, 5, 6, 7].map((j) => ({ index: j, value: (small.get(j) ?? [])[0]?.w as bigint }));
     const R = G.fromBytes((small.get(2) ?? [])[0]?.R as Uint8Array);
     expect(R.multiply(reconstructSecret(F, w, t)).equals(G.BASE)).toBe(true);
+  });
+});
+
+describe('a round in steps, so that a node signs between them', () => {
+  /** Runs the steps, counting the breaks a node would take between them. */
+  function stepped<T>(steps: Generator<void, T, void>): { value: T; breaks: number } {
+    let breaks = 0;
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return { value: next.value, breaks };
+      breaks++;
+    }
+  }
+
+  it('breaks a dealing of 100 every 16 base multiplications and after each recipient, and a finish after each dealer', () => {
+    const p = params(100, 'batch-steps');
+    const dealings = participants.map((i) => stepped(presignRound1DealSteps(p, i)));
+    // ceil(100 / 16) = 6 among the multiplications, one after them, one per recipient (7).
+    expect(dealings.map((d) => d.breaks)).toEqual(participants.map(() => 6 + 1 + 7));
+    const finish = stepped(
+      presignRound1FinishSteps(
+        p,
+        4,
+        dealings.map((d) => ({
+          broadcast: d.value.broadcast,
+          shares: d.value.privateShares[3] as PresignPrivateShares,
+        })),
+      ),
+    );
+    expect(finish.breaks).toBe(participants.length);
+  });
+
+  it('gives a batch that signs like one made without breaks', () => {
+    const p = params(3, 'batch-stepped');
+    const dealings = participants.map((i) => stepped(presignRound1DealSteps(p, i)).value);
+    const states = participants.map((j) => stepped(presignRound1FinishSteps(p, j, inbox(dealings, j))).value);
+    const round2 = states.map(presignRound2Value);
+    const made = new Map(participants.map((j, pos) => [j, presignRound2Finish(states[pos]!, round2)]));
+    for (let b = 0; b < 3; b++) {
+      const w: Share[] = participants.map((j) => ({ index: j, value: made.get(j)![b]!.w }));
+      const R = G.fromBytes(made.get(1)![b]!.R);
+      expect(R.multiply(reconstructSecret(F, w, t)).equals(G.BASE)).toBe(true);
+      expect(auditPresignDealing(dealings[b]!.broadcast)).toBe(true);
+    }
   });
 });

@@ -161,8 +161,32 @@ export class PresignAbortError extends Error {
   }
 }
 
+/**
+ * A round's work in steps: the generator yields between pieces of a few milliseconds each, so
+ * that a node can answer its signing requests between them (see presign-protocol.ts); a batch
+ * of 100 was one block of 25–40 ms of CPU per round, several times that on a busy machine, and
+ * every node's binds and releases waited behind it. The plain functions run the steps through.
+ */
+export type PresignSteps<T> = Generator<void, T, void>;
+
+/** Runs a round's steps to the end, without a break. */
+export function runPresignSteps<T>(steps: PresignSteps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Base multiplications between breaks in a dealing (about 0.1–0.25 ms each). */
+const MULTIPLICATIONS_PER_STEP = 16;
+
 /** Round 1 for node `me`: deal `count` presignatures' worth of polynomials. */
 export function presignRound1Deal(params: PresignBatchParams, me: number): PresignDealing {
+  return runPresignSteps(presignRound1DealSteps(params, me));
+}
+
+/** presignRound1Deal in steps. */
+export function* presignRound1DealSteps(params: PresignBatchParams, me: number): PresignSteps<PresignDealing> {
   assertParams(params);
   const { batchId, participants, t, count } = params;
   if (!participants.includes(me)) throw new RangeError(`node ${me} is not a participant of batch ${batchId}`);
@@ -187,24 +211,32 @@ export function presignRound1Deal(params: PresignBatchParams, me: number): Presi
 
   // The only elliptic-curve work: one base multiplication per presignature (+1 per batch),
   // then one shared inversion to bring them all to affine for encoding.
-  const K = normalizeZ(group.Point, [
-    ...kPolys.map((p) => mulBase(group, p[0] as bigint)),
-    mulBase(group, kMaskPoly[0] as bigint),
-  ]);
+  const projective: GroupPoint[] = [];
+  for (let b = 0; b < count; b++) {
+    projective.push(mulBase(group, (kPolys[b] as Polynomial)[0] as bigint));
+    if ((b + 1) % MULTIPLICATIONS_PER_STEP === 0) yield;
+  }
+  projective.push(mulBase(group, kMaskPoly[0] as bigint));
+  const K = normalizeZ(group.Point, projective);
   const nonceCommitments = K.slice(0, count).map((p) => p.toBytes(false));
   const maskCommitment = (K[count] as GroupPoint).toBytes(false);
 
-  const privateShares: PresignPrivateShares[] = participants.map((j) => ({
-    batchId,
-    dealer: me,
-    recipient: j,
-    k: kPolys.map((p) => evaluatePolynomial(F, p, j)),
-    a: aPolys.map((p) => evaluatePolynomial(F, p, j)),
-    z1: z1Polys.map((p) => evaluatePolynomial(F, p, j)),
-    z2: z2Polys.map((p) => evaluatePolynomial(F, p, j)),
-    kMask: evaluatePolynomial(F, kMaskPoly, j),
-    aMask: evaluatePolynomial(F, aMaskPoly, j),
-  }));
+  yield;
+  const privateShares: PresignPrivateShares[] = [];
+  for (const j of participants) {
+    privateShares.push({
+      batchId,
+      dealer: me,
+      recipient: j,
+      k: kPolys.map((p) => evaluatePolynomial(F, p, j)),
+      a: aPolys.map((p) => evaluatePolynomial(F, p, j)),
+      z1: z1Polys.map((p) => evaluatePolynomial(F, p, j)),
+      z2: z2Polys.map((p) => evaluatePolynomial(F, p, j)),
+      kMask: evaluatePolynomial(F, kMaskPoly, j),
+      aMask: evaluatePolynomial(F, aMaskPoly, j),
+    });
+    yield;
+  }
   const shareDigests = privateShares.map(presignShareDigest);
 
   const header = {
@@ -236,6 +268,15 @@ export function presignRound1Finish(
   me: number,
   received: readonly { readonly broadcast: PresignDealingBroadcast; readonly shares: PresignPrivateShares }[],
 ): PresignRound1State {
+  return runPresignSteps(presignRound1FinishSteps(params, me, received));
+}
+
+/** presignRound1Finish in steps, one per dealer. */
+export function* presignRound1FinishSteps(
+  params: PresignBatchParams,
+  me: number,
+  received: readonly { readonly broadcast: PresignDealingBroadcast; readonly shares: PresignPrivateShares }[],
+): PresignSteps<PresignRound1State> {
   assertParams(params);
   const { batchId, participants, count } = params;
   const myPosition = participants.indexOf(me);
@@ -279,6 +320,7 @@ export function presignRound1Finish(
       z2[b] = F.add(z2[b] as bigint, shares.z2[b] as bigint);
       R[b] = (R[b] as GroupPoint).add(K[b] as GroupPoint);
     }
+    yield;
   }
   if (suspects.length > 0) throw new PresignAbortError(`batch ${batchId} refused: ${reasons.join('; ')}`, suspects);
   if (R.some((p) => p.is0())) throw new PresignAbortError(`batch ${batchId}: a nonce R is the identity`, participants);
