@@ -189,7 +189,7 @@ async function executeJsOnce(
       ...runners.map((n) => n.index).filter((i) => !settledAt.has(i)),
     ]);
     for (const planned of run.signatures) {
-      if ('error' in planned && planned.nodesRefused) presignatures.refresh();
+      if ('error' in planned && planned.nodesRefused) presignatures.refresh(true);
       const signature = await signRunSignature(network, body.requestId, planned, mayHaveRun, mayRunAgain && !effectful);
       signatures[planned.name] = signature;
       network.combined({

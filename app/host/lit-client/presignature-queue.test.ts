@@ -154,4 +154,19 @@ describe('waiting for a usable presignature', () => {
       await close();
     }
   });
+
+  it('after nodes said a presignature it offered was spent, takes wait for a new view instead of picking from the old one', async () => {
+    const ids = Array.from({ length: 40 }, (_, k) => `ps-old-${k}`);
+    const { nodes, close } = await nodesListing(ids);
+    try {
+      const queue = new PresignatureQueue(() => nodes, 2);
+      expect((await queue.take())?.id).toBe('ps-old-0');
+      // Another client bound every one of them at the nodes, which made one more batch.
+      ids.splice(0, ids.length, 'ps-new');
+      queue.refresh(true); // a run found ps-old-0 … spent
+      expect((await queue.take())?.id).toBe('ps-new');
+    } finally {
+      await close();
+    }
+  });
 });

@@ -85,6 +85,8 @@ export class PresignatureQueue {
   private refilling: Promise<void> | undefined;
   private refreshedAt = 0;
   private refreshWanted = false;
+  /** A take picks only from a view asked for at or after this time (see refresh). */
+  private viewWantedAfter = 0;
   /** Takes waiting for a usable presignature (see nextLook). */
   private waiting: (() => void)[] = [];
   /** How many nodes answered the last availability query. */
@@ -110,6 +112,11 @@ export class PresignatureQueue {
   ): Promise<PresignatureChoice | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
+      // A view known to name spent presignatures is not picked from: each such pick fails a run.
+      while (this.refreshedAt < this.viewWantedAfter) {
+        this.startRefill();
+        await this.refilling;
+      }
       const stale = Date.now() - this.refreshedAt > FRESH_FOR_MS;
       if (this.queue.length < 32 || stale || this.refreshWanted) {
         if (this.refreshWanted && Date.now() - this.refreshedAt < MIN_REFRESH_GAP_MS) {
@@ -151,9 +158,13 @@ export class PresignatureQueue {
   /**
    * What we believe is out of date (a holder no longer had a presignature fresh, a node came
    * back): the next take refreshes the view, without waiting for it while the queue has any.
+   * `spent`: nodes said a presignature this view offered was already used (bound at the nodes
+   * by another client, say), so others in it may be too: takes wait for a view asked for from
+   * now on instead of picking from this one (a run that tried five of them in a row failed).
    */
-  refresh(): void {
+  refresh(spent = false): void {
     this.refreshWanted = true;
+    if (spent) this.viewWantedAfter = Date.now();
   }
 
   /**
