@@ -5,12 +5,14 @@ import { build, type BuildOptions } from 'rolldown';
 import { BUNDLE_RESOLVE, BUNDLE_TEXT, builtinsWithoutFacade, NODE_BUILTIN_EXTERNALS } from './bundle-resolve.ts';
 import { NODE_BUNDLE, NODE_SOURCE_ENTRY, NODE_BUNDLE_EXTERNALS } from '../app/host/supervisor/node-entry.ts';
 import { RUNNER_BUNDLE_NAME } from '../app/nodes/actions/action-runner.ts';
+import { PRESIGN_THREAD_BUNDLE_NAME } from '../app/nodes/protocols/presign-worker.ts';
 
 // `npm run build:nodes`: the node program as one ES module. N node processes start at once
 // on a small machine, and loading ~1,000 modules costs each about 0.55 s of CPU; the bundle
 // loads in about 0.2 s. Native addons and packages that read files next to themselves stay
 // external (resolved from node_modules at run time). The Lit Action runner process (each node
-// forks its own) is a second bundle beside the first: the node finds it by that name.
+// forks its own) is a second bundle beside the first, and the thread a node makes presignature
+// batches on a third: the node finds them by those names.
 //
 // What the node program imports only when a request needs it (the Google JWT and WebAuthn
 // verifiers with their ASN.1 and X.509 parsers, a quarter of its code) goes into chunks beside
@@ -19,6 +21,8 @@ import { RUNNER_BUNDLE_NAME } from '../app/nodes/actions/action-runner.ts';
 const RUNNER_SOURCE_ENTRY = fileURLToPath(new URL('../app/nodes/actions/runner-child.ts', import.meta.url));
 const OUT_DIR = path.dirname(NODE_BUNDLE);
 const RUNNER_BUNDLE = path.join(OUT_DIR, RUNNER_BUNDLE_NAME);
+const PRESIGN_THREAD_SOURCE_ENTRY = fileURLToPath(new URL('../app/nodes/protocols/presign-thread.ts', import.meta.url));
+const PRESIGN_THREAD_BUNDLE = path.join(OUT_DIR, PRESIGN_THREAD_BUNDLE_NAME);
 const CHUNK_PREFIX = `${path.basename(NODE_BUNDLE, '.mjs')}-`;
 const started = performance.now();
 
@@ -50,4 +54,11 @@ await build({
   input: RUNNER_SOURCE_ENTRY,
   output: { file: RUNNER_BUNDLE, format: 'esm', codeSplitting: false, ...BUNDLE_TEXT },
 });
-console.log(`build:nodes: ${NODE_BUNDLE} and ${RUNNER_BUNDLE} in ${Math.round(performance.now() - started)} ms`);
+await build({
+  ...common,
+  input: PRESIGN_THREAD_SOURCE_ENTRY,
+  output: { file: PRESIGN_THREAD_BUNDLE, format: 'esm', codeSplitting: false, ...BUNDLE_TEXT },
+});
+console.log(
+  `build:nodes: ${NODE_BUNDLE}, ${RUNNER_BUNDLE} and ${PRESIGN_THREAD_BUNDLE} in ${Math.round(performance.now() - started)} ms`,
+);

@@ -48,6 +48,8 @@ export function checkPackageLayout(unpacked: string, platform: NodeJS.Platform =
   need('app/out/preload/index.cjs', 'the preload');
   const rendererHtml = need('app/out/renderer/index.html', 'the renderer');
   need('app/out/nodes/main.mjs', 'the node program bundle');
+  need('app/out/nodes/action-runner-child.mjs', "the Lit Action runner's bundle");
+  need('app/out/nodes/presign-thread.mjs', "the presignature thread's bundle");
   need('app/app/host/cli.ts', "the host's entry");
   need('app/app/shared/contracts/generated/artifacts.ts', 'the generated contracts');
   const arch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;

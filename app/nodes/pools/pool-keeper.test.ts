@@ -119,6 +119,20 @@ describe('the pool keeper keeping presignatures', () => {
     held = Array.from({ length: 25 }, (_, k) => `ps-${k}`);
     await tick();
     expect(vi.mocked(runPresignBatch).mock.calls.map((c) => c[2])).toEqual([25, 100]);
+    // Requests wait for both: neither runs below the nodes' signing.
+    expect(vi.mocked(runPresignBatch).mock.calls.map((c) => c[3])).toEqual([false, false]);
+  });
+
+  it('refills in the background while a quarter of the pool is left', async () => {
+    let held = Array.from({ length: 150 }, (_, k) => `ps-${k}`);
+    const { tick } = presignLeader({ peers }, () => held);
+    await tick();
+    held = held.slice(0, 60); // signed away meanwhile; 250 is below the target, so it looks again
+    await tick();
+    expect(vi.mocked(runPresignBatch).mock.calls.map((c) => [c[2], c[3]])).toEqual([
+      [100, true],
+      [100, false],
+    ]);
   });
 
   it('looks at once when the host says a node went down or came back, not at its next turn', async () => {

@@ -4,7 +4,7 @@ import { runDkgBatch } from '../protocols/dkg-protocol.ts';
 import { NETWORK_KEY, PKP_KEYS } from '../protocols/dkg-purposes.ts';
 import { askPresignAvailable, runPresignBatch } from '../protocols/presign-protocol.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
-import { presignBatchSize, presignBatchWanted } from './presign-batch-policy.ts';
+import { presignBatchInBackground, presignBatchSize, presignBatchWanted } from './presign-batch-policy.ts';
 
 export interface PoolTargets {
   /** Routed, unminted PKP keys the network keeps ready, so minting is one transaction. */
@@ -206,10 +206,11 @@ export class PoolKeeper {
     const count = presignBatchSize(usable, this.targets.presignBatch);
     const started = performance.now();
     this.presignAgain = true; // should the batch fail, the next look goes ahead
-    await runPresignBatch(this.ctx, live, count);
+    const background = presignBatchInBackground(usable, this.targets.presignatures);
+    await runPresignBatch(this.ctx, live, count, background);
     const ms = performance.now() - started;
     this.ctx.log(
-      `made ${count} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each)`,
+      `made ${count} presignatures among ${live.length} nodes in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each)${background ? ' in the background' : ''}`,
     );
     this.presignAgain = usable + count < this.targets.presignatures;
     return this.presignAgain;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { presignBatchSize, presignBatchWanted, type PresignPoolView } from './presign-batch-policy.ts';
+import {
+  presignBatchInBackground,
+  presignBatchSize,
+  presignBatchWanted,
+  type PresignPoolView,
+} from './presign-batch-policy.ts';
 
 // N = 7, T = 5, a target of 400 per node.
 const view = (v: Partial<PresignPoolView>): PresignPoolView => ({
@@ -56,5 +61,14 @@ describe('how many presignatures a batch makes', () => {
   it('never below 10, nor above the batch', () => {
     expect(presignBatchSize(0, 20)).toBe(10);
     expect(presignBatchSize(0, 8)).toBe(8);
+  });
+});
+
+describe("whether a batch runs below the nodes' signing", () => {
+  it('in the background while the pool holds a quarter of its target; at their priority below that', () => {
+    expect(presignBatchInBackground(399, 400)).toBe(true);
+    expect(presignBatchInBackground(100, 400)).toBe(true);
+    expect(presignBatchInBackground(99, 400)).toBe(false);
+    expect(presignBatchInBackground(0, 400)).toBe(false);
   });
 });

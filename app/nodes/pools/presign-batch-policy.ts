@@ -51,3 +51,13 @@ export function presignBatchSize(usable: number, batch: number): number {
   const quarter = Math.max(MIN_URGENT_BATCH, Math.ceil(batch / 4));
   return usable < quarter ? Math.min(batch, quarter) : batch;
 }
+
+/**
+ * Whether the batch runs below the nodes' signing (presign-worker.ts): while the pool still holds
+ * a quarter of its target, requests are not waiting for this batch, and the signatures being
+ * made go first. Below that, it runs at the nodes' priority: beside busy programs a batch below
+ * it took 2–5 s, and the pool ran dry behind it.
+ */
+export function presignBatchInBackground(usable: number, target: number): boolean {
+  return usable >= target / 4;
+}

@@ -16,6 +16,7 @@ import { fromWireJson, toWireJson } from '../../shared/wire-json.ts';
 import { NodeRequestError } from '../node-request-error.ts';
 import type { NodeContext } from '../node-context.ts';
 import { callAll, callPeer } from '../peers/peer-client.ts';
+import { BACKGROUND_NICENESS, PresignWorker } from './presign-worker.ts';
 import type { PeerInfo } from '../peers/peer-crypto.ts';
 import { z } from 'zod';
 import {
@@ -39,12 +40,19 @@ const MAX_BATCH = 256;
 /** Round-1 state waits this long for round 2. */
 const STATE_TTL_MS = 60_000;
 
+/**
+ * A batch as the leader proposes it: the math's parameters, and how the participants schedule
+ * the work (not part of the math). `background`: the pool has room to spare, so the batch runs
+ * on a thread below the node's priority, after its signing (presign-worker.ts).
+ */
+export type PresignBatchProposal = PresignBatchParams & { readonly background?: boolean };
+
 interface DealResponse {
   broadcast: SignedEnvelope;
   sealed: Record<string, Uint8Array>;
 }
 interface Round2Request {
-  params: PresignBatchParams;
+  params: PresignBatchProposal;
   broadcasts: SignedEnvelope[];
   sealed: Record<string, Uint8Array>;
 }
@@ -53,7 +61,7 @@ const FinishBody = z.object({ messages: RelayedEnvelopes });
 
 const pending = new Map<string, { state: PresignRound1State; at: number }>();
 
-function checkParams(ctx: NodeContext, params: PresignBatchParams, session: string): void {
+function checkParams(ctx: NodeContext, params: PresignBatchProposal, session: string): void {
   const p = params?.participants;
   const ok =
     params?.batchId === session &&
@@ -64,7 +72,8 @@ function checkParams(ctx: NodeContext, params: PresignBatchParams, session: stri
     params.t === ctx.t &&
     Number.isInteger(params.count) &&
     params.count >= 1 &&
-    params.count <= MAX_BATCH;
+    params.count <= MAX_BATCH &&
+    (params.background === undefined || typeof params.background === 'boolean');
   if (!ok) throw new NodeRequestError(400, 'bad_batch', 'presignature batch parameters do not match this network');
 }
 
@@ -78,6 +87,13 @@ const aBreak = () => new Promise<void>((resolve) => setImmediate(resolve));
 const STRAIGHT_THROUGH_AT_MOST = 32;
 
 const takesBreaks = (params: PresignBatchParams) => params.count > STRAIGHT_THROUGH_AT_MOST;
+
+/** The background thread, one per process (the nodes of one test process share it). */
+let backgroundThread: PresignWorker | undefined;
+const inBackground = (params: PresignBatchProposal): PresignWorker | undefined =>
+  params.background === true && takesBreaks(params)
+    ? (backgroundThread ??= new PresignWorker(BACKGROUND_NICENESS))
+    : undefined;
 
 /**
  * Runs a round's steps, with a break after each for a batch that takes breaks: a signing request
@@ -105,10 +121,13 @@ export async function handlePresignDeal(ctx: NodeContext, raw: unknown): Promise
     from,
     session,
     body: params,
-  } = openEnvelope<PresignBatchParams>(ctx.crypto, ctx.peers, raw, { kind: 'presign/deal' });
+  } = openEnvelope<PresignBatchProposal>(ctx.crypto, ctx.peers, raw, { kind: 'presign/deal' });
   ctx.sessions.open(session, from, 'presign/round2');
   checkParams(ctx, params, session);
-  const dealing = await runRoundSteps(params, presignRound1DealSteps(params, ctx.index));
+  const background = inBackground(params);
+  const dealing = background
+    ? await background.deal(params, ctx.index)
+    : await runRoundSteps(params, presignRound1DealSteps(params, ctx.index));
   const sealed: Record<string, Uint8Array> = {};
   for (const shares of dealing.privateShares) {
     sealed[shares.recipient] = ctx.crypto.encryptFor(
@@ -160,7 +179,10 @@ export async function handlePresignRound2(ctx: NodeContext, raw: unknown): Promi
   }
   let state: PresignRound1State;
   try {
-    state = await runRoundSteps(body.params, presignRound1FinishSteps(body.params, ctx.index, received));
+    const background = inBackground(body.params);
+    state = background
+      ? await background.finish(body.params, ctx.index, received)
+      : await runRoundSteps(body.params, presignRound1FinishSteps(body.params, ctx.index, received));
   } catch (err) {
     throw new NodeRequestError(400, 'bad_dealing', (err as Error).message);
   }
@@ -203,18 +225,23 @@ export async function handlePresignFinish(ctx: NodeContext, raw: unknown): Promi
   return { stored: presignatures.length };
 }
 
-/** Leader: one batch among `participants` (all up). Returns how many each stored. */
+/**
+ * Leader: one batch among `participants` (all up), below their signing when `background`.
+ * Returns how many each stored.
+ */
 export async function runPresignBatch(
   ctx: NodeContext,
   participants: readonly PeerInfo[],
   count: number,
+  background = false,
 ): Promise<number> {
   const batchId = `ps-${ctx.index}-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
-  const params: PresignBatchParams = {
+  const params: PresignBatchProposal = {
     batchId,
     participants: participants.map((p) => p.index).sort((a, b) => a - b),
     t: ctx.t,
     count,
+    ...(background ? { background } : {}),
   };
   const envelope = (kind: string, body: unknown) => sealEnvelope(ctx.crypto, ctx.index, kind, batchId, body);
   const deal = envelope('presign/deal', params);

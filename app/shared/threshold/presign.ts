@@ -122,8 +122,11 @@ export interface PresignRound1State {
   readonly a: readonly bigint[];
   readonly z1: readonly bigint[];
   readonly z2: readonly bigint[];
-  /** R_b = Σ_i K_ib, normalised to affine. */
-  readonly R: readonly GroupPoint[];
+  /**
+   * R_b = Σ_i K_ib, encoded (uncompressed): the state is plain data, so that round 1 can run on
+   * a worker thread and hand it over (app/nodes/protocols/presign-worker.ts).
+   */
+  readonly R: readonly Uint8Array[];
 }
 
 /** Round 2: node `from` publishes this to every participant. */
@@ -329,7 +332,7 @@ export function* presignRound1FinishSteps(
     'LITBOX-V1-PRESIGN-TRANSCRIPT',
     participants.flatMap((i) => broadcastParts((byDealer.get(i) as (typeof received)[number]).broadcast)),
   );
-  return { params, me, transcriptHash, k, a, z1, z2, R: normalizeZ(group.Point, R) };
+  return { params, me, transcriptHash, k, a, z1, z2, R: normalizeZ(group.Point, R).map((p) => p.toBytes(false)) };
 }
 
 /** Round 2 for node `state.me`: the values it publishes (safe only after round 1 finished without error). */
@@ -396,7 +399,7 @@ export function presignRound2Finish(
     position: b,
     participants: participants.slice(),
     t,
-    R: R.toBytes(false),
+    R,
     w: F.mul(state.a[b] as bigint, muInverse[b] as bigint),
     z2: state.z2[b] as bigint,
   }));
