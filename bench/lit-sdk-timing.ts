@@ -151,7 +151,15 @@ export async function measureLitSdkSigning(options: {
     });
   });
   const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-  if (code !== 0 || !line) throw new Error(`the Lit SDK signing run failed (exit ${code}): ${out.slice(-500)}`);
+  if (code !== 0 || !line) {
+    // The part's line shows the child's error (the SDK's message, not the end of its stack); the
+    // whole account goes to the log. A run at the end of a full bench once failed, and its last
+    // 500 characters named only a stack frame.
+    process.stderr.write(out);
+    const lines = out.split('\n').map((l) => l.trim());
+    const reason = lines.find((l) => /\w*Error\b/.test(l) && !l.startsWith('at ')) ?? lines.filter(Boolean).at(-1);
+    throw new Error(`the Lit SDK signing run failed (exit ${code}): ${(reason ?? '').slice(0, 500)}`);
+  }
   const check = JSON.parse(line.slice(RESULT_MARK.length)) as SigningCheck;
   for (const s of check.signatures)
     if (recovered(ethers.keccak256(`0x${s.message}`), s.signature, s.recoveryId) !== options.pkp.ethAddress)
