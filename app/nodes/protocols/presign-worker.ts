@@ -15,19 +15,14 @@ import {
   presignRound1Finish,
   type PresignBatchParams,
   type PresignDealing,
-  type PresignDealingBroadcast,
-  type PresignPrivateShares,
   type PresignRound1State,
 } from '../../shared/threshold/presign.ts';
 
 /** The background thread's niceness (Linux), as the outsiders' action runners'. */
 export const BACKGROUND_NICENESS = 10;
 
-/** What one dealer sent a participant in round 1. */
-export type Round1Received = readonly {
-  readonly broadcast: PresignDealingBroadcast;
-  readonly shares: PresignPrivateShares;
-}[];
+/** What the dealers sent a participant in round 1, as presignRound1Finish takes it. */
+type Round1Received = Parameters<typeof presignRound1Finish>[2];
 
 /** The messages between the node and its thread; both ends are this module and its entry. */
 export type PresignThreadJob =
@@ -60,18 +55,16 @@ export function runPresignThreadJob(job: PresignThreadJob): PresignThreadReply {
 /**
  * Lowers the calling thread's priority, on Linux, where a thread has an id of its own. Elsewhere
  * setpriority would lower the whole process, the node's signing with it: the thread then runs at
- * the node's priority, off its event loop still. True when lowered.
+ * the node's priority, off its event loop still.
  */
-export function lowerThisThreadsPriority(niceness: number): boolean {
-  if (process.platform !== 'linux') return false;
+export function lowerThisThreadsPriority(niceness: number): void {
+  if (process.platform !== 'linux') return;
   try {
     // "<pid>/task/<tid>"
     const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isSafeInteger(tid) || tid <= 0) return false;
-    os.setPriority(tid, niceness);
-    return true;
+    if (Number.isSafeInteger(tid) && tid > 0) os.setPriority(tid, niceness);
   } catch {
-    return false; // not allowed here: runs at the node's priority
+    // not allowed here: runs at the node's priority
   }
 }
 
